@@ -1,0 +1,121 @@
+package io.openelb;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import io.openelb.bus.EventBusCodecs;
+import io.openelb.config.Invocation;
+import io.openelb.config.OperatorConfig;
+import io.openelb.kube.KubeVerticle;
+import io.openelb.kube.WatchedKinds;
+import io.openelb.metrics.KubeMetrics;
+import io.openelb.metrics.Metrics;
+import io.openelb.web.HttpVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * Composition root: reads the configuration, builds the clients and verticles of the configured roles,
+ * and shuts them down cleanly on SIGTERM or SIGINT (exit code 0).
+ *
+ * <p>Exit codes: 0 clean stop or help; 1 failed to start or to stop in time; 2 invalid configuration.
+ */
+public final class Main {
+    private final OperatorConfig config;
+    private final Logger log;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+
+    private Main(OperatorConfig config) {
+        this.config = config;
+        this.log = LoggerFactory.getLogger(Main.class);
+    }
+
+    public static void main(String[] args) {
+        Invocation invocation = OperatorConfig.parse(System.getenv(), args);
+        if (invocation instanceof Invocation.Exit exit) {
+            (exit.exitCode() == 0 ? System.out : System.err).print(exit.text());
+            System.exit(exit.exitCode());
+        }
+        OperatorConfig config = ((Invocation.Run) invocation).config();
+        if (config.printConfig()) {
+            System.out.print(config.describe());
+            System.exit(0);
+        }
+        // slf4j-simple reads its level once, when the first logger is made
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel());
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        System.exit(new Main(config).run());
+    }
+
+    private int run() {
+        Signal.handle(new Signal("TERM"), signal -> stopRequested.countDown());
+        Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
+
+        Metrics metrics = new Metrics();
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+                .build();
+        EventBusCodecs.registerAll(vertx.eventBus());
+        KubernetesClient client = kubernetesClient(vertx);
+
+        log.info("starting roles {} (node '{}')", config.role(), config.nodeName());
+        Future<?> started = vertx.deployVerticle(new HttpVerticle(config.httpHost(), config.httpPort(), metrics))
+                .compose(id -> vertx.deployVerticle(
+                        new KubeVerticle(client, WatchedKinds.of(config.role()), new KubeMetrics(metrics.registry()))));
+        int exitCode = 0;
+        try {
+            started.await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            log.info("started");
+            stopRequested.await();
+            log.info("stopping");
+        } catch (Exception e) {
+            log.error("failed to start: {}", e.getMessage(), e);
+            exitCode = 1;
+        }
+        return stop(vertx, client, metrics, exitCode);
+    }
+
+    /** Undeploys every verticle (closing its sockets), then the client; gives up after the shutdown timeout. */
+    private int stop(Vertx vertx, KubernetesClient client, Metrics metrics, int exitCode) {
+        try {
+            vertx.close().await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.error("did not stop within {}: {}", config.shutdownTimeout(), e.toString());
+            return 1;
+        } finally {
+            client.close();
+            metrics.close();
+        }
+        log.info("stopped");
+        return exitCode;
+    }
+
+    private KubernetesClient kubernetesClient(Vertx vertx) {
+        Config kubeConfig = config.kubeconfig().isEmpty()
+                ? Config.autoConfigure(null)
+                : Config.fromKubeconfig(null, readFile(config.kubeconfig()), config.kubeconfig());
+        return new KubernetesClientBuilder()
+                .withConfig(kubeConfig)
+                .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
+                .build();
+    }
+
+    private static String readFile(String path) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of(path));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read kubeconfig " + path + ": " + e.getMessage(), e);
+        }
+    }
+}

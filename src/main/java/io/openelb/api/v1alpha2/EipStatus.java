@@ -1,0 +1,23 @@
+package io.openelb.api.v1alpha2;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+import java.util.Map;
+
+/** Eip status: OpenELB's fields plus standard conditions. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public class EipStatus {
+    public Boolean occupied;
+    public Integer usage;
+    public Integer poolSize;
+    /** IP to the Services holding it, as OpenELB writes it ({@code ns/name;ns/name2}). */
+    public Map<String, String> used;
+    public String firstIP;
+    public String lastIP;
+    public Boolean ready;
+    public Boolean v4;
+    public List<Condition> conditions;
+}

@@ -1,0 +1,260 @@
+package io.openelb.config;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * Every knob of the process, its default, validated once at start.
+ *
+ * <p>Each option is read from its flag, else from its environment variable ({@code OPENELB_} and the
+ * flag name in upper snake case, e.g. {@code --http-port} from {@code OPENELB_HTTP_PORT}), else from
+ * its default. {@code --help} lists them all with defaults.
+ *
+ * @param role            which roles this process runs
+ * @param nodeName        the Kubernetes Node this speaker runs on (empty for a controller)
+ * @param namespace       namespace of the process's own objects (Lease, Secrets)
+ * @param httpHost        address the HTTP endpoint binds to
+ * @param httpPort        port of the HTTP endpoint (0 picks a free port)
+ * @param kubeconfig      kubeconfig file; empty means the client's usual discovery
+ * @param shutdownTimeout how long a clean shutdown may take before the process exits anyway
+ * @param logLevel        slf4j-simple log level
+ * @param printConfig     print the effective configuration and exit
+ * @param effective       option name to effective value, in --help order, for printing
+ */
+public record OperatorConfig(
+        Role role,
+        String nodeName,
+        String namespace,
+        String httpHost,
+        int httpPort,
+        String kubeconfig,
+        Duration shutdownTimeout,
+        String logLevel,
+        boolean printConfig,
+        Map<String, String> effective) {
+
+    static final String ENV_PREFIX = "OPENELB_";
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern DNS_SUBDOMAIN =
+            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error");
+
+    /** The flags, as picocli sees them. Mutable only while parsing. */
+    @Command(
+            name = "openelb",
+            mixinStandardHelpOptions = true,
+            versionProvider = Version.class,
+            sortOptions = false,
+            usageHelpAutoWidth = true,
+            showDefaultValues = true,
+            description = {
+                "Load balancer for Kubernetes clusters without a cloud load balancer: gives each LoadBalancer",
+                "Service an IP from an Eip pool and announces it over BGP or answers ARP/NDP for it.",
+                "Every option can also be set by its environment variable; a flag wins over the variable."
+            })
+    static final class Flags {
+        @Option(names = "--role", paramLabel = "ROLE", defaultValue = "all",
+                description = "controller | speaker | all. Env OPENELB_ROLE.")
+        String role;
+
+        @Option(names = "--node-name", paramLabel = "NAME", defaultValue = "",
+                description = "Node this speaker runs on (set from the downward API in a cluster). "
+                        + "Required for speaker and all; falls back to $HOSTNAME. Env OPENELB_NODE_NAME.")
+        String nodeName;
+
+        @Option(names = "--namespace", paramLabel = "NS", defaultValue = "openelb-system",
+                description = "Namespace of this program's own objects (Lease, Secrets). Env OPENELB_NAMESPACE.")
+        String namespace;
+
+        @Option(names = "--http-host", paramLabel = "ADDR", defaultValue = "0.0.0.0",
+                description = "Address of the HTTP endpoint (/healthz, /readyz, /metrics). Env OPENELB_HTTP_HOST.")
+        String httpHost;
+
+        @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "50052",
+                description = "Port of the HTTP endpoint; 0 picks a free port. Env OPENELB_HTTP_PORT.")
+        String httpPort;
+
+        @Option(names = "--kubeconfig", paramLabel = "FILE", defaultValue = "",
+                description = "Kubeconfig file. Empty: $KUBECONFIG, ~/.kube/config, then the in-cluster "
+                        + "ServiceAccount. Env OPENELB_KUBECONFIG.")
+        String kubeconfig;
+
+        @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "10s",
+                description = "Longest clean shutdown on SIGTERM before exiting anyway. Env OPENELB_SHUTDOWN_TIMEOUT.")
+        String shutdownTimeout;
+
+        @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+                description = "trace | debug | info | warn | error. Env OPENELB_LOG_LEVEL.")
+        String logLevel;
+
+        @Option(names = "--print-config", defaultValue = "false", fallbackValue = "true", arity = "0..1",
+                description = "Print the effective configuration and exit. Env OPENELB_PRINT_CONFIG.")
+        String printConfig;
+    }
+
+    public OperatorConfig {
+        effective = Collections.unmodifiableMap(new LinkedHashMap<>(effective));
+    }
+
+    /**
+     * Reads the command line and environment.
+     *
+     * @param env  the process environment (a map, so tests pass their own)
+     * @param args the command-line arguments
+     * @return what to do: run with a valid configuration, or print help, version or an error and exit
+     */
+    public static Invocation parse(Map<String, String> env, String... args) {
+        Flags flags = new Flags();
+        CommandLine cli = new CommandLine(flags);
+        cli.setDefaultValueProvider(spec -> fromEnvironment(spec, env));
+        try {
+            CommandLine.ParseResult parsed = cli.parseArgs(args);
+            if (cli.isUsageHelpRequested()) {
+                return new Invocation.Exit(0, cli.getUsageMessage());
+            }
+            if (cli.isVersionHelpRequested()) {
+                StringWriter out = new StringWriter();
+                cli.printVersionHelp(new PrintWriter(out));
+                return new Invocation.Exit(0, out.toString());
+            }
+            return new Invocation.Run(validate(flags, effectiveValues(parsed)));
+        } catch (CommandLine.ParameterException e) {
+            return new Invocation.Exit(2, "openelb: " + e.getMessage() + "\nRun with --help to see every option.");
+        } catch (InvalidConfigException e) {
+            return new Invocation.Exit(2, "openelb: invalid configuration:\n" + e.getMessage()
+                    + "\nRun with --help to see every option.");
+        }
+    }
+
+    /** The environment variable that sets the option named {@code --some-flag}. */
+    static String envName(String longOption) {
+        return ENV_PREFIX + longOption.replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+
+    private static String fromEnvironment(ArgSpec spec, Map<String, String> env) {
+        if (!(spec instanceof OptionSpec option)) {
+            return null;
+        }
+        String value = env.get(envName(option.longestName()));
+        if ((value == null || value.isEmpty()) && option.longestName().equals("--node-name")) {
+            value = env.get("HOSTNAME");
+        }
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    private static Map<String, String> effectiveValues(CommandLine.ParseResult parsed) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (OptionSpec option : parsed.commandSpec().options()) {
+            if (!option.usageHelp() && !option.versionHelp()) {
+                values.put(option.longestName(), String.valueOf((Object) option.getValue()));
+            }
+        }
+        return values;
+    }
+
+    private static OperatorConfig validate(Flags f, Map<String, String> effective) {
+        List<String> errors = new ArrayList<>();
+        Role role = null;
+        try {
+            role = Role.parse(f.role);
+        } catch (IllegalArgumentException e) {
+            errors.add("--role: " + e.getMessage());
+        }
+        String nodeName = f.nodeName.trim();
+        if (role != null && role.runsSpeaker()) {
+            if (nodeName.isEmpty()) {
+                errors.add("--node-name: required for role " + role + " (set OPENELB_NODE_NAME from spec.nodeName)");
+            } else if (!DNS_SUBDOMAIN.matcher(nodeName).matches() || nodeName.length() > 253) {
+                errors.add("--node-name: '" + nodeName + "' is not a valid Kubernetes node name");
+            }
+        }
+        if (!DNS_LABEL.matcher(f.namespace).matches()) {
+            errors.add("--namespace: '" + f.namespace + "' is not a valid namespace name");
+        }
+        if (f.httpHost.isBlank()) {
+            errors.add("--http-host: must not be empty");
+        }
+        int httpPort = parsePort("--http-port", f.httpPort, errors);
+        Duration shutdownTimeout = parsePositiveDuration("--shutdown-timeout", f.shutdownTimeout, errors);
+        String logLevel = f.logLevel.trim().toLowerCase(Locale.ROOT);
+        if (!LOG_LEVELS.contains(logLevel)) {
+            errors.add("--log-level: '" + f.logLevel + "' is not one of " + String.join(", ", LOG_LEVELS));
+        }
+        boolean printConfig = parseBoolean("--print-config", f.printConfig, errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidConfigException(String.join("\n", errors));
+        }
+        return new OperatorConfig(role, nodeName, f.namespace, f.httpHost, httpPort, f.kubeconfig,
+                shutdownTimeout, logLevel, printConfig, effective);
+    }
+
+    private static int parsePort(String option, String text, List<String> errors) {
+        try {
+            int port = Integer.parseInt(text.trim());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        errors.add(option + ": '" + text + "' is not a port number (0-65535)");
+        return -1;
+    }
+
+    private static Duration parsePositiveDuration(String option, String text, List<String> errors) {
+        try {
+            Duration d = DurationParser.parse(text);
+            if (!d.isZero()) {
+                return d;
+            }
+            errors.add(option + ": must be longer than 0");
+        } catch (IllegalArgumentException e) {
+            errors.add(option + ": " + e.getMessage());
+        }
+        return Duration.ZERO;
+    }
+
+    private static boolean parseBoolean(String option, String text, List<String> errors) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.equals("true") || t.equals("false")) {
+            return Boolean.parseBoolean(t);
+        }
+        errors.add(option + ": '" + text + "' is not true or false");
+        return false;
+    }
+
+    /** The effective configuration, one {@code --option = value} line each, in --help order. */
+    public String describe() {
+        StringBuilder out = new StringBuilder();
+        effective.forEach((option, value) -> out.append(option).append(" = ").append(value).append('\n'));
+        return out.toString();
+    }
+
+    private static final class InvalidConfigException extends RuntimeException {
+        InvalidConfigException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Version from the jar manifest, or "dev" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = OperatorConfig.class.getPackage().getImplementationVersion();
+            return new String[] {"openelb " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.openelb.kube;
+
+import io.openelb.bus.ResourceKind;
+import io.openelb.config.Role;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** Which kinds each role watches: only what it needs, so RBAC can grant only that. */
+public final class WatchedKinds {
+    private static final Set<ResourceKind> CONTROLLER =
+            EnumSet.of(ResourceKind.SERVICE, ResourceKind.NAMESPACE, ResourceKind.EIP);
+    private static final Set<ResourceKind> SPEAKER = EnumSet.of(
+            ResourceKind.SERVICE,
+            ResourceKind.ENDPOINT_SLICE,
+            ResourceKind.NODE,
+            ResourceKind.EIP,
+            ResourceKind.BGP_CONF,
+            ResourceKind.BGP_PEER);
+
+    private WatchedKinds() {}
+
+    public static Set<ResourceKind> of(Role role) {
+        Set<ResourceKind> kinds = EnumSet.noneOf(ResourceKind.class);
+        if (role.runsController()) {
+            kinds.addAll(CONTROLLER);
+        }
+        if (role.runsSpeaker()) {
+            kinds.addAll(SPEAKER);
+        }
+        return kinds;
+    }
+}

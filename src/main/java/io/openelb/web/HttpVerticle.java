@@ -1,0 +1,78 @@
+package io.openelb.web;
+
+import io.openelb.bus.Addresses;
+import io.openelb.bus.InformersSynced;
+import io.openelb.metrics.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP endpoint: {@code /healthz} (the event loop answers), {@code /readyz} (the informers have
+ * synced), {@code /metrics} (Prometheus text). Read-only: every route answers GET only (other methods get 405).
+ */
+public final class HttpVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+    static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final String host;
+    private final int port;
+    private final Metrics metrics;
+    private volatile boolean informersSynced;
+    private HttpServer server;
+
+    public HttpVerticle(String host, int port, Metrics metrics) {
+        this.host = host;
+        this.port = port;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Future<?> start() {
+        vertx.eventBus().<InformersSynced>consumer(Addresses.INFORMERS_SYNCED, msg -> informersSynced = true);
+
+        Router router = Router.router(vertx);
+        router.get("/healthz").handler(ctx -> text(ctx, 200, "ok\n"));
+        router.get("/readyz").handler(this::readiness);
+        router.get("/metrics").blockingHandler(this::prometheus);
+        return vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(port, host)
+                .onSuccess(s -> {
+                    server = s;
+                    LOG.info("HTTP endpoint on {}:{}", host, s.actualPort());
+                });
+    }
+
+    /** The port actually bound (differs from the configured one when that was 0). */
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    private void readiness(RoutingContext ctx) {
+        JsonArray waitingFor = new JsonArray();
+        if (!informersSynced) {
+            waitingFor.add("informers");
+        }
+        JsonObject body = new JsonObject().put("ready", waitingFor.isEmpty()).put("waitingFor", waitingFor);
+        ctx.response()
+                .setStatusCode(waitingFor.isEmpty() ? 200 : 503)
+                .putHeader("content-type", "application/json")
+                .end(body.encode() + "\n");
+    }
+
+    /** Scraping walks every meter; it runs on a worker so a large registry never stalls the event loop. */
+    private void prometheus(RoutingContext ctx) {
+        ctx.response().putHeader("content-type", PROMETHEUS_CONTENT_TYPE).end(metrics.scrape());
+    }
+
+    private static void text(RoutingContext ctx, int status, String body) {
+        ctx.response().setStatusCode(status).putHeader("content-type", "text/plain; charset=utf-8").end(body);
+    }
+}

@@ -1,0 +1,140 @@
+package io.openelb.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class OperatorConfigTest {
+
+    private static OperatorConfig run(Map<String, String> env, String... args) {
+        Invocation invocation = OperatorConfig.parse(env, args);
+        assertThat(invocation).isInstanceOf(Invocation.Run.class);
+        return ((Invocation.Run) invocation).config();
+    }
+
+    private static Invocation.Exit exit(Map<String, String> env, String... args) {
+        Invocation invocation = OperatorConfig.parse(env, args);
+        assertThat(invocation).isInstanceOf(Invocation.Exit.class);
+        return (Invocation.Exit) invocation;
+    }
+
+    @Test
+    void defaultsRunBothRolesOnThisHost() {
+        OperatorConfig config = run(Map.of("HOSTNAME", "node-1"));
+
+        assertThat(config.role()).isEqualTo(Role.ALL);
+        assertThat(config.nodeName()).isEqualTo("node-1");
+        assertThat(config.namespace()).isEqualTo("openelb-system");
+        assertThat(config.httpHost()).isEqualTo("0.0.0.0");
+        assertThat(config.httpPort()).isEqualTo(50052);
+        assertThat(config.kubeconfig()).isEmpty();
+        assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.logLevel()).isEqualTo("info");
+        assertThat(config.printConfig()).isFalse();
+    }
+
+    @Test
+    void environmentVariablesSetOptions() {
+        OperatorConfig config = run(Map.of(
+                "OPENELB_ROLE", "speaker",
+                "OPENELB_NODE_NAME", "worker-2",
+                "OPENELB_HTTP_PORT", "9000",
+                "OPENELB_SHUTDOWN_TIMEOUT", "500ms",
+                "OPENELB_LOG_LEVEL", "DEBUG"));
+
+        assertThat(config.role()).isEqualTo(Role.SPEAKER);
+        assertThat(config.nodeName()).isEqualTo("worker-2");
+        assertThat(config.httpPort()).isEqualTo(9000);
+        assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.logLevel()).isEqualTo("debug");
+    }
+
+    @Test
+    void flagWinsOverEnvironment() {
+        OperatorConfig config = run(Map.of("OPENELB_HTTP_PORT", "9000", "OPENELB_NODE_NAME", "n"),
+                "--http-port", "9100", "--role=controller");
+
+        assertThat(config.httpPort()).isEqualTo(9100);
+        assertThat(config.role()).isEqualTo(Role.CONTROLLER);
+    }
+
+    @Test
+    void controllerNeedsNoNodeName() {
+        assertThat(run(Map.of(), "--role", "controller").nodeName()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--http-port=70000     | --http-port: '70000' is not a port number (0-65535)",
+        "--http-port=abc       | --http-port: 'abc' is not a port number",
+        "--role=router         | --role: unknown role 'router', expected controller, speaker or all",
+        "--shutdown-timeout=10 | --shutdown-timeout: invalid duration '10'",
+        "--shutdown-timeout=0s | --shutdown-timeout: must be longer than 0",
+        "--log-level=loud      | --log-level: 'loud' is not one of trace, debug, info, warn, error",
+        "--namespace=Bad_NS    | --namespace: 'Bad_NS' is not a valid namespace name",
+        "--node-name=Node_1    | --node-name: 'Node_1' is not a valid Kubernetes node name",
+        "--print-config=maybe  | --print-config: 'maybe' is not true or false",
+    })
+    void badValuesAreRejectedWithTheOptionNamed(String arg, String message) {
+        Invocation.Exit exit = exit(Map.of("HOSTNAME", "n"), arg);
+
+        assertThat(exit.exitCode()).isEqualTo(2);
+        assertThat(exit.text()).contains("invalid configuration").contains(message).contains("--help");
+    }
+
+    @Test
+    void badEnvironmentValueIsRejectedLikeAFlag() {
+        Invocation.Exit exit = exit(Map.of("OPENELB_HTTP_PORT", "-1", "HOSTNAME", "n"));
+
+        assertThat(exit.exitCode()).isEqualTo(2);
+        assertThat(exit.text()).contains("--http-port: '-1' is not a port number");
+    }
+
+    @Test
+    void everyErrorIsReportedAtOnce() {
+        Invocation.Exit exit = exit(Map.of(), "--role=speaker", "--http-port=x", "--log-level=y");
+
+        assertThat(exit.text()).contains("--node-name: required for role speaker", "--http-port", "--log-level");
+    }
+
+    @Test
+    void unknownFlagIsAnError() {
+        Invocation.Exit exit = exit(Map.of(), "--no-such-flag");
+
+        assertThat(exit.exitCode()).isEqualTo(2);
+        assertThat(exit.text()).contains("Unknown option: '--no-such-flag'");
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsDefaultAndVariable() {
+        Invocation.Exit exit = exit(Map.of(), "--help");
+
+        assertThat(exit.exitCode()).isZero();
+        OperatorConfig config = run(Map.of("HOSTNAME", "n"));
+        assertThat(config.effective()).isNotEmpty();
+        for (String option : config.effective().keySet()) {
+            assertThat(exit.text()).contains(option).contains(OperatorConfig.envName(option) + ".");
+        }
+        assertThat(exit.text()).contains("Default: 50052", "Default: openelb-system", "Default: 10s");
+    }
+
+    @Test
+    void printConfigShowsEffectiveValues() {
+        OperatorConfig config = run(Map.of("OPENELB_HTTP_PORT", "9000", "HOSTNAME", "n"), "--print-config");
+
+        assertThat(config.printConfig()).isTrue();
+        assertThat(config.describe()).contains("--http-port = 9000\n", "--role = all\n", "--node-name = n\n");
+    }
+
+    @Test
+    void versionIsPrinted() {
+        Invocation.Exit exit = exit(Map.of(), "--version");
+
+        assertThat(exit.exitCode()).isZero();
+        assertThat(exit.text()).startsWith("openelb ");
+    }
+}
