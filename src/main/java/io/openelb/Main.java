@@ -54,7 +54,13 @@ public final class Main {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel());
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-        System.exit(new Main(config).run());
+        Main main = new Main(config);
+        try {
+            System.exit(main.run());
+        } catch (RuntimeException e) {
+            main.log.error("failed to start: {}", e.getMessage(), e);
+            System.exit(1);
+        }
     }
 
     private int run() {

@@ -2,6 +2,8 @@ package io.openelb.config;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -60,11 +62,9 @@ public record OperatorConfig(
             sortOptions = false,
             usageHelpAutoWidth = true,
             showDefaultValues = true,
-            description = {
-                "Load balancer for Kubernetes clusters without a cloud load balancer: gives each LoadBalancer",
-                "Service an IP from an Eip pool and announces it over BGP or answers ARP/NDP for it.",
-                "Every option can also be set by its environment variable; a flag wins over the variable."
-            })
+            description = "Load balancer for Kubernetes clusters without a cloud load balancer: gives each "
+                    + "LoadBalancer Service an IP from an Eip pool and announces it over BGP or answers ARP/NDP "
+                    + "for it. Every option can also be set by its environment variable; a flag wins.%n")
     static final class Flags {
         @Option(names = "--role", paramLabel = "ROLE", defaultValue = "all",
                 description = "controller | speaker | all. Env OPENELB_ROLE.")
@@ -188,6 +188,9 @@ public record OperatorConfig(
             errors.add("--http-host: must not be empty");
         }
         int httpPort = parsePort("--http-port", f.httpPort, errors);
+        if (!f.kubeconfig.isEmpty() && !Files.isReadable(Path.of(f.kubeconfig))) {
+            errors.add("--kubeconfig: cannot read '" + f.kubeconfig + "'");
+        }
         Duration shutdownTimeout = parsePositiveDuration("--shutdown-timeout", f.shutdownTimeout, errors);
         String logLevel = f.logLevel.trim().toLowerCase(Locale.ROOT);
         if (!LOG_LEVELS.contains(logLevel)) {

@@ -78,6 +78,7 @@ class OperatorConfigTest {
         "--namespace=Bad_NS    | --namespace: 'Bad_NS' is not a valid namespace name",
         "--node-name=Node_1    | --node-name: 'Node_1' is not a valid Kubernetes node name",
         "--print-config=maybe  | --print-config: 'maybe' is not true or false",
+        "--kubeconfig=/no/such | --kubeconfig: cannot read '/no/such'",
     })
     void badValuesAreRejectedWithTheOptionNamed(String arg, String message) {
         Invocation.Exit exit = exit(Map.of("HOSTNAME", "n"), arg);

@@ -1,0 +1,197 @@
+package io.openelb.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.openelb.api.v1alpha2.BgpConf;
+import io.openelb.api.v1alpha2.BgpPeer;
+import io.openelb.api.v1alpha2.Eip;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged jar as a user runs it: help, bad configuration, health, readiness, clean SIGTERM. */
+class MainProcessIT {
+    private static final Path JAR = Path.of("target", "openelb.jar");
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final List<Process> processes = new ArrayList<>();
+    private KubernetesMockServer apiServer;
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void cleanUp() {
+        processes.forEach(Process::destroyForcibly);
+        if (apiServer != null) {
+            apiServer.destroy();
+        }
+    }
+
+    @Test
+    void helpListsEveryOptionAndExitsZero() throws Exception {
+        Run run = runToEnd("--help");
+
+        assertThat(run.exitCode).isZero();
+        assertThat(run.stdout).contains("--role", "--node-name", "--namespace", "--http-host", "--http-port",
+                "--kubeconfig", "--shutdown-timeout", "--log-level", "--print-config", "Default: 50052");
+    }
+
+    @Test
+    void badConfigurationExitsTwoWithAClearMessage() throws Exception {
+        Run run = runToEnd("--http-port=nope", "--role=speaker", "--node-name=");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.stderr).contains("invalid configuration", "--http-port: 'nope' is not a port number",
+                "--node-name: required for role speaker");
+    }
+
+    @Test
+    void printConfigShowsTheEffectiveValuesAndExits() throws Exception {
+        Run run = runToEnd("--print-config", "--role=controller", "--http-port=9999");
+
+        assertThat(run.exitCode).isZero();
+        assertThat(run.stdout).contains("--role = controller", "--http-port = 9999");
+    }
+
+    @Test
+    void becomesReadyWhenInformersSyncAndStopsCleanlyOnSigterm() throws Exception {
+        apiServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), true);
+        for (var type : List.of(Eip.class, BgpConf.class, BgpPeer.class)) {
+            apiServer.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(type));
+        }
+        apiServer.init();
+        int port = freePort();
+        Process process = start(kubeconfig(apiServer.createClient().getConfiguration().getMasterUrl()), port);
+
+        assertThat(awaitStatus(port, "/healthz", 200)).isEqualTo(200);
+        assertThat(awaitStatus(port, "/readyz", 200)).isEqualTo(200);
+        assertThat(get(port, "/metrics").body()).contains("openelb_kube_informers_synced 1.0");
+
+        process.destroy(); // SIGTERM
+        assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exited within 20 s").isTrue();
+        assertThat(process.exitValue()).isZero();
+        assertThat(Files.readString(dir.resolve("stderr.log"))).contains("stopping", "stopped");
+        assertThat(http.sendAsync(request(port, "/healthz"), HttpResponse.BodyHandlers.ofString()))
+                .as("the HTTP port is closed").failsWithin(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void staysUnreadyWhileTheApiServerIsUnreachableAndStillStopsCleanly() throws Exception {
+        int port = freePort();
+        int closedPort = freePort();
+        Process process = start(kubeconfig("https://127.0.0.1:" + closedPort), port);
+
+        assertThat(awaitStatus(port, "/healthz", 200)).isEqualTo(200);
+        Thread.sleep(1000);
+        HttpResponse<String> readyz = get(port, "/readyz");
+        assertThat(readyz.statusCode()).isEqualTo(503);
+        assertThat(readyz.body()).contains("\"waitingFor\":[\"informers\"]");
+
+        process.destroy();
+        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+    }
+
+    private Path kubeconfig(String server) throws IOException {
+        Path file = dir.resolve("kubeconfig");
+        Files.writeString(file, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: test
+                  cluster:
+                    server: %s
+                    insecure-skip-tls-verify: true
+                users:
+                - name: test
+                  user:
+                    token: test-token
+                contexts:
+                - name: test
+                  context: {cluster: test, user: test}
+                current-context: test
+                """.formatted(server));
+        return file;
+    }
+
+    private Process start(Path kubeconfig, int httpPort) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(java(), "-jar", JAR.toString(),
+                "--role=all", "--node-name=node-1", "--http-host=127.0.0.1", "--http-port=" + httpPort,
+                "--kubeconfig=" + kubeconfig)
+                .redirectOutput(dir.resolve("stdout.log").toFile())
+                .redirectError(dir.resolve("stderr.log").toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("OPENELB_") || k.equals("KUBECONFIG"));
+        Process process = builder.start();
+        processes.add(process);
+        return process;
+    }
+
+    private record Run(int exitCode, String stdout, String stderr) {}
+
+    private Run runToEnd(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).start();
+        processes.add(process);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(process.exitValue(),
+                new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private int awaitStatus(int port, String path, int status) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = get(port, path).statusCode();
+                if (last == status) {
+                    return last;
+                }
+            } catch (IOException notListeningYet) {
+                // the JVM is still starting
+            }
+            Thread.sleep(100);
+        }
+        return last;
+    }
+
+    private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return http.send(request(port, path), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest request(int port, String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5)).build();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+}
