@@ -3,7 +3,6 @@ package io.openelb.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.openelb.model.AddressRange.IpFamily;
 import java.math.BigInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,30 +16,31 @@ class AddressRangeTest {
         "192.0.2.7/30,              IPV4, 192.0.2.4,   192.0.2.7,   4",
         "192.0.2.10-192.0.2.20,     IPV4, 192.0.2.10,  192.0.2.20,  11",
         "0.0.0.0/0,                 IPV4, 0.0.0.0,     255.255.255.255, 4294967296",
-        "2001:db8::1,               IPV6, 2001:db8:0:0:0:0:0:1, 2001:db8:0:0:0:0:0:1, 1",
-        "2001:db8::/120,            IPV6, 2001:db8:0:0:0:0:0:0, 2001:db8:0:0:0:0:0:ff, 256",
-        "2001:db8::/64,             IPV6, 2001:db8:0:0:0:0:0:0, 2001:db8:0:0:ffff:ffff:ffff:ffff, 18446744073709551616",
-        "2001:db8::a-2001:db8::f,   IPV6, 2001:db8:0:0:0:0:0:a, 2001:db8:0:0:0:0:0:f, 6",
+        "2001:db8::1,               IPV6, 2001:db8::1, 2001:db8::1, 1",
+        "2001:DB8::/120,            IPV6, 2001:db8::,  2001:db8::ff, 256",
+        "2001:db8::/64,             IPV6, 2001:db8::,  2001:db8::ffff:ffff:ffff:ffff, 18446744073709551616",
+        "2001:db8::a-2001:db8::f,   IPV6, 2001:db8::a, 2001:db8::f, 6",
     })
     void parsesEveryOpenElbForm(String text, IpFamily family, String first, String last, String size) {
         AddressRange range = AddressRange.parse(text);
 
         assertThat(range.family()).isEqualTo(family);
-        assertThat(range.format(range.first())).isEqualTo(first);
-        assertThat(range.format(range.last())).isEqualTo(last);
+        assertThat(range.first()).hasToString(first);
+        assertThat(range.last()).hasToString(last);
         assertThat(range.size()).isEqualTo(new BigInteger(size));
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "''                          | address is empty",
-        "192.0.2                     | '192.0.2' in '192.0.2' is not an IPv4 or IPv6 address",
+        "192.0.2                     | '192.0.2' is not an IPv4 or IPv6 address",
         "192.0.2.256                 | is not an IPv4 or IPv6 address",
         "192.0.2.0/33                | prefix length /33 is out of range for IPV4",
         "2001:db8::/129              | prefix length /129 is out of range for IPV6",
         "192.0.2.0/x                 | has no valid prefix length",
         "192.0.2.20-192.0.2.10       | ends before it starts",
         "192.0.2.1-2001:db8::1       | mixes IPv4 and IPv6",
+        "192.0.2.1-192.0.2.x         | in '192.0.2.1-192.0.2.x': '192.0.2.x' is not an IPv4 or IPv6 address",
         "2001:db8:::1                | is not an IPv4 or IPv6 address",
         "example.com                 | is not an IPv4 or IPv6 address",
         "::ffff:192.0.2.1            | IPv4-mapped IPv6 address",
@@ -62,5 +62,12 @@ class AddressRangeTest {
     void overlapsOnlyWithinOneFamily(String a, String b, boolean overlaps) {
         assertThat(AddressRange.parse(a).overlaps(AddressRange.parse(b))).isEqualTo(overlaps);
         assertThat(AddressRange.parse(b).overlaps(AddressRange.parse(a))).isEqualTo(overlaps);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"192.0.2.0/24, true", "192.0.2.0/30, true", "192.0.2.0/31, false", "192.0.2.0-192.0.2.255, false",
+        "2001:db8::/120, false"})
+    void onlyIpv4CidrsOfFourOrMoreAddressesHaveNetworkAndBroadcast(String text, boolean has) {
+        assertThat(AddressRange.parse(text).hasNetworkAndBroadcast()).isEqualTo(has);
     }
 }

@@ -1,0 +1,308 @@
+package io.openelb.ipam;
+
+import io.openelb.ipam.AllocationError.Reason;
+import io.openelb.model.IpAddress;
+import io.openelb.model.IpFamily;
+import io.openelb.model.Pool;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Hands out pool addresses to Services and remembers who holds what. Pure and single-threaded: the
+ * controller's verticle owns one instance and calls it from its event loop.
+ *
+ * <p>Never moves an address: once a Service holds one it keeps it until it asks for another (a new
+ * requested IP, another pool or family) or is released, whatever happens to the pools (disabled,
+ * resized, deleted). At start the allocator is {@link #restore restored} from {@code Service.status},
+ * the source of truth.
+ */
+public final class Allocator {
+    private final Map<String, Pool> pools = new TreeMap<>();
+    private final Map<ServiceKey, List<Allocation>> byService = new HashMap<>();
+    private final AddressIndex index = new AddressIndex();
+
+    public Allocator(Collection<Pool> pools) {
+        setPools(pools);
+    }
+
+    /** Replaces the pool definitions. Allocations stay as they are, in a pool or not. */
+    public void setPools(Collection<Pool> newPools) {
+        pools.clear();
+        newPools.forEach(p -> pools.put(p.name(), p));
+    }
+
+    public Collection<Pool> pools() {
+        return pools.values();
+    }
+
+    /**
+     * Records addresses a Service already holds according to its status (written by us or by OpenELB),
+     * without checking which pools it may use: the status is the truth.
+     *
+     * @return the addresses that could not be recorded because another Service holds them and sharing
+     *         is not allowed (the first Service restored keeps the address)
+     */
+    public List<AllocationError> restore(ServiceKey service, List<IpAddress> addresses, Collection<ServicePort> ports,
+            String sharingKey) {
+        List<AllocationError> conflicts = new ArrayList<>();
+        for (IpAddress address : addresses) {
+            if (allocationsOf(service).stream().anyMatch(a -> a.address().equals(address))) {
+                continue;
+            }
+            Optional<AllocationError> conflict = sharingConflict(service, address, Set.copyOf(ports), sharingKey);
+            if (conflict.isPresent()) {
+                conflicts.add(conflict.get());
+                continue;
+            }
+            String pool = poolContaining(address).map(Pool::name).orElse("");
+            hold(new Allocation(service, address, pool, Set.copyOf(ports), sharingKey));
+        }
+        return conflicts;
+    }
+
+    /**
+     * Gives the Service the addresses its request asks for, keeping every address it already holds that
+     * still fits the request. All or nothing: on failure nothing changes.
+     */
+    public AllocationResult assign(AllocationRequest request) {
+        List<IpFamily> wanted = familiesWanted(request);
+        if (wanted.isEmpty()) {
+            return failed(Reason.INVALID_REQUEST, "spec.ipFamilies names no family");
+        }
+        Map<IpFamily, IpAddress> requested = new LinkedHashMap<>();
+        for (IpAddress address : request.requested()) {
+            if (requested.put(address.family(), address) != null) {
+                return failed(Reason.INVALID_REQUEST, "more than one " + address.family() + " address requested");
+            }
+            if (!wanted.contains(address.family())) {
+                return failed(Reason.INVALID_REQUEST, "requested address " + address + " is " + address.family()
+                        + " but the Service's families are " + wanted);
+            }
+        }
+
+        List<Allocation> kept = new ArrayList<>();
+        for (Allocation held : allocationsOf(request.service())) {
+            if (stillFits(held, request, wanted, requested)) {
+                Optional<AllocationError> conflict =
+                        sharingConflict(request.service(), held.address(), request.ports(), request.sharingKey());
+                if (conflict.isPresent()) {
+                    return new AllocationResult.Failed(conflict.get());
+                }
+                kept.add(new Allocation(held.service(), held.address(), held.pool(), request.ports(),
+                        request.sharingKey()));
+            }
+        }
+
+        List<Allocation> added = new ArrayList<>();
+        AllocationError firstError = null;
+        for (IpFamily family : wanted) {
+            if (kept.stream().anyMatch(a -> a.address().family() == family)) {
+                continue;
+            }
+            Result pick = requested.containsKey(family)
+                    ? pickRequested(request, requested.get(family))
+                    : pickFree(request, family);
+            if (pick.error != null) {
+                if (request.policy() != FamilyPolicy.PREFER_DUAL_STACK) {
+                    return new AllocationResult.Failed(pick.error);
+                }
+                firstError = firstError == null ? pick.error : firstError;
+            } else {
+                added.add(pick.allocation);
+            }
+        }
+        if (kept.isEmpty() && added.isEmpty()) {
+            return new AllocationResult.Failed(firstError);
+        }
+
+        release(request.service());
+        kept.forEach(this::hold);
+        added.forEach(this::hold);
+        List<Allocation> now = new ArrayList<>(allocationsOf(request.service()));
+        now.sort(Comparator.comparing(a -> wanted.indexOf(a.address().family())));
+        return new AllocationResult.Assigned(now);
+    }
+
+    /** Frees every address of the Service; returns what it held. */
+    public List<Allocation> release(ServiceKey service) {
+        List<Allocation> held = byService.remove(service);
+        if (held == null) {
+            return List.of();
+        }
+        held.forEach(index::remove);
+        return held;
+    }
+
+    public List<Allocation> allocationsOf(ServiceKey service) {
+        return List.copyOf(byService.getOrDefault(service, List.of()));
+    }
+
+    /** Every allocation of an address inside the pool's range, in address order. */
+    public List<Allocation> allocationsIn(String pool) {
+        Pool p = pools.get(pool);
+        return p == null ? List.of() : index.allocationsIn(p.range().first(), p.range().last());
+    }
+
+    public Optional<PoolUsage> usage(String pool) {
+        Pool p = pools.get(pool);
+        if (p == null) {
+            return Optional.empty();
+        }
+        BigInteger size = p.lastUsable().value().subtract(p.firstUsable().value()).add(BigInteger.ONE).max(BigInteger.ZERO);
+        List<Allocation> inRange = allocationsIn(pool);
+        long services = inRange.stream().map(Allocation::service).distinct().count();
+        return Optional.of(new PoolUsage(pool, size, index.heldIn(p.firstUsable(), p.lastUsable()), services));
+    }
+
+    public Optional<Pool> poolContaining(IpAddress address) {
+        return pools.values().stream().filter(p -> p.range().contains(address)).findFirst();
+    }
+
+    private void hold(Allocation allocation) {
+        byService.computeIfAbsent(allocation.service(), s -> new ArrayList<>()).add(allocation);
+        index.add(allocation);
+    }
+
+    private static List<IpFamily> familiesWanted(AllocationRequest request) {
+        List<IpFamily> families = request.families().isEmpty() ? List.of(IpFamily.IPV4) : request.families();
+        // Kubernetes lists both families for dual-stack policies on a dual-stack cluster, one otherwise.
+        return request.policy() == FamilyPolicy.SINGLE_STACK
+                ? List.of(families.get(0))
+                : families.stream().distinct().toList();
+    }
+
+    /** A held address still fits if its family is wanted and it is the requested one and in the named pool. */
+    private static boolean stillFits(Allocation held, AllocationRequest request, List<IpFamily> wanted,
+            Map<IpFamily, IpAddress> requested) {
+        IpFamily family = held.address().family();
+        return wanted.contains(family)
+                && (!requested.containsKey(family) || requested.get(family).equals(held.address()))
+                && (request.pool().isEmpty() || request.pool().equals(held.pool()));
+    }
+
+    private record Result(Allocation allocation, AllocationError error) {}
+
+    private Result pickRequested(AllocationRequest request, IpAddress address) {
+        if (!request.pool().isEmpty()) {
+            Candidates named = candidatePools(request, address.family());
+            if (named.error != null) {
+                return new Result(null, named.error);
+            }
+        }
+        Optional<Pool> containing = poolContaining(address);
+        if (containing.isEmpty()) {
+            return error(Reason.ADDRESS_OUTSIDE_POOLS, "requested address " + address + " is in no Eip");
+        }
+        Pool pool = containing.get();
+        if (!request.pool().isEmpty() && !request.pool().equals(pool.name())) {
+            return error(Reason.ADDRESS_OUTSIDE_POOLS,
+                    "requested address " + address + " is in Eip " + pool.name() + ", not in Eip " + request.pool());
+        }
+        if (request.pool().isEmpty() && !pool.isDefault()
+                && !pool.admits(request.service().namespace(), request.namespaceLabels())) {
+            return error(Reason.ADDRESS_OUTSIDE_POOLS, "requested address " + address + " is in Eip " + pool.name()
+                    + ", which does not admit namespace " + request.service().namespace()
+                    + " (name it with annotation eip.openelb.kubesphere.io/v1alpha2 or list the namespace)");
+        }
+        if (pool.disabled()) {
+            return error(Reason.POOL_DISABLED, "Eip " + pool.name() + " is disabled");
+        }
+        if (!pool.usable(address)) {
+            return error(Reason.ADDRESS_UNUSABLE, "requested address " + address
+                    + " is the network or broadcast address of Eip " + pool.name());
+        }
+        Optional<AllocationError> conflict =
+                sharingConflict(request.service(), address, request.ports(), request.sharingKey());
+        if (conflict.isPresent()) {
+            return new Result(null, conflict.get());
+        }
+        return new Result(new Allocation(request.service(), address, pool.name(), request.ports(),
+                request.sharingKey()), null);
+    }
+
+    private Result pickFree(AllocationRequest request, IpFamily family) {
+        Candidates candidates = candidatePools(request, family);
+        if (candidates.error != null) {
+            return new Result(null, candidates.error);
+        }
+        for (Pool pool : candidates.pools) {
+            Optional<IpAddress> free = index.firstFree(pool.firstUsable(), pool.lastUsable());
+            if (free.isPresent()) {
+                return new Result(new Allocation(request.service(), free.get(), pool.name(), request.ports(),
+                        request.sharingKey()), null);
+            }
+        }
+        return error(Reason.POOL_EXHAUSTED, "no free " + family + " address in Eip "
+                + candidates.pools.stream().map(Pool::name).collect(Collectors.joining(", ")));
+    }
+
+    private record Candidates(List<Pool> pools, AllocationError error) {}
+
+    /** Named pool; else the default pools; else pools admitting the namespace, lowest priority value first. */
+    private Candidates candidatePools(AllocationRequest request, IpFamily family) {
+        if (!request.pool().isEmpty()) {
+            Pool pool = pools.get(request.pool());
+            if (pool == null) {
+                return new Candidates(List.of(), new AllocationError(Reason.UNKNOWN_POOL,
+                        "Eip " + request.pool() + " does not exist or is invalid"));
+            }
+            if (pool.family() != family) {
+                return new Candidates(List.of(), new AllocationError(Reason.FAMILY_UNAVAILABLE,
+                        "Eip " + pool.name() + " is " + pool.family() + ", the Service wants " + family));
+            }
+            if (pool.disabled()) {
+                return new Candidates(List.of(), new AllocationError(Reason.POOL_DISABLED,
+                        "Eip " + pool.name() + " is disabled"));
+            }
+            return new Candidates(List.of(pool), null);
+        }
+        List<Pool> ofFamily = pools.values().stream().filter(p -> p.family() == family && !p.disabled()).toList();
+        List<Pool> defaults = ofFamily.stream().filter(Pool::isDefault).toList();
+        if (!defaults.isEmpty()) {
+            return new Candidates(defaults, null);
+        }
+        List<Pool> admitted = ofFamily.stream()
+                .filter(p -> p.admits(request.service().namespace(), request.namespaceLabels()))
+                .sorted(Comparator.comparingInt(Pool::priority).thenComparing(Pool::name))
+                .toList();
+        if (admitted.isEmpty()) {
+            return new Candidates(List.of(), new AllocationError(Reason.NO_POOL_FOR_NAMESPACE,
+                    "no enabled " + family + " Eip admits namespace " + request.service().namespace()
+                            + ": name one with annotation eip.openelb.kubesphere.io/v1alpha2, mark one with "
+                            + "eip.openelb.kubesphere.io/is-default-eip, or list the namespace in an Eip"));
+        }
+        return new Candidates(admitted, null);
+    }
+
+    private Optional<AllocationError> sharingConflict(ServiceKey service, IpAddress address,
+            Set<ServicePort> ports, String sharingKey) {
+        List<Allocation> others = index.holders(address).stream().filter(a -> !a.service().equals(service)).toList();
+        if (others.isEmpty() || others.stream().allMatch(a -> a.canShareWith(ports, sharingKey))) {
+            return Optional.empty();
+        }
+        String holders = others.stream().map(a -> a.service().toString()).collect(Collectors.joining(", "));
+        String why = sharingKey.isEmpty() || others.stream().anyMatch(a -> !a.sharingKey().equals(sharingKey))
+                ? "(to share it, give every Service the same openelb.kubesphere.io/allow-shared-ip key)"
+                : "(a port collides)";
+        return Optional.of(new AllocationError(Reason.ADDRESS_IN_USE,
+                "address " + address + " is held by " + holders + " " + why));
+    }
+
+    private static Result error(Reason reason, String message) {
+        return new Result(null, new AllocationError(reason, message));
+    }
+
+    private static AllocationResult failed(Reason reason, String message) {
+        return new AllocationResult.Failed(new AllocationError(reason, message));
+    }
+}
