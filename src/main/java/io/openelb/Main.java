@@ -7,8 +7,12 @@ import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.openelb.bus.EventBusCodecs;
 import io.openelb.config.Invocation;
 import io.openelb.config.OperatorConfig;
+import io.openelb.controller.IpamVerticle;
+import io.openelb.controller.Leadership;
+import io.openelb.kube.Informers;
 import io.openelb.kube.KubeVerticle;
 import io.openelb.kube.WatchedKinds;
+import io.openelb.metrics.IpamMetrics;
 import io.openelb.metrics.KubeMetrics;
 import io.openelb.metrics.Metrics;
 import io.openelb.web.HttpVerticle;
@@ -17,8 +21,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -27,12 +33,14 @@ import sun.misc.Signal;
  * Composition root: reads the configuration, builds the clients and verticles of the configured roles,
  * and shuts them down cleanly on SIGTERM or SIGINT (exit code 0).
  *
- * <p>Exit codes: 0 clean stop or help; 1 failed to start or to stop in time; 2 invalid configuration.
+ * <p>Exit codes: 0 clean stop or help; 1 failed to start, lost the leader Lease, or did not stop in time;
+ * 2 invalid configuration.
  */
 public final class Main {
     private final OperatorConfig config;
     private final Logger log;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final AtomicInteger exitCode = new AtomicInteger();
 
     private Main(OperatorConfig config) {
         this.config = config;
@@ -76,20 +84,50 @@ public final class Main {
         KubernetesClient client = kubernetesClient(vertx);
 
         log.info("starting roles {} (node '{}')", config.role(), config.nodeName());
+        Informers informers = new Informers(client, WatchedKinds.of(config.role()));
         Future<?> started = vertx.deployVerticle(new HttpVerticle(config.httpHost(), config.httpPort(), metrics))
-                .compose(id -> vertx.deployVerticle(
-                        new KubeVerticle(client, WatchedKinds.of(config.role()), new KubeMetrics(metrics.registry()))));
-        int exitCode = 0;
+                .compose(id -> vertx.deployVerticle(new KubeVerticle(informers, new KubeMetrics(metrics.registry()))));
+        Leadership leadership = null;
         try {
             started.await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (config.role().runsController()) {
+                leadership = startController(vertx, client, informers, metrics);
+            }
             log.info("started");
             stopRequested.await();
             log.info("stopping");
         } catch (Exception e) {
             log.error("failed to start: {}", e.getMessage(), e);
-            exitCode = 1;
+            exitCode.set(1);
         }
-        return stop(vertx, client, metrics, exitCode);
+        if (leadership != null) {
+            leadership.stop();
+        }
+        return stop(vertx, client, metrics, exitCode.get());
+    }
+
+    /** Runs the IPAM controller at once, or once this replica wins the Lease. */
+    private Leadership startController(Vertx vertx, KubernetesClient client, Informers informers, Metrics metrics) {
+        IpamMetrics ipamMetrics = new IpamMetrics(metrics.registry());
+        Runnable deploy = () -> vertx.deployVerticle(IpamVerticle.create(informers, client, vertx,
+                        config.loadBalancerClass(), config.allocateUnclassed(), ipamMetrics))
+                .onFailure(e -> {
+                    log.error("controller failed to start: {}", e.getMessage(), e);
+                    exitCode.set(1);
+                    stopRequested.countDown();
+                });
+        if (!config.leaderElection().enabled()) {
+            deploy.run();
+            return null;
+        }
+        String identity = ManagementFactory.getRuntimeMXBean().getName();
+        Leadership leadership = new Leadership(client, config.namespace(), config.leaderElection(), identity,
+                metrics.registry());
+        leadership.start(deploy, () -> {
+            exitCode.set(1);
+            stopRequested.countDown();
+        });
+        return leadership;
     }
 
     /** Undeploys every verticle (closing its sockets), then the client; gives up after the shutdown timeout. */

@@ -34,6 +34,9 @@ import picocli.CommandLine.Option;
  * @param shutdownTimeout how long a clean shutdown may take before the process exits anyway
  * @param logLevel        slf4j-simple log level
  * @param printConfig     print the effective configuration and exit
+ * @param loadBalancerClass {@code spec.loadBalancerClass} of the Services this controller serves
+ * @param allocateUnclassed also serve LoadBalancer Services that have no class and no OpenELB annotation
+ * @param leaderElection  how the controller replicas choose the active one
  * @param effective       option name to effective value, in --help order, for printing
  */
 public record OperatorConfig(
@@ -46,7 +49,18 @@ public record OperatorConfig(
         Duration shutdownTimeout,
         String logLevel,
         boolean printConfig,
+        String loadBalancerClass,
+        boolean allocateUnclassed,
+        LeaderElection leaderElection,
         Map<String, String> effective) {
+
+    /**
+     * Lease-based leader election of the controller (coordination.k8s.io Lease in {@code namespace}).
+     *
+     * @param enabled off only for a single replica (tests, demos)
+     */
+    public record LeaderElection(boolean enabled, String leaseName, Duration leaseDuration, Duration renewDeadline,
+            Duration retryPeriod) {}
 
     static final String ENV_PREFIX = "OPENELB_";
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -99,6 +113,39 @@ public record OperatorConfig(
         @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
                 description = "trace | debug | info | warn | error. Env OPENELB_LOG_LEVEL.")
         String logLevel;
+
+        @Option(names = "--load-balancer-class", paramLabel = "CLASS", defaultValue = "openelb.kubesphere.io/openelb",
+                description = "spec.loadBalancerClass of the Services to serve (besides those annotated "
+                        + "lb.kubesphere.io/v1alpha1: openelb). Env OPENELB_LOAD_BALANCER_CLASS.")
+        String loadBalancerClass;
+
+        @Option(names = "--allocate-unclassed", defaultValue = "false", fallbackValue = "true", arity = "0..1",
+                description = "Also serve LoadBalancer Services with neither a class nor the OpenELB annotation. "
+                        + "Env OPENELB_ALLOCATE_UNCLASSED.")
+        String allocateUnclassed;
+
+        @Option(names = "--leader-elect", defaultValue = "true", fallbackValue = "true", arity = "0..1",
+                description = "Elect one active controller through a Lease; turn off only for a single replica. "
+                        + "Env OPENELB_LEADER_ELECT.")
+        String leaderElect;
+
+        @Option(names = "--lease-name", paramLabel = "NAME", defaultValue = "openelb-controller",
+                description = "Name of the leader-election Lease in --namespace. Env OPENELB_LEASE_NAME.")
+        String leaseName;
+
+        @Option(names = "--lease-duration", paramLabel = "DURATION", defaultValue = "15s",
+                description = "How long a standby waits after the leader's last renewal before taking over. "
+                        + "Env OPENELB_LEASE_DURATION.")
+        String leaseDuration;
+
+        @Option(names = "--renew-deadline", paramLabel = "DURATION", defaultValue = "10s",
+                description = "How long the leader keeps trying to renew before it gives up leading. "
+                        + "Env OPENELB_RENEW_DEADLINE.")
+        String renewDeadline;
+
+        @Option(names = "--retry-period", paramLabel = "DURATION", defaultValue = "2s",
+                description = "Interval between leader-election attempts and renewals. Env OPENELB_RETRY_PERIOD.")
+        String retryPeriod;
 
         @Option(names = "--print-config", defaultValue = "false", fallbackValue = "true", arity = "0..1",
                 description = "Print the effective configuration and exit. Env OPENELB_PRINT_CONFIG.")
@@ -197,11 +244,29 @@ public record OperatorConfig(
             errors.add("--log-level: '" + f.logLevel + "' is not one of " + String.join(", ", LOG_LEVELS));
         }
         boolean printConfig = parseBoolean("--print-config", f.printConfig, errors);
+        if (f.loadBalancerClass.isBlank()) {
+            errors.add("--load-balancer-class: must not be empty");
+        }
+        boolean allocateUnclassed = parseBoolean("--allocate-unclassed", f.allocateUnclassed, errors);
+        LeaderElection leaderElection = new LeaderElection(
+                parseBoolean("--leader-elect", f.leaderElect, errors),
+                f.leaseName,
+                parsePositiveDuration("--lease-duration", f.leaseDuration, errors),
+                parsePositiveDuration("--renew-deadline", f.renewDeadline, errors),
+                parsePositiveDuration("--retry-period", f.retryPeriod, errors));
+        if (!DNS_SUBDOMAIN.matcher(f.leaseName).matches()) {
+            errors.add("--lease-name: '" + f.leaseName + "' is not a valid object name");
+        }
+        if (errors.isEmpty() && (leaderElection.renewDeadline().compareTo(leaderElection.leaseDuration()) >= 0
+                || leaderElection.retryPeriod().compareTo(leaderElection.renewDeadline()) >= 0)) {
+            errors.add("--lease-duration, --renew-deadline, --retry-period: each must be longer than the next");
+        }
         if (!errors.isEmpty()) {
             throw new InvalidConfigException(String.join("\n", errors));
         }
         return new OperatorConfig(role, nodeName, f.namespace, f.httpHost, httpPort, f.kubeconfig,
-                shutdownTimeout, logLevel, printConfig, effective);
+                shutdownTimeout, logLevel, printConfig, f.loadBalancerClass.trim(), allocateUnclassed, leaderElection,
+                effective);
     }
 
     private static int parsePort(String option, String text, List<String> errors) {

@@ -164,6 +164,11 @@ public final class Allocator {
         return Optional.of(new PoolUsage(pool, size, index.heldIn(p.firstUsable(), p.lastUsable()), services));
     }
 
+    /** Every allocation made from the pool of this name, wherever its address lies now. */
+    public List<Allocation> allocationsRecordedFor(String pool) {
+        return byService.values().stream().flatMap(List::stream).filter(a -> a.pool().equals(pool)).toList();
+    }
+
     public Optional<Pool> poolContaining(IpAddress address) {
         return pools.values().stream().filter(p -> p.range().contains(address)).findFirst();
     }

@@ -1,12 +1,8 @@
 package io.openelb.kube;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.openelb.api.v1alpha2.BgpConf;
-import io.openelb.api.v1alpha2.BgpPeer;
-import io.openelb.api.v1alpha2.Eip;
 import io.openelb.bus.Addresses;
 import io.openelb.bus.InformersSynced;
 import io.openelb.bus.ResourceChanged;
@@ -34,27 +30,25 @@ import org.slf4j.LoggerFactory;
 public final class KubeVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(KubeVerticle.class);
 
-    private final KubernetesClient client;
-    private final Set<ResourceKind> kinds;
+    private final Informers informers;
     private final KubeMetrics metrics;
-    private final List<SharedIndexInformer<? extends HasMetadata>> informers = new ArrayList<>();
 
-    public KubeVerticle(KubernetesClient client, Set<ResourceKind> kinds, KubeMetrics metrics) {
-        this.client = client;
-        this.kinds = Set.copyOf(kinds);
+    public KubeVerticle(Informers informers, KubeMetrics metrics) {
+        this.informers = informers;
         this.metrics = metrics;
     }
 
     @Override
     public Future<?> start() {
         List<CompletableFuture<Void>> synced = new ArrayList<>();
+        Set<ResourceKind> kinds = informers.kinds();
         for (ResourceKind kind : kinds) {
-            SharedIndexInformer<? extends HasMetadata> informer = informerFor(kind);
+            SharedIndexInformer<? extends HasMetadata> informer = informers.informer(kind);
+            watch(kind, informer);
             informer.exceptionHandler((started, error) -> {
                 LOG.warn("watching {} failed, retrying: {}", kind.plural(), error.getMessage());
                 return true;
             });
-            informers.add(informer);
             synced.add(informer.start().toCompletableFuture());
         }
         CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new)).whenComplete((ok, error) -> {
@@ -71,24 +65,11 @@ public final class KubeVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        informers.forEach(SharedIndexInformer::close);
+        informers.kinds().forEach(kind -> informers.informer(kind).close());
         return Future.succeededFuture();
     }
 
-    private SharedIndexInformer<? extends HasMetadata> informerFor(ResourceKind kind) {
-        return switch (kind) {
-            case SERVICE -> watch(kind, client.services().inAnyNamespace().runnableInformer(0));
-            case ENDPOINT_SLICE -> watch(kind,
-                    client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0));
-            case NODE -> watch(kind, client.nodes().runnableInformer(0));
-            case NAMESPACE -> watch(kind, client.namespaces().runnableInformer(0));
-            case EIP -> watch(kind, client.resources(Eip.class).runnableInformer(0));
-            case BGP_CONF -> watch(kind, client.resources(BgpConf.class).runnableInformer(0));
-            case BGP_PEER -> watch(kind, client.resources(BgpPeer.class).runnableInformer(0));
-        };
-    }
-
-    private <T extends HasMetadata> SharedIndexInformer<T> watch(ResourceKind kind, SharedIndexInformer<T> informer) {
+    private <T extends HasMetadata> void watch(ResourceKind kind, SharedIndexInformer<T> informer) {
         informer.addEventHandler(new ResourceEventHandler<T>() {
             @Override
             public void onAdd(T obj) {
@@ -105,7 +86,6 @@ public final class KubeVerticle extends VerticleBase {
                 changed(kind, Change.DELETED, obj);
             }
         });
-        return informer;
     }
 
     private void changed(ResourceKind kind, Change change, HasMetadata obj) {

@@ -35,6 +35,10 @@ class OperatorConfigTest {
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.logLevel()).isEqualTo("info");
         assertThat(config.printConfig()).isFalse();
+        assertThat(config.loadBalancerClass()).isEqualTo("openelb.kubesphere.io/openelb");
+        assertThat(config.allocateUnclassed()).isFalse();
+        assertThat(config.leaderElection()).isEqualTo(new OperatorConfig.LeaderElection(true, "openelb-controller",
+                Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2)));
     }
 
     @Test
@@ -79,6 +83,9 @@ class OperatorConfigTest {
         "--node-name=Node_1    | --node-name: 'Node_1' is not a valid Kubernetes node name",
         "--print-config=maybe  | --print-config: 'maybe' is not true or false",
         "--kubeconfig=/no/such | --kubeconfig: cannot read '/no/such'",
+        "--renew-deadline=20s  | each must be longer than the next",
+        "--lease-name=Lease_1  | --lease-name: 'Lease_1' is not a valid object name",
+        "--load-balancer-class=  | --load-balancer-class: must not be empty",
     })
     void badValuesAreRejectedWithTheOptionNamed(String arg, String message) {
         Invocation.Exit exit = exit(Map.of("HOSTNAME", "n"), arg);

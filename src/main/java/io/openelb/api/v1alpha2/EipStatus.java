@@ -11,9 +11,13 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class EipStatus {
     public Boolean occupied;
-    public Integer usage;
-    public Integer poolSize;
-    /** IP to the Services holding it, as OpenELB writes it ({@code ns/name;ns/name2}). */
+    public Long usage;
+    /** Addresses the pool hands out; capped at 2^63-1 for IPv6 pools of a /64 or wider. */
+    public Long poolSize;
+    /**
+     * IP to the Services holding it, as OpenELB writes it ({@code ns/name;ns/name2}); at most
+     * 100 entries so the object stays small at any pool size ({@link #usage} is exact).
+     */
     public Map<String, String> used;
     public String firstIP;
     public String lastIP;

@@ -1,0 +1,289 @@
+package io.openelb.controller;
+
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.openelb.api.v1alpha2.Eip;
+import io.openelb.api.v1alpha2.EipStatus;
+import io.openelb.bus.Addresses;
+import io.openelb.bus.ResourceChanged;
+import io.openelb.ipam.Allocation;
+import io.openelb.ipam.AllocationError;
+import io.openelb.ipam.AllocationRequest;
+import io.openelb.ipam.AllocationResult;
+import io.openelb.ipam.Allocator;
+import io.openelb.ipam.ServiceKey;
+import io.openelb.kube.Informers;
+import io.openelb.metrics.IpamMetrics;
+import io.openelb.model.InvalidAddressException;
+import io.openelb.model.IpAddress;
+import io.openelb.model.PoolSet;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller: keeps every served LoadBalancer Service holding an address from the right Eip, and
+ * every Eip's status current. Deployed on the leader only.
+ *
+ * <p>Decisions are made by the pure {@link Allocator} on this verticle's event loop, in order; only the
+ * writes run concurrently (on workers, never two for one Service). Level-triggered: a change of any
+ * watched object queues the Services it may affect, and each is reconciled from the informer caches.
+ */
+public final class IpamVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(IpamVerticle.class);
+    private static final int MAX_WRITES_IN_FLIGHT = 16;
+    private static final long EIP_STATUS_INTERVAL_MS = 500;
+    private static final long RETRY_MS = 1000;
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+    private final Informers informers;
+    private final ServiceRequests requests;
+    private final KubeWriter writer;
+    private final IpamMetrics metrics;
+
+    private Allocator allocator;
+    private PoolSet pools = PoolSet.of(List.of());
+    private final Set<ServiceKey> queued = new LinkedHashSet<>();
+    private final Set<ServiceKey> inFlight = new HashSet<>();
+    private final Map<ServiceKey, String> lastFailure = new HashMap<>();
+    private boolean eipStatusDirty;
+    private boolean eipStatusWriting;
+
+    IpamVerticle(Informers informers, ServiceRequests requests, KubeWriter writer, IpamMetrics metrics) {
+        this.informers = informers;
+        this.requests = requests;
+        this.writer = writer;
+        this.metrics = metrics;
+    }
+
+    /** Builds the verticle for the configured class. */
+    public static IpamVerticle create(Informers informers, KubernetesClient client, Vertx vertx,
+            String loadBalancerClass, boolean allocateUnclassed, IpamMetrics metrics) {
+        return new IpamVerticle(informers, new ServiceRequests(loadBalancerClass, allocateUnclassed),
+                new KubeWriter(vertx, client), metrics);
+    }
+
+    @Override
+    public Future<?> start() {
+        vertx.eventBus().<ResourceChanged>consumer(Addresses.RESOURCE_CHANGED, msg -> changed(msg.body()));
+        vertx.eventBus().consumer(Addresses.INFORMERS_SYNCED, msg -> rebuild());
+        if (informers.synced()) {
+            rebuild();
+        }
+        vertx.setPeriodic(EIP_STATUS_INTERVAL_MS, id -> writeEipStatuses());
+        return Future.succeededFuture();
+    }
+
+    /**
+     * Rebuilds the allocator from {@code Service.status}, the source of truth, oldest Service first (so
+     * of two Services claiming one address the older keeps it), then reconciles everything.
+     */
+    private void rebuild() {
+        if (allocator != null) {
+            return;
+        }
+        pools = PoolSet.of(informers.eips().stream().map(EipDefinitions::of).toList());
+        allocator = new Allocator(pools.pools());
+        List<Service> services = new ArrayList<>(informers.services());
+        services.sort(Comparator.comparing((Service s) -> Objects.requireNonNullElse(
+                s.getMetadata().getCreationTimestamp(), "")).thenComparing(s -> ServiceRequests.key(s)));
+        int restored = 0;
+        for (Service service : services) {
+            if (!requests.isManaged(service) || service.getMetadata().getDeletionTimestamp() != null) {
+                continue;
+            }
+            List<IpAddress> held = ServiceRequests.statusAddresses(service);
+            List<AllocationError> conflicts = allocator.restore(ServiceRequests.key(service), held,
+                    ServiceRequests.ports(service), ServiceRequests.sharingKey(service));
+            conflicts.forEach(c -> LOG.warn("{}: status address not restored: {}", ServiceRequests.key(service), c));
+            restored += held.size() - conflicts.size();
+        }
+        LOG.info("allocator rebuilt from status: {} pools ({} invalid), {} addresses restored",
+                pools.pools().size(), pools.invalid().size(), restored);
+        services.forEach(s -> queued.add(ServiceRequests.key(s)));
+        eipStatusDirty = true;
+        drain();
+    }
+
+    private void changed(ResourceChanged change) {
+        if (allocator == null) {
+            return; // the rebuild after sync reconciles everything
+        }
+        switch (change.kind()) {
+            case SERVICE -> queued.add(new ServiceKey(change.namespace(), change.name()));
+            case EIP -> {
+                pools = PoolSet.of(informers.eips().stream().map(EipDefinitions::of).toList());
+                allocator.setPools(pools.pools());
+                queueWaiting(null);
+                eipStatusDirty = true;
+            }
+            case NAMESPACE -> queueWaiting(change.name());
+            default -> { }
+        }
+        drain();
+    }
+
+    /** Queues the served Services that hold no address (of one namespace, or of all when null). */
+    private void queueWaiting(String namespace) {
+        for (Service service : informers.services()) {
+            ServiceKey key = ServiceRequests.key(service);
+            if ((namespace == null || namespace.equals(key.namespace())) && allocator.allocationsOf(key).isEmpty()
+                    && requests.isManaged(service)) {
+                queued.add(key);
+            }
+        }
+    }
+
+    private void drain() {
+        Iterator<ServiceKey> it = queued.iterator();
+        while (inFlight.size() < MAX_WRITES_IN_FLIGHT && it.hasNext()) {
+            ServiceKey key = it.next();
+            if (inFlight.contains(key)) {
+                continue; // reconciled again when the running one ends
+            }
+            it.remove();
+            inFlight.add(key);
+            long started = System.nanoTime();
+            reconcile(key).onComplete(result -> {
+                inFlight.remove(key);
+                metrics.reconciled(System.nanoTime() - started, result.succeeded());
+                if (result.failed()) {
+                    LOG.warn("{}: write failed, retrying in {} ms: {}", key, RETRY_MS, result.cause().getMessage());
+                    metrics.apiWriteError();
+                    vertx.setTimer(RETRY_MS, id -> {
+                        queued.add(key);
+                        drain();
+                    });
+                }
+                drain();
+            });
+        }
+    }
+
+    /** One Service: decide with the allocator now, then write what differs. */
+    private Future<Void> reconcile(ServiceKey key) {
+        Service service = informers.service(key.namespace(), key.name()).orElse(null);
+        if (service == null) {
+            release(key);
+            return Future.succeededFuture();
+        }
+        if (!requests.isManaged(service) || service.getMetadata().getDeletionTimestamp() != null) {
+            boolean held = release(key);
+            boolean ours = ServiceRequests.hasFinalizer(service);
+            Future<Void> clear = held && service.getMetadata().getDeletionTimestamp() == null
+                    && !ServiceRequests.statusAddresses(service).isEmpty()
+                    ? writer.serviceIngress(key, List.of())
+                    : Future.succeededFuture();
+            return ours ? clear.compose(v -> writer.unclaim(key)) : clear;
+        }
+        AllocationResult result;
+        try {
+            AllocationRequest request = ServiceRequests.request(service, informers.namespaceLabels(key.namespace()));
+            result = allocator.assign(request);
+        } catch (InvalidAddressException e) {
+            result = new AllocationResult.Failed(
+                    new AllocationError(AllocationError.Reason.INVALID_REQUEST, "requested " + e.getMessage()));
+        }
+        if (result instanceof AllocationResult.Failed failed) {
+            return failed(service, failed.error());
+        }
+        List<Allocation> allocations = ((AllocationResult.Assigned) result).allocations();
+        lastFailure.remove(key);
+        eipStatusDirty = true;
+        List<String> wanted = ServiceRequests.texts(allocations.stream().map(Allocation::address).toList());
+        List<String> current = ServiceRequests.texts(ServiceRequests.statusAddresses(service));
+        String pool = allocations.get(0).pool();
+        Future<Void> claim = ServiceRequests.hasFinalizer(service) && pool.equals(label(service))
+                ? Future.succeededFuture()
+                : writer.claim(key, pool);
+        if (wanted.equals(current)) {
+            return claim;
+        }
+        return claim.compose(v -> writer.serviceIngress(key, wanted)).compose(v -> {
+            metrics.allocated(pool);
+            LOG.info("{}: allocated {} from Eip {}", key, String.join(", ", wanted), pool);
+            return writer.event(reference(service), "Normal", "IPAllocated",
+                    "Allocated " + String.join(", ", wanted) + " from Eip " + pool);
+        });
+    }
+
+    private Future<Void> failed(Service service, AllocationError error) {
+        ServiceKey key = ServiceRequests.key(service);
+        metrics.allocationFailed(error.reason());
+        if (error.message().equals(lastFailure.put(key, error.message()))) {
+            return Future.succeededFuture(); // said already; repeat only when the reason changes
+        }
+        LOG.warn("{}: no address: {}", key, error);
+        return writer.event(reference(service), "Warning", "AllocationFailed", error.message());
+    }
+
+    private boolean release(ServiceKey key) {
+        lastFailure.remove(key);
+        List<Allocation> released = allocator.release(key);
+        if (!released.isEmpty()) {
+            eipStatusDirty = true;
+            LOG.info("{}: released {}", key, released.stream().map(a -> a.address().toString()).toList());
+            queueWaiting(null); // an address freed may serve a Service that waits for one
+        }
+        return !released.isEmpty();
+    }
+
+    /** Writes every Eip status that differs from the desired one; at most one pass at a time. */
+    private void writeEipStatuses() {
+        if (!eipStatusDirty || eipStatusWriting || allocator == null) {
+            return;
+        }
+        eipStatusDirty = false;
+        eipStatusWriting = true;
+        Instant now = Instant.now();
+        List<Future<Void>> writes = new ArrayList<>();
+        for (Eip eip : informers.eips()) {
+            EipStatus desired = EipStatuses.desired(eip, pools, allocator, now);
+            metrics.poolUsage(eip.getMetadata().getName(), desired.v4, desired.poolSize, desired.usage);
+            if (!sameStatus(desired, eip.getStatus())) {
+                writes.add(writer.eipStatus(eip.getMetadata().getName(), desired));
+            }
+        }
+        Future.join(writes).onComplete(done -> {
+            eipStatusWriting = false;
+            if (done.failed()) {
+                LOG.warn("Eip status write failed, retrying: {}", done.cause().getMessage());
+                metrics.apiWriteError();
+                eipStatusDirty = true;
+            }
+        });
+    }
+
+    private static boolean sameStatus(EipStatus desired, EipStatus current) {
+        return current != null && JSON.asJson(desired).equals(JSON.asJson(current));
+    }
+
+    private static String label(Service service) {
+        Map<String, String> labels = service.getMetadata().getLabels();
+        return labels == null ? null : labels.get(Annotations.POOL);
+    }
+
+    private static ObjectReference reference(Service service) {
+        return new ObjectReferenceBuilder().withApiVersion("v1").withKind("Service")
+                .withNamespace(service.getMetadata().getNamespace()).withName(service.getMetadata().getName())
+                .withUid(service.getMetadata().getUid()).withResourceVersion(service.getMetadata().getResourceVersion())
+                .build();
+    }
+
+}

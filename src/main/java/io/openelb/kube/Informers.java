@@ -1,0 +1,83 @@
+package io.openelb.kube;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.openelb.api.v1alpha2.BgpConf;
+import io.openelb.api.v1alpha2.BgpPeer;
+import io.openelb.api.v1alpha2.Eip;
+import io.openelb.bus.ResourceKind;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The informers of the kinds this role watches, created stopped, and read access to their caches.
+ * {@link KubeVerticle} starts and stops them. Reads are thread-safe and never call the API server.
+ */
+public final class Informers {
+    private final Map<ResourceKind, SharedIndexInformer<? extends HasMetadata>> informers =
+            new EnumMap<>(ResourceKind.class);
+
+    public Informers(KubernetesClient client, Set<ResourceKind> kinds) {
+        for (ResourceKind kind : kinds) {
+            informers.put(kind, switch (kind) {
+                case SERVICE -> client.services().inAnyNamespace().runnableInformer(0);
+                case ENDPOINT_SLICE -> client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
+                case NODE -> client.nodes().runnableInformer(0);
+                case NAMESPACE -> client.namespaces().runnableInformer(0);
+                case EIP -> client.resources(Eip.class).runnableInformer(0);
+                case BGP_CONF -> client.resources(BgpConf.class).runnableInformer(0);
+                case BGP_PEER -> client.resources(BgpPeer.class).runnableInformer(0);
+            });
+        }
+    }
+
+    public Set<ResourceKind> kinds() {
+        return informers.keySet();
+    }
+
+    SharedIndexInformer<? extends HasMetadata> informer(ResourceKind kind) {
+        return informers.get(kind);
+    }
+
+    /** Whether every informer has its initial list. */
+    public boolean synced() {
+        return informers.values().stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    public Optional<Service> service(String namespace, String name) {
+        return Optional.ofNullable(typed(ResourceKind.SERVICE, Service.class).getStore().getByKey(namespace + "/" + name));
+    }
+
+    public List<Service> services() {
+        return typed(ResourceKind.SERVICE, Service.class).getStore().list();
+    }
+
+    public List<Eip> eips() {
+        return typed(ResourceKind.EIP, Eip.class).getStore().list();
+    }
+
+    public Optional<Eip> eip(String name) {
+        return Optional.ofNullable(typed(ResourceKind.EIP, Eip.class).getStore().getByKey(name));
+    }
+
+    /** Labels of a namespace; empty when unknown. */
+    public Map<String, String> namespaceLabels(String namespace) {
+        Namespace ns = typed(ResourceKind.NAMESPACE, Namespace.class).getStore().getByKey(namespace);
+        return ns == null || ns.getMetadata().getLabels() == null ? Map.of() : ns.getMetadata().getLabels();
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T extends HasMetadata> SharedIndexInformer<T> typed(ResourceKind kind, Class<T> type) {
+        SharedIndexInformer<? extends HasMetadata> informer = informers.get(kind);
+        if (informer == null) {
+            throw new IllegalStateException(kind + " is not watched by this role");
+        }
+        return (SharedIndexInformer<T>) informer;
+    }
+}
