@@ -9,9 +9,11 @@ import java.util.regex.Pattern;
 /**
  * Checks a YAML object against a CRD's structural schema the way the API server does for the keywords
  * our CRDs use (type, properties, unknown fields, required, enum, pattern, maxLength, minimum, maximum,
- * int-or-string). CEL rules are not evaluated here: the ITs against the real API server cover them.
+ * int-or-string, and CEL rules of the form {@code self.matches('regex')} on strings). Other CEL rules are
+ * not evaluated here: the ITs against the real API server cover them.
  */
 final class SchemaValidator {
+    private static final Pattern MATCHES_RULE = Pattern.compile("self\\.matches\\('(.*)'\\)");
     private final List<String> errors = new ArrayList<>();
 
     static List<String> validate(Object value, Map<String, Object> schema) {
@@ -101,6 +103,13 @@ final class SchemaValidator {
         String pattern = (String) schema.get("pattern");
         if (pattern != null && !Pattern.compile(pattern).matcher(s).find()) {
             errors.add(path + ": should match '" + pattern + "'");
+        }
+        for (Map<String, Object> rule
+                : (List<Map<String, Object>>) schema.getOrDefault("x-kubernetes-validations", List.of())) {
+            java.util.regex.Matcher matches = MATCHES_RULE.matcher((String) rule.get("rule"));
+            if (matches.matches() && !Pattern.compile(matches.group(1)).matcher(s).find()) {
+                errors.add(path + ": " + rule.get("message"));
+            }
         }
         Number maxLength = (Number) schema.get("maxLength");
         if (maxLength != null && s.length() > maxLength.intValue()) {
