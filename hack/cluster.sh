@@ -34,8 +34,8 @@ GO_MIN_VERSION=1.24            # oldest Go that builds K8S_VERSION (the `go` lin
 GO_BOOTSTRAP_VERSION=go1.24.13 # toolchain fetched from the Go module proxy if the local go is too old
 
 # ---- fixed cluster settings --------------------------------------------------
-SERVICE_CIDR=10.96.0.0/16
-SERVICE_VIP=10.96.0.1          # first IP of SERVICE_CIDR: the `kubernetes` Service, must be a SAN
+SERVICE_CIDR=10.96.0.0/16,fd00:10:96::/112  # dual stack, so IPv6 and dual-stack Services can be tested
+SERVICE_VIP=10.96.0.1          # first IP of the IPv4 SERVICE_CIDR: the `kubernetes` Service, must be a SAN
 SA_ISSUER=https://kubernetes.default.svc.cluster.local
 ETCD_PORT_SEARCH_START=23790   # away from etcd's well-known 2379/2380 so a host etcd does not clash
 

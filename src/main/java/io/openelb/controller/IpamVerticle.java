@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -151,13 +150,13 @@ public final class IpamVerticle extends VerticleBase {
     }
 
     private void drain() {
-        Iterator<ServiceKey> it = queued.iterator();
-        while (inFlight.size() < MAX_WRITES_IN_FLIGHT && it.hasNext()) {
-            ServiceKey key = it.next();
-            if (inFlight.contains(key)) {
-                continue; // reconciled again when the running one ends
+        while (inFlight.size() < MAX_WRITES_IN_FLIGHT) {
+            // a key whose reconcile is running waits in the queue until that one ends
+            ServiceKey key = queued.stream().filter(k -> !inFlight.contains(k)).findFirst().orElse(null);
+            if (key == null) {
+                return;
             }
-            it.remove();
+            queued.remove(key);
             inFlight.add(key);
             long started = System.nanoTime();
             reconcile(key).onComplete(result -> {

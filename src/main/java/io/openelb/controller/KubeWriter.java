@@ -14,6 +14,8 @@ import io.openelb.ipam.ServiceKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,11 @@ final class KubeWriter {
     private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
     private static final PatchContext STRATEGIC = PatchContext.of(PatchType.STRATEGIC_MERGE);
     private static final PatchContext JSON = PatchContext.of(PatchType.JSON);
+    /** Event times as the API server parses them: RFC 3339 in seconds, and with microseconds. */
+    private static final DateTimeFormatter SECONDS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MICROS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     private final Vertx vertx;
     private final KubernetesClient client;
@@ -75,7 +82,8 @@ final class KubeWriter {
 
     /** Records a core/v1 Event about an object, as {@code kubectl describe} shows them. */
     Future<Void> event(ObjectReference about, String type, String reason, String message) {
-        String now = Instant.now().toString();
+        Instant at = Instant.now();
+        String now = SECONDS.format(at);
         String namespace = about.getNamespace() == null ? "default" : about.getNamespace();
         var event = new EventBuilder()
                 .withNewMetadata().withGenerateName(about.getName() + ".").withNamespace(namespace).endMetadata()
@@ -85,7 +93,7 @@ final class KubeWriter {
                 .withMessage(message)
                 .withFirstTimestamp(now)
                 .withLastTimestamp(now)
-                .withEventTime(new MicroTime(now))
+                .withEventTime(new MicroTime(MICROS.format(at)))
                 .withCount(1)
                 .withReportingComponent("openelb-controller")
                 .withReportingInstance(System.getProperty("openelb.instance", "openelb-controller"))

@@ -1,0 +1,207 @@
+package io.openelb.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Service;
+import io.openelb.api.v1alpha2.Eip;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The controller as a user meets it: {@code openelb.jar --role=controller} running with its own
+ * ServiceAccount against the real API server; the test acts as admin with kubectl's API.
+ */
+class IpamIT {
+    private static LocalCluster cluster;
+    private static OpenElbProcess controller;
+    private static Path dir;
+
+    @BeforeAll
+    static void startController() throws Exception {
+        cluster = LocalCluster.get();
+        IpamFixture.removeLeftovers(cluster.admin());
+        dir = Files.createTempDirectory("ipam-it");
+        controller = OpenElbProcess.start(cluster.kubeconfigFor("openelb-system", "openelb-controller", dir), dir,
+                "controller", "--role=controller").awaitReady(Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stopController() throws Exception {
+        if (controller != null) {
+            int exit = controller.stop();
+            assertThat(exit).as(controller.log()).isZero();
+        }
+    }
+
+    private final List<IpamFixture> fixtures = new ArrayList<>();
+
+    private IpamFixture fixture(String prefix) {
+        IpamFixture f = new IpamFixture(cluster.admin(), prefix);
+        fixtures.add(f);
+        return f;
+    }
+
+    /** Each test frees what it took, through the controller, so pools are empty for the next. */
+    @AfterEach
+    void releaseServices() throws InterruptedException {
+        for (IpamFixture f : fixtures) {
+            f.deleteServices();
+        }
+        cluster.admin().resources(Eip.class).withLabel(IpamFixture.LABEL).delete();
+    }
+
+    private static Map<String, String> pool(String eip) {
+        return Map.of("eip.openelb.kubesphere.io/v1alpha2", eip);
+    }
+
+    @Test
+    void serviceGetsTheFirstAddressOfItsPoolWithLabelFinalizerAndEvent() throws Exception {
+        IpamFixture f = fixture("alloc");
+        f.eip("it-alloc", "192.0.2.16/30", Map.of("openelb.kubesphere.io/allow-network-and-broadcast", "true"));
+        f.service("web", pool("it-alloc"), 80);
+
+        assertThat(f.awaitIngress("web")).containsExactly("192.0.2.16");
+        Service web = f.get("web").orElseThrow();
+        assertThat(web.getMetadata().getFinalizers()).contains("finalizer.lb.kubesphere.io/v1alpha1");
+        assertThat(web.getMetadata().getLabels()).containsEntry("eip.openelb.kubesphere.io/v1alpha2", "it-alloc");
+        assertThat(f.awaitEvent("web", "IPAllocated")).isEqualTo("IPAllocated: Allocated 192.0.2.16 from Eip it-alloc");
+        Eip eip = IpamFixture.await(() -> f.eipNow("it-alloc"),
+                e -> e.getStatus() != null && Long.valueOf(1).equals(e.getStatus().usage), "Eip usage 1");
+        assertThat(eip.getStatus().poolSize).isEqualTo(4);
+        assertThat(eip.getStatus().used).containsEntry("192.0.2.16", f.namespace + "/web");
+        assertThat(eip.getStatus().ready).isTrue();
+    }
+
+    @Test
+    void ipv4CidrPoolSkipsNetworkAndBroadcastAndEachFamilyGetsItsOwnAddress() throws Exception {
+        IpamFixture f = fixture("families");
+        f.eip("it-v4", "192.0.2.32/30");
+        f.eip("it-v6", "2001:db8:77::/126");
+        f.service("v4", Map.of(), 80);
+        f.service("v6", Map.of(), 443, "SingleStack", "IPv6");
+        f.service("dual", Map.of(), 8080, "RequireDualStack", "IPv6", "IPv4");
+
+        assertThat(f.awaitIngress("v4")).containsExactly("192.0.2.33");
+        assertThat(f.awaitIngress("v6")).containsExactly("2001:db8:77::");
+        assertThat(IpamFixture.await(() -> IpamFixture.ingress(f.get("dual").orElseThrow()), l -> l.size() == 2,
+                "two addresses")).containsExactly("2001:db8:77::1", "192.0.2.34");
+    }
+
+    @Test
+    void secondServiceCannotTakeTheFirstServicesRequestedAddress() throws Exception {
+        IpamFixture f = fixture("shared");
+        f.eip("it-shared", "192.0.2.48/29");
+        f.service("first", Map.of("eip.openelb.kubesphere.io/v1alpha1", "192.0.2.50"), 80);
+        assertThat(f.awaitIngress("first")).containsExactly("192.0.2.50");
+
+        f.service("second", Map.of("eip.openelb.kubesphere.io/v1alpha1", "192.0.2.50"), 53);
+
+        assertThat(f.awaitEvent("second", "AllocationFailed"))
+                .contains("address 192.0.2.50 is held by " + f.namespace + "/first", "allow-shared-ip");
+        assertThat(IpamFixture.ingress(f.get("second").orElseThrow())).isEmpty();
+
+        f.service("third", Map.of("eip.openelb.kubesphere.io/v1alpha1", "192.0.2.51",
+                "openelb.kubesphere.io/allow-shared-ip", "k"), 80);
+        f.service("fourth", Map.of("eip.openelb.kubesphere.io/v1alpha1", "192.0.2.51",
+                "openelb.kubesphere.io/allow-shared-ip", "k"), 443);
+        assertThat(f.awaitIngress("third")).containsExactly("192.0.2.51");
+        assertThat(f.awaitIngress("fourth")).containsExactly("192.0.2.51");
+    }
+
+    @Test
+    void exhaustedPoolSaysSoAndServesTheWaitingServiceOnceAnAddressFrees() throws Exception {
+        IpamFixture f = fixture("full");
+        f.eip("it-full", "192.0.2.64-192.0.2.65");
+        f.service("a", pool("it-full"), 80);
+        f.service("b", pool("it-full"), 80);
+        assertThat(f.awaitIngress("a")).hasSize(1);
+        assertThat(f.awaitIngress("b")).hasSize(1);
+        IpamFixture.await(() -> f.eipNow("it-full"), e -> e.getStatus() != null
+                && Boolean.TRUE.equals(e.getStatus().occupied), "Eip occupied");
+
+        f.service("c", pool("it-full"), 80);
+        assertThat(f.awaitEvent("c", "AllocationFailed")).contains("no free IPV4 address in Eip it-full");
+
+        String freed = f.awaitIngress("a").get(0);
+        f.delete("a");
+        assertThat(f.awaitIngress("c")).containsExactly(freed);
+        IpamFixture.await(() -> f.get("a"), java.util.Optional::isEmpty, "Service a gone (finalizer removed)");
+    }
+
+    @Test
+    void unknownEipNameAndAddressOutsideEveryPoolAreReported() throws Exception {
+        IpamFixture f = fixture("bad");
+        f.service("unknown", pool("no-such-eip"), 80);
+        f.service("outside", Map.of("eip.openelb.kubesphere.io/v1alpha1", "203.0.113.99"), 80);
+        f.service("garbage", Map.of("eip.openelb.kubesphere.io/v1alpha1", "not-an-ip"), 80);
+
+        assertThat(f.awaitEvent("unknown", "AllocationFailed")).contains("Eip no-such-eip does not exist");
+        assertThat(f.awaitEvent("outside", "AllocationFailed")).contains("203.0.113.99 is in no Eip");
+        assertThat(f.awaitEvent("garbage", "AllocationFailed")).contains("'not-an-ip' is not an IPv4 or IPv6 address");
+    }
+
+    @Test
+    void overlappingEipIsMarkedInvalidAndTheOlderKeepsServing() throws Exception {
+        IpamFixture f = fixture("overlap");
+        f.eip("it-old", "192.0.2.80/29");
+        Thread.sleep(1100); // creation timestamps have second resolution; older must be older
+        f.eip("it-new", "192.0.2.84-192.0.2.90");
+
+        Eip bad = IpamFixture.await(() -> f.eipNow("it-new"),
+                e -> e.getStatus() != null && e.getStatus().conditions != null, "conditions on it-new");
+        Condition valid = bad.getStatus().conditions.stream().filter(c -> c.getType().equals("Valid")).findFirst()
+                .orElseThrow();
+        assertThat(valid.getStatus()).isEqualTo("False");
+        assertThat(valid.getMessage()).contains("overlaps Eip it-old");
+        assertThat(bad.getStatus().ready).isFalse();
+
+        f.service("web", pool("it-old"), 80);
+        assertThat(f.awaitIngress("web")).containsExactly("192.0.2.81");
+    }
+
+    @Test
+    void serviceLeavingTheClassIsReleasedAndCleared() throws Exception {
+        IpamFixture f = fixture("leave");
+        f.eip("it-leave", "192.0.2.96/30");
+        f.service("web", pool("it-leave"), 80);
+        assertThat(f.awaitIngress("web")).hasSize(1);
+
+        f.admin.services().inNamespace(f.namespace).withName("web")
+                .edit(s -> { s.getSpec().setType("ClusterIP"); s.getSpec().setLoadBalancerClass(null);
+                        s.getSpec().setAllocateLoadBalancerNodePorts(null); return s; });
+
+        Service web = IpamFixture.await(() -> f.get("web").orElseThrow(),
+                s -> s.getMetadata().getFinalizers() == null || s.getMetadata().getFinalizers().isEmpty(),
+                "finalizer removed");
+        assertThat(IpamFixture.ingress(web)).isEmpty();
+        IpamFixture.await(() -> f.eipNow("it-leave"), e -> e.getStatus() != null
+                && Long.valueOf(0).equals(e.getStatus().usage), "usage back to 0");
+    }
+
+    @Test
+    void metricsCountAllocationsAndPoolFill() throws Exception {
+        IpamFixture f = fixture("metrics");
+        f.eip("it-metrics", "198.51.100.0/29");
+        f.service("web", pool("it-metrics"), 80);
+        f.awaitIngress("web");
+
+        String metrics = IpamFixture.await(() -> {
+            try {
+                return controller.metrics();
+            } catch (Exception e) {
+                return "";
+            }
+        }, m -> m.contains("openelb_pool_addresses_in_use{family=\"ipv4\",pool=\"it-metrics\"} 1.0"), "pool metric");
+        assertThat(metrics).contains("openelb_pool_addresses{family=\"ipv4\",pool=\"it-metrics\"} 6.0",
+                "openelb_ipam_allocations_total{pool=\"it-metrics\"}", "openelb_controller_leader 1.0");
+    }
+}

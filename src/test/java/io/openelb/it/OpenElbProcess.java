@@ -1,0 +1,105 @@
+package io.openelb.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** {@code target/openelb.jar} running as a separate process, as in a Pod, with its logs in a file. */
+final class OpenElbProcess implements AutoCloseable {
+    private static final Path JAR = Path.of("target", "openelb.jar");
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Process process;
+    private final Path log;
+    final int httpPort;
+
+    private OpenElbProcess(Process process, Path log, int httpPort) {
+        this.process = process;
+        this.log = log;
+        this.httpPort = httpPort;
+    }
+
+    static OpenElbProcess start(Path kubeconfig, Path logDir, String name, String... args) {
+        try {
+            int port = freePort();
+            List<String> command = new ArrayList<>(List.of(
+                    ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-jar", JAR.toString(),
+                    "--kubeconfig=" + kubeconfig, "--http-host=127.0.0.1", "--http-port=" + port));
+            command.addAll(List.of(args));
+            Path log = logDir.resolve(name + ".log");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().keySet().removeIf(k -> k.startsWith("OPENELB_") || k.equals("KUBECONFIG"));
+            return new OpenElbProcess(builder.start(), log, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until /readyz answers 200. */
+    OpenElbProcess awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("openelb exited with " + process.exitValue() + ":\n" + log());
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + httpPort + "/readyz")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return this;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("openelb not ready within " + timeout + ":\n" + log());
+    }
+
+    String metrics() throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** SIGTERM, then waits for the exit code. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("openelb did not stop within 30 s on SIGTERM:\n" + log());
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL: the process dies at once, mid-work. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    String log() {
+        return LocalCluster.read(log);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
