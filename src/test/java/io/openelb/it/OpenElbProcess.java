@@ -71,6 +71,22 @@ final class OpenElbProcess implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Whether this controller holds the Lease, as its own metric says. */
+    boolean isLeader() {
+        try {
+            return process.isAlive() && metrics().contains("openelb_controller_leader 1.0");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** SIGTERM, then waits for the exit code. */
     int stop() throws InterruptedException {
         process.destroy();

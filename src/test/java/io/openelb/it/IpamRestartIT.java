@@ -1,0 +1,192 @@
+package io.openelb.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The controller never moves an address: not when it restarts, not when it is killed in the middle of
+ * a burst, not when it takes over Services whose addresses OpenELB wrote, not on a leader change.
+ */
+class IpamRestartIT {
+    private static final Duration READY = Duration.ofSeconds(60);
+    private LocalCluster cluster;
+    private Path dir;
+    private Path kubeconfig;
+    private final List<OpenElbProcess> controllers = new ArrayList<>();
+    private IpamFixture f;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        cluster = LocalCluster.get();
+        IpamFixture.removeLeftovers(cluster.admin());
+        dir = Files.createTempDirectory("ipam-restart-it");
+        kubeconfig = cluster.kubeconfigFor("openelb-system", "openelb-controller", dir);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (f != null && controllers.stream().noneMatch(OpenElbProcess::alive)) {
+            controller("cleanup");
+        }
+        if (f != null) {
+            f.deleteServices();
+        }
+        for (OpenElbProcess c : controllers) {
+            c.close();
+        }
+        IpamFixture.removeLeftovers(cluster.admin());
+    }
+
+    private OpenElbProcess controller(String name, String... args) throws InterruptedException {
+        List<String> all = new ArrayList<>(List.of("--role=controller", "--lease-duration=4s", "--renew-deadline=3s",
+                "--retry-period=1s"));
+        all.addAll(List.of(args));
+        OpenElbProcess c = OpenElbProcess.start(kubeconfig, dir, name, all.toArray(String[]::new));
+        controllers.add(c);
+        return c.awaitReady(READY);
+    }
+
+    private Map<String, List<String>> addresses(List<String> names) {
+        Map<String, List<String>> all = new HashMap<>();
+        for (String name : names) {
+            all.put(name, f.get(name).map(IpamFixture::ingress).orElse(List.of()));
+        }
+        return all;
+    }
+
+    @Test
+    void servicesKeepTheAddressesOpenElbWroteWhenTheControllerTakesOver() throws Exception {
+        f = new IpamFixture(cluster.admin(), "migrate");
+        f.eip("it-migrate", "198.51.100.0/24");
+        Map<String, String> written = Map.of("net", "198.51.100.0", "mid", "198.51.100.77",
+                "gone", "203.0.113.5");
+        for (var e : written.entrySet()) {
+            f.service(e.getKey());
+            f.admin.services().inNamespace(f.namespace).withName(e.getKey()).editStatus(s -> {
+                s.getStatus().getLoadBalancer().setIngress(List.of(new LoadBalancerIngressBuilder()
+                        .withIp(e.getValue()).build()));
+                return s;
+            });
+        }
+
+        controller("takeover");
+        f.service("new");
+
+        assertThat(f.awaitIngress("new")).containsExactly("198.51.100.1");
+        for (var e : written.entrySet()) {
+            assertThat(f.awaitIngress(e.getKey())).as(e.getKey()).containsExactly(e.getValue());
+        }
+        assertThat(f.get("mid").orElseThrow().getMetadata().getFinalizers())
+                .contains("finalizer.lb.kubesphere.io/v1alpha1");
+    }
+
+    @Test
+    void restartsNeverChangeAnAddress() throws Exception {
+        f = new IpamFixture(cluster.admin(), "restart");
+        f.eip("it-restart", "198.51.100.0/26");
+        OpenElbProcess first = controller("restart-0");
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            names.add("s" + i);
+            f.service("s" + i);
+        }
+        names.forEach(n -> await(n));
+        Map<String, List<String>> before = addresses(names);
+        assertThat(first.stop()).isZero();
+
+        for (int round = 1; round <= 3; round++) {
+            OpenElbProcess again = controller("restart-" + round);
+            f.service("late" + round);
+            await("late" + round);
+            assertThat(addresses(names)).isEqualTo(before);
+            assertThat(again.stop()).isZero();
+        }
+    }
+
+    @Test
+    void killedDuringABurstOf200NoAddressIsDuplicatedLostOrChanged() throws Exception {
+        f = new IpamFixture(cluster.admin(), "burst");
+        f.eip("it-burst", "198.51.100.0/24");
+        OpenElbProcess victim = controller("burst-victim");
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            names.add("b" + i);
+        }
+        ExecutorService creators = Executors.newFixedThreadPool(8);
+        List<Future<Service>> created = new ArrayList<>();
+        for (String name : names) {
+            created.add(creators.submit(() -> f.service(name)));
+        }
+        IpamFixture.await(() -> addresses(names).values().stream().filter(l -> !l.isEmpty()).count(),
+                n -> n >= 40, "40 Services served before the kill");
+        victim.kill();
+        Map<String, List<String>> atKill = addresses(names);
+        for (Future<Service> c : created) {
+            c.get();
+        }
+        creators.shutdown();
+
+        controller("burst-successor");
+        Map<String, List<String>> after = IpamFixture.await(() -> addresses(names),
+                all -> all.values().stream().noneMatch(List::isEmpty), "all 200 Services served");
+
+        List<String> flat = after.values().stream().flatMap(List::stream).toList();
+        assertThat(new HashSet<>(flat)).as("no address held twice").hasSize(200);
+        atKill.forEach((name, held) -> {
+            if (!held.isEmpty()) {
+                assertThat(after.get(name)).as("%s kept its address", name).isEqualTo(held);
+            }
+        });
+    }
+
+    @Test
+    void aStandbyTakesOverWhenTheLeaderDiesAndKeepsEveryAddress() throws Exception {
+        f = new IpamFixture(cluster.admin(), "failover");
+        f.eip("it-failover", "198.51.100.64/26");
+        OpenElbProcess a = controller("failover-a");
+        OpenElbProcess b = controller("failover-b");
+        f.service("before");
+        List<String> held = await("before");
+        OpenElbProcess leader = IpamFixture.await(() -> a.isLeader() ? a : b.isLeader() ? b : null,
+                java.util.Objects::nonNull, "a leader");
+        OpenElbProcess standby = leader == a ? b : a;
+        assertThat(standby.isLeader()).isFalse();
+
+        leader.kill();
+        long killedAt = System.nanoTime();
+        f.service("after");
+        await("after");
+        long tookMs = (System.nanoTime() - killedAt) / 1_000_000;
+
+        assertThat(standby.isLeader()).isTrue();
+        System.out.printf("failover: leader SIGKILL -> new Service served by the standby in %d ms (lease 4s)%n",
+                tookMs);
+        assertThat(tookMs).as("served within lease duration + retry period + 2 s").isLessThan(7_000);
+        assertThat(f.get("before").map(IpamFixture::ingress).orElseThrow()).isEqualTo(held);
+    }
+
+    private List<String> await(String name) {
+        try {
+            return f.awaitIngress(name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
