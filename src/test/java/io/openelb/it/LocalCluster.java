@@ -24,6 +24,10 @@ import java.util.regex.Pattern;
  * ServiceAccount ({@link #kubeconfigFor}).
  */
 final class LocalCluster {
+    /** The tests' own control plane, apart from the one hack/local-up.sh starts, so neither disturbs the other. */
+    static final Map<String, String> ENV = Map.of(
+            "OPENELB_CLUSTER_DIR", "/tmp/openelb-it-cluster",
+            "OPENELB_APISERVER_PORT", "16443");
     private static LocalCluster instance;
 
     private final Path kubeconfig;
@@ -38,7 +42,7 @@ final class LocalCluster {
 
     static synchronized LocalCluster get() {
         if (instance == null) {
-            String env = run(List.of("hack/cluster.sh", "up"), Map.of(), 1800).stdout();
+            String env = run(List.of("hack/cluster.sh", "up"), ENV, 1800).stdout();
             instance = new LocalCluster(Path.of(exported(env, "KUBECONFIG")),
                     Path.of(exported(env, "PATH").split(":")[0]));
             instance.kubectl("apply", "-f", "crds/");
