@@ -204,4 +204,90 @@ class IpamIT {
         assertThat(metrics).contains("openelb_pool_addresses{family=\"ipv4\",pool=\"it-metrics\"} 6.0",
                 "openelb_ipam_allocations_total{pool=\"it-metrics\"}", "openelb_controller_leader 1.0");
     }
+
+    @Test
+    void onlyServicesOfOurClassOrAnnotationAreServed() throws Exception {
+        IpamFixture f = fixture("class");
+        f.eip("it-class", "192.0.2.112/29");
+        f.service("ours-by-class");
+        f.admin.services().inNamespace(f.namespace).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata().withName("ours-by-annotation").withNamespace(f.namespace)
+                .withAnnotations(Map.of("lb.kubesphere.io/v1alpha1", "openelb")).endMetadata()
+                .withNewSpec().withType("LoadBalancer").withAllocateLoadBalancerNodePorts(false)
+                .withLoadBalancerIP("192.0.2.117").addNewPort().withPort(80).endPort().endSpec().build()).create();
+        f.admin.services().inNamespace(f.namespace).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata().withName("other-class").withNamespace(f.namespace)
+                .withAnnotations(Map.of("lb.kubesphere.io/v1alpha1", "openelb")).endMetadata()
+                .withNewSpec().withType("LoadBalancer").withLoadBalancerClass("example.com/other")
+                .withAllocateLoadBalancerNodePorts(false).addNewPort().withPort(80).endPort().endSpec().build())
+                .create();
+        f.admin.services().inNamespace(f.namespace).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata().withName("no-class").withNamespace(f.namespace).endMetadata()
+                .withNewSpec().withType("LoadBalancer").withAllocateLoadBalancerNodePorts(false)
+                .addNewPort().withPort(80).endPort().endSpec().build()).create();
+
+        assertThat(f.awaitIngress("ours-by-class")).containsExactly("192.0.2.113");
+        assertThat(f.awaitIngress("ours-by-annotation")).as("spec.loadBalancerIP honoured")
+                .containsExactly("192.0.2.117");
+        Thread.sleep(1000); // the controller had every chance to touch the others
+        for (String untouched : List.of("other-class", "no-class")) {
+            Service s = f.get(untouched).orElseThrow();
+            assertThat(IpamFixture.ingress(s)).as(untouched).isEmpty();
+            assertThat(s.getMetadata().getFinalizers()).as(untouched).isNullOrEmpty();
+            assertThat(f.events(untouched)).as(untouched).isEmpty();
+        }
+    }
+
+    @Test
+    void poolEditsNeverTouchExistingServices() throws Exception {
+        IpamFixture f = fixture("edits");
+        f.eip("it-edits", "192.0.2.128-192.0.2.129");
+        f.service("a");
+        f.service("b");
+        List<String> a = f.awaitIngress("a");
+        List<String> b = f.awaitIngress("b");
+
+        // grow: a waiting Service is served, the others keep theirs
+        f.service("c");
+        f.awaitEvent("c", "no free IPV4 address");
+        f.admin.resources(Eip.class).withName("it-edits").edit(e -> { e.getSpec().address = "192.0.2.128-192.0.2.131"; return e; });
+        assertThat(f.awaitIngress("c")).containsExactly("192.0.2.130");
+
+        // disable: no new addresses, existing ones stay
+        f.admin.resources(Eip.class).withName("it-edits").edit(e -> { e.getSpec().disable = true; return e; });
+        IpamFixture.await(() -> f.eipNow("it-edits"), e -> e.getStatus() != null
+                && Boolean.FALSE.equals(e.getStatus().ready), "Eip not ready once disabled");
+        f.service("d");
+        assertThat(f.awaitEvent("d", "AllocationFailed")).contains("no enabled IPV4 Eip admits namespace");
+
+        // shrink below what is used: nothing moves, the Eip says which addresses are outside
+        f.admin.resources(Eip.class).withName("it-edits").edit(e -> {
+            e.getSpec().disable = false;
+            e.getSpec().address = "192.0.2.128";
+            return e;
+        });
+        Eip shrunk = IpamFixture.await(() -> f.eipNow("it-edits"), e -> e.getStatus() != null
+                && e.getStatus().conditions != null && e.getStatus().conditions.stream()
+                        .anyMatch(c -> c.getType().equals("AddressesOutsideRange")), "AddressesOutsideRange");
+        assertThat(shrunk.getStatus().conditions.stream().filter(c -> c.getType().equals("AddressesOutsideRange"))
+                .findFirst().orElseThrow().getMessage()).contains("2 Service(s) keep addresses outside");
+        assertThat(IpamFixture.ingress(f.get("a").orElseThrow())).isEqualTo(a);
+        assertThat(IpamFixture.ingress(f.get("b").orElseThrow())).isEqualTo(b);
+    }
+
+    @Test
+    void theDefaultEipServesNamespacesNoEipNames() throws Exception {
+        IpamFixture f = fixture("default");
+        Eip fallback = new Eip();
+        fallback.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("it-default")
+                .withLabels(Map.of(IpamFixture.LABEL, "true"))
+                .withAnnotations(Map.of("eip.openelb.kubesphere.io/is-default-eip", "true")).build());
+        fallback.setSpec(new io.openelb.api.v1alpha2.EipSpec());
+        fallback.getSpec().address = "192.0.2.144/29";
+        f.admin.resources(Eip.class).resource(fallback).create();
+
+        f.service("web");
+
+        assertThat(f.awaitIngress("web")).containsExactly("192.0.2.145");
+    }
 }

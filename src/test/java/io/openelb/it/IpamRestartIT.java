@@ -181,6 +181,25 @@ class IpamRestartIT {
         assertThat(f.get("before").map(IpamFixture::ingress).orElseThrow()).isEqualTo(held);
     }
 
+    @Test
+    void aServiceDeletedWhileTheControllerIsDownIsReleasedWhenItReturns() throws Exception {
+        f = new IpamFixture(cluster.admin(), "finalizer");
+        f.eip("it-finalizer", "198.51.100.128/30");
+        OpenElbProcess first = controller("finalizer-1");
+        f.service("web");
+        String held = await("web").get(0);
+        assertThat(first.stop()).isZero();
+
+        f.delete("web");
+        Thread.sleep(500);
+        assertThat(f.get("web")).as("kept by the finalizer while no controller runs").isPresent();
+
+        controller("finalizer-2");
+        IpamFixture.await(() -> f.get("web"), java.util.Optional::isEmpty, "web released and gone");
+        f.service("next");
+        assertThat(await("next")).containsExactly(held);
+    }
+
     private List<String> await(String name) {
         try {
             return f.awaitIngress(name);
