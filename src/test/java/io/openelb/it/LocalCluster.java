@@ -40,18 +40,31 @@ final class LocalCluster {
         this.admin = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(read(kubeconfig))).build();
     }
 
+    /** The tests' control plane, started once per JVM. */
     static synchronized LocalCluster get() {
         if (instance == null) {
-            String env = run(List.of("hack/cluster.sh", "up"), ENV, 1800).stdout();
-            instance = new LocalCluster(Path.of(exported(env, "KUBECONFIG")),
-                    Path.of(exported(env, "PATH").split(":")[0]));
-            instance.kubectl("apply", "-f", "crds/");
-            instance.kubectl("wait", "--for=condition=Established", "--timeout=60s",
-                    "crd/eips.network.kubesphere.io", "crd/bgpconfs.network.kubesphere.io",
-                    "crd/bgppeers.network.kubesphere.io");
-            instance.kubectl("apply", "-f", "manifests/rbac.yaml");
+            instance = start(ENV);
         }
         return instance;
+    }
+
+    /** Starts (or reuses) the control plane that {@code env} names, with the CRDs and RBAC applied. */
+    static LocalCluster start(Map<String, String> env) {
+        String exports = run(List.of("hack/cluster.sh", "up"), env, 1800).stdout();
+        LocalCluster cluster = new LocalCluster(Path.of(exported(exports, "KUBECONFIG")),
+                Path.of(exported(exports, "PATH").split(":")[0]));
+        cluster.kubectl("apply", "-f", "crds/");
+        cluster.kubectl("wait", "--for=condition=Established", "--timeout=60s",
+                "crd/eips.network.kubesphere.io", "crd/bgpconfs.network.kubesphere.io",
+                "crd/bgppeers.network.kubesphere.io");
+        cluster.kubectl("apply", "-f", "manifests/rbac.yaml");
+        return cluster;
+    }
+
+    /** host:port of the API server on the host's loopback, e.g. 127.0.0.1:16443. */
+    String apiServerHostPort() {
+        java.net.URI uri = java.net.URI.create(admin.getConfiguration().getMasterUrl());
+        return uri.getHost() + ":" + uri.getPort();
     }
 
     KubernetesClient admin() {

@@ -13,24 +13,38 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** {@code target/openelb.jar} running as a separate process, as in a Pod, with its logs in a file. */
+/**
+ * {@code target/openelb.jar} running as a separate process, as in a Pod, with its logs in a file;
+ * optionally inside a lab node's network namespace, as a speaker on that node.
+ */
 final class OpenElbProcess implements AutoCloseable {
     private static final Path JAR = Path.of("target", "openelb.jar");
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Process process;
     private final Path log;
+    private final String netns;
     final int httpPort;
 
-    private OpenElbProcess(Process process, Path log, int httpPort) {
+    private OpenElbProcess(Process process, Path log, String netns, int httpPort) {
         this.process = process;
         this.log = log;
+        this.netns = netns;
         this.httpPort = httpPort;
     }
 
     static OpenElbProcess start(Path kubeconfig, Path logDir, String name, String... args) {
+        return startIn(null, kubeconfig, logDir, name, args);
+    }
+
+    /** Starts the jar inside network namespace {@code netns} (null: this one). */
+    static OpenElbProcess startIn(String netns, Path kubeconfig, Path logDir, String name, String... args) {
         try {
             int port = freePort();
-            List<String> command = new ArrayList<>(List.of(
+            List<String> command = new ArrayList<>();
+            if (netns != null) {
+                command.addAll(List.of("ip", "netns", "exec", netns));
+            }
+            command.addAll(List.of(
                     ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-jar", JAR.toString(),
                     "--kubeconfig=" + kubeconfig, "--http-host=127.0.0.1", "--http-port=" + port));
             command.addAll(List.of(args));
@@ -38,7 +52,7 @@ final class OpenElbProcess implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().keySet().removeIf(k -> k.startsWith("OPENELB_") || k.equals("KUBECONFIG"));
-            return new OpenElbProcess(builder.start(), log, port);
+            return new OpenElbProcess(builder.start(), log, netns, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -51,24 +65,56 @@ final class OpenElbProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new AssertionError("openelb exited with " + process.exitValue() + ":\n" + log());
             }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + httpPort + "/readyz")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return this;
-                }
-            } catch (IOException notYet) {
-                // still starting
+            if (get("/readyz").startsWith("200 ")) {
+                return this;
             }
             Thread.sleep(100);
         }
         throw new AssertionError("openelb not ready within " + timeout + ":\n" + log());
     }
 
-    String metrics() throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+    String metrics() throws InterruptedException {
+        return get("/metrics");
+    }
+
+    /**
+     * "STATUS body" of a GET on the process's HTTP endpoint, or "" when it does not answer. Inside a lab
+     * namespace the request is made there with curl, as only that namespace reaches its loopback.
+     */
+    String get(String path) throws InterruptedException {
+        String url = "http://127.0.0.1:" + httpPort + path;
+        if (netns != null) {
+            LocalCluster.Result r = LocalCluster.run(List.of("ip", "netns", "exec", netns, "curl", "-s", "-w",
+                    "\n%{http_code}", url), java.util.Map.of(), 10);
+            int cut = r.stdout().lastIndexOf('\n');
+            return r.exitCode() != 0 || cut < 0 ? "" : r.stdout().substring(cut + 1) + " " + r.stdout().substring(0, cut);
+        }
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() + " " + r.body();
+        } catch (IOException notListening) {
+            return "";
+        }
+    }
+
+    /** Peak resident set size so far (VmHWM), in KiB. */
+    long peakRssKiB() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+            return -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** CPU time the process has used so far. */
+    Duration cpuTime() {
+        return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
     boolean alive() {
@@ -79,8 +125,6 @@ final class OpenElbProcess implements AutoCloseable {
     boolean isLeader() {
         try {
             return process.isAlive() && metrics().contains("openelb_controller_leader 1.0");
-        } catch (IOException e) {
-            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

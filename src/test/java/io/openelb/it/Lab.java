@@ -1,0 +1,84 @@
+package io.openelb.it;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The router lab of {@code hack/lab.sh} (BIRD, FRR or GoBGP in a router namespace, node namespaces
+ * where speakers run), its nodes described to the API server as Node objects, and the API server
+ * relayed into every node namespace at the same loopback address.
+ */
+final class Lab {
+    static final String NODE_NS_PREFIX = "oelb-node";
+
+    private final LocalCluster cluster;
+    private final int nodes;
+
+    private Lab(LocalCluster cluster, int nodes) {
+        this.cluster = cluster;
+        this.nodes = nodes;
+    }
+
+    /** Builds the lab anew with this router and node count; the API server becomes reachable from the nodes. */
+    static Lab up(LocalCluster cluster, String router, int nodes) {
+        check(LocalCluster.run(List.of("hack/lab.sh", "up", "--router", router, "--nodes", String.valueOf(nodes)),
+                Map.of(), 600), "lab up");
+        check(LocalCluster.run(List.of("hack/lab.sh", "relay-apiserver", cluster.apiServerHostPort()), Map.of(), 60),
+                "relay");
+        Lab lab = new Lab(cluster, nodes);
+        for (int i = 1; i <= nodes; i++) {
+            lab.describeNode(i, true);
+        }
+        return lab;
+    }
+
+    static void down() {
+        LocalCluster.run(List.of("hack/lab.sh", "down"), Map.of(), 120);
+    }
+
+    static String nodeName(int i) {
+        return "node" + i;
+    }
+
+    static String nodeNamespace(int i) {
+        return NODE_NS_PREFIX + i;
+    }
+
+    static String nodeAddress(int i) {
+        return "10.77.0." + (10 + i);
+    }
+
+    int nodes() {
+        return nodes;
+    }
+
+    /**
+     * Creates or updates the Node object of lab node i as a kubelet would (InternalIP, Ready); no kubelet
+     * runs here, so the condition stays as the test sets it.
+     */
+    void describeNode(int i, boolean ready) {
+        var admin = cluster.admin();
+        Node node = admin.nodes().withName(nodeName(i)).get();
+        if (node == null) {
+            node = admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(nodeName(i))
+                    .addToLabels("kubernetes.io/hostname", nodeName(i)).endMetadata().build()).create();
+        }
+        admin.nodes().withName(nodeName(i)).editStatus(n -> new NodeBuilder(n).editOrNewStatus()
+                .withAddresses(List.of(
+                        new io.fabric8.kubernetes.api.model.NodeAddress(nodeAddress(i), "InternalIP"),
+                        new io.fabric8.kubernetes.api.model.NodeAddress(nodeName(i), "Hostname")))
+                .withConditions(new io.fabric8.kubernetes.api.model.NodeConditionBuilder().withType("Ready")
+                        .withStatus(ready ? "True" : "False").withReason(ready ? "KubeletReady" : "KubeletNotReady")
+                        .withLastTransitionTime(java.time.Instant.now().toString().replaceAll("\\.\\d+Z$", "Z"))
+                        .build())
+                .endStatus().build());
+    }
+
+    private static void check(LocalCluster.Result result, String what) {
+        if (result.exitCode() != 0) {
+            throw new AssertionError(what + " failed: " + result.stderr() + result.stdout());
+        }
+    }
+}
