@@ -290,4 +290,49 @@ class IpamIT {
 
         assertThat(f.awaitIngress("web")).containsExactly("192.0.2.145");
     }
+
+    @Test
+    void namespacePoolsAreTriedByPrioritySkippingFullOnesAndSelectorsMatchLabels() throws Exception {
+        IpamFixture f = fixture("priority");
+        Eip high = f.eip("it-prio-high", "192.0.2.160");
+        f.admin.resources(Eip.class).withName("it-prio-high").edit(e -> { e.getSpec().priority = 1; return e; });
+        f.eip("it-prio-low", "192.0.2.170-192.0.2.171");
+        f.admin.resources(Eip.class).withName("it-prio-low").edit(e -> { e.getSpec().priority = 9; return e; });
+        assertThat(high.getMetadata().getName()).isEqualTo("it-prio-high");
+
+        f.service("first");
+        f.service("second");
+        assertThat(f.awaitIngress("first")).containsExactly("192.0.2.160");
+        assertThat(f.awaitIngress("second")).as("the priority-1 pool is full").containsExactly("192.0.2.170");
+
+        IpamFixture other = fixture("selected");
+        other.admin.namespaces().withName(other.namespace).edit(ns -> {
+            ns.getMetadata().getLabels().put("tier", "public");
+            return ns;
+        });
+        Eip selected = new Eip();
+        selected.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("it-selector")
+                .withLabels(Map.of(IpamFixture.LABEL, "true")).build());
+        selected.setSpec(new io.openelb.api.v1alpha2.EipSpec());
+        selected.getSpec().address = "192.0.2.176/30";
+        selected.getSpec().namespaceSelector = Map.of("tier", "public");
+        other.admin.resources(Eip.class).resource(selected).create();
+        other.service("web");
+        assertThat(other.awaitIngress("web")).containsExactly("192.0.2.177");
+    }
+
+    @Test
+    void anAddressTheApiServerLetsThroughButThatIsNoAddressIsReportedOnTheEip() throws Exception {
+        IpamFixture f = fixture("malformed");
+        f.eip("it-malformed", "2001:db8::1::2");
+
+        Eip eip = IpamFixture.await(() -> f.eipNow("it-malformed"),
+                e -> e.getStatus() != null && e.getStatus().conditions != null, "conditions");
+
+        assertThat(eip.getStatus().conditions).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("Valid");
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getMessage()).contains("'2001:db8::1::2' is not an IPv4 or IPv6 address");
+        });
+    }
 }
