@@ -1,0 +1,194 @@
+package io.openelb.bgp.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.openelb.model.IpAddress;
+import io.openelb.model.IpFamily;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class BgpCodecTest {
+    private static final String MARKER = "ffffffffffffffffffffffffffffffff";
+
+    private static byte[] hex(String text) {
+        return HexFormat.of().parseHex(text.replaceAll("\\s|//[^\\n]*", ""));
+    }
+
+    private static IpAddress ip(String text) {
+        return IpAddress.parse(text);
+    }
+
+    @Test
+    void keepaliveIsAHeaderAlone() {
+        byte[] golden = hex(MARKER + "0013" + "04"); // marker, length 19, type 4
+
+        assertThat(BgpCodec.encode(Keepalive.INSTANCE, true)).isEqualTo(golden);
+        assertThat(BgpCodec.decode(golden, true)).isEqualTo(Keepalive.INSTANCE);
+    }
+
+    @Test
+    void openWithCapabilitiesMatchesGoldenBytes() {
+        Open open = new Open(4, Open.AS_TRANS, 90, 0x0a4d000bL, List.of(
+                new Capability.Multiprotocol(BgpCodec.AFI_IPV4, BgpCodec.SAFI_UNICAST),
+                new Capability.RouteRefreshCapability(),
+                new Capability.FourOctetAs(4_200_000_000L),
+                new Capability.GracefulRestart(true, 120, List.of(
+                        new Capability.GracefulRestart.Family(1, 1, true)))));
+        byte[] golden = hex(MARKER
+                + "0035" // length 53
+                + "01" // type OPEN
+                + "04" // version 4
+                + "5ba0" // my AS: AS_TRANS 23456
+                + "005a" // hold time 90
+                + "0a4d000b" // BGP identifier 10.77.0.11
+                + "18" // optional parameters length 24
+                + "02" + "16" // parameter type 2 (capabilities), length 22
+                + "01" + "04" + "0001" + "00" + "01" // multiprotocol: AFI 1, reserved, SAFI 1
+                + "02" + "00" // route refresh
+                + "41" + "04" + "fa56ea00" // 4-octet AS 4200000000
+                + "40" + "06" + "8078" + "0001" + "01" + "80"); // graceful restart: R bit, 120 s; IPv4 unicast, F bit
+
+        assertThat(HexFormat.of().formatHex(BgpCodec.encode(open, true))).isEqualTo(HexFormat.of().formatHex(golden));
+        Open decoded = (Open) BgpCodec.decode(golden, true);
+        assertThat(decoded).isEqualTo(open);
+        assertThat(decoded.as()).isEqualTo(4_200_000_000L);
+        assertThat(decoded.supportsFamily(1, 1)).isTrue();
+    }
+
+    @Test
+    void ipv4UpdateMatchesGoldenBytes() {
+        Update update = new Update(List.of(), List.of(
+                new PathAttribute.Origin(PathAttribute.Origin.IGP),
+                PathAttribute.AsPath.sequence(64513),
+                new PathAttribute.NextHop(ip("10.77.0.11"))),
+                List.of(Prefix.host(ip("192.0.2.100")), new Prefix(ip("198.51.100.0"), 24)));
+        byte[] golden = hex(MARKER
+                + "0034" // length 52
+                + "02" // UPDATE
+                + "0000" // no withdrawn routes
+                + "0014" // path attributes: 20 bytes
+                + "40" + "01" + "01" + "00" // ORIGIN (well-known transitive) IGP
+                + "40" + "02" + "06" + "02" + "01" + "0000fc01" // AS_PATH: one AS_SEQUENCE of 1 AS, 4 octets: 64513
+                + "40" + "03" + "04" + "0a4d000b" // NEXT_HOP 10.77.0.11
+                + "20" + "c0000264" // 192.0.2.100/32
+                + "18" + "c63364"); // 198.51.100.0/24
+
+        assertThat(HexFormat.of().formatHex(BgpCodec.encode(update, true))).isEqualTo(HexFormat.of().formatHex(golden));
+        assertThat(BgpCodec.decode(golden, true)).isEqualTo(update);
+    }
+
+    @Test
+    void twoOctetSessionsCarryAsTransForLargeAsNumbers() {
+        Update update = new Update(List.of(), List.of(PathAttribute.AsPath.sequence(4_200_000_000L)), List.of());
+
+        Update decoded = (Update) BgpCodec.decode(BgpCodec.encode(update, false), false);
+
+        assertThat(decoded.attributes()).containsExactly(PathAttribute.AsPath.sequence(Open.AS_TRANS));
+    }
+
+    static Stream<BgpMessage> messages() {
+        return Stream.of(
+                Keepalive.INSTANCE,
+                new Notification(6, 2, "shutting down".getBytes()),
+                new RouteRefresh(2, 1),
+                new Open(4, 64513, 9, 1, List.of()),
+                new Open(4, 64513, 0, 0xffffffffL, List.of(new Capability.Unknown(73, new byte[] {1, 2, 3}),
+                        new Capability.AddPath(List.of(new Capability.AddPath.Family(2, 1, 2))))),
+                new Update(List.of(Prefix.host(ip("192.0.2.1"))), List.of(), List.of()),
+                new Update(List.of(), List.of(new PathAttribute.Origin(0), PathAttribute.AsPath.sequence(64513, 64512),
+                        new PathAttribute.MpReach(2, 1, List.of(ip("fd77::11"), ip("fe80::1")),
+                                List.of(Prefix.host(ip("2001:db8::1")), new Prefix(ip("2001:db8:1::"), 48))),
+                        new PathAttribute.Unknown(0xc0, 32, new byte[12])), List.of()),
+                new Update(List.of(), List.of(new PathAttribute.MpUnreach(2, 1, List.of(Prefix.host(ip("2001:db8::1"))))),
+                        List.of()),
+                UpdatePacker.endOfRib(IpFamily.IPV4),
+                UpdatePacker.endOfRib(IpFamily.IPV6));
+    }
+
+    @ParameterizedTest
+    @MethodSource("messages")
+    void everyMessageRoundTrips(BgpMessage message) {
+        assertThat(BgpCodec.decode(BgpCodec.encode(message, true), true)).isEqualTo(message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "marker not all ones     | fffffffffffffffffffffffffffffffe 0013 04          | 1 | 1 | ''",
+        "length below 19         | " + MARKER + " 0012 04                             | 1 | 2 | 0012",
+        "length above 4096       | " + MARKER + " 1001 04                             | 1 | 2 | 1001",
+        "keepalive with a body   | " + MARKER + " 0014 04 00                          | 1 | 2 | 0014",
+        "unknown type            | " + MARKER + " 0013 09                             | 1 | 3 | 09",
+        "version 3               | " + MARKER + " 001d 01 03 fc01 005a 0a4d000b 00    | 2 | 1 | 0004",
+        "hold time 2             | " + MARKER + " 001d 01 04 fc01 0002 0a4d000b 00    | 2 | 6 | ''",
+        "identifier 0            | " + MARKER + " 001d 01 04 fc01 005a 00000000 00    | 2 | 3 | ''",
+        "unknown opt parameter   | " + MARKER + " 0020 01 04 fc01 005a 0a4d000b 03 01 01 00 | 2 | 4 | ''",
+        "withdrawn past the end  | " + MARKER + " 0017 02 00ff 0000                   | 3 | 1 | ''",
+        "attributes past the end | " + MARKER + " 0017 02 0000 00ff                   | 3 | 1 | ''",
+        "attribute past the list | " + MARKER + " 001a 02 0000 0003 400109           | 3 | 1 | ''",
+        "prefix longer than 32   | " + MARKER + " 001c 02 0000 0000 21 c0000264       | 3 | 10 | ''",
+        "truncated prefix        | " + MARKER + " 001a 02 0000 0000 20 c000           | 3 | 10 | ''",
+    })
+    void malformedInputGivesTheRfcNotification(String name, String frame, int code, int subcode, String data) {
+        byte[] bytes = hex(frame);
+
+        assertThatThrownBy(() -> BgpCodec.decode(bytes, true))
+                .isInstanceOfSatisfying(BgpError.class, e -> {
+                    assertThat(e.code()).isEqualTo(code);
+                    assertThat(e.subcode()).isEqualTo(subcode);
+                    assertThat(HexFormat.of().formatHex(e.data())).isEqualTo(data);
+                });
+    }
+
+    @Test
+    void frameLengthRejectsAHeaderBeforeTheBodyIsRead() {
+        assertThat(BgpCodec.frameLength(hex(MARKER + "0200" + "02"))).isEqualTo(512);
+        assertThatThrownBy(() -> BgpCodec.frameLength(hex(MARKER + "2000" + "02")))
+                .isInstanceOfSatisfying(BgpError.class, e -> assertThat(e.subcode()).isEqualTo(2));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"IPV4, 10000", "IPV6, 10000", "IPV4, 1", "IPV6, 0"})
+    void packedUpdatesStayUnder4096BytesAndCarryEveryPrefix(IpFamily family, int count) {
+        IpAddress base = family == IpFamily.IPV4 ? ip("10.0.0.0") : ip("2001:db8::");
+        List<Prefix> prefixes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            prefixes.add(Prefix.host(base.plus(i)));
+        }
+        IpAddress nextHop = family == IpFamily.IPV4 ? ip("10.77.0.11") : ip("fd77::11");
+
+        List<Update> announce = UpdatePacker.announce(family, PathAttribute.AsPath.sequence(64513), nextHop, prefixes, true);
+        List<Update> withdraw = UpdatePacker.withdraw(family, prefixes);
+
+        List<Prefix> announced = new ArrayList<>();
+        List<Prefix> withdrawn = new ArrayList<>();
+        for (Update u : announce) {
+            byte[] bytes = BgpCodec.encode(u, true);
+            assertThat(bytes.length).isLessThanOrEqualTo(4096);
+            Update decoded = (Update) BgpCodec.decode(bytes, true);
+            announced.addAll(decoded.nlri());
+            decoded.attributes().stream().filter(a -> a instanceof PathAttribute.MpReach)
+                    .forEach(a -> announced.addAll(((PathAttribute.MpReach) a).nlri()));
+        }
+        for (Update u : withdraw) {
+            byte[] bytes = BgpCodec.encode(u, true);
+            assertThat(bytes.length).isLessThanOrEqualTo(4096);
+            Update decoded = (Update) BgpCodec.decode(bytes, true);
+            withdrawn.addAll(decoded.withdrawn());
+            decoded.attributes().stream().filter(a -> a instanceof PathAttribute.MpUnreach)
+                    .forEach(a -> withdrawn.addAll(((PathAttribute.MpUnreach) a).withdrawn()));
+        }
+        assertThat(announced).isEqualTo(prefixes);
+        assertThat(withdrawn).isEqualTo(prefixes);
+        if (count == 10000) {
+            assertThat(announce.size()).as("messages for 10,000 prefixes").isLessThanOrEqualTo(
+                    family == IpFamily.IPV4 ? 13 : 43);
+        }
+    }
+}
