@@ -1,0 +1,21 @@
+package io.openelb.bgp.fsm;
+
+import io.openelb.model.IpFamily;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The terms both ends agreed on in their OPENs.
+ *
+ * @param holdTime      0 means no hold timer and no KEEPALIVEs (RFC 4271 section 4.2)
+ * @param fourOctetAs   both announced RFC 6793 support: AS_PATH carries 4-octet numbers
+ * @param families      address families both announced (RFC 4760), the ones we may send
+ * @param peerAs        the peer's AS, from its OPEN
+ * @param peerId        the peer's BGP identifier
+ */
+public record Negotiated(Duration holdTime, Duration keepalive, boolean fourOctetAs, Set<IpFamily> families,
+        long peerAs, long peerId) {
+    public Negotiated {
+        families = Set.copyOf(families);
+    }
+}

@@ -1,0 +1,230 @@
+package io.openelb.bgp.fsm;
+
+import io.openelb.bgp.codec.BgpCodec;
+import io.openelb.bgp.codec.BgpError;
+import io.openelb.bgp.codec.BgpMessage;
+import io.openelb.bgp.codec.Capability;
+import io.openelb.bgp.codec.Keepalive;
+import io.openelb.bgp.codec.Notification;
+import io.openelb.bgp.codec.Open;
+import io.openelb.bgp.codec.RouteRefresh;
+import io.openelb.model.IpFamily;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The BGP session state machine (RFC 4271 section 8), pure: {@link #step} takes the state and an event
+ * and returns the next state with the actions to carry out. No sockets, no clocks, no threads: the
+ * session verticle owns those and feeds events in, so tests need no sleeps.
+ *
+ * <p>Unlike GoBGP (which OpenELB embeds), the first connection attempt is made at once; later ones back
+ * off exponentially from {@link SessionConfig#connectRetry} (the verticle adds jitter).
+ *
+ * @param failures consecutive attempts that did not reach Established, for the back-off
+ */
+public record Session(State state, Negotiated negotiated, int failures) {
+    /** Hold time while waiting for the peer's OPEN (RFC 4271 section 8.2.2 suggests 4 minutes). */
+    static final Duration OPEN_HOLD = Duration.ofMinutes(4);
+    // RFC 6608: FSM error subcodes
+    private static final int UNEXPECTED_IN_OPEN_SENT = 1;
+    private static final int UNEXPECTED_IN_OPEN_CONFIRM = 2;
+    private static final int UNEXPECTED_IN_ESTABLISHED = 3;
+
+    public static Session idle() {
+        return new Session(State.IDLE, null, 0);
+    }
+
+    /** The next state and what to do, for this event in this state. */
+    public Transition step(SessionConfig config, Event event) {
+        if (event instanceof Event.Start) {
+            return state == State.IDLE ? attempt(config) : stay();
+        }
+        if (event instanceof Event.Stop stop) {
+            List<Action> actions = new ArrayList<>();
+            if (state == State.OPEN_SENT || state == State.OPEN_CONFIRM || state == State.ESTABLISHED) {
+                actions.add(new Action.Send(new Notification(BgpError.CEASE, BgpError.ADMINISTRATIVE_SHUTDOWN,
+                        new byte[0])));
+            }
+            return down(new Session(State.IDLE, null, 0), actions, stop.reason(), false);
+        }
+        if (event instanceof Event.TimerExpired t) {
+            return timer(config, t.timer());
+        }
+        if (event instanceof Event.TcpConnected) {
+            if (state != State.CONNECT && state != State.ACTIVE) {
+                return stay();
+            }
+            return new Transition(new Session(State.OPEN_SENT, null, failures), List.of(
+                    new Action.StopTimer(Timer.CONNECT_RETRY),
+                    new Action.Send(open(config)),
+                    new Action.StartTimer(Timer.HOLD, OPEN_HOLD)), "connected, OPEN sent");
+        }
+        if (event instanceof Event.TcpFailed failed) {
+            return state == State.IDLE ? stay() : retry(config, List.of(), "connection failed: " + failed.why());
+        }
+        if (event instanceof Event.DecodeFailed failed) {
+            return retry(config, List.of(new Action.Send(failed.error().toNotification())),
+                    "malformed message from peer: " + failed.error().getMessage());
+        }
+        return received(config, ((Event.MessageReceived) event).message());
+    }
+
+    private Transition received(SessionConfig config, BgpMessage message) {
+        if (message instanceof Notification n) {
+            return retry(config, List.of(), "peer sent NOTIFICATION " + n.code() + "/" + n.subcode());
+        }
+        switch (state) {
+            case OPEN_SENT -> {
+                if (message instanceof Open open) {
+                    return openReceived(config, open);
+                }
+                return fsmError(config, UNEXPECTED_IN_OPEN_SENT, message);
+            }
+            case OPEN_CONFIRM -> {
+                if (message instanceof Keepalive) {
+                    Session up = new Session(State.ESTABLISHED, negotiated, 0);
+                    return new Transition(up, List.of(holdTimer(negotiated), new Action.SessionUp(negotiated)),
+                            "Established");
+                }
+                return fsmError(config, UNEXPECTED_IN_OPEN_CONFIRM, message);
+            }
+            case ESTABLISHED -> {
+                if (message instanceof Open) {
+                    return fsmError(config, UNEXPECTED_IN_ESTABLISHED, message);
+                }
+                List<Action> actions = new ArrayList<>(List.of(holdTimer(negotiated)));
+                if (message instanceof RouteRefresh) {
+                    actions.add(new Action.ResendAll());
+                }
+                return new Transition(this, actions, ""); // UPDATEs from the router are not needed: ignored
+            }
+            default -> {
+                return stay(); // no connection in this state: a late message of a closed socket
+            }
+        }
+    }
+
+    /** RFC 4271 section 6.2 checks, then the negotiated terms. */
+    private Transition openReceived(SessionConfig config, Open open) {
+        if (open.as() != config.peerAs()) {
+            byte[] data = {(byte) (open.myAs() >>> 8), (byte) open.myAs()};
+            return retry(config, List.of(new Action.Send(new Notification(BgpError.OPEN_MESSAGE, BgpError.BAD_PEER_AS,
+                    data))), "peer AS is " + open.as() + ", configured " + config.peerAs());
+        }
+        if (open.bgpId() == config.routerId() && open.as() == config.localAs()) {
+            return retry(config, List.of(new Action.Send(new Notification(BgpError.OPEN_MESSAGE,
+                    BgpError.BAD_BGP_IDENTIFIER, new byte[0]))), "peer uses our BGP identifier");
+        }
+        long holdSeconds = Math.min(config.holdTime().toSeconds(), open.holdTime());
+        Duration hold = Duration.ofSeconds(holdSeconds);
+        Duration keepalive = holdSeconds == 0 ? Duration.ZERO
+                : config.keepalive() != null && config.keepalive().compareTo(hold) < 0 ? config.keepalive()
+                : Duration.ofMillis(hold.toMillis() / 3);
+        Set<IpFamily> families = EnumSet.noneOf(IpFamily.class);
+        boolean peerAnnouncesFamilies = open.capabilities().stream().anyMatch(c -> c instanceof Capability.Multiprotocol);
+        for (IpFamily family : config.families()) {
+            // RFC 4760 section 8: a peer announcing no families speaks IPv4 unicast only
+            boolean peerHas = peerAnnouncesFamilies
+                    ? open.supportsFamily(BgpCodec.afi(family), BgpCodec.SAFI_UNICAST)
+                    : family == IpFamily.IPV4;
+            if (peerHas) {
+                families.add(family);
+            }
+        }
+        boolean fourOctet = open.capability(Capability.FourOctetAs.class).isPresent();
+        Negotiated terms = new Negotiated(hold, keepalive, fourOctet, families, open.as(), open.bgpId());
+        List<Action> actions = new ArrayList<>(List.of(new Action.Send(Keepalive.INSTANCE), holdTimer(terms)));
+        if (!keepalive.isZero()) {
+            actions.add(new Action.StartTimer(Timer.KEEPALIVE, keepalive));
+        }
+        return new Transition(new Session(State.OPEN_CONFIRM, terms, failures), actions, "OPEN received");
+    }
+
+    private Transition timer(SessionConfig config, Timer timer) {
+        return switch (timer) {
+            case CONNECT_RETRY -> state == State.IDLE || state == State.ACTIVE || state == State.CONNECT
+                    ? attempt(config) : stay();
+            case HOLD -> state == State.OPEN_SENT || state == State.OPEN_CONFIRM || state == State.ESTABLISHED
+                    ? retry(config, List.of(new Action.Send(new Notification(BgpError.HOLD_TIMER_EXPIRED, 0,
+                            new byte[0]))), "hold timer expired")
+                    : stay();
+            case KEEPALIVE -> state == State.OPEN_CONFIRM || state == State.ESTABLISHED
+                    ? new Transition(this, List.of(new Action.Send(Keepalive.INSTANCE),
+                            new Action.StartTimer(Timer.KEEPALIVE, negotiated.keepalive())), "")
+                    : stay();
+        };
+    }
+
+    /** Connect now (or, passive, wait for the peer), with the connect-retry timer as a watchdog. */
+    private Transition attempt(SessionConfig config) {
+        if (config.passive()) {
+            return new Transition(new Session(State.ACTIVE, null, failures), List.of(), "waiting for the peer");
+        }
+        return new Transition(new Session(State.CONNECT, null, failures), List.of(new Action.Connect(),
+                new Action.StartTimer(Timer.CONNECT_RETRY, backoff(config, failures + 1))), "connecting");
+    }
+
+    private Transition fsmError(SessionConfig config, int subcode, BgpMessage message) {
+        return retry(config, List.of(new Action.Send(new Notification(BgpError.FSM, subcode,
+                new byte[] {(byte) message.type()}))), "unexpected message type " + message.type() + " in " + state);
+    }
+
+    /** Close, count the failure, and try again after the back-off. */
+    private Transition retry(SessionConfig config, List<Action> first, String reason) {
+        Session next = new Session(State.IDLE, null, failures + 1);
+        Transition t = down(next, first, reason, true);
+        List<Action> actions = new ArrayList<>(t.actions());
+        actions.add(new Action.StartTimer(Timer.CONNECT_RETRY, backoff(config, next.failures)));
+        return new Transition(next, actions, reason);
+    }
+
+    private Transition down(Session next, List<Action> first, String reason, boolean keepRetrying) {
+        List<Action> actions = new ArrayList<>(first);
+        actions.add(new Action.Close());
+        actions.add(new Action.StopTimer(Timer.HOLD));
+        actions.add(new Action.StopTimer(Timer.KEEPALIVE));
+        if (!keepRetrying) {
+            actions.add(new Action.StopTimer(Timer.CONNECT_RETRY));
+        }
+        actions.add(new Action.SessionDown(reason));
+        return new Transition(next, actions, reason);
+    }
+
+    /** connectRetry * 2^(failures-1), at most maxConnectRetry. */
+    static Duration backoff(SessionConfig config, int failures) {
+        long ms = config.connectRetry().toMillis() << Math.min(Math.max(failures - 1, 0), 20);
+        return Duration.ofMillis(Math.min(ms, config.maxConnectRetry().toMillis()));
+    }
+
+    private static Action holdTimer(Negotiated terms) {
+        return terms.holdTime().isZero() ? new Action.StopTimer(Timer.HOLD)
+                : new Action.StartTimer(Timer.HOLD, terms.holdTime());
+    }
+
+    private Transition stay() {
+        return new Transition(this, List.of(), "");
+    }
+
+    /** Our OPEN for this configuration (RFC 4271 section 4.2, RFC 5492 capabilities). */
+    public static Open open(SessionConfig config) {
+        List<Capability> capabilities = new ArrayList<>();
+        for (IpFamily family : IpFamily.values()) {
+            if (config.families().contains(family)) {
+                capabilities.add(new Capability.Multiprotocol(BgpCodec.afi(family), BgpCodec.SAFI_UNICAST));
+            }
+        }
+        capabilities.add(new Capability.RouteRefreshCapability());
+        capabilities.add(new Capability.FourOctetAs(config.localAs()));
+        if (config.gracefulRestartTime() >= 0) {
+            List<Capability.GracefulRestart.Family> families = config.families().stream().sorted()
+                    .map(f -> new Capability.GracefulRestart.Family(BgpCodec.afi(f), BgpCodec.SAFI_UNICAST, true))
+                    .toList();
+            capabilities.add(new Capability.GracefulRestart(false, config.gracefulRestartTime(), families));
+        }
+        int myAs = config.localAs() > 0xffff ? Open.AS_TRANS : (int) config.localAs();
+        return new Open(4, myAs, (int) config.holdTime().toSeconds(), config.routerId(), capabilities);
+    }
+}

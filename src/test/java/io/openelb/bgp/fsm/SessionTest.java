@@ -1,0 +1,197 @@
+package io.openelb.bgp.fsm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.openelb.bgp.codec.BgpError;
+import io.openelb.bgp.codec.Capability;
+import io.openelb.bgp.codec.Keepalive;
+import io.openelb.bgp.codec.Notification;
+import io.openelb.bgp.codec.Open;
+import io.openelb.bgp.codec.RouteRefresh;
+import io.openelb.bgp.codec.Update;
+import io.openelb.model.IpFamily;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The state machine driven event by event: no sockets, no clocks, no sleeps. */
+class SessionTest {
+    private static final long ROUTER_ID = 0x0a4d000bL; // 10.77.0.11
+    private static final SessionConfig CONFIG = new SessionConfig(64513, ROUTER_ID, 64512, Set.of(IpFamily.IPV4),
+            Duration.ofSeconds(90), null, Duration.ofSeconds(1), Duration.ofSeconds(30), false, -1);
+    private static final Open ROUTER_OPEN = new Open(4, 64512, 9, 0x0a4d0001L, List.of(
+            new Capability.Multiprotocol(1, 1), new Capability.FourOctetAs(64512)));
+
+    private static Transition step(Session s, Event e) {
+        return s.step(CONFIG, e);
+    }
+
+    private static Session established() {
+        Session s = step(Session.idle(), new Event.Start()).next();
+        s = step(s, new Event.TcpConnected()).next();
+        s = step(s, new Event.MessageReceived(ROUTER_OPEN)).next();
+        return step(s, new Event.MessageReceived(Keepalive.INSTANCE)).next();
+    }
+
+    @Test
+    void startConnectsAtOnce() {
+        Transition t = step(Session.idle(), new Event.Start());
+
+        assertThat(t.next().state()).isEqualTo(State.CONNECT);
+        assertThat(t.actions()).containsExactly(new Action.Connect(),
+                new Action.StartTimer(Timer.CONNECT_RETRY, Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void reachesEstablishedWithTheLowerHoldTimeAndAThirdOfItAsKeepalive() {
+        Transition connected = step(step(Session.idle(), new Event.Start()).next(), new Event.TcpConnected());
+        assertThat(connected.next().state()).isEqualTo(State.OPEN_SENT);
+        assertThat(connected.actions()).containsExactly(new Action.StopTimer(Timer.CONNECT_RETRY),
+                new Action.Send(Session.open(CONFIG)), new Action.StartTimer(Timer.HOLD, Duration.ofMinutes(4)));
+
+        Transition open = step(connected.next(), new Event.MessageReceived(ROUTER_OPEN));
+        assertThat(open.next().state()).isEqualTo(State.OPEN_CONFIRM);
+        assertThat(open.actions()).containsExactly(new Action.Send(Keepalive.INSTANCE),
+                new Action.StartTimer(Timer.HOLD, Duration.ofSeconds(9)),
+                new Action.StartTimer(Timer.KEEPALIVE, Duration.ofSeconds(3)));
+
+        Transition up = step(open.next(), new Event.MessageReceived(Keepalive.INSTANCE));
+        Negotiated terms = new Negotiated(Duration.ofSeconds(9), Duration.ofSeconds(3), true, Set.of(IpFamily.IPV4),
+                64512, 0x0a4d0001L);
+        assertThat(up.next().state()).isEqualTo(State.ESTABLISHED);
+        assertThat(up.actions()).containsExactly(new Action.StartTimer(Timer.HOLD, Duration.ofSeconds(9)),
+                new Action.SessionUp(terms));
+    }
+
+    @Test
+    void ourOpenAnnouncesFamiliesRouteRefreshAndFourOctetAs() {
+        Open open = Session.open(new SessionConfig(4_200_000_000L, ROUTER_ID, 64512,
+                Set.of(IpFamily.IPV6, IpFamily.IPV4), Duration.ofSeconds(9), null, Duration.ofSeconds(1),
+                Duration.ofSeconds(30), false, 120));
+
+        assertThat(open.myAs()).isEqualTo(Open.AS_TRANS);
+        assertThat(open.as()).isEqualTo(4_200_000_000L);
+        assertThat(open.capabilities()).containsExactly(new Capability.Multiprotocol(1, 1),
+                new Capability.Multiprotocol(2, 1), new Capability.RouteRefreshCapability(),
+                new Capability.FourOctetAs(4_200_000_000L), new Capability.GracefulRestart(false, 120, List.of(
+                        new Capability.GracefulRestart.Family(1, 1, true),
+                        new Capability.GracefulRestart.Family(2, 1, true))));
+    }
+
+    @Test
+    void aPeerWithAnotherAsIsRefusedWithBadPeerAs() {
+        Session sent = step(step(Session.idle(), new Event.Start()).next(), new Event.TcpConnected()).next();
+
+        Transition t = step(sent, new Event.MessageReceived(new Open(4, 65000, 9, 1, List.of())));
+
+        assertThat(t.next().state()).isEqualTo(State.IDLE);
+        assertThat(t.actions()).startsWith(new Action.Send(new Notification(2, 2, new byte[] {(byte) 0xfd, (byte) 0xe8})),
+                new Action.Close());
+        assertThat(t.actions()).contains(new Action.StartTimer(Timer.CONNECT_RETRY, Duration.ofSeconds(1)));
+        assertThat(t.reason()).contains("peer AS is 65000, configured 64512");
+    }
+
+    @Test
+    void holdTimerExpiryEndsTheSessionWithNotification4() {
+        Transition t = step(established(), new Event.TimerExpired(Timer.HOLD));
+
+        assertThat(t.next().state()).isEqualTo(State.IDLE);
+        assertThat(t.actions()).containsSubsequence(
+                new Action.Send(new Notification(BgpError.HOLD_TIMER_EXPIRED, 0, new byte[0])),
+                new Action.Close(), new Action.SessionDown("hold timer expired"),
+                new Action.StartTimer(Timer.CONNECT_RETRY, Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void everyMessageRestartsTheHoldTimerAndKeepalivesAreSentOnTime() {
+        Session up = established();
+
+        assertThat(step(up, new Event.MessageReceived(new Update(List.of(), List.of(), List.of()))).actions())
+                .containsExactly(new Action.StartTimer(Timer.HOLD, Duration.ofSeconds(9)));
+        assertThat(step(up, new Event.TimerExpired(Timer.KEEPALIVE)).actions()).containsExactly(
+                new Action.Send(Keepalive.INSTANCE), new Action.StartTimer(Timer.KEEPALIVE, Duration.ofSeconds(3)));
+        assertThat(step(up, new Event.MessageReceived(new RouteRefresh(1, 1))).actions())
+                .contains(new Action.ResendAll());
+    }
+
+    @Test
+    void failuresBackOffExponentiallyUpToTheMaximum() {
+        Session s = Session.idle();
+        List<Duration> backoffs = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            Transition attempt = step(s, i == 0 ? new Event.Start() : new Event.TimerExpired(Timer.CONNECT_RETRY));
+            assertThat(attempt.actions()).contains(new Action.Connect());
+            Transition failed = step(attempt.next(), new Event.TcpFailed("refused"));
+            backoffs.add(failed.actions().stream().filter(a -> a instanceof Action.StartTimer st
+                    && st.timer() == Timer.CONNECT_RETRY).map(a -> ((Action.StartTimer) a).after()).findFirst()
+                    .orElseThrow());
+            s = failed.next();
+        }
+
+        assertThat(backoffs).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
+                Duration.ofSeconds(8), Duration.ofSeconds(16), Duration.ofSeconds(30), Duration.ofSeconds(30));
+        assertThat(established().failures()).isZero();
+    }
+
+    @Test
+    void stopSendsCeaseAndDoesNotRetry() {
+        Transition t = step(established(), new Event.Stop("peer removed"));
+
+        assertThat(t.next()).isEqualTo(Session.idle());
+        assertThat(t.actions()).containsExactly(
+                new Action.Send(new Notification(6, 2, new byte[0])), new Action.Close(),
+                new Action.StopTimer(Timer.HOLD), new Action.StopTimer(Timer.KEEPALIVE),
+                new Action.StopTimer(Timer.CONNECT_RETRY), new Action.SessionDown("peer removed"));
+    }
+
+    @Test
+    void unexpectedMessagesAreFsmErrorsAndMalformedOnesSendTheDecodersNotification() {
+        Session sent = step(step(Session.idle(), new Event.Start()).next(), new Event.TcpConnected()).next();
+        assertThat(step(sent, new Event.MessageReceived(new Update(List.of(), List.of(), List.of()))).actions())
+                .startsWith(new Action.Send(new Notification(5, 1, new byte[] {2})));
+        assertThat(step(established(), new Event.MessageReceived(ROUTER_OPEN)).actions())
+                .startsWith(new Action.Send(new Notification(5, 3, new byte[] {1})));
+
+        BgpError error = new BgpError(3, 1, "bad");
+        assertThat(step(established(), new Event.DecodeFailed(error)).actions())
+                .startsWith(new Action.Send(new Notification(3, 1, new byte[0])), new Action.Close());
+    }
+
+    @Test
+    void aPeerSendingNotificationIsDownAndRetriedLater() {
+        Transition t = step(established(), new Event.MessageReceived(new Notification(6, 4, new byte[0])));
+
+        assertThat(t.next().state()).isEqualTo(State.IDLE);
+        assertThat(t.actions()).contains(new Action.Close(), new Action.SessionDown("peer sent NOTIFICATION 6/4"));
+    }
+
+    @Test
+    void familiesAreWhatBothAnnounceAndAPeerWithoutCapabilitiesSpeaksIpv4() {
+        SessionConfig dual = new SessionConfig(64513, ROUTER_ID, 64512, Set.of(IpFamily.IPV4, IpFamily.IPV6),
+                Duration.ofSeconds(90), null, Duration.ofSeconds(1), Duration.ofSeconds(30), false, -1);
+        Session sent = Session.idle().step(dual, new Event.Start()).next().step(dual, new Event.TcpConnected()).next();
+
+        Negotiated v6 = sent.step(dual, new Event.MessageReceived(new Open(4, 64512, 0, 1,
+                List.of(new Capability.Multiprotocol(2, 1))))).next().negotiated();
+        Negotiated plain = sent.step(dual, new Event.MessageReceived(new Open(4, 64512, 0, 1, List.of())))
+                .next().negotiated();
+
+        assertThat(v6.families()).containsExactly(IpFamily.IPV6);
+        assertThat(v6.holdTime()).isZero();
+        assertThat(v6.keepalive()).isZero();
+        assertThat(plain.families()).containsExactly(IpFamily.IPV4);
+        assertThat(plain.fourOctetAs()).isFalse();
+    }
+
+    @Test
+    void passiveSessionsWaitForThePeer() {
+        SessionConfig passive = new SessionConfig(64513, ROUTER_ID, 64512, Set.of(IpFamily.IPV4),
+                Duration.ofSeconds(90), null, Duration.ofSeconds(1), Duration.ofSeconds(30), true, -1);
+
+        Transition start = Session.idle().step(passive, new Event.Start());
+        assertThat(start.next().state()).isEqualTo(State.ACTIVE);
+        assertThat(start.actions()).isEmpty();
+        assertThat(start.next().step(passive, new Event.TcpConnected()).next().state()).isEqualTo(State.OPEN_SENT);
+    }
+}
