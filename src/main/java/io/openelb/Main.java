@@ -15,6 +15,7 @@ import io.openelb.kube.WatchedKinds;
 import io.openelb.metrics.IpamMetrics;
 import io.openelb.metrics.KubeMetrics;
 import io.openelb.metrics.Metrics;
+import io.openelb.speaker.SpeakerVerticle;
 import io.openelb.web.HttpVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -90,6 +91,10 @@ public final class Main {
         Leadership leadership = null;
         try {
             started.await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (config.role().runsSpeaker()) {
+                vertx.deployVerticle(new SpeakerVerticle(informers, config.nodeName()))
+                        .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
             if (config.role().runsController()) {
                 leadership = startController(vertx, client, informers, metrics);
             }

@@ -1,5 +1,7 @@
 package io.openelb.controller;
 
+import io.openelb.kube.EipDefinitions;
+import io.openelb.api.Annotations;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;

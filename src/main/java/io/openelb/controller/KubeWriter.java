@@ -1,5 +1,6 @@
 package io.openelb.controller;
 
+import io.openelb.api.Annotations;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.ObjectReference;

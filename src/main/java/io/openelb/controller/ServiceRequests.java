@@ -1,5 +1,6 @@
 package io.openelb.controller;
 
+import io.openelb.api.Annotations;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;

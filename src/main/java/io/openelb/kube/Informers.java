@@ -66,6 +66,24 @@ public final class Informers {
         return Optional.ofNullable(typed(ResourceKind.EIP, Eip.class).getStore().getByKey(name));
     }
 
+    public List<io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice> endpointSlices() {
+        return typed(ResourceKind.ENDPOINT_SLICE, io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class)
+                .getStore().list();
+    }
+
+    public Optional<io.fabric8.kubernetes.api.model.Node> node(String name) {
+        return Optional.ofNullable(typed(ResourceKind.NODE, io.fabric8.kubernetes.api.model.Node.class)
+                .getStore().getByKey(name));
+    }
+
+    public Optional<BgpConf> bgpConf(String name) {
+        return Optional.ofNullable(typed(ResourceKind.BGP_CONF, BgpConf.class).getStore().getByKey(name));
+    }
+
+    public List<BgpPeer> bgpPeers() {
+        return typed(ResourceKind.BGP_PEER, BgpPeer.class).getStore().list();
+    }
+
     /** Labels of a namespace; empty when unknown. */
     public Map<String, String> namespaceLabels(String namespace) {
         Namespace ns = typed(ResourceKind.NAMESPACE, Namespace.class).getStore().getByKey(namespace);

@@ -1,5 +1,6 @@
 package io.openelb.controller;
 
+import io.openelb.api.Annotations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Service;

@@ -1,4 +1,4 @@
-package io.openelb.controller;
+package io.openelb.api;
 
 /** The annotations, labels and finalizer the controller reads and writes: OpenELB's names, kept. */
 public final class Annotations {

@@ -1,6 +1,7 @@
-package io.openelb.controller;
+package io.openelb.kube;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.openelb.api.Annotations;
 import io.openelb.api.v1alpha2.Eip;
 import io.openelb.api.v1alpha2.EipSpec;
 import io.openelb.model.EipDefinition;
@@ -10,10 +11,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /** Copies an Eip custom resource into the plain values the pure core validates. */
-final class EipDefinitions {
+public final class EipDefinitions {
     private EipDefinitions() {}
 
-    static EipDefinition of(Eip eip) {
+    public static EipDefinition of(Eip eip) {
         ObjectMeta meta = eip.getMetadata();
         EipSpec spec = eip.getSpec() == null ? new EipSpec() : eip.getSpec();
         Map<String, String> annotations = meta.getAnnotations() == null ? Map.of() : meta.getAnnotations();

@@ -1,0 +1,159 @@
+package io.openelb.speaker;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import io.openelb.api.v1alpha2.BgpConf;
+import io.openelb.api.v1alpha2.BgpPeer;
+import io.openelb.api.v1alpha2.BgpPeerSpec;
+import io.openelb.bgp.fsm.SessionConfig;
+import io.openelb.model.IpAddress;
+import io.openelb.model.IpFamily;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns BgpConf {@code default}, the BgpPeers and this node into the sessions this node runs. A peer
+ * that cannot be used is skipped with the reason, and the others go on.
+ */
+final class BgpConfigs {
+    /** Node label naming the rack, for {@code BgpConf.spec.asPerRack} (OpenELB's). */
+    static final String RACK_LABEL = "openelb.kubesphere.io/rack";
+    static final int DEFAULT_PORT = 179;
+    static final Duration DEFAULT_HOLD = Duration.ofSeconds(90);
+    static final Duration CONNECT_RETRY = Duration.ofSeconds(1);
+    static final Duration MAX_CONNECT_RETRY = Duration.ofSeconds(60);
+
+    record Result(List<PeerTarget> targets, Map<String, String> skipped) {}
+
+    private BgpConfigs() {}
+
+    static Result of(Optional<BgpConf> conf, List<BgpPeer> peers, Node node) {
+        List<PeerTarget> targets = new ArrayList<>();
+        Map<String, String> skipped = new java.util.TreeMap<>();
+        if (conf.isEmpty() || conf.get().getSpec() == null) {
+            peers.forEach(p -> skipped.put(p.getMetadata().getName(), "BgpConf default is missing"));
+            return new Result(targets, skipped);
+        }
+        var global = conf.get().getSpec();
+        Map<String, String> labels = Objects.requireNonNullElse(node.getMetadata().getLabels(), Map.of());
+        Long localAs = global.asPerRack != null && labels.containsKey(RACK_LABEL)
+                ? global.asPerRack.getOrDefault(labels.get(RACK_LABEL), global.as) : global.as;
+        Optional<IpAddress> routerId = Optional.ofNullable(global.routerId).map(IpAddress::parse)
+                .or(() -> internalIpv4(node));
+        for (BgpPeer peer : peers) {
+            String name = peer.getMetadata().getName();
+            try {
+                BgpPeerSpec spec = peer.getSpec();
+                if (spec == null || spec.conf == null || spec.conf.neighborAddress == null || spec.conf.peerAs == null) {
+                    throw new IllegalArgumentException("spec.conf.neighborAddress and spec.conf.peerAs are required");
+                }
+                if (!selects(spec.nodeSelector, labels)) {
+                    continue;
+                }
+                long as = spec.conf.localAs != null ? spec.conf.localAs : Objects.requireNonNull(localAs,
+                        "BgpConf default has no spec.as (nor asPerRack for this node's rack)");
+                IpAddress address = IpAddress.parse(spec.conf.neighborAddress.trim());
+                long id = routerId.orElseThrow(() -> new IllegalArgumentException(
+                        "no router id: set BgpConf spec.routerId or give the node an IPv4 InternalIP")).value().longValue();
+                var timers = spec.timers == null || spec.timers.config == null ? null : spec.timers.config;
+                Duration hold = timers == null ? DEFAULT_HOLD : seconds(timers.holdTime, DEFAULT_HOLD);
+                Duration keepalive = timers == null ? null : seconds(timers.keepaliveInterval, null);
+                Duration retry = timers == null ? CONNECT_RETRY : seconds(timers.connectRetry, CONNECT_RETRY);
+                boolean passive = spec.transport != null && Boolean.TRUE.equals(spec.transport.passiveMode);
+                int port = spec.transport != null && spec.transport.remotePort != null ? spec.transport.remotePort
+                        : DEFAULT_PORT;
+                var gr = spec.gracefulRestart != null ? spec.gracefulRestart : global.gracefulRestart;
+                int restartTime = gr != null && Boolean.TRUE.equals(gr.enabled)
+                        ? Objects.requireNonNullElse(gr.restartTime, 120) : -1;
+                targets.add(new PeerTarget(name, address, port, new SessionConfig(as, id, spec.conf.peerAs,
+                        families(spec, address), hold, keepalive, retry, MAX_CONNECT_RETRY, passive, restartTime)));
+            } catch (RuntimeException e) {
+                skipped.put(name, e.getMessage());
+            }
+        }
+        return new Result(targets, skipped);
+    }
+
+    /** The families of {@code afiSafis}, or by default the family of the neighbour's address. */
+    private static Set<IpFamily> families(BgpPeerSpec spec, IpAddress neighbor) {
+        Set<IpFamily> families = EnumSet.noneOf(IpFamily.class);
+        if (spec.afiSafis != null) {
+            for (var afiSafi : spec.afiSafis) {
+                if (afiSafi.config == null || afiSafi.config.family == null
+                        || Boolean.FALSE.equals(afiSafi.config.enabled)) {
+                    continue;
+                }
+                String afi = Objects.requireNonNullElse(afiSafi.config.family.afi, "");
+                if (afi.equalsIgnoreCase("AFI_IP") || afi.equalsIgnoreCase("ipv4")) {
+                    families.add(IpFamily.IPV4);
+                } else if (afi.equalsIgnoreCase("AFI_IP6") || afi.equalsIgnoreCase("ipv6")) {
+                    families.add(IpFamily.IPV6);
+                }
+            }
+        }
+        return families.isEmpty() ? EnumSet.of(neighbor.family()) : families;
+    }
+
+    private static Duration seconds(IntOrString value, Duration fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        String text = value.getStrVal() != null ? value.getStrVal() : String.valueOf(value.getIntVal());
+        return Duration.ofMillis(Math.round(Double.parseDouble(text.trim()) * 1000));
+    }
+
+    static Optional<IpAddress> internalIpv4(Node node) {
+        if (node.getStatus() == null || node.getStatus().getAddresses() == null) {
+            return Optional.empty();
+        }
+        for (NodeAddress a : node.getStatus().getAddresses()) {
+            if ("InternalIP".equals(a.getType())) {
+                try {
+                    IpAddress ip = IpAddress.parse(a.getAddress());
+                    if (ip.family() == IpFamily.IPV4) {
+                        return Optional.of(ip);
+                    }
+                } catch (IllegalArgumentException ignored) {
+                    // not an address; try the next
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Kubernetes label selector semantics; absent selects every node. */
+    static boolean selects(LabelSelector selector, Map<String, String> labels) {
+        if (selector == null) {
+            return true;
+        }
+        if (selector.getMatchLabels() != null && !selector.getMatchLabels().entrySet().stream()
+                .allMatch(e -> e.getValue().equals(labels.get(e.getKey())))) {
+            return false;
+        }
+        for (LabelSelectorRequirement r : Objects.requireNonNullElse(selector.getMatchExpressions(),
+                List.<LabelSelectorRequirement>of())) {
+            String value = labels.get(r.getKey());
+            List<String> values = Objects.requireNonNullElse(r.getValues(), List.of());
+            boolean ok = switch (r.getOperator()) {
+                case "In" -> value != null && values.contains(value);
+                case "NotIn" -> value == null || !values.contains(value);
+                case "Exists" -> value != null;
+                case "DoesNotExist" -> value == null;
+                default -> false;
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

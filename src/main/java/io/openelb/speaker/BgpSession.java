@@ -1,0 +1,255 @@
+package io.openelb.speaker;
+
+import io.openelb.bgp.codec.BgpCodec;
+import io.openelb.bgp.codec.BgpError;
+import io.openelb.bgp.codec.BgpMessage;
+import io.openelb.bgp.codec.PathAttribute;
+import io.openelb.bgp.codec.Prefix;
+import io.openelb.bgp.codec.Update;
+import io.openelb.bgp.codec.UpdatePacker;
+import io.openelb.bgp.fsm.Action;
+import io.openelb.bgp.fsm.Event;
+import io.openelb.bgp.fsm.Negotiated;
+import io.openelb.bgp.fsm.Session;
+import io.openelb.bgp.fsm.State;
+import io.openelb.bgp.fsm.Timer;
+import io.openelb.model.IpAddress;
+import io.openelb.model.IpFamily;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One BGP session of this node with one router: the socket, the timers and the Adj-RIB-Out. The pure
+ * {@link Session} decides; this class carries out its actions. Every method runs on the owning
+ * verticle's event loop.
+ *
+ * <p>Announces each desired address as a host route with this node's address on the session as next
+ * hop, so routers with multipath install ECMP across the nodes.
+ */
+final class BgpSession {
+    private static final Logger LOG = LoggerFactory.getLogger(BgpSession.class);
+
+    private final Vertx vertx;
+    private final PeerTarget target;
+    private final NetClient client;
+    private final Map<Timer, Long> timers = new EnumMap<>(Timer.class);
+    private Session session = Session.idle();
+    private NetSocket socket;
+    private long connection; // counts sockets, so that callbacks of an old one are ignored
+    private Set<IpAddress> desired = Set.of();
+    private final Set<IpAddress> advertised = new TreeSet<>();
+    private Negotiated negotiated;
+
+    BgpSession(Vertx vertx, PeerTarget target) {
+        this.vertx = vertx;
+        this.target = target;
+        this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
+                .setConnectTimeout((int) Math.max(1000, target.config().connectRetry().toMillis())));
+    }
+
+    PeerTarget target() {
+        return target;
+    }
+
+    State state() {
+        return session.state();
+    }
+
+    void start() {
+        handle(new Event.Start());
+    }
+
+    void stop(String reason) {
+        handle(new Event.Stop(reason));
+        client.close();
+    }
+
+    /** The addresses this node should announce now; sent at once when Established. */
+    void desired(Set<IpAddress> addresses) {
+        desired = Set.copyOf(addresses);
+        if (session.state() == State.ESTABLISHED) {
+            sync();
+        }
+    }
+
+    private void handle(Event event) {
+        State before = session.state();
+        var transition = session.step(target.config(), event);
+        session = transition.next();
+        if (before != session.state()) {
+            LOG.info("peer {} ({}): {} -> {}{}", target.name(), target.address(), before, session.state(),
+                    transition.reason().isEmpty() ? "" : ": " + transition.reason());
+        }
+        for (Action action : transition.actions()) {
+            execute(action);
+        }
+    }
+
+    private void execute(Action action) {
+        if (action instanceof Action.Connect) {
+            connect();
+        } else if (action instanceof Action.Close) {
+            close();
+        } else if (action instanceof Action.Send send) {
+            send(send.message());
+        } else if (action instanceof Action.StartTimer start) {
+            cancel(start.timer());
+            long ms = start.after().toMillis();
+            if (start.timer() == Timer.CONNECT_RETRY) {
+                ms = Math.round(ms * ThreadLocalRandom.current().nextDouble(0.75, 1.25)); // jitter: no herds
+            }
+            timers.put(start.timer(), vertx.setTimer(Math.max(1, ms), id -> {
+                timers.remove(start.timer());
+                handle(new Event.TimerExpired(start.timer()));
+            }));
+        } else if (action instanceof Action.StopTimer stopTimer) {
+            cancel(stopTimer.timer());
+        } else if (action instanceof Action.SessionUp up) {
+            negotiated = up.negotiated();
+            advertised.clear();
+            sync();
+            for (IpFamily family : negotiated.families()) {
+                send(UpdatePacker.endOfRib(family));
+            }
+        } else if (action instanceof Action.SessionDown) {
+            negotiated = null;
+            advertised.clear();
+        } else if (action instanceof Action.ResendAll) {
+            advertised.clear();
+            sync();
+        }
+    }
+
+    private void connect() {
+        long attempt = ++connection;
+        client.connect(target.port(), target.address().toString()).onComplete(result -> {
+            if (attempt != connection || session.state() != State.CONNECT) {
+                if (result.succeeded()) {
+                    result.result().close(); // a late answer to an attempt given up already
+                }
+                return;
+            }
+            if (result.failed()) {
+                handle(new Event.TcpFailed(result.cause().getMessage()));
+                return;
+            }
+            socket = result.result();
+            socket.handler(framer(attempt));
+            socket.closeHandler(v -> {
+                if (attempt == connection && socket != null) {
+                    socket = null;
+                    handle(new Event.TcpFailed("connection closed by peer"));
+                }
+            });
+            handle(new Event.TcpConnected());
+        });
+    }
+
+    /** Cuts the stream into messages: the 19-byte header says how long the rest is (RFC 4271 section 4.1). */
+    private RecordParser framer(long attempt) {
+        RecordParser parser = RecordParser.newFixed(BgpCodec.HEADER_LENGTH);
+        Buffer[] header = new Buffer[1];
+        parser.handler(chunk -> {
+            if (attempt != connection) {
+                return;
+            }
+            try {
+                if (header[0] == null) {
+                    int length = BgpCodec.frameLength(chunk.getBytes());
+                    if (length == BgpCodec.HEADER_LENGTH) {
+                        receive(chunk.getBytes());
+                    } else {
+                        header[0] = chunk.copy();
+                        parser.fixedSizeMode(length - BgpCodec.HEADER_LENGTH);
+                    }
+                } else {
+                    Buffer frame = header[0].appendBuffer(chunk);
+                    header[0] = null;
+                    parser.fixedSizeMode(BgpCodec.HEADER_LENGTH);
+                    receive(frame.getBytes());
+                }
+            } catch (BgpError e) {
+                LOG.warn("peer {}: {}", target.name(), e.getMessage());
+                handle(new Event.DecodeFailed(e));
+            }
+        });
+        return parser;
+    }
+
+    private void receive(byte[] frame) {
+        BgpMessage message = BgpCodec.decode(frame, negotiated != null && negotiated.fourOctetAs());
+        handle(new Event.MessageReceived(message));
+    }
+
+    private void send(BgpMessage message) {
+        if (socket != null) {
+            socket.write(Buffer.buffer(BgpCodec.encode(message, negotiated != null && negotiated.fourOctetAs())));
+        }
+    }
+
+    private void close() {
+        connection++;
+        if (socket != null) {
+            NetSocket s = socket;
+            socket = null;
+            s.end().onComplete(v -> s.close()); // what was written first (a NOTIFICATION) still goes out
+        }
+    }
+
+    private void cancel(Timer timer) {
+        Long id = timers.remove(timer);
+        if (id != null) {
+            vertx.cancelTimer(id);
+        }
+    }
+
+    /** Sends what differs between the desired and the advertised routes, in packed UPDATEs. */
+    private void sync() {
+        if (negotiated == null || socket == null) {
+            return;
+        }
+        IpAddress nextHop = IpAddress.parse(socket.localAddress().hostAddress());
+        for (IpFamily family : negotiated.families()) {
+            List<Prefix> announce = new ArrayList<>();
+            List<Prefix> withdraw = new ArrayList<>();
+            for (IpAddress a : desired) {
+                if (a.family() == family && !advertised.contains(a)) {
+                    announce.add(Prefix.host(a));
+                }
+            }
+            for (IpAddress a : advertised) {
+                if (a.family() == family && !desired.contains(a)) {
+                    withdraw.add(Prefix.host(a));
+                }
+            }
+            if (!withdraw.isEmpty()) {
+                UpdatePacker.withdraw(family, withdraw).forEach(this::send);
+                withdraw.forEach(p -> advertised.remove(p.address()));
+            }
+            if (!announce.isEmpty() && nextHop.family() == family) {
+                List<Update> updates = UpdatePacker.announce(family,
+                        PathAttribute.AsPath.sequence(target.config().localAs()), nextHop, announce,
+                        negotiated.fourOctetAs());
+                updates.forEach(this::send);
+                announce.forEach(p -> advertised.add(p.address()));
+            }
+            if (!announce.isEmpty() || !withdraw.isEmpty()) {
+                LOG.info("peer {}: announced {}, withdrew {} {} routes", target.name(), announce.size(),
+                        withdraw.size(), family);
+            }
+        }
+    }
+}

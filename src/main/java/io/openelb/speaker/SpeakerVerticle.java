@@ -1,0 +1,159 @@
+package io.openelb.speaker;
+
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.openelb.announce.BgpPlan;
+import io.openelb.announce.NodeState;
+import io.openelb.announce.ServiceState;
+import io.openelb.api.v1alpha2.BgpConf;
+import io.openelb.bus.Addresses;
+import io.openelb.kube.EipDefinitions;
+import io.openelb.kube.Informers;
+import io.openelb.model.IpAddress;
+import io.openelb.model.PoolSet;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The speaker role's BGP half on one node: keeps one {@link BgpSession} per BgpPeer that selects this
+ * node, and tells each which addresses to announce. Level-triggered: any change of a watched object
+ * recomputes the whole plan from the informer caches, at most once per event-loop turn.
+ */
+public final class SpeakerVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(SpeakerVerticle.class);
+    static final String EXCLUDE_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers";
+
+    private final Informers informers;
+    private final String nodeName;
+    private final Map<String, BgpSession> sessions = new HashMap<>();
+    private final Map<String, String> reportedSkips = new HashMap<>();
+    private boolean planQueued;
+
+    public SpeakerVerticle(Informers informers, String nodeName) {
+        this.informers = informers;
+        this.nodeName = nodeName;
+    }
+
+    @Override
+    public Future<?> start() {
+        vertx.eventBus().consumer(Addresses.RESOURCE_CHANGED, msg -> queuePlan());
+        vertx.eventBus().consumer(Addresses.INFORMERS_SYNCED, msg -> queuePlan());
+        if (informers.synced()) {
+            queuePlan();
+        }
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<?> stop() {
+        sessions.values().forEach(s -> s.stop("speaker stopping"));
+        sessions.clear();
+        return Future.succeededFuture();
+    }
+
+    private void queuePlan() {
+        if (!planQueued) {
+            planQueued = true;
+            vertx.runOnContext(v -> {
+                planQueued = false;
+                plan();
+            });
+        }
+    }
+
+    private void plan() {
+        if (!informers.synced()) {
+            return;
+        }
+        Optional<Node> node = informers.node(nodeName);
+        if (node.isEmpty()) {
+            LOG.warn("node {} not found; announcing nothing", nodeName);
+            return;
+        }
+        BgpConfigs.Result config = BgpConfigs.of(informers.bgpConf(BgpConf.DEFAULT_NAME), informers.bgpPeers(),
+                node.get());
+        config.skipped().forEach((peer, why) -> {
+            if (!why.equals(reportedSkips.put(peer, why))) {
+                LOG.warn("BgpPeer {} not used on node {}: {}", peer, nodeName, why);
+            }
+        });
+        Map<String, PeerTarget> wanted = new HashMap<>();
+        config.targets().forEach(t -> wanted.put(t.name(), t));
+        for (String name : new ArrayList<>(sessions.keySet())) {
+            PeerTarget target = wanted.get(name);
+            if (target == null || !target.equals(sessions.get(name).target())) {
+                sessions.remove(name).stop(target == null ? "BgpPeer removed" : "BgpPeer changed");
+            }
+        }
+        for (PeerTarget target : wanted.values()) {
+            if (!sessions.containsKey(target.name())) {
+                BgpSession session = new BgpSession(vertx, target);
+                sessions.put(target.name(), session);
+                session.start();
+            }
+        }
+        Set<IpAddress> addresses = BgpPlan.addresses(nodeState(node.get()), services(),
+                PoolSet.of(informers.eips().stream().map(EipDefinitions::of).toList()).pools());
+        sessions.values().forEach(s -> s.desired(addresses));
+    }
+
+    private NodeState nodeState(Node node) {
+        boolean ready = node.getStatus() != null && node.getStatus().getConditions() != null
+                && node.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        Map<String, String> labels = Objects.requireNonNullElse(node.getMetadata().getLabels(), Map.of());
+        return new NodeState(nodeName, ready, labels.containsKey(EXCLUDE_LABEL));
+    }
+
+    /** LoadBalancer Services with addresses in their status, with the nodes holding their ready endpoints. */
+    private List<ServiceState> services() {
+        Map<String, Set<String>> readyNodes = new HashMap<>();
+        for (EndpointSlice slice : informers.endpointSlices()) {
+            Map<String, String> labels = slice.getMetadata().getLabels();
+            String service = labels == null ? null : labels.get("kubernetes.io/service-name");
+            if (service == null || slice.getEndpoints() == null) {
+                continue;
+            }
+            Set<String> nodes = readyNodes.computeIfAbsent(slice.getMetadata().getNamespace() + "/" + service,
+                    k -> new HashSet<>());
+            for (Endpoint e : slice.getEndpoints()) {
+                boolean ready = e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady());
+                if (ready && e.getNodeName() != null) {
+                    nodes.add(e.getNodeName());
+                }
+            }
+        }
+        List<ServiceState> states = new ArrayList<>();
+        for (Service s : informers.services()) {
+            if (s.getSpec() == null || !"LoadBalancer".equals(s.getSpec().getType()) || s.getStatus() == null
+                    || s.getStatus().getLoadBalancer() == null || s.getStatus().getLoadBalancer().getIngress() == null) {
+                continue;
+            }
+            List<IpAddress> addresses = new ArrayList<>();
+            for (LoadBalancerIngress ingress : s.getStatus().getLoadBalancer().getIngress()) {
+                try {
+                    addresses.add(IpAddress.parse(Objects.requireNonNullElse(ingress.getIp(), "")));
+                } catch (IllegalArgumentException ignored) {
+                    // a host name or garbage: nothing to announce
+                }
+            }
+            String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
+            states.add(new ServiceState(key, addresses, "Local".equals(s.getSpec().getExternalTrafficPolicy()),
+                    readyNodes.getOrDefault(key, Set.of())));
+        }
+        return states;
+    }
+}
