@@ -1,26 +1,28 @@
 #!/usr/bin/env bash
-# hack/local-up.sh - run OpenELB on a local default: a real control plane, a router lab, the
-# controller with its own ServiceAccount, the OpenELB samples and a LoadBalancer Service.
+# hack/local-up.sh - run OpenELB on a local default: a real control plane, a router lab with BIRD,
+# the controller and a speaker on each of the two lab nodes (each with its own ServiceAccount), the
+# OpenELB sample Eips and a LoadBalancer Service, whose address the router then routes to both nodes.
 #
 #   hack/local-up.sh        start everything (idempotent) and show what it did
-#   hack/local-up.sh down   stop the controller, the lab and the control plane
+#   hack/local-up.sh down   stop OpenELB, the lab and the control plane
 #
 # The first run builds kube-apiserver and etcd from source (minutes); later runs take seconds.
-# Until the BGP speaker lands, the router shows its sessions to the nodes as not established.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 STATE=${OPENELB_LOCAL_DIR:-/tmp/openelb-local}
 HTTP_PORT=${OPENELB_LOCAL_HTTP_PORT:-50052}
 DEMO_NS=openelb-demo
+NODES=2
 
 log() { printf '[local-up] %s\n' "$*" >&2; }
 
 down() {
-  if [[ -f $STATE/controller.pid ]]; then
-    kill "$(cat "$STATE/controller.pid")" 2>/dev/null || true
-    rm -f "$STATE/controller.pid"
-  fi
+  for pidfile in "$STATE"/*.pid; do
+    [[ -f $pidfile ]] || continue
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+    rm -f "$pidfile"
+  done
   hack/lab.sh down || true
   hack/cluster.sh down || true
   log "stopped"
@@ -34,7 +36,9 @@ fi
 mkdir -p "$STATE"
 eval "$(hack/cluster.sh up)"
 log "control plane: $OPENELB_APISERVER_URL (export KUBECONFIG=$KUBECONFIG)"
-hack/lab.sh up --router bird --nodes 2 >/dev/null
+if ! ip netns list | grep -q '^oelb-router'; then
+  hack/lab.sh up --router bird --nodes "$NODES" >/dev/null
+fi
 
 if [[ ! -f target/openelb.jar ]]; then
   log "building target/openelb.jar"
@@ -44,27 +48,58 @@ fi
 kubectl apply -f crds/ >/dev/null
 kubectl wait --for=condition=Established --timeout=60s crd --all >/dev/null
 kubectl apply -f manifests/rbac.yaml >/dev/null
-kubectl apply -f manifests/samples/ >/dev/null
+kubectl apply -f manifests/samples/eip-bgp.yaml -f manifests/samples/eip-ipv6.yaml \
+  -f manifests/samples/eip-layer2.yaml -f hack/lab/bgp.yaml >/dev/null
 
-# The controller runs as its ServiceAccount, not as admin, as it would in a cluster.
-token=$(kubectl create token openelb-controller -n openelb-system --duration=24h)
-kubectl config view --raw --minify --flatten >"$STATE/controller.kubeconfig"
-KUBECONFIG="$STATE/controller.kubeconfig" kubectl config set-credentials openelb-controller --token="$token" >/dev/null
-KUBECONFIG="$STATE/controller.kubeconfig" kubectl config set-context --current --user=openelb-controller >/dev/null
-
-if [[ -f $STATE/controller.pid ]] && kill -0 "$(cat "$STATE/controller.pid")" 2>/dev/null; then
-  log "controller already running (pid $(cat "$STATE/controller.pid"))"
-else
-  setsid java -jar target/openelb.jar --role=controller --kubeconfig="$STATE/controller.kubeconfig" \
-    --http-host=127.0.0.1 --http-port="$HTTP_PORT" >"$STATE/controller.log" 2>&1 &
-  echo $! >"$STATE/controller.pid"
-  log "controller started (pid $!, log $STATE/controller.log)"
-fi
-for _ in $(seq 1 300); do
-  curl -fs "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null && break
-  sleep 0.2
+# The lab's nodes as Node objects, as their kubelets would describe them (no kubelet runs here).
+for i in $(seq 1 "$NODES"); do
+  printf 'apiVersion: v1\nkind: Node\nmetadata: {name: node%s, labels: {kubernetes.io/hostname: node%s}}\n' \
+    "$i" "$i" | kubectl apply -f - >/dev/null
+  now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  kubectl patch node "node$i" --subresource=status --type=merge -p \
+    "{\"status\":{\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"10.77.0.1$i\"}],\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"KubeletReady\",\"lastTransitionTime\":\"$now\",\"lastHeartbeatTime\":\"$now\"}]}}" \
+    >/dev/null
 done
-curl -fs "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null || { tail -20 "$STATE/controller.log"; exit 1; }
+# Speakers in the node namespaces reach the API server on the host's loopback through a relay.
+hack/lab.sh relay-apiserver "${OPENELB_APISERVER_URL#https://}" >/dev/null
+
+# Each role runs as its ServiceAccount, not as admin, as it would in a cluster.
+kubeconfig_for() { # kubeconfig_for <service account> <file>
+  local token
+  token=$(kubectl create token "$1" -n openelb-system --duration=24h)
+  kubectl config view --raw --minify --flatten >"$2"
+  KUBECONFIG="$2" kubectl config set-credentials "$1" --token="$token" >/dev/null
+  KUBECONFIG="$2" kubectl config set-context --current --user="$1" >/dev/null
+}
+kubeconfig_for openelb-controller "$STATE/controller.kubeconfig"
+kubeconfig_for openelb-speaker "$STATE/speaker.kubeconfig"
+
+# run_openelb <name> <network namespace or ""> <args...>: start once, then wait until ready
+run_openelb() {
+  local name=$1 ns=$2
+  shift 2
+  local in_ns=()
+  [[ -n $ns ]] && in_ns=(ip netns exec "$ns")
+  if [[ -f $STATE/$name.pid ]] && kill -0 "$(cat "$STATE/$name.pid")" 2>/dev/null; then
+    log "$name already running (pid $(cat "$STATE/$name.pid"))"
+  else
+    setsid "${in_ns[@]}" java -Xmx256m -jar target/openelb.jar --http-host=127.0.0.1 \
+      --http-port="$HTTP_PORT" "$@" >"$STATE/$name.log" 2>&1 &
+    echo $! >"$STATE/$name.pid"
+    log "$name started (pid $!, log $STATE/$name.log)"
+  fi
+  for _ in $(seq 1 300); do
+    "${in_ns[@]}" curl -fs "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null && return 0
+    sleep 0.2
+  done
+  tail -20 "$STATE/$name.log"
+  return 1
+}
+run_openelb controller "" --role=controller --kubeconfig="$STATE/controller.kubeconfig"
+for i in $(seq 1 "$NODES"); do
+  run_openelb "speaker-node$i" "oelb-node$i" --role=speaker --node-name="node$i" \
+    --kubeconfig="$STATE/speaker.kubeconfig"
+done
 
 kubectl create namespace "$DEMO_NS" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 kubectl apply -f - >/dev/null <<EOF
@@ -98,13 +133,19 @@ echo
 echo "== Events of the Service:"
 kubectl get events -n "$DEMO_NS" --field-selector involvedObject.name=web
 echo
-echo "== Controller: http://127.0.0.1:$HTTP_PORT/readyz and a few /metrics:"
+echo "== Controller: http://127.0.0.1:$HTTP_PORT/readyz and pool metrics:"
 curl -s "http://127.0.0.1:$HTTP_PORT/readyz"
 curl -s "http://127.0.0.1:$HTTP_PORT/metrics" | grep -E '^openelb_(pool_addresses|controller_leader)' || true
 echo
-echo "== Router (BIRD in namespace oelb-router), route for $ip:"
-hack/lab.sh routes "${ip:-0.0.0.0}/32" || true
-echo "(No route yet: the BGP speaker that announces it is not built yet.)"
+echo "== BIRD's BGP sessions with the speakers (namespace oelb-router):"
+birdc -s /tmp/openelb-lab/bird/bird.ctl show protocols 2>/dev/null | grep -E 'BGP|Name' || hack/lab.sh status
+echo
+echo "== The router's kernel route for $ip: one route, both nodes as next hops (ECMP):"
+for _ in $(seq 1 100); do
+  [[ $(ip -n oelb-router route show "$ip" | grep -c nexthop) -ge 2 ]] && break
+  sleep 0.1
+done
+ip -n oelb-router route show "$ip"
 echo
 echo "Use it:   export KUBECONFIG=$KUBECONFIG; export PATH=$(dirname "$(command -v kubectl)"):\$PATH"
 echo "Stop it:  hack/local-up.sh down"
