@@ -12,6 +12,7 @@ import io.openelb.controller.Leadership;
 import io.openelb.kube.Informers;
 import io.openelb.kube.KubeVerticle;
 import io.openelb.kube.WatchedKinds;
+import io.openelb.metrics.BgpMetrics;
 import io.openelb.metrics.IpamMetrics;
 import io.openelb.metrics.KubeMetrics;
 import io.openelb.metrics.Metrics;
@@ -92,7 +93,8 @@ public final class Main {
         try {
             started.await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
             if (config.role().runsSpeaker()) {
-                vertx.deployVerticle(new SpeakerVerticle(informers, config.nodeName()))
+                vertx.deployVerticle(new SpeakerVerticle(informers, config.nodeName(), client,
+                                new BgpMetrics(metrics.registry())))
                         .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
             if (config.role().runsController()) {

@@ -1,5 +1,6 @@
 package io.openelb.speaker;
 
+import io.openelb.api.v1alpha2.BgpPeerStatus;
 import io.openelb.bgp.codec.BgpCodec;
 import io.openelb.bgp.codec.BgpError;
 import io.openelb.bgp.codec.BgpMessage;
@@ -13,6 +14,7 @@ import io.openelb.bgp.fsm.Negotiated;
 import io.openelb.bgp.fsm.Session;
 import io.openelb.bgp.fsm.State;
 import io.openelb.bgp.fsm.Timer;
+import io.openelb.metrics.BgpMetrics;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
 import io.vertx.core.Vertx;
@@ -21,6 +23,8 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -52,10 +56,15 @@ final class BgpSession {
     private Set<IpAddress> desired = Set.of();
     private final Set<IpAddress> advertised = new TreeSet<>();
     private Negotiated negotiated;
+    private final BgpMetrics metrics;
+    private final PeerStatusWriter status;
+    private Instant establishedAt;
 
-    BgpSession(Vertx vertx, PeerTarget target) {
+    BgpSession(Vertx vertx, PeerTarget target, BgpMetrics metrics, PeerStatusWriter status) {
         this.vertx = vertx;
         this.target = target;
+        this.metrics = metrics;
+        this.status = status;
         this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
                 .setConnectTimeout((int) Math.max(1000, target.config().connectRetry().toMillis())));
     }
@@ -69,12 +78,15 @@ final class BgpSession {
     }
 
     void start() {
+        report();
         handle(new Event.Start());
     }
 
+    /** Ends the session with a Cease and forgets its meters (the peer is gone or changed). */
     void stop(String reason) {
         handle(new Event.Stop(reason));
         client.close();
+        metrics.remove(target.name());
     }
 
     /** The addresses this node should announce now; sent at once when Established. */
@@ -92,10 +104,36 @@ final class BgpSession {
         if (before != session.state()) {
             LOG.info("peer {} ({}): {} -> {}{}", target.name(), target.address(), before, session.state(),
                     transition.reason().isEmpty() ? "" : ": " + transition.reason());
+            metrics.state(target.name(), session.state().ordinal(), session.state() == State.ESTABLISHED);
         }
         for (Action action : transition.actions()) {
             execute(action);
         }
+        if (before != session.state()) {
+            report();
+        }
+    }
+
+    /** This node's view of the session, in OpenELB's status shape (gobgp's state names). */
+    private void report() {
+        BgpPeerStatus.PeerState peer = new BgpPeerStatus.PeerState();
+        peer.neighborAddress = target.address().toString();
+        peer.peerAs = target.config().peerAs();
+        peer.localAs = target.config().localAs();
+        peer.sessionState = session.state().name().replace("_", "");
+        BgpPeerStatus.TimersState timers = new BgpPeerStatus.TimersState();
+        if (negotiated != null) {
+            peer.routerId = new IpAddress(IpFamily.IPV4, java.math.BigInteger.valueOf(negotiated.peerId())).toString();
+            timers.negotiatedHoldTime = String.valueOf(negotiated.holdTime().toSeconds());
+            timers.keepaliveInterval = String.valueOf(negotiated.keepalive().toSeconds());
+        }
+        if (establishedAt != null) {
+            timers.uptime = establishedAt.toString();
+        }
+        BgpPeerStatus.NodePeerStatus node = new BgpPeerStatus.NodePeerStatus();
+        node.peerState = peer;
+        node.timersState = timers;
+        status.report(target.name(), node);
     }
 
     private void execute(Action action) {
@@ -119,6 +157,7 @@ final class BgpSession {
             cancel(stopTimer.timer());
         } else if (action instanceof Action.SessionUp up) {
             negotiated = up.negotiated();
+            establishedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             advertised.clear();
             sync();
             for (IpFamily family : negotiated.families()) {
@@ -126,7 +165,9 @@ final class BgpSession {
             }
         } else if (action instanceof Action.SessionDown) {
             negotiated = null;
+            establishedAt = null;
             advertised.clear();
+            metrics.announced(target.name(), 0);
         } else if (action instanceof Action.ResendAll) {
             advertised.clear();
             sync();
@@ -191,13 +232,25 @@ final class BgpSession {
 
     private void receive(byte[] frame) {
         BgpMessage message = BgpCodec.decode(frame, negotiated != null && negotiated.fourOctetAs());
+        metrics.message(target.name(), false, typeName(message));
         handle(new Event.MessageReceived(message));
     }
 
     private void send(BgpMessage message) {
         if (socket != null) {
             socket.write(Buffer.buffer(BgpCodec.encode(message, negotiated != null && negotiated.fourOctetAs())));
+            metrics.message(target.name(), true, typeName(message));
         }
+    }
+
+    private static String typeName(BgpMessage message) {
+        return switch (message.type()) {
+            case BgpMessage.OPEN -> "open";
+            case BgpMessage.UPDATE -> "update";
+            case BgpMessage.NOTIFICATION -> "notification";
+            case BgpMessage.KEEPALIVE -> "keepalive";
+            default -> "refresh";
+        };
     }
 
     private void close() {
@@ -246,6 +299,7 @@ final class BgpSession {
                 updates.forEach(this::send);
                 announce.forEach(p -> advertised.add(p.address()));
             }
+            metrics.announced(target.name(), advertised.size());
             if (!announce.isEmpty() || !withdraw.isEmpty()) {
                 LOG.info("peer {}: announced {}, withdrew {} {} routes", target.name(), announce.size(),
                         withdraw.size(), family);

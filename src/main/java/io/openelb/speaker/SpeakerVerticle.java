@@ -10,8 +10,10 @@ import io.openelb.announce.NodeState;
 import io.openelb.announce.ServiceState;
 import io.openelb.api.v1alpha2.BgpConf;
 import io.openelb.bus.Addresses;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.openelb.kube.EipDefinitions;
 import io.openelb.kube.Informers;
+import io.openelb.metrics.BgpMetrics;
 import io.openelb.model.IpAddress;
 import io.openelb.model.PoolSet;
 import io.vertx.core.Future;
@@ -38,17 +40,23 @@ public final class SpeakerVerticle extends VerticleBase {
 
     private final Informers informers;
     private final String nodeName;
+    private final KubernetesClient client;
+    private final BgpMetrics metrics;
+    private PeerStatusWriter status;
     private final Map<String, BgpSession> sessions = new HashMap<>();
     private final Map<String, String> reportedSkips = new HashMap<>();
     private boolean planQueued;
 
-    public SpeakerVerticle(Informers informers, String nodeName) {
+    public SpeakerVerticle(Informers informers, String nodeName, KubernetesClient client, BgpMetrics metrics) {
         this.informers = informers;
         this.nodeName = nodeName;
+        this.client = client;
+        this.metrics = metrics;
     }
 
     @Override
     public Future<?> start() {
+        status = new PeerStatusWriter(vertx, client, nodeName);
         vertx.eventBus().consumer(Addresses.RESOURCE_CHANGED, msg -> queuePlan());
         vertx.eventBus().consumer(Addresses.INFORMERS_SYNCED, msg -> queuePlan());
         if (informers.synced()) {
@@ -100,7 +108,7 @@ public final class SpeakerVerticle extends VerticleBase {
         }
         for (PeerTarget target : wanted.values()) {
             if (!sessions.containsKey(target.name())) {
-                BgpSession session = new BgpSession(vertx, target);
+                BgpSession session = new BgpSession(vertx, target, metrics, status);
                 sessions.put(target.name(), session);
                 session.start();
             }

@@ -49,10 +49,12 @@ class RbacIT {
         "openelb-speaker,    watch,  bgppeers.network.kubesphere.io, '', yes",
         "openelb-speaker,    watch,  bgpconfs.network.kubesphere.io, '', yes",
         "openelb-speaker,    watch,  eips.network.kubesphere.io,     '', yes",
+        "openelb-speaker,    patch,  bgppeers.network.kubesphere.io#status, '', yes",
         // speaker: must not
         "openelb-speaker,    patch,  services#status,                '', no",
         "openelb-speaker,    patch,  services,                       '', no",
         "openelb-speaker,    patch,  eips.network.kubesphere.io#status, '', no",
+        "openelb-speaker,    patch,  bgppeers.network.kubesphere.io, '', no",
         "openelb-speaker,    get,    secrets,                        kube-system, no",
         "openelb-speaker,    create, pods,                           default, no",
     })

@@ -1,0 +1,64 @@
+package io.openelb.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Meters of the BGP sessions, labelled per peer (the BgpPeer's name), never per prefix. */
+public final class BgpMetrics {
+    private final MeterRegistry registry;
+    private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+
+    /** One peer's gauges. */
+    private record Peer(AtomicInteger up, AtomicInteger state, AtomicInteger announced) {}
+
+    public BgpMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    private Peer peer(String name) {
+        return peers.computeIfAbsent(name, n -> {
+            Peer p = new Peer(new AtomicInteger(), new AtomicInteger(), new AtomicInteger());
+            Gauge.builder("openelb_bgp_session_up", p.up(), AtomicInteger::get)
+                    .description("1 while the session with the peer is Established, else 0").tag("peer", n)
+                    .register(registry);
+            Gauge.builder("openelb_bgp_session_state", p.state(), AtomicInteger::get)
+                    .description("RFC 4271 state: 0 Idle, 1 Connect, 2 Active, 3 OpenSent, 4 OpenConfirm, 5 Established")
+                    .tag("peer", n).register(registry);
+            Gauge.builder("openelb_bgp_announced_prefixes", p.announced(), AtomicInteger::get)
+                    .description("Prefixes announced to the peer now").tag("peer", n).register(registry);
+            return p;
+        });
+    }
+
+    /** A state change; {@code state} is the ordinal of the RFC 4271 state. */
+    public void state(String peer, int state, boolean established) {
+        Peer p = peer(peer);
+        p.state().set(state);
+        p.up().set(established ? 1 : 0);
+        Counter.builder("openelb_bgp_session_transitions").description("Session state changes")
+                .tag("peer", peer).register(registry).increment();
+    }
+
+    public void announced(String peer, int prefixes) {
+        peer(peer).announced().set(prefixes);
+    }
+
+    /** A message sent or received, by direction and type (open, update, notification, keepalive, refresh). */
+    public void message(String peer, boolean sent, String type) {
+        Counter.builder(sent ? "openelb_bgp_messages_sent" : "openelb_bgp_messages_received")
+                .description("BGP messages by type").tag("peer", peer).tag("type", type)
+                .register(registry).increment();
+    }
+
+    /** The peer is no longer configured: its meters go. */
+    public void remove(String peer) {
+        peers.remove(peer);
+        registry.getMeters().stream()
+                .filter(m -> m.getId().getName().startsWith("openelb_bgp_") && peer.equals(m.getId().getTag("peer")))
+                .forEach(registry::remove);
+    }
+}

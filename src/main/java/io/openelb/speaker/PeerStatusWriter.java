@@ -1,0 +1,67 @@
+package io.openelb.speaker;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.openelb.api.v1alpha2.BgpPeer;
+import io.openelb.api.v1alpha2.BgpPeerStatus;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes this node's entry of {@code BgpPeer.status.nodesPeerStatus}, by merge patch (other nodes'
+ * entries stay), at most once per {@link #INTERVAL_MS} per peer however often the session changes.
+ * Runs on the speaker verticle's event loop; the write itself on a worker.
+ */
+final class PeerStatusWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerStatusWriter.class);
+    static final long INTERVAL_MS = 500;
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+    private final Vertx vertx;
+    private final KubernetesClient client;
+    private final String nodeName;
+    private final Map<String, BgpPeerStatus.NodePeerStatus> pending = new HashMap<>();
+    private boolean flushQueued;
+
+    PeerStatusWriter(Vertx vertx, KubernetesClient client, String nodeName) {
+        this.vertx = vertx;
+        this.client = client;
+        this.nodeName = nodeName;
+    }
+
+    void report(String peer, BgpPeerStatus.NodePeerStatus status) {
+        pending.put(peer, status);
+        if (!flushQueued) {
+            flushQueued = true;
+            vertx.setTimer(INTERVAL_MS, id -> flush());
+        }
+    }
+
+    private void flush() {
+        flushQueued = false;
+        Map<String, BgpPeerStatus.NodePeerStatus> batch = new HashMap<>(pending);
+        pending.clear();
+        batch.forEach((peer, status) -> {
+            String patch = JSON.asJson(Map.of("status", Map.of("nodesPeerStatus", Map.of(nodeName, status))));
+            vertx.executeBlocking(() -> client.resources(BgpPeer.class).withName(peer).subresource("status")
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch), false)
+                    .onFailure(e -> {
+                        if (e instanceof KubernetesClientException k && k.getCode() == 404) {
+                            return; // the BgpPeer is gone
+                        }
+                        LOG.warn("BgpPeer {} status not written, retrying: {}", peer, e.getMessage());
+                        pending.putIfAbsent(peer, status);
+                        if (!flushQueued) {
+                            flushQueued = true;
+                            vertx.setTimer(INTERVAL_MS * 4, id -> flush());
+                        }
+                    });
+        });
+    }
+}

@@ -1,0 +1,136 @@
+package io.openelb.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The whole path with a real router: controller and two speakers (in the lab's node namespaces, with
+ * their ServiceAccounts) against the real API server. A Service's address shows up in the router with
+ * both nodes as next hops (for BIRD and FRR as one ECMP route in its kernel table, for GoBGP as a
+ * multipath set in its RIB), and goes when the Service goes. One subclass per router.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class BgpLab {
+    private LocalCluster cluster;
+    private final List<OpenElbProcess> processes = new ArrayList<>();
+    private final List<OpenElbProcess> speakers = new ArrayList<>();
+    private IpamFixture f;
+
+    /** bird, frr or gobgp, as hack/lab.sh names them. */
+    abstract String router();
+
+    @BeforeAll
+    void start() throws Exception {
+        cluster = LocalCluster.get();
+        IpamFixture.removeLeftovers(cluster.admin());
+        Lab lab = Lab.up(cluster, router(), 2);
+        cluster.kubectlWithInput("""
+                apiVersion: network.kubesphere.io/v1alpha2
+                kind: BgpConf
+                metadata: {name: default}
+                spec: {as: 64513}
+                ---
+                apiVersion: network.kubesphere.io/v1alpha2
+                kind: BgpPeer
+                metadata: {name: lab-router-v4}
+                spec:
+                  conf: {peerAs: 64512, neighborAddress: 10.77.0.1}
+                  timers: {config: {holdTime: "9", connectRetry: "1"}}
+                ---
+                apiVersion: network.kubesphere.io/v1alpha2
+                kind: BgpPeer
+                metadata: {name: lab-router-v6}
+                spec:
+                  conf: {peerAs: 64512, neighborAddress: "fd77::1"}
+                  timers: {config: {holdTime: "9", connectRetry: "1"}}
+                """, "apply", "-f", "-");
+        Path dir = Files.createTempDirectory("bgp-it");
+        Path speakerConfig = cluster.kubeconfigFor("openelb-system", "openelb-speaker", dir);
+        for (int i = 1; i <= lab.nodes(); i++) {
+            speakers.add(OpenElbProcess.startIn(Lab.nodeNamespace(i), speakerConfig, dir, Lab.nodeName(i),
+                    "--role=speaker", "--node-name=" + Lab.nodeName(i)));
+        }
+        processes.addAll(speakers);
+        processes.add(OpenElbProcess.start(cluster.kubeconfigFor("openelb-system", "openelb-controller", dir), dir,
+                "controller", "--role=controller"));
+        for (OpenElbProcess p : processes) {
+            p.awaitReady(Duration.ofSeconds(60));
+        }
+        f = new IpamFixture(cluster.admin(), "bgp");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (f != null) {
+            f.deleteServices();
+        }
+        for (OpenElbProcess p : processes) {
+            p.close();
+        }
+        cluster.kubectl("delete", "--ignore-not-found", "bgppeer/lab-router-v4", "bgppeer/lab-router-v6",
+                "bgpconf/default");
+        IpamFixture.removeLeftovers(cluster.admin());
+        Lab.down();
+    }
+
+    /**
+     * Where the router keeps the route: the kernel table for BIRD and FRR (they program it, ECMP), the
+     * RIB for GoBGP (it cannot program the kernel here).
+     */
+    private String routes(String prefix) {
+        if (router().equals("gobgp")) {
+            String family = prefix.contains(":") ? "ipv6" : "ipv4";
+            return LocalCluster.run(List.of("ip", "netns", "exec", "oelb-router", "gobgp", "-p", "50051", "global",
+                    "rib", "-a", family, prefix), Map.of(), 10).stdout();
+        }
+        return LocalCluster.run(List.of("ip", "-n", "oelb-router", prefix.contains(":") ? "-6" : "-4", "route",
+                "show", prefix.replaceAll("/\\d+$", "")), Map.of(), 10).stdout();
+    }
+
+    @Test
+    void aServiceAddressIsRoutedToBothNodesAndWithdrawnWhenTheServiceGoes() throws Exception {
+        f.eip("it-bgp-v4", "192.0.2.192/28");
+        f.eip("it-bgp-v6", "2001:db8:99::/120");
+        f.service("web");
+        f.service("web6", Map.of(), 80, "SingleStack", "IPv6");
+        String v4 = f.awaitIngress("web").get(0) + "/32";
+        String v6 = f.awaitIngress("web6").get(0) + "/128";
+
+        String route4 = IpamFixture.await(() -> routes(v4), r -> r.contains("10.77.0.11") && r.contains("10.77.0.12"),
+                "both next hops for " + v4 + " in " + router());
+        String route6 = IpamFixture.await(() -> routes(v6), r -> r.contains("fd77::11") && r.contains("fd77::12"),
+                "both next hops for " + v6 + " in " + router());
+        if (!router().equals("gobgp")) {
+            assertThat(route4).contains("nexthop via 10.77.0.11", "nexthop via 10.77.0.12");
+            assertThat(route6).contains("nexthop via fd77::11", "nexthop via fd77::12");
+        }
+
+        f.delete("web");
+        IpamFixture.await(() -> routes(v4), r -> !r.contains("10.77.0.1"), v4 + " withdrawn from " + router());
+    }
+
+    @Test
+    void eachSpeakerReportsItsSessionsInBgpPeerStatusAndMetrics() throws Exception {
+        String states = IpamFixture.await(() -> cluster.kubectl("get", "bgppeer", "lab-router-v4", "-o",
+                "jsonpath={range .status.nodesPeerStatus.*}{.peerState.sessionState} {end}"),
+                s -> s.trim().equals("ESTABLISHED ESTABLISHED"), "both nodes ESTABLISHED in the status");
+        assertThat(states.trim()).isEqualTo("ESTABLISHED ESTABLISHED");
+        assertThat(cluster.kubectl("get", "bgppeer", "lab-router-v4", "-o",
+                "jsonpath={.status.nodesPeerStatus.node1.timersState.negotiatedHoldTime}")).isEqualTo("9");
+        for (OpenElbProcess speaker : speakers) {
+            assertThat(speaker.metrics()).contains("openelb_bgp_session_up{peer=\"lab-router-v4\"} 1.0",
+                    "openelb_bgp_session_up{peer=\"lab-router-v6\"} 1.0",
+                    "openelb_bgp_messages_received_total{peer=\"lab-router-v4\",type=\"open\"} 1.0");
+        }
+    }
+}
