@@ -133,4 +133,35 @@ abstract class BgpLab {
                     "openelb_bgp_messages_received_total{peer=\"lab-router-v4\",type=\"open\"} 1.0");
         }
     }
+
+    @Test
+    void externalTrafficPolicyLocalIsAnnouncedOnlyByNodesWithAReadyEndpoint() throws Exception {
+        f.eip("it-bgp-local", "192.0.2.208/28");
+        f.admin.services().inNamespace(f.namespace).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata().withName("local").withNamespace(f.namespace).endMetadata()
+                .withNewSpec().withType("LoadBalancer").withLoadBalancerClass("openelb.kubesphere.io/openelb")
+                .withExternalTrafficPolicy("Local").withAllocateLoadBalancerNodePorts(false)
+                .addNewPort().withPort(80).endPort().endSpec().build()).create();
+        String address = f.awaitIngress("local").get(0) + "/32";
+        endpointsOn("node1");
+
+        IpamFixture.await(() -> routes(address), r -> r.contains("10.77.0.11") && !r.contains("10.77.0.12"),
+                address + " via node1 only");
+        endpointsOn("node2");
+        IpamFixture.await(() -> routes(address), r -> r.contains("10.77.0.12") && !r.contains("10.77.0.11"),
+                address + " moved to node2 with its endpoint");
+    }
+
+    /** The EndpointSlice the EndpointSlice controller would write: one ready endpoint on {@code node}. */
+    private void endpointsOn(String node) {
+        f.admin.discovery().v1().endpointSlices().inNamespace(f.namespace).resource(
+                new io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder()
+                        .withNewMetadata().withName("local-1").withNamespace(f.namespace)
+                        .addToLabels("kubernetes.io/service-name", "local").endMetadata()
+                        .withAddressType("IPv4")
+                        .addNewEndpoint().withAddresses("10.244.0.5").withNodeName(node)
+                        .withNewConditions().withReady(true).endConditions().endEndpoint()
+                        .addNewPort().withPort(80).withProtocol("TCP").endPort()
+                        .build()).createOr(existing -> existing.update());
+    }
 }
