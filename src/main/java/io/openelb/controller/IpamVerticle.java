@@ -140,12 +140,13 @@ public final class IpamVerticle extends VerticleBase {
         drain();
     }
 
-    /** Queues the served Services that hold no address (of one namespace, or of all when null). */
+    /**
+     * Queues the Services waiting for an address (their last attempt failed), of one namespace or of all
+     * when null. Only those: a freed address or a new pool cannot change anything for the others.
+     */
     private void queueWaiting(String namespace) {
-        for (Service service : informers.services()) {
-            ServiceKey key = ServiceRequests.key(service);
-            if ((namespace == null || namespace.equals(key.namespace())) && allocator.allocationsOf(key).isEmpty()
-                    && requests.isManaged(service)) {
+        for (ServiceKey key : lastFailure.keySet()) {
+            if (namespace == null || namespace.equals(key.namespace())) {
                 queued.add(key);
             }
         }

@@ -37,7 +37,7 @@ public final class Leadership {
         this.identity = identity;
         Gauge.builder("openelb_controller_leader", leader, AtomicInteger::get)
                 .description("1 while this replica is the active controller, else 0")
-                .register(registry);
+                .strongReference(true).register(registry);
     }
 
     /**

@@ -41,10 +41,6 @@ public final class Allocator {
         newPools.forEach(p -> pools.put(p.name(), p));
     }
 
-    public Collection<Pool> pools() {
-        return pools.values();
-    }
-
     /**
      * Records addresses a Service already holds according to its status (written by us or by OpenELB),
      * without checking which pools it may use: the status is the truth.

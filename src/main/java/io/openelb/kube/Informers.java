@@ -62,10 +62,6 @@ public final class Informers {
         return typed(ResourceKind.EIP, Eip.class).getStore().list();
     }
 
-    public Optional<Eip> eip(String name) {
-        return Optional.ofNullable(typed(ResourceKind.EIP, Eip.class).getStore().getByKey(name));
-    }
-
     public List<io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice> endpointSlices() {
         return typed(ResourceKind.ENDPOINT_SLICE, io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class)
                 .getStore().list();

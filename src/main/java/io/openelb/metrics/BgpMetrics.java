@@ -7,7 +7,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Meters of the BGP sessions, labelled per peer (the BgpPeer's name), never per prefix. */
+/**
+ * Meters of the BGP sessions, labelled per peer (the BgpPeer's name), never per prefix. Gauges hold
+ * their state strongly: Micrometer's default weak reference lets a gauge vanish once only it points at
+ * the state.
+ */
 public final class BgpMetrics {
     private final MeterRegistry registry;
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
@@ -24,12 +28,13 @@ public final class BgpMetrics {
             Peer p = new Peer(new AtomicInteger(), new AtomicInteger(), new AtomicInteger());
             Gauge.builder("openelb_bgp_session_up", p.up(), AtomicInteger::get)
                     .description("1 while the session with the peer is Established, else 0").tag("peer", n)
-                    .register(registry);
+                    .strongReference(true).register(registry);
             Gauge.builder("openelb_bgp_session_state", p.state(), AtomicInteger::get)
                     .description("RFC 4271 state: 0 Idle, 1 Connect, 2 Active, 3 OpenSent, 4 OpenConfirm, 5 Established")
-                    .tag("peer", n).register(registry);
+                    .tag("peer", n).strongReference(true).register(registry);
             Gauge.builder("openelb_bgp_announced_prefixes", p.announced(), AtomicInteger::get)
-                    .description("Prefixes announced to the peer now").tag("peer", n).register(registry);
+                    .description("Prefixes announced to the peer now").tag("peer", n)
+                    .strongReference(true).register(registry);
             return p;
         });
     }

@@ -71,10 +71,10 @@ public final class IpamMetrics {
             PoolGauges g = new PoolGauges(new AtomicLong(), new AtomicLong());
             Gauge.builder("openelb_pool_addresses", g.size(), AtomicLong::get)
                     .description("Addresses a pool hands out").tag("pool", name).tag("family", family)
-                    .register(registry);
+                    .strongReference(true).register(registry);
             Gauge.builder("openelb_pool_addresses_in_use", g.used(), AtomicLong::get)
                     .description("Addresses of a pool held by Services").tag("pool", name).tag("family", family)
-                    .register(registry);
+                    .strongReference(true).register(registry);
             return g;
         });
         gauges.size().set(Objects.requireNonNullElse(size, 0L));

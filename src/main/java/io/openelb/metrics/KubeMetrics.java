@@ -29,7 +29,7 @@ public final class KubeMetrics {
         }
         Gauge.builder("openelb_kube_informers_synced", informersSynced, AtomicInteger::get)
                 .description("1 once every informer of this process has its initial list, else 0")
-                .register(registry);
+                .strongReference(true).register(registry);
     }
 
     /** Thread-safe; called from informer threads. */
