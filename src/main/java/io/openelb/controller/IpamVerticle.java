@@ -262,6 +262,8 @@ public final class IpamVerticle extends VerticleBase {
                 writes.add(writer.eipStatus(eip.getMetadata().getName(), desired));
             }
         }
+        metrics.retainPools(informers.eips().stream().map(e -> e.getMetadata().getName())
+                .collect(java.util.stream.Collectors.toSet()));
         Future.join(writes).onComplete(done -> {
             eipStatusWriting = false;
             if (done.failed()) {

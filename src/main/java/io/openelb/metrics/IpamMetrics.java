@@ -64,6 +64,19 @@ public final class IpamMetrics {
                 .increment();
     }
 
+    /** Forgets the gauges of pools that no longer exist, so dashboards do not show deleted Eips. */
+    public void retainPools(java.util.Set<String> existing) {
+        for (String pool : java.util.List.copyOf(pools.keySet())) {
+            if (!existing.contains(pool)) {
+                pools.remove(pool);
+                registry.getMeters().stream()
+                        .filter(m -> m.getId().getName().startsWith("openelb_pool_addresses")
+                                && pool.equals(m.getId().getTag("pool")))
+                        .forEach(registry::remove);
+            }
+        }
+    }
+
     /** Latest size and fill of a pool; {@code v4} null when the pool is invalid. */
     public void poolUsage(String pool, Boolean v4, Long size, Long used) {
         PoolGauges gauges = pools.computeIfAbsent(pool, name -> {

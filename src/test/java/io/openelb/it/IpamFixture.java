@@ -42,6 +42,17 @@ final class IpamFixture {
         return admin.resources(Eip.class).resource(eip).create();
     }
 
+    /**
+     * Changes spec fields by merge patch, as {@code kubectl patch --type=merge} does: the controller writes
+     * the Eip's status meanwhile, so a read-modify-write would conflict.
+     */
+    void patchEipSpec(String name, Map<String, Object> spec) {
+        admin.resources(Eip.class).withName(name).patch(
+                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                new io.fabric8.kubernetes.client.utils.KubernetesSerialization().asJson(Map.of("spec", spec)));
+    }
+
     Eip eip(String name, String address) {
         return eip(name, address, Map.of());
     }

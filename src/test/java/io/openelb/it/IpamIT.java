@@ -175,9 +175,12 @@ class IpamIT {
         f.service("web", pool("it-leave"), 80);
         assertThat(f.awaitIngress("web")).hasSize(1);
 
-        f.admin.services().inNamespace(f.namespace).withName("web")
-                .edit(s -> { s.getSpec().setType("ClusterIP"); s.getSpec().setLoadBalancerClass(null);
-                        s.getSpec().setAllocateLoadBalancerNodePorts(null); return s; });
+        // merge patch, as kubectl patch does: the controller writes the Service meanwhile
+        f.admin.services().inNamespace(f.namespace).withName("web").patch(
+                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                "{\"spec\":{\"type\":\"ClusterIP\",\"loadBalancerClass\":null,"
+                        + "\"allocateLoadBalancerNodePorts\":null}}");
 
         Service web = IpamFixture.await(() -> f.get("web").orElseThrow(),
                 s -> s.getMetadata().getFinalizers() == null || s.getMetadata().getFinalizers().isEmpty(),
@@ -200,7 +203,8 @@ class IpamIT {
             } catch (Exception e) {
                 return "";
             }
-        }, m -> m.contains("openelb_pool_addresses_in_use{family=\"ipv4\",pool=\"it-metrics\"} 1.0"), "pool metric");
+        }, m -> m.contains("openelb_pool_addresses_in_use{family=\"ipv4\",pool=\"it-metrics\"} 1.0")
+                && m.contains("openelb_pool_addresses{family=\"ipv4\",pool=\"it-metrics\"} 6.0"), "pool metrics");
         assertThat(metrics).contains("openelb_pool_addresses{family=\"ipv4\",pool=\"it-metrics\"} 6.0",
                 "openelb_ipam_allocations_total{pool=\"it-metrics\"}", "openelb_controller_leader 1.0");
     }
@@ -250,22 +254,18 @@ class IpamIT {
         // grow: a waiting Service is served, the others keep theirs
         f.service("c");
         f.awaitEvent("c", "no free IPV4 address");
-        f.admin.resources(Eip.class).withName("it-edits").edit(e -> { e.getSpec().address = "192.0.2.128-192.0.2.131"; return e; });
+        f.patchEipSpec("it-edits", Map.of("address", "192.0.2.128-192.0.2.131"));
         assertThat(f.awaitIngress("c")).containsExactly("192.0.2.130");
 
         // disable: no new addresses, existing ones stay
-        f.admin.resources(Eip.class).withName("it-edits").edit(e -> { e.getSpec().disable = true; return e; });
+        f.patchEipSpec("it-edits", Map.of("disable", true));
         IpamFixture.await(() -> f.eipNow("it-edits"), e -> e.getStatus() != null
                 && Boolean.FALSE.equals(e.getStatus().ready), "Eip not ready once disabled");
         f.service("d");
         assertThat(f.awaitEvent("d", "AllocationFailed")).contains("no enabled IPV4 Eip admits namespace");
 
         // shrink below what is used: nothing moves, the Eip says which addresses are outside
-        f.admin.resources(Eip.class).withName("it-edits").edit(e -> {
-            e.getSpec().disable = false;
-            e.getSpec().address = "192.0.2.128";
-            return e;
-        });
+        f.patchEipSpec("it-edits", Map.of("disable", false, "address", "192.0.2.128"));
         Eip shrunk = IpamFixture.await(() -> f.eipNow("it-edits"), e -> e.getStatus() != null
                 && e.getStatus().conditions != null && e.getStatus().conditions.stream()
                         .anyMatch(c -> c.getType().equals("AddressesOutsideRange")), "AddressesOutsideRange");
@@ -295,9 +295,9 @@ class IpamIT {
     void namespacePoolsAreTriedByPrioritySkippingFullOnesAndSelectorsMatchLabels() throws Exception {
         IpamFixture f = fixture("priority");
         Eip high = f.eip("it-prio-high", "192.0.2.160");
-        f.admin.resources(Eip.class).withName("it-prio-high").edit(e -> { e.getSpec().priority = 1; return e; });
+        f.patchEipSpec("it-prio-high", Map.of("priority", 1));
         f.eip("it-prio-low", "192.0.2.170-192.0.2.171");
-        f.admin.resources(Eip.class).withName("it-prio-low").edit(e -> { e.getSpec().priority = 9; return e; });
+        f.patchEipSpec("it-prio-low", Map.of("priority", 9));
         assertThat(high.getMetadata().getName()).isEqualTo("it-prio-high");
 
         f.service("first");
