@@ -59,6 +59,14 @@ final class BgpConfigs {
                 if (!selects(spec.nodeSelector, labels)) {
                     continue;
                 }
+                // Say so rather than run a session the router will refuse or never open.
+                if (spec.conf.authPassword != null || spec.conf.authPasswordSecretRef != null) {
+                    throw new IllegalArgumentException("TCP MD5 (conf.authPassword) is not supported yet");
+                }
+                if (spec.transport != null && Boolean.TRUE.equals(spec.transport.passiveMode)) {
+                    throw new IllegalArgumentException(
+                            "transport.passiveMode needs the BgpConf listenPort listener, not supported yet");
+                }
                 long as = spec.conf.localAs != null ? spec.conf.localAs : Objects.requireNonNull(localAs,
                         "BgpConf default has no spec.as (nor asPerRack for this node's rack)");
                 IpAddress address = IpAddress.parse(spec.conf.neighborAddress.trim());

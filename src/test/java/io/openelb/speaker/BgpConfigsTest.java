@@ -1,0 +1,105 @@
+package io.openelb.speaker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.openelb.api.v1alpha2.BgpConf;
+import io.openelb.api.v1alpha2.BgpConfSpec;
+import io.openelb.api.v1alpha2.BgpPeer;
+import io.openelb.api.v1alpha2.BgpPeerSpec;
+import io.openelb.model.IpAddress;
+import io.openelb.model.IpFamily;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class BgpConfigsTest {
+    private static final Node NODE = new NodeBuilder().withNewMetadata().withName("node1")
+            .withLabels(Map.of("openelb.kubesphere.io/rack", "rack-a", "zone", "z1")).endMetadata()
+            .withNewStatus().addNewAddress().withType("InternalIP").withAddress("10.77.0.11").endAddress().endStatus()
+            .build();
+
+    private static BgpConf conf(Long as, Map<String, Long> perRack, String routerId) {
+        BgpConf conf = new BgpConf();
+        conf.setMetadata(new ObjectMetaBuilder().withName("default").build());
+        conf.setSpec(new BgpConfSpec());
+        conf.getSpec().as = as;
+        conf.getSpec().asPerRack = perRack;
+        conf.getSpec().routerId = routerId;
+        return conf;
+    }
+
+    private static BgpPeer peer(String name, String address, long peerAs) {
+        BgpPeer peer = new BgpPeer();
+        peer.setMetadata(new ObjectMetaBuilder().withName(name).build());
+        peer.setSpec(new BgpPeerSpec());
+        peer.getSpec().conf = new BgpPeerSpec.PeerConf();
+        peer.getSpec().conf.neighborAddress = address;
+        peer.getSpec().conf.peerAs = peerAs;
+        return peer;
+    }
+
+    @Test
+    void aPeerGetsTheRackAsTheNodeAddressAsRouterIdAndOpenElbStringTimers() {
+        BgpPeer peer = peer("tor", "10.77.0.1", 64512);
+        peer.getSpec().timers = new BgpPeerSpec.Timers();
+        peer.getSpec().timers.config = new BgpPeerSpec.TimersConfig();
+        peer.getSpec().timers.config.holdTime = new IntOrString("9");
+        peer.getSpec().timers.config.connectRetry = new IntOrString(2);
+
+        BgpConfigs.Result result = BgpConfigs.of(Optional.of(conf(65000L, Map.of("rack-a", 65101L), null)),
+                List.of(peer), NODE);
+
+        PeerTarget target = result.targets().get(0);
+        assertThat(target.address()).isEqualTo(IpAddress.parse("10.77.0.1"));
+        assertThat(target.port()).isEqualTo(179);
+        assertThat(target.config().localAs()).isEqualTo(65101);
+        assertThat(target.config().routerId()).isEqualTo(IpAddress.parse("10.77.0.11").value().longValue());
+        assertThat(target.config().holdTime()).isEqualTo(Duration.ofSeconds(9));
+        assertThat(target.config().connectRetry()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(target.config().families()).isEqualTo(Set.of(IpFamily.IPV4));
+    }
+
+    @Test
+    void nodeSelectorsChooseTheNodesThatPeer() {
+        BgpPeer other = peer("other-zone", "10.77.0.2", 64512);
+        other.getSpec().nodeSelector = new LabelSelectorBuilder().addToMatchLabels("zone", "z2").build();
+        BgpPeer mine = peer("my-zone", "fd77::1", 64512);
+        mine.getSpec().nodeSelector = new LabelSelectorBuilder().addNewMatchExpression().withKey("zone")
+                .withOperator("In").withValues("z1", "z3").endMatchExpression().build();
+
+        BgpConfigs.Result result = BgpConfigs.of(Optional.of(conf(65000L, null, "192.0.2.1")), List.of(other, mine),
+                NODE);
+
+        assertThat(result.targets()).extracting(PeerTarget::name).containsExactly("my-zone");
+        assertThat(result.targets().get(0).config().families()).isEqualTo(Set.of(IpFamily.IPV6));
+    }
+
+    @Test
+    void unusablePeersAreSkippedWithTheReasonAndTheOthersStay() {
+        BgpPeer md5 = peer("md5", "10.77.0.1", 64512);
+        md5.getSpec().conf.authPassword = "secret";
+        BgpPeer passive = peer("passive", "10.77.0.2", 64512);
+        passive.getSpec().transport = new BgpPeerSpec.Transport();
+        passive.getSpec().transport.passiveMode = true;
+        BgpPeer garbage = peer("garbage", "router-1", 64512);
+        BgpPeer fine = peer("fine", "10.77.0.3", 64512);
+
+        BgpConfigs.Result result = BgpConfigs.of(Optional.of(conf(65000L, null, null)),
+                List.of(md5, passive, garbage, fine), NODE);
+
+        assertThat(result.targets()).extracting(PeerTarget::name).containsExactly("fine");
+        assertThat(result.skipped()).containsEntry("md5", "TCP MD5 (conf.authPassword) is not supported yet")
+                .containsKey("passive").containsKey("garbage");
+        assertThat(result.skipped().get("md5")).doesNotContain("secret");
+        assertThat(BgpConfigs.of(Optional.empty(), List.of(fine), NODE).skipped())
+                .containsEntry("fine", "BgpConf default is missing");
+    }
+}
