@@ -29,6 +29,7 @@ final class EipStatuses {
 
     private EipStatuses() {}
 
+    /** The status of an Eip that {@code pools} validated (as a pool or as invalid). */
     static EipStatus desired(Eip eip, PoolSet pools, Allocator allocator, Instant now) {
         String name = eip.getMetadata().getName();
         EipStatus status = new EipStatus();
@@ -38,7 +39,7 @@ final class EipStatuses {
             status.ready = false;
             status.occupied = false;
             status.usage = (long) allocator.allocationsRecordedFor(name).size();
-            conditions.add(condition("Valid", false, "InvalidSpec", pools.invalid().getOrDefault(name, "invalid")));
+            conditions.add(condition("Valid", false, "InvalidSpec", pools.invalid().get(name)));
         } else {
             Pool p = pool.get();
             PoolUsage usage = allocator.usage(name).orElseThrow();

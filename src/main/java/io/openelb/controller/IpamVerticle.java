@@ -256,6 +256,11 @@ public final class IpamVerticle extends VerticleBase {
         Instant now = Instant.now();
         List<Future<Void>> writes = new ArrayList<>();
         for (Eip eip : informers.eips()) {
+            String name = eip.getMetadata().getName();
+            if (pools.pool(name).isEmpty() && !pools.invalid().containsKey(name)) {
+                eipStatusDirty = true; // in the cache before its change event reached us: next pass
+                continue;
+            }
             EipStatus desired = EipStatuses.desired(eip, pools, allocator, now);
             metrics.poolUsage(eip.getMetadata().getName(), desired.v4, desired.poolSize, desired.usage);
             if (!sameStatus(desired, eip.getStatus())) {

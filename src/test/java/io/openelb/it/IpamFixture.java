@@ -33,12 +33,18 @@ final class IpamFixture {
 
     /** An Eip that admits only this fixture's namespace, so concurrent tests do not share pools. */
     Eip eip(String name, String address, Map<String, String> annotations) {
+        return eip(name, address, annotations, spec -> spec.namespaces = List.of(namespace));
+    }
+
+    /** An Eip labelled as the ITs', its spec completed by {@code spec}. */
+    Eip eip(String name, String address, Map<String, String> annotations,
+            java.util.function.Consumer<EipSpec> spec) {
         Eip eip = new Eip();
         eip.setMetadata(new ObjectMetaBuilder().withName(name).withAnnotations(annotations)
                 .withLabels(Map.of(LABEL, "true")).build());
         eip.setSpec(new EipSpec());
         eip.getSpec().address = address;
-        eip.getSpec().namespaces = List.of(namespace);
+        spec.accept(eip.getSpec());
         return admin.resources(Eip.class).resource(eip).create();
     }
 

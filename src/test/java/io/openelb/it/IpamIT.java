@@ -278,13 +278,8 @@ class IpamIT {
     @Test
     void theDefaultEipServesNamespacesNoEipNames() throws Exception {
         IpamFixture f = fixture("default");
-        Eip fallback = new Eip();
-        fallback.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("it-default")
-                .withLabels(Map.of(IpamFixture.LABEL, "true"))
-                .withAnnotations(Map.of("eip.openelb.kubesphere.io/is-default-eip", "true")).build());
-        fallback.setSpec(new io.openelb.api.v1alpha2.EipSpec());
-        fallback.getSpec().address = "192.0.2.144/29";
-        f.admin.resources(Eip.class).resource(fallback).create();
+        f.eip("it-default", "192.0.2.144/29", Map.of("eip.openelb.kubesphere.io/is-default-eip", "true"),
+                spec -> { }); // admits no namespace by name or selector
 
         f.service("web");
 
@@ -294,11 +289,14 @@ class IpamIT {
     @Test
     void namespacePoolsAreTriedByPrioritySkippingFullOnesAndSelectorsMatchLabels() throws Exception {
         IpamFixture f = fixture("priority");
-        Eip high = f.eip("it-prio-high", "192.0.2.160");
-        f.patchEipSpec("it-prio-high", Map.of("priority", 1));
-        f.eip("it-prio-low", "192.0.2.170-192.0.2.171");
-        f.patchEipSpec("it-prio-low", Map.of("priority", 9));
-        assertThat(high.getMetadata().getName()).isEqualTo("it-prio-high");
+        f.eip("it-prio-high", "192.0.2.160", Map.of(), spec -> {
+            spec.namespaces = List.of(f.namespace);
+            spec.priority = 1;
+        });
+        f.eip("it-prio-low", "192.0.2.170-192.0.2.171", Map.of(), spec -> {
+            spec.namespaces = List.of(f.namespace);
+            spec.priority = 9;
+        });
 
         f.service("first");
         f.service("second");
@@ -310,13 +308,7 @@ class IpamIT {
             ns.getMetadata().getLabels().put("tier", "public");
             return ns;
         });
-        Eip selected = new Eip();
-        selected.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("it-selector")
-                .withLabels(Map.of(IpamFixture.LABEL, "true")).build());
-        selected.setSpec(new io.openelb.api.v1alpha2.EipSpec());
-        selected.getSpec().address = "192.0.2.176/30";
-        selected.getSpec().namespaceSelector = Map.of("tier", "public");
-        other.admin.resources(Eip.class).resource(selected).create();
+        other.eip("it-selector", "192.0.2.176/30", Map.of(), spec -> spec.namespaceSelector = Map.of("tier", "public"));
         other.service("web");
         assertThat(other.awaitIngress("web")).containsExactly("192.0.2.177");
     }
