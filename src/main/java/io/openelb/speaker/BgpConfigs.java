@@ -63,9 +63,10 @@ final class BgpConfigs {
                 if (spec.conf.authPassword != null || spec.conf.authPasswordSecretRef != null) {
                     throw new IllegalArgumentException("TCP MD5 (conf.authPassword) is not supported yet");
                 }
-                if (spec.transport != null && Boolean.TRUE.equals(spec.transport.passiveMode)) {
+                if (spec.transport != null && Boolean.TRUE.equals(spec.transport.passiveMode)
+                        && listenPort(conf.get()) <= 0) {
                     throw new IllegalArgumentException(
-                            "transport.passiveMode needs the BgpConf listenPort listener, not supported yet");
+                            "transport.passiveMode needs BgpConf spec.listenPort: the router must connect to it");
                 }
                 long as = spec.conf.localAs != null ? spec.conf.localAs : Objects.requireNonNull(localAs,
                         "BgpConf default has no spec.as (nor asPerRack for this node's rack)");
@@ -89,6 +90,11 @@ final class BgpConfigs {
             }
         }
         return new Result(targets, skipped);
+    }
+
+    /** The port speakers accept sessions on; 0 or less (absent, 0, gobgp's -1): no listener. */
+    static int listenPort(BgpConf conf) {
+        return conf.getSpec() == null || conf.getSpec().listenPort == null ? 0 : conf.getSpec().listenPort;
     }
 
     /** The families of {@code afiSafis}, or by default the family of the neighbour's address. */

@@ -174,6 +174,32 @@ final class BgpSession {
         }
     }
 
+    /**
+     * A connection the router opened to our listener. Taken only while the session waits for one
+     * (passive, or between attempts); otherwise refused, which keeps a single session per peer without
+     * the collision dance of RFC 4271 section 6.8.
+     */
+    boolean accept(NetSocket incoming) {
+        if (session.state() != State.ACTIVE || socket != null) {
+            return false;
+        }
+        long attempt = ++connection;
+        adopt(incoming, attempt);
+        return true;
+    }
+
+    private void adopt(NetSocket s, long attempt) {
+        socket = s;
+        socket.handler(framer(attempt));
+        socket.closeHandler(v -> {
+            if (attempt == connection && socket != null) {
+                socket = null;
+                handle(new Event.TcpFailed("connection closed by peer"));
+            }
+        });
+        handle(new Event.TcpConnected());
+    }
+
     private void connect() {
         long attempt = ++connection;
         client.connect(target.port(), target.address().toString()).onComplete(result -> {
@@ -187,15 +213,7 @@ final class BgpSession {
                 handle(new Event.TcpFailed(result.cause().getMessage()));
                 return;
             }
-            socket = result.result();
-            socket.handler(framer(attempt));
-            socket.closeHandler(v -> {
-                if (attempt == connection && socket != null) {
-                    socket = null;
-                    handle(new Event.TcpFailed("connection closed by peer"));
-                }
-            });
-            handle(new Event.TcpConnected());
+            adopt(result.result(), attempt);
         });
     }
 

@@ -18,6 +18,8 @@ import io.openelb.model.IpAddress;
 import io.openelb.model.PoolSet;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,6 +45,9 @@ public final class SpeakerVerticle extends VerticleBase {
     private final KubernetesClient client;
     private final BgpMetrics metrics;
     private PeerStatusWriter status;
+    private NetServer listener;
+    private final Map<String, String> refusals = new HashMap<>();
+    private int listenPort;
     private final Map<String, BgpSession> sessions = new HashMap<>();
     private final Map<String, String> reportedSkips = new HashMap<>();
     private boolean planQueued;
@@ -69,7 +74,7 @@ public final class SpeakerVerticle extends VerticleBase {
     public Future<?> stop() {
         sessions.values().forEach(s -> s.stop("speaker stopping"));
         sessions.clear();
-        return Future.succeededFuture();
+        return listener == null ? Future.succeededFuture() : listener.close();
     }
 
     private void queuePlan() {
@@ -91,8 +96,9 @@ public final class SpeakerVerticle extends VerticleBase {
             LOG.warn("node {} not found; announcing nothing", nodeName);
             return;
         }
-        BgpConfigs.Result config = BgpConfigs.of(informers.bgpConf(BgpConf.DEFAULT_NAME), informers.bgpPeers(),
-                node.get());
+        Optional<BgpConf> conf = informers.bgpConf(BgpConf.DEFAULT_NAME);
+        listen(conf.map(BgpConfigs::listenPort).orElse(0));
+        BgpConfigs.Result config = BgpConfigs.of(conf, informers.bgpPeers(), node.get());
         config.skipped().forEach((peer, why) -> {
             if (!why.equals(reportedSkips.put(peer, why))) {
                 LOG.warn("BgpPeer {} not used on node {}: {}", peer, nodeName, why);
@@ -116,6 +122,53 @@ public final class SpeakerVerticle extends VerticleBase {
         Set<IpAddress> addresses = BgpPlan.addresses(nodeState(node.get()), services(),
                 PoolSet.of(informers.eips().stream().map(EipDefinitions::of).toList()).pools());
         sessions.values().forEach(s -> s.desired(addresses));
+    }
+
+    /**
+     * Keeps a listener on BgpConf {@code listenPort} (none when 0 or -1), on every address of the node;
+     * a connection is handed to the session of the peer it comes from, or closed.
+     */
+    private void listen(int port) {
+        if (port == listenPort) {
+            return;
+        }
+        if (listener != null) {
+            listener.close();
+            listener = null;
+        }
+        listenPort = port;
+        if (port <= 0) {
+            return;
+        }
+        listener = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true)).connectHandler(socket -> {
+            String remote = canonical(socket.remoteAddress().hostAddress().replaceFirst("^::ffff:", ""));
+            BgpSession session = sessions.values().stream()
+                    .filter(s -> s.target().address().toString().equals(remote))
+                    .findFirst().orElse(null);
+            if (session == null || !session.accept(socket)) {
+                String why = session == null ? "no BgpPeer with that address" : "its session is not waiting for one";
+                if (!why.equals(refusals.put(remote, why))) { // routers retry every few seconds: say it once
+                    LOG.info("refusing BGP connections from {}: {}", remote, why);
+                }
+                socket.close();
+            }
+        });
+        // "::" takes IPv4 connections too (as IPv4-mapped addresses) on Linux
+        listener.listen(port, "::").onComplete(r -> {
+            if (r.succeeded()) {
+                LOG.info("listening for BGP on port {}", port);
+            } else {
+                LOG.error("cannot listen for BGP on port {}: {}", port, r.cause().getMessage());
+            }
+        });
+    }
+
+    private static String canonical(String address) {
+        try {
+            return IpAddress.parse(address).toString();
+        } catch (IllegalArgumentException e) {
+            return address;
+        }
     }
 
     private NodeState nodeState(Node node) {

@@ -97,9 +97,15 @@ class BgpConfigsTest {
 
         assertThat(result.targets()).extracting(PeerTarget::name).containsExactly("fine");
         assertThat(result.skipped()).containsEntry("md5", "TCP MD5 (conf.authPassword) is not supported yet")
-                .containsKey("passive").containsKey("garbage");
+                .containsEntry("passive", "transport.passiveMode needs BgpConf spec.listenPort: the router must "
+                        + "connect to it")
+                .containsKey("garbage");
         assertThat(result.skipped().get("md5")).doesNotContain("secret");
         assertThat(BgpConfigs.of(Optional.empty(), List.of(fine), NODE).skipped())
                 .containsEntry("fine", "BgpConf default is missing");
+        BgpConf listening = conf(65000L, null, null);
+        listening.getSpec().listenPort = 179;
+        assertThat(BgpConfigs.of(Optional.of(listening), List.of(passive), NODE).targets().get(0).config().passive())
+                .isTrue();
     }
 }
