@@ -55,11 +55,7 @@ abstract class BgpLab {
                   timers: {config: {holdTime: "9", connectRetry: "1"}}
                 """, "apply", "-f", "-");
         Path dir = Files.createTempDirectory("bgp-it");
-        Path speakerConfig = cluster.kubeconfigFor("openelb-system", "openelb-speaker", dir);
-        for (int i = 1; i <= lab.nodes(); i++) {
-            speakers.add(OpenElbProcess.startIn(Lab.nodeNamespace(i), speakerConfig, dir, Lab.nodeName(i),
-                    "--role=speaker", "--node-name=" + Lab.nodeName(i)));
-        }
+        speakers.addAll(lab.startSpeakers(dir));
         processes.addAll(speakers);
         processes.add(OpenElbProcess.start(cluster.kubeconfigFor("openelb-system", "openelb-controller", dir), dir,
                 "controller", "--role=controller"));

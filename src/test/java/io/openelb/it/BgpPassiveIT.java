@@ -39,11 +39,7 @@ class BgpPassiveIT {
                   timers: {config: {holdTime: "9"}}
                 """, "apply", "-f", "-");
         Path dir = Files.createTempDirectory("bgp-passive-it");
-        Path speakerConfig = cluster.kubeconfigFor("openelb-system", "openelb-speaker", dir);
-        for (int i = 1; i <= lab.nodes(); i++) {
-            processes.add(OpenElbProcess.startIn(Lab.nodeNamespace(i), speakerConfig, dir, Lab.nodeName(i),
-                    "--role=speaker", "--node-name=" + Lab.nodeName(i)));
-        }
+        processes.addAll(lab.startSpeakers(dir));
         processes.add(OpenElbProcess.start(cluster.kubeconfigFor("openelb-system", "openelb-controller", dir), dir,
                 "controller", "--role=controller"));
         for (OpenElbProcess p : processes) {

@@ -55,6 +55,20 @@ final class Lab {
     }
 
     /**
+     * Starts a speaker in each node's namespace, as its node, with the speaker ServiceAccount's token,
+     * logs in {@code dir}; does not wait for readiness.
+     */
+    List<OpenElbProcess> startSpeakers(java.nio.file.Path dir) {
+        java.nio.file.Path kubeconfig = cluster.kubeconfigFor("openelb-system", "openelb-speaker", dir);
+        List<OpenElbProcess> speakers = new java.util.ArrayList<>();
+        for (int i = 1; i <= nodes; i++) {
+            speakers.add(OpenElbProcess.startIn(nodeNamespace(i), kubeconfig, dir, nodeName(i),
+                    "--role=speaker", "--node-name=" + nodeName(i)));
+        }
+        return speakers;
+    }
+
+    /**
      * Creates or updates the Node object of lab node i as a kubelet would (InternalIP, Ready); no kubelet
      * runs here, so the condition stays as the test sets it.
      */

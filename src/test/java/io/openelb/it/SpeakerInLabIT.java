@@ -37,11 +37,7 @@ class SpeakerInLabIT {
     @Test
     void speakersRunInTheNodeNamespacesAsTheirServiceAccountAndSyncThroughTheRelay() throws Exception {
         Path dir = Files.createTempDirectory("speaker-it");
-        Path kubeconfig = cluster.kubeconfigFor("openelb-system", "openelb-speaker", dir);
-        for (int i = 1; i <= lab.nodes(); i++) {
-            speakers.add(OpenElbProcess.startIn(Lab.nodeNamespace(i), kubeconfig, dir, Lab.nodeName(i),
-                    "--role=speaker", "--node-name=" + Lab.nodeName(i)));
-        }
+        speakers.addAll(lab.startSpeakers(dir));
         for (OpenElbProcess speaker : speakers) {
             speaker.awaitReady(Duration.ofSeconds(60));
             assertThat(speaker.metrics()).contains("openelb_kube_informers_synced 1.0");
