@@ -22,13 +22,14 @@
 #   hack/lab.sh relay-apiserver HOSTPORT                    host 127.0.0.1:PORT -> same address in nodes
 #   hack/lab.sh exec NS CMD...                              run CMD in namespace $NS_PREFIX$NS
 #
-# Environment: OPENELB_LAB_DIR (state: configs, sockets, pid files, logs; default /tmp/openelb-lab)
+# Environment: OPENELB_LAB_DIR (state: configs, sockets, pid files, logs; default /tmp/openelb-lab),
+#   OPENELB_LAB_PREFIX (namespace prefix, default oelb-: a second lab with another prefix and dir runs beside it)
 # Needs root. See hack/lab/test-speaker.sh for a throw-away GoBGP speaker to smoke-test the router.
 set -euo pipefail
 
 # ---- tunables ----------------------------------------------------------------
 LAB_DIR=${OPENELB_LAB_DIR:-/tmp/openelb-lab}
-NS_PREFIX=oelb-                 # every namespace we create (and `down` deletes) starts with this
+NS_PREFIX=${OPENELB_LAB_PREFIX:-oelb-} # every namespace we create (and `down` deletes) starts with this
 BRIDGE=br0
 NET4=10.77.0                    # /24, exists only inside our namespaces
 NET6=fd77:                      # fd77::/64, ditto (addresses are "$NET6:<host>")

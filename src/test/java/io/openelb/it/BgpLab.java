@@ -86,10 +86,10 @@ abstract class BgpLab {
     private String routes(String prefix) {
         if (router().equals("gobgp")) {
             String family = prefix.contains(":") ? "ipv6" : "ipv4";
-            return LocalCluster.run(List.of("ip", "netns", "exec", "oelb-router", "gobgp", "-p", "50051", "global",
+            return LocalCluster.run(List.of("ip", "netns", "exec", Lab.ROUTER_NS, "gobgp", "-p", "50051", "global",
                     "rib", "-a", family, prefix), Map.of(), 10).stdout();
         }
-        return LocalCluster.run(List.of("ip", "-n", "oelb-router", prefix.contains(":") ? "-6" : "-4", "route",
+        return LocalCluster.run(List.of("ip", "-n", Lab.ROUTER_NS, prefix.contains(":") ? "-6" : "-4", "route",
                 "show", prefix.replaceAll("/\\d+$", "")), Map.of(), 10).stdout();
     }
 

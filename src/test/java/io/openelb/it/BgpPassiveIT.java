@@ -67,7 +67,7 @@ class BgpPassiveIT {
         f.service("web");
         String address = f.awaitIngress("web").get(0);
 
-        IpamFixture.await(() -> LocalCluster.run(List.of("ip", "-n", "oelb-router", "route", "show", address),
+        IpamFixture.await(() -> LocalCluster.run(List.of("ip", "-n", Lab.ROUTER_NS, "route", "show", address),
                 Map.of(), 10).stdout(), r -> r.contains("10.77.0.11") && r.contains("10.77.0.12"),
                 "ECMP route for " + address + " learnt over sessions BIRD opened");
         for (OpenElbProcess speaker : processes.subList(0, 2)) {

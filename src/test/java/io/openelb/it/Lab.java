@@ -11,7 +11,11 @@ import java.util.Map;
  * relayed into every node namespace at the same loopback address.
  */
 final class Lab {
-    static final String NODE_NS_PREFIX = "oelb-node";
+    /** Namespace prefix of hack/lab.sh; another one (with another OPENELB_LAB_DIR) runs a second lab beside. */
+    static final String PREFIX = System.getenv().getOrDefault("OPENELB_LAB_PREFIX", "oelb-");
+    static final String ROUTER_NS = PREFIX + "router";
+    static final String CLIENT_NS = PREFIX + "client";
+    static final String NODE_NS_PREFIX = PREFIX + "node";
 
     private final LocalCluster cluster;
     private final int nodes;

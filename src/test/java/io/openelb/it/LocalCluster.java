@@ -24,10 +24,13 @@ import java.util.regex.Pattern;
  * ServiceAccount ({@link #kubeconfigFor}).
  */
 final class LocalCluster {
-    /** The tests' own control plane, apart from the one hack/local-up.sh starts, so neither disturbs the other. */
+    /**
+     * The tests' own control plane, apart from the one hack/local-up.sh starts, so neither disturbs the
+     * other; OPENELB_IT_CLUSTER_DIR and OPENELB_IT_APISERVER_PORT give a second test run its own.
+     */
     static final Map<String, String> ENV = Map.of(
-            "OPENELB_CLUSTER_DIR", "/tmp/openelb-it-cluster",
-            "OPENELB_APISERVER_PORT", "16443");
+            "OPENELB_CLUSTER_DIR", System.getenv().getOrDefault("OPENELB_IT_CLUSTER_DIR", "/tmp/openelb-it-cluster"),
+            "OPENELB_APISERVER_PORT", System.getenv().getOrDefault("OPENELB_IT_APISERVER_PORT", "16443"));
     private static LocalCluster instance;
 
     private final Path kubeconfig;
