@@ -50,12 +50,17 @@ class RbacIT {
         "openelb-speaker,    watch,  bgpconfs.network.kubesphere.io, '', yes",
         "openelb-speaker,    watch,  eips.network.kubesphere.io,     '', yes",
         "openelb-speaker,    patch,  bgppeers.network.kubesphere.io#status, '', yes",
+        "openelb-speaker,    patch,  bgpconfs.network.kubesphere.io#status, '', yes",
+        "openelb-speaker,    create, events,                         default, yes",
+        "openelb-speaker,    watch,  secrets,                        openelb-system, yes",
         // speaker: must not
         "openelb-speaker,    patch,  services#status,                '', no",
         "openelb-speaker,    patch,  services,                       '', no",
         "openelb-speaker,    patch,  eips.network.kubesphere.io#status, '', no",
         "openelb-speaker,    patch,  bgppeers.network.kubesphere.io, '', no",
         "openelb-speaker,    get,    secrets,                        kube-system, no",
+        "openelb-speaker,    get,    secrets,                        default, no",
+        "openelb-speaker,    create, secrets,                        openelb-system, no",
         "openelb-speaker,    create, pods,                           default, no",
     })
     void serviceAccountMayDoExactlyWhatItNeeds(String account, String verb, String resource, String namespace,
