@@ -17,6 +17,7 @@ import io.openelb.metrics.IpamMetrics;
 import io.openelb.metrics.KubeMetrics;
 import io.openelb.metrics.Metrics;
 import io.openelb.speaker.SpeakerVerticle;
+import io.openelb.speaker.TcpMd5Keys;
 import io.openelb.web.HttpVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -78,15 +79,19 @@ public final class Main {
         Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
 
         Metrics metrics = new Metrics();
-        Vertx vertx = Vertx.builder()
+        TcpMd5Keys md5Keys = new TcpMd5Keys();
+        var builder = Vertx.builder()
                 .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-                .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
-                .build();
+                .withMetrics(new MicrometerMetricsFactory(metrics.registry()));
+        if (config.role().runsSpeaker()) {
+            md5Keys.transport().ifPresent(builder::withTransport); // epoll, with MD5 keys on BGP sockets
+        }
+        Vertx vertx = builder.build();
         EventBusCodecs.registerAll(vertx.eventBus());
         KubernetesClient client = kubernetesClient(vertx);
 
         log.info("starting roles {} (node '{}')", config.role(), config.nodeName());
-        Informers informers = new Informers(client, WatchedKinds.of(config.role()));
+        Informers informers = new Informers(client, WatchedKinds.of(config.role()), config.namespace());
         Future<?> started = vertx.deployVerticle(new HttpVerticle(config.httpHost(), config.httpPort(), metrics))
                 .compose(id -> vertx.deployVerticle(new KubeVerticle(informers, new KubeMetrics(metrics.registry()))));
         Leadership leadership = null;
@@ -94,7 +99,7 @@ public final class Main {
             started.await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
             if (config.role().runsSpeaker()) {
                 vertx.deployVerticle(new SpeakerVerticle(informers, config.nodeName(), client,
-                                new BgpMetrics(metrics.registry())))
+                                new BgpMetrics(metrics.registry()), md5Keys))
                         .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
             if (config.role().runsController()) {

@@ -34,9 +34,18 @@ final class BgpConfigs {
 
     record Result(List<PeerTarget> targets, Map<String, String> skipped) {}
 
+    /** Where TCP MD5 passwords come from besides the BgpPeer itself: Secrets of the program's namespace. */
+    interface Passwords {
+        /** The password a reference names; throws IllegalArgumentException saying what is missing. */
+        String fromSecret(BgpPeerSpec.SecretKeyRef ref);
+
+        /** Why TCP MD5 cannot be used in this process, or null when it can. */
+        String unsupported();
+    }
+
     private BgpConfigs() {}
 
-    static Result of(Optional<BgpConf> conf, List<BgpPeer> peers, Node node) {
+    static Result of(Optional<BgpConf> conf, List<BgpPeer> peers, Node node, Passwords passwords) {
         List<PeerTarget> targets = new ArrayList<>();
         Map<String, String> skipped = new java.util.TreeMap<>();
         if (conf.isEmpty() || conf.get().getSpec() == null) {
@@ -59,10 +68,7 @@ final class BgpConfigs {
                 if (!selects(spec.nodeSelector, labels)) {
                     continue;
                 }
-                // Say so rather than run a session the router will refuse or never open.
-                if (spec.conf.authPassword != null || spec.conf.authPasswordSecretRef != null) {
-                    throw new IllegalArgumentException("TCP MD5 (conf.authPassword) is not supported yet");
-                }
+                TcpMd5Key md5 = md5(spec.conf, passwords);
                 if (spec.transport != null && Boolean.TRUE.equals(spec.transport.passiveMode)
                         && listenPort(conf.get()) <= 0) {
                     throw new IllegalArgumentException(
@@ -83,13 +89,26 @@ final class BgpConfigs {
                 var gr = spec.gracefulRestart != null ? spec.gracefulRestart : global.gracefulRestart;
                 int restartTime = gr != null && Boolean.TRUE.equals(gr.enabled)
                         ? Objects.requireNonNullElse(gr.restartTime, 120) : -1;
-                targets.add(new PeerTarget(name, address, port, new SessionConfig(as, id, spec.conf.peerAs,
+                targets.add(new PeerTarget(name, address, port, md5, new SessionConfig(as, id, spec.conf.peerAs,
                         families(spec, address), hold, keepalive, retry, MAX_CONNECT_RETRY, passive, restartTime)));
             } catch (RuntimeException e) {
                 skipped.put(name, e.getMessage());
             }
         }
         return new Result(targets, skipped);
+    }
+
+    /** The session's TCP MD5 key, or null; a reference that cannot be resolved skips the peer, saying why. */
+    private static TcpMd5Key md5(BgpPeerSpec.PeerConf conf, Passwords passwords) {
+        if (conf.authPassword == null && conf.authPasswordSecretRef == null) {
+            return null;
+        }
+        if (passwords.unsupported() != null) { // say so rather than run a session the router never answers
+            throw new IllegalArgumentException(passwords.unsupported());
+        }
+        String password = conf.authPasswordSecretRef != null ? passwords.fromSecret(conf.authPasswordSecretRef)
+                : conf.authPassword;
+        return new TcpMd5Key(password);
     }
 
     /** The port speakers accept sessions on; 0 or less (absent, 0, gobgp's -1): no listener. */

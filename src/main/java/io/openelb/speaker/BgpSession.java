@@ -65,7 +65,9 @@ final class BgpSession {
         this.target = target;
         this.metrics = metrics;
         this.status = status;
+        // the metrics name marks the client as BGP's: TcpMd5Transport signs its sockets
         this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
+                .setMetricsName(TcpMd5Transport.BGP_CLIENT)
                 .setConnectTimeout((int) Math.max(1000, target.config().connectRetry().toMillis())));
     }
 
@@ -82,9 +84,12 @@ final class BgpSession {
         handle(new Event.Start());
     }
 
-    /** Ends the session with a Cease and forgets its meters (the peer is gone or changed). */
-    void stop(String reason) {
-        handle(new Event.Stop(reason));
+    /**
+     * Ends the session and forgets its meters: with a Cease when the peer is gone or changed; when the
+     * process is restarting, by just closing if graceful restart was negotiated (the router keeps our routes).
+     */
+    void stop(String reason, boolean restarting) {
+        handle(new Event.Stop(reason, restarting));
         client.close();
         metrics.remove(target.name());
     }

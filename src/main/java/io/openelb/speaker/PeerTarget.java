@@ -3,5 +3,8 @@ package io.openelb.speaker;
 import io.openelb.bgp.fsm.SessionConfig;
 import io.openelb.model.IpAddress;
 
-/** One BGP session this node's speaker should run: the router's address and port, and the session's settings. */
-record PeerTarget(String name, IpAddress address, int port, SessionConfig config) {}
+/**
+ * One BGP session this node's speaker should run: the router's address and port, the TCP MD5 key (null
+ * for none; it prints hidden), and the session's settings.
+ */
+record PeerTarget(String name, IpAddress address, int port, TcpMd5Key md5, SessionConfig config) {}

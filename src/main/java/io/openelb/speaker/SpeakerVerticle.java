@@ -44,6 +44,7 @@ public final class SpeakerVerticle extends VerticleBase {
     private final String nodeName;
     private final KubernetesClient client;
     private final BgpMetrics metrics;
+    private final TcpMd5Keys md5Keys;
     private PeerStatusWriter status;
     private NetServer listener;
     private final Map<String, String> refusals = new HashMap<>();
@@ -52,8 +53,10 @@ public final class SpeakerVerticle extends VerticleBase {
     private final Map<String, String> reportedSkips = new HashMap<>();
     private boolean planQueued;
 
-    public SpeakerVerticle(Informers informers, String nodeName, KubernetesClient client, BgpMetrics metrics) {
+    public SpeakerVerticle(Informers informers, String nodeName, KubernetesClient client, BgpMetrics metrics,
+            TcpMd5Keys md5Keys) {
         this.informers = informers;
+        this.md5Keys = md5Keys;
         this.nodeName = nodeName;
         this.client = client;
         this.metrics = metrics;
@@ -72,7 +75,7 @@ public final class SpeakerVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        sessions.values().forEach(s -> s.stop("speaker stopping"));
+        sessions.values().forEach(s -> s.stop("speaker stopping", true));
         sessions.clear();
         return listener == null ? Future.succeededFuture() : listener.close();
     }
@@ -97,8 +100,11 @@ public final class SpeakerVerticle extends VerticleBase {
             return;
         }
         Optional<BgpConf> conf = informers.bgpConf(BgpConf.DEFAULT_NAME);
-        listen(conf.map(BgpConfigs::listenPort).orElse(0));
-        BgpConfigs.Result config = BgpConfigs.of(conf, informers.bgpPeers(), node.get());
+        BgpConfigs.Result config = BgpConfigs.of(conf, informers.bgpPeers(), node.get(), passwords());
+        Map<IpAddress, TcpMd5Key> keys = new HashMap<>();
+        config.targets().stream().filter(t -> t.md5() != null).forEach(t -> keys.put(t.address(), t.md5()));
+        boolean keysChanged = md5Keys.set(keys);
+        listen(conf.map(BgpConfigs::listenPort).orElse(0), keysChanged);
         config.skipped().forEach((peer, why) -> {
             if (!why.equals(reportedSkips.put(peer, why))) {
                 LOG.warn("BgpPeer {} not used on node {}: {}", peer, nodeName, why);
@@ -109,7 +115,7 @@ public final class SpeakerVerticle extends VerticleBase {
         for (String name : new ArrayList<>(sessions.keySet())) {
             PeerTarget target = wanted.get(name);
             if (target == null || !target.equals(sessions.get(name).target())) {
-                sessions.remove(name).stop(target == null ? "BgpPeer removed" : "BgpPeer changed");
+                sessions.remove(name).stop(target == null ? "BgpPeer removed" : "BgpPeer changed", false);
             }
         }
         for (PeerTarget target : wanted.values()) {
@@ -128,8 +134,8 @@ public final class SpeakerVerticle extends VerticleBase {
      * Keeps a listener on BgpConf {@code listenPort} (none when 0 or -1), on every address of the node;
      * a connection is handed to the session of the peer it comes from, or closed.
      */
-    private void listen(int port) {
-        if (port == listenPort) {
+    private void listen(int port, boolean keysChanged) {
+        if (port == listenPort && !keysChanged) {
             return;
         }
         if (listener != null) {
@@ -137,10 +143,14 @@ public final class SpeakerVerticle extends VerticleBase {
             listener = null;
         }
         listenPort = port;
+        md5Keys.listenPort(port);
         if (port <= 0) {
             return;
         }
-        listener = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true)).connectHandler(socket -> {
+        // "::" takes IPv4 connections too (as IPv4-mapped addresses) on Linux. Port and host go in the
+        // options: that is how the transport knows this server is BGP's and gives it the MD5 keys.
+        NetServerOptions options = new NetServerOptions().setTcpNoDelay(true).setPort(port).setHost("::");
+        listener = vertx.createNetServer(options).connectHandler(socket -> {
             String remote = canonical(socket.remoteAddress().hostAddress().replaceFirst("^::ffff:", ""));
             BgpSession session = sessions.values().stream()
                     .filter(s -> s.target().address().toString().equals(remote))
@@ -153,14 +163,41 @@ public final class SpeakerVerticle extends VerticleBase {
                 socket.close();
             }
         });
-        // "::" takes IPv4 connections too (as IPv4-mapped addresses) on Linux
-        listener.listen(port, "::").onComplete(r -> {
+        listener.listen().onComplete(r -> {
             if (r.succeeded()) {
                 LOG.info("listening for BGP on port {}", port);
             } else {
                 LOG.error("cannot listen for BGP on port {}: {}", port, r.cause().getMessage());
             }
         });
+    }
+
+    /** Passwords from Secrets of the program's namespace, by reference; never logged. */
+    private BgpConfigs.Passwords passwords() {
+        return new BgpConfigs.Passwords() {
+            @Override
+            public String fromSecret(io.openelb.api.v1alpha2.BgpPeerSpec.SecretKeyRef ref) {
+                String ns = informers.ownNamespace();
+                if (ref.namespace != null && !ref.namespace.equals(ns)) {
+                    throw new IllegalArgumentException("authPasswordSecretRef: Secrets are read from namespace "
+                            + ns + " only, not " + ref.namespace);
+                }
+                String key = ref.key == null ? "password" : ref.key;
+                var secret = informers.secret(String.valueOf(ref.name)).orElseThrow(() ->
+                        new IllegalArgumentException("authPasswordSecretRef: Secret " + ns + "/" + ref.name + " not found"));
+                String value = secret.getData() == null ? null : secret.getData().get(key);
+                if (value == null) {
+                    throw new IllegalArgumentException("authPasswordSecretRef: Secret " + ns + "/" + ref.name
+                            + " has no key " + key);
+                }
+                return new String(java.util.Base64.getDecoder().decode(value), java.nio.charset.StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public String unsupported() {
+                return md5Keys.unsupportedReason();
+            }
+        };
     }
 
     private static String canonical(String address) {

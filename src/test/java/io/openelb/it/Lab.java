@@ -26,9 +26,11 @@ final class Lab {
     }
 
     /** Builds the lab anew with this router and node count; the API server becomes reachable from the nodes. */
-    static Lab up(LocalCluster cluster, String router, int nodes) {
-        check(LocalCluster.run(List.of("hack/lab.sh", "up", "--router", router, "--nodes", String.valueOf(nodes)),
-                Map.of(), 600), "lab up");
+    static Lab up(LocalCluster cluster, String router, int nodes, String... options) {
+        List<String> command = new java.util.ArrayList<>(List.of("hack/lab.sh", "up", "--router", router, "--nodes",
+                String.valueOf(nodes)));
+        command.addAll(List.of(options));
+        check(LocalCluster.run(command, Map.of(), 600), "lab up");
         check(LocalCluster.run(List.of("hack/lab.sh", "relay-apiserver", cluster.apiServerHostPort()), Map.of(), 60),
                 "relay");
         Lab lab = new Lab(cluster, nodes);
@@ -36,6 +38,11 @@ final class Lab {
             lab.describeNode(i, true);
         }
         return lab;
+    }
+
+    /** {@code kill}: SIGKILL the router daemon; {@code start}: start it again as it was. */
+    void router(String what) {
+        check(LocalCluster.run(List.of("hack/lab.sh", "router", what), Map.of(), 120), "router " + what);
     }
 
     static void down() {

@@ -12,9 +12,11 @@ import java.util.Set;
  * @param families      address families both announced (RFC 4760), the ones we may send
  * @param peerAs        the peer's AS, from its OPEN
  * @param peerId        the peer's BGP identifier
+ * @param gracefulRestart both announced RFC 4724 graceful restart: the peer keeps our routes while we
+ *                      restart
  */
 public record Negotiated(Duration holdTime, Duration keepalive, boolean fourOctetAs, Set<IpFamily> families,
-        long peerAs, long peerId) {
+        long peerAs, long peerId, boolean gracefulRestart) {
     public Negotiated {
         families = Set.copyOf(families);
     }

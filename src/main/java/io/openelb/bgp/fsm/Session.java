@@ -44,6 +44,11 @@ public record Session(State state, Negotiated negotiated, int failures) {
         }
         if (event instanceof Event.Stop stop) {
             List<Action> actions = new ArrayList<>();
+            if (stop.restarting() && state == State.ESTABLISHED && negotiated.gracefulRestart()) {
+                return down(new Session(State.IDLE, null, 0), actions, stop.reason()
+                        + " (graceful restart: the peer keeps our routes for " + config.gracefulRestartTime() + " s)",
+                        false);
+            }
             if (state == State.OPEN_SENT || state == State.OPEN_CONFIRM || state == State.ESTABLISHED) {
                 actions.add(new Action.Send(new Notification(BgpError.CEASE, BgpError.ADMINISTRATIVE_SHUTDOWN,
                         new byte[0])));
@@ -135,7 +140,10 @@ public record Session(State state, Negotiated negotiated, int failures) {
             }
         }
         boolean fourOctet = open.capability(Capability.FourOctetAs.class).isPresent();
-        Negotiated terms = new Negotiated(hold, keepalive, fourOctet, families, open.as(), open.bgpId());
+        boolean gracefulRestart = config.gracefulRestartTime() >= 0
+                && open.capability(Capability.GracefulRestart.class).isPresent();
+        Negotiated terms = new Negotiated(hold, keepalive, fourOctet, families, open.as(), open.bgpId(),
+                gracefulRestart);
         List<Action> actions = new ArrayList<>(List.of(new Action.Send(Keepalive.INSTANCE), holdTimer(terms)));
         if (!keepalive.isZero()) {
             actions.add(new Action.StartTimer(Timer.KEEPALIVE, keepalive));

@@ -58,7 +58,7 @@ class SessionTest {
 
         Transition up = step(open.next(), new Event.MessageReceived(Keepalive.INSTANCE));
         Negotiated terms = new Negotiated(Duration.ofSeconds(9), Duration.ofSeconds(3), true, Set.of(IpFamily.IPV4),
-                64512, 0x0a4d0001L);
+                64512, 0x0a4d0001L, false);
         assertThat(up.next().state()).isEqualTo(State.ESTABLISHED);
         assertThat(up.actions()).containsExactly(new Action.StartTimer(Timer.HOLD, Duration.ofSeconds(9)),
                 new Action.SessionUp(terms));
@@ -136,13 +136,42 @@ class SessionTest {
 
     @Test
     void stopSendsCeaseAndDoesNotRetry() {
-        Transition t = step(established(), new Event.Stop("peer removed"));
+        Transition t = step(established(), new Event.Stop("peer removed", false));
 
         assertThat(t.next()).isEqualTo(Session.idle());
         assertThat(t.actions()).containsExactly(
                 new Action.Send(new Notification(6, 2, new byte[0])), new Action.Close(),
                 new Action.StopTimer(Timer.HOLD), new Action.StopTimer(Timer.KEEPALIVE),
                 new Action.StopTimer(Timer.CONNECT_RETRY), new Action.SessionDown("peer removed"));
+    }
+
+    @Test
+    void aRestartingSpeakerClosesWithoutCeaseOnlyWhenBothSidesNegotiatedGracefulRestart() {
+        SessionConfig gr = new SessionConfig(64513, ROUTER_ID, 64512, Set.of(IpFamily.IPV4), Duration.ofSeconds(90),
+                null, Duration.ofSeconds(1), Duration.ofSeconds(30), false, 120);
+        Open routerWithGr = new Open(4, 64512, 9, 0x0a4d0001L, List.of(new Capability.Multiprotocol(1, 1),
+                new Capability.GracefulRestart(false, 120, List.of(new Capability.GracefulRestart.Family(1, 1, false)))));
+        Notification cease = new Notification(6, 2, new byte[0]);
+
+        Transition restarting = established(gr, routerWithGr).step(gr, new Event.Stop("speaker stopping", true));
+        assertThat(restarting.next()).isEqualTo(Session.idle());
+        assertThat(restarting.actions()).doesNotContain(new Action.Send(cease)).contains(new Action.Close());
+        assertThat(restarting.reason()).contains("graceful restart");
+
+        // removed peer: Cease even with GR; router without GR: Cease; GR off here: Cease
+        assertThat(established(gr, routerWithGr).step(gr, new Event.Stop("peer removed", false)).actions())
+                .startsWith(new Action.Send(cease));
+        assertThat(established(gr, ROUTER_OPEN).step(gr, new Event.Stop("speaker stopping", true)).actions())
+                .startsWith(new Action.Send(cease));
+        assertThat(established(CONFIG, routerWithGr).step(CONFIG, new Event.Stop("speaker stopping", true)).actions())
+                .startsWith(new Action.Send(cease));
+    }
+
+    private static Session established(SessionConfig config, Open routerOpen) {
+        Session s = Session.idle().step(config, new Event.Start()).next();
+        s = s.step(config, new Event.TcpConnected()).next();
+        s = s.step(config, new Event.MessageReceived(routerOpen)).next();
+        return s.step(config, new Event.MessageReceived(Keepalive.INSTANCE)).next();
     }
 
     @Test

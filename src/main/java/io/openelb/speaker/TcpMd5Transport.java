@@ -1,0 +1,143 @@
+package io.openelb.speaker;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.InternetProtocolFamily;
+import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.net.ClientOptionsBase;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.spi.transport.Transport;
+import java.net.InetAddress;
+import java.net.SocketAddress;
+import java.util.Map;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * The epoll transport, plus TCP MD5 signatures (RFC 2385) on BGP sockets. The key must be on the socket
+ * before the SYN goes out (client) or comes in (listener), which Vert.x socket options cannot do; this
+ * sets {@link EpollChannelOption#TCP_MD5SIG} when the channel is created. Only BGP sockets get keys:
+ * clients whose options carry {@link #BGP_CLIENT} as metrics name, and the server on the BGP listen
+ * port; the API server connection and the HTTP endpoint are untouched.
+ */
+final class TcpMd5Transport implements io.vertx.core.transport.Transport {
+    /** Metrics name that marks a BGP client's options. */
+    static final String BGP_CLIENT = "openelb-bgp";
+
+    private final TcpMd5Keys keys;
+    private final Transport epoll = io.vertx.core.transport.Transport.EPOLL.implementation();
+
+    TcpMd5Transport(TcpMd5Keys keys) {
+        this.keys = keys;
+    }
+
+    /** This transport when epoll is available (Linux), else null: the default transport, without MD5. */
+    static TcpMd5Transport ifAvailable(TcpMd5Keys keys) {
+        if (!io.vertx.core.transport.Transport.EPOLL.available()) {
+            keys.unsupported("TCP MD5 needs the Linux epoll transport, unavailable here: "
+                    + io.vertx.core.transport.Transport.EPOLL.unavailabilityCause());
+            return null;
+        }
+        return new TcpMd5Transport(keys);
+    }
+
+    @Override
+    public String name() {
+        return "epoll+tcp-md5";
+    }
+
+    @Override
+    public boolean available() {
+        return true;
+    }
+
+    @Override
+    public Throwable unavailabilityCause() {
+        return null;
+    }
+
+    @Override
+    public Transport implementation() {
+        return new Transport() {
+            @Override
+            public boolean supportsDomainSockets() {
+                return epoll.supportsDomainSockets();
+            }
+
+            @Override
+            public boolean supportFileRegion() {
+                return epoll.supportFileRegion();
+            }
+
+            @Override
+            public SocketAddress convert(io.vertx.core.net.SocketAddress address) {
+                return epoll.convert(address);
+            }
+
+            @Override
+            public io.vertx.core.net.SocketAddress convert(SocketAddress address) {
+                return epoll.convert(address);
+            }
+
+            @Override
+            public IoHandlerFactory ioHandlerFactory() {
+                return epoll.ioHandlerFactory();
+            }
+
+            @Override
+            public EventLoopGroup eventLoopGroup(int type, int threads, ThreadFactory factory, int ioRatio) {
+                return epoll.eventLoopGroup(type, threads, factory, ioRatio);
+            }
+
+            @Override
+            public DatagramChannel datagramChannel() {
+                return epoll.datagramChannel();
+            }
+
+            @Override
+            public DatagramChannel datagramChannel(InternetProtocolFamily family) {
+                return epoll.datagramChannel(family);
+            }
+
+            @Override
+            public ChannelFactory<? extends Channel> channelFactory(boolean domainSocket) {
+                return epoll.channelFactory(domainSocket);
+            }
+
+            @Override
+            public ChannelFactory<? extends ServerChannel> serverChannelFactory(boolean domainSocket) {
+                return epoll.serverChannelFactory(domainSocket);
+            }
+
+            @Override
+            public void configure(DatagramChannel channel, DatagramSocketOptions options) {
+                epoll.configure(channel, options);
+            }
+
+            @Override
+            public void configure(ClientOptionsBase options, int connectTimeout, boolean domainSocket,
+                    Bootstrap bootstrap) {
+                epoll.configure(options, connectTimeout, domainSocket, bootstrap);
+                Map<InetAddress, byte[]> current = keys.snapshot();
+                if (BGP_CLIENT.equals(options.getMetricsName()) && !current.isEmpty()) {
+                    bootstrap.option(EpollChannelOption.TCP_MD5SIG, current);
+                }
+            }
+
+            @Override
+            public void configure(NetServerOptions options, boolean domainSocket, ServerBootstrap bootstrap) {
+                epoll.configure(options, domainSocket, bootstrap);
+                Map<InetAddress, byte[]> current = keys.snapshot();
+                if (options.getPort() > 0 && options.getPort() == keys.listenPort() && !current.isEmpty()) {
+                    bootstrap.option(EpollChannelOption.TCP_MD5SIG, current); // accepted sockets inherit them
+                }
+            }
+        };
+    }
+}
