@@ -5,7 +5,10 @@
 #                   with the controller running; time to all served vs the API server's create floor,
 #                   controller peak RSS and CPU
 #   allocator       JMH: pure allocator allocate+release per second, /16 IPv4 and /64 IPv6 pools
-#   smoke           both, tiny, to check they still run (CI)
+#   bgp-convergence [N]  N (default 200) Services one after another: create -> /32 in the lab
+#                   router's kernel table (BIRD), p50/p99/max
+#   bgp-table [N]   N (default 10000) VIPs served, then the speaker starts: time to all in BIRD
+#   smoke           all, tiny, to check they still run (CI)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -16,11 +19,17 @@ cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
 case "${1:-all}" in
   ipam-burst) java -cp "$cp" io.openelb.it.IpamBurstBenchmark "${2:-10000}" ;;
   allocator) java -cp "$cp" org.openjdk.jmh.Main AllocatorBenchmark ;;
+  bgp-convergence) java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark convergence "${2:-200}" ;;
+  bgp-table) java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark table "${2:-10000}" ;;
   smoke)
     java -cp "$cp" io.openelb.it.IpamBurstBenchmark 50
+    java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark convergence 10
+    java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark table 100
     java -cp "$cp" org.openjdk.jmh.Main AllocatorBenchmark -wi 1 -i 1 -w 1s -r 1s -p held=100 ;;
   all)
     java -cp "$cp" io.openelb.it.IpamBurstBenchmark 10000
+    java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark convergence 200
+    java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark table 10000
     java -cp "$cp" org.openjdk.jmh.Main AllocatorBenchmark ;;
-  *) echo "usage: $0 [ipam-burst [N] | allocator | smoke | all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [ipam-burst [N] | allocator | bgp-convergence [N] | bgp-table [N] | smoke | all]" >&2; exit 2 ;;
 esac

@@ -89,13 +89,27 @@ final class BgpConfigs {
                 var gr = spec.gracefulRestart != null ? spec.gracefulRestart : global.gracefulRestart;
                 int restartTime = gr != null && Boolean.TRUE.equals(gr.enabled)
                         ? Objects.requireNonNullElse(gr.restartTime, 120) : -1;
-                targets.add(new PeerTarget(name, address, port, md5, new SessionConfig(as, id, spec.conf.peerAs,
+                targets.add(new PeerTarget(name, address, port, md5, ttl(spec, as), new SessionConfig(as, id, spec.conf.peerAs,
                         families(spec, address), hold, keepalive, retry, MAX_CONNECT_RETRY, passive, restartTime)));
             } catch (RuntimeException e) {
                 skipped.put(name, e.getMessage());
             }
         }
         return new Result(targets, skipped);
+    }
+
+    /**
+     * The IP TTL, as GoBGP (which OpenELB embeds) sets it: 1 for eBGP (the router is the next hop), the
+     * multihop TTL (default 255) with {@code ebgpMultihop.enabled}, the system's default for iBGP.
+     */
+    static int ttl(BgpPeerSpec spec, long localAs) {
+        if (spec.conf.peerAs == localAs) {
+            return 0;
+        }
+        if (spec.ebgpMultihop != null && Boolean.TRUE.equals(spec.ebgpMultihop.enabled)) {
+            return spec.ebgpMultihop.multihopTtl != null ? spec.ebgpMultihop.multihopTtl : 255;
+        }
+        return 1;
     }
 
     /** The session's TCP MD5 key, or null; a reference that cannot be resolved skips the peer, saying why. */
@@ -109,6 +123,29 @@ final class BgpConfigs {
         String password = conf.authPasswordSecretRef != null ? passwords.fromSecret(conf.authPasswordSecretRef)
                 : conf.authPassword;
         return new TcpMd5Key(password);
+    }
+
+    /**
+     * The addresses to listen on: BgpConf {@code listenAddresses} (IP literals; others are left out), or
+     * every address of the node ("::" takes IPv4 too, as IPv4-mapped, on Linux) when absent or when a
+     * wildcard is listed (gobgp's usual ["0.0.0.0", "::"] would otherwise bind the port twice).
+     */
+    static List<String> listenAddresses(BgpConf conf) {
+        List<String> listed = conf.getSpec() == null || conf.getSpec().listenAddresses == null ? List.of()
+                : conf.getSpec().listenAddresses;
+        List<String> addresses = new ArrayList<>();
+        for (String text : listed) {
+            try {
+                IpAddress address = IpAddress.parse(text.trim());
+                if (address.value().signum() == 0) {
+                    return List.of("::");
+                }
+                addresses.add(address.toString());
+            } catch (IllegalArgumentException | NullPointerException e) {
+                // not an address: left out, the others still listen
+            }
+        }
+        return addresses.isEmpty() ? List.of("::") : List.copyOf(addresses);
     }
 
     /** The port speakers accept sessions on; 0 or less (absent, 0, gobgp's -1): no listener. */

@@ -52,6 +52,7 @@ final class BgpSession {
     private final Map<Timer, Long> timers = new EnumMap<>(Timer.class);
     private Session session = Session.idle();
     private NetSocket socket;
+    private NetSocket incoming; // a connection the peer opened, while the FSM decides on it
     private long connection; // counts sockets, so that callbacks of an old one are ignored
     private Set<IpAddress> desired = Set.of();
     private final Set<IpAddress> advertised = new TreeSet<>();
@@ -65,9 +66,9 @@ final class BgpSession {
         this.target = target;
         this.metrics = metrics;
         this.status = status;
-        // the metrics name marks the client as BGP's: TcpMd5Transport signs its sockets
+        // the metrics name marks the client as BGP's: TcpMd5Transport signs its sockets and sets the TTL
         this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
-                .setMetricsName(TcpMd5Transport.BGP_CLIENT)
+                .setMetricsName(TcpMd5Transport.bgpClient(target.ttl()))
                 .setConnectTimeout((int) Math.max(1000, target.config().connectRetry().toMillis())));
     }
 
@@ -148,6 +149,14 @@ final class BgpSession {
             close();
         } else if (action instanceof Action.Send send) {
             send(send.message());
+        } else if (action instanceof Action.AdoptIncoming) {
+            adopt(incoming, ++connection);
+            incoming = null;
+        } else if (action instanceof Action.RefuseIncoming refuse) {
+            NetSocket refused = incoming;
+            incoming = null;
+            refused.write(Buffer.buffer(BgpCodec.encode(refuse.notification(), false)))
+                    .onComplete(v -> refused.close());
         } else if (action instanceof Action.StartTimer start) {
             cancel(start.timer());
             long ms = start.after().toMillis();
@@ -180,17 +189,18 @@ final class BgpSession {
     }
 
     /**
-     * A connection the router opened to our listener. Taken only while the session waits for one
-     * (passive, or between attempts); otherwise refused, which keeps a single session per peer without
-     * the collision dance of RFC 4271 section 6.8.
+     * A connection the router opened to our listener: the FSM takes it or refuses it (RFC 4271 section
+     * 6.8 collision handling). True if it became the session's connection.
      */
-    boolean accept(NetSocket incoming) {
-        if (session.state() != State.ACTIVE || socket != null) {
+    boolean accept(NetSocket connection) {
+        incoming = connection;
+        handle(new Event.Incoming());
+        if (incoming != null) { // neither taken nor refused: cannot happen, but never leak a socket
+            incoming.close();
+            incoming = null;
             return false;
         }
-        long attempt = ++connection;
-        adopt(incoming, attempt);
-        return true;
+        return socket == connection;
     }
 
     private void adopt(NetSocket s, long attempt) {
@@ -202,7 +212,6 @@ final class BgpSession {
                 handle(new Event.TcpFailed("connection closed by peer"));
             }
         });
-        handle(new Event.TcpConnected());
     }
 
     private void connect() {
@@ -219,6 +228,7 @@ final class BgpSession {
                 return;
             }
             adopt(result.result(), attempt);
+            handle(new Event.TcpConnected());
         });
     }
 

@@ -46,7 +46,8 @@ public final class SpeakerVerticle extends VerticleBase {
     private final BgpMetrics metrics;
     private final TcpMd5Keys md5Keys;
     private PeerStatusWriter status;
-    private NetServer listener;
+    private final List<NetServer> listeners = new ArrayList<>();
+    private List<String> listenAddresses = List.of();
     private final Map<String, String> refusals = new HashMap<>();
     private int listenPort;
     private final Map<String, BgpSession> sessions = new HashMap<>();
@@ -77,7 +78,7 @@ public final class SpeakerVerticle extends VerticleBase {
     public Future<?> stop() {
         sessions.values().forEach(s -> s.stop("speaker stopping", true));
         sessions.clear();
-        return listener == null ? Future.succeededFuture() : listener.close();
+        return Future.all(listeners.stream().map(NetServer::close).toList());
     }
 
     private void queuePlan() {
@@ -104,7 +105,8 @@ public final class SpeakerVerticle extends VerticleBase {
         Map<IpAddress, TcpMd5Key> keys = new HashMap<>();
         config.targets().stream().filter(t -> t.md5() != null).forEach(t -> keys.put(t.address(), t.md5()));
         boolean keysChanged = md5Keys.set(keys);
-        listen(conf.map(BgpConfigs::listenPort).orElse(0), keysChanged);
+        listen(conf.map(BgpConfigs::listenPort).orElse(0),
+                conf.map(BgpConfigs::listenAddresses).orElse(List.of()), keysChanged);
         config.skipped().forEach((peer, why) -> {
             if (!why.equals(reportedSkips.put(peer, why))) {
                 LOG.warn("BgpPeer {} not used on node {}: {}", peer, nodeName, why);
@@ -131,43 +133,57 @@ public final class SpeakerVerticle extends VerticleBase {
     }
 
     /**
-     * Keeps a listener on BgpConf {@code listenPort} (none when 0 or -1), on every address of the node;
-     * a connection is handed to the session of the peer it comes from, or closed.
+     * Keeps listeners on BgpConf {@code listenPort} (none when 0 or -1), on {@code listenAddresses} or
+     * every address of the node; a connection is handed to the session of the peer it comes from, or
+     * closed. Reopened when the MD5 keys change: a listening socket takes keys only when created.
      */
-    private void listen(int port, boolean keysChanged) {
-        if (port == listenPort && !keysChanged) {
+    private void listen(int port, List<String> addresses, boolean keysChanged) {
+        if (port == listenPort && addresses.equals(listenAddresses) && !keysChanged) {
             return;
         }
-        if (listener != null) {
-            listener.close();
-            listener = null;
-        }
+        listeners.forEach(NetServer::close);
+        listeners.clear();
         listenPort = port;
+        listenAddresses = addresses;
         md5Keys.listenPort(port);
         if (port <= 0) {
             return;
         }
-        // "::" takes IPv4 connections too (as IPv4-mapped addresses) on Linux. Port and host go in the
-        // options: that is how the transport knows this server is BGP's and gives it the MD5 keys.
-        NetServerOptions options = new NetServerOptions().setTcpNoDelay(true).setPort(port).setHost("::");
-        listener = vertx.createNetServer(options).connectHandler(socket -> {
+        for (String address : addresses) {
+            listenOn(port, address);
+        }
+    }
+
+    private void listenOn(int port, String address) {
+        // Port and host go in the options: that is how the transport knows this server is BGP's and
+        // gives it the MD5 keys.
+        NetServerOptions options = new NetServerOptions().setTcpNoDelay(true).setPort(port).setHost(address);
+        NetServer listener = vertx.createNetServer(options).connectHandler(socket -> {
             String remote = canonical(socket.remoteAddress().hostAddress().replaceFirst("^::ffff:", ""));
             BgpSession session = sessions.values().stream()
                     .filter(s -> s.target().address().toString().equals(remote))
                     .findFirst().orElse(null);
-            if (session == null || !session.accept(socket)) {
-                String why = session == null ? "no BgpPeer with that address" : "its session is not waiting for one";
+            if (session == null) {
+                String why = "no BgpPeer with that address";
                 if (!why.equals(refusals.put(remote, why))) { // routers retry every few seconds: say it once
                     LOG.info("refusing BGP connections from {}: {}", remote, why);
                 }
                 socket.close();
+            } else if (!session.accept(socket)) {
+                String why = "its session keeps its own connection (" + session.state() + ")";
+                if (!why.equals(refusals.put(remote, why))) {
+                    LOG.info("refusing a BGP connection from {}: {}", remote, why);
+                }
+            } else {
+                refusals.remove(remote);
             }
         });
+        listeners.add(listener);
         listener.listen().onComplete(r -> {
             if (r.succeeded()) {
-                LOG.info("listening for BGP on port {}", port);
+                LOG.info("listening for BGP on port {} ({})", port, address.equals("::") ? "all addresses" : address);
             } else {
-                LOG.error("cannot listen for BGP on port {}: {}", port, r.cause().getMessage());
+                LOG.error("cannot listen for BGP on {} port {}: {}", address, port, r.cause().getMessage());
             }
         });
     }

@@ -10,6 +10,7 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.InternetProtocolFamily;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.vertx.core.datagram.DatagramSocketOptions;
 import io.vertx.core.net.ClientOptionsBase;
 import io.vertx.core.net.NetServerOptions;
@@ -20,7 +21,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * The epoll transport, plus TCP MD5 signatures (RFC 2385) on BGP sockets. The key must be on the socket
+ * The epoll transport, plus TCP MD5 signatures (RFC 2385) and the IP TTL of eBGP sessions on BGP sockets. The key must be on the socket
  * before the SYN goes out (client) or comes in (listener), which Vert.x socket options cannot do; this
  * sets {@link EpollChannelOption#TCP_MD5SIG} when the channel is created. Only BGP sockets get keys:
  * clients whose options carry {@link #BGP_CLIENT} as metrics name, and the server on the BGP listen
@@ -29,6 +30,15 @@ import java.util.concurrent.ThreadFactory;
 final class TcpMd5Transport implements io.vertx.core.transport.Transport {
     /** Metrics name that marks a BGP client's options. */
     static final String BGP_CLIENT = "openelb-bgp";
+    private static final String TTL_SUFFIX = "/ttl=";
+    // setsockopt(IPPROTO_IP, IP_TTL) and (IPPROTO_IPV6, IPV6_UNICAST_HOPS): a dual-stack socket needs both
+    private static final IntegerUnixChannelOption IP_TTL = new IntegerUnixChannelOption("OPENELB_IP_TTL", 0, 2);
+    private static final IntegerUnixChannelOption IPV6_HOPS = new IntegerUnixChannelOption("OPENELB_IPV6_HOPS", 41, 16);
+
+    /** The metrics name of a BGP client whose packets leave with this TTL (0: the system's default). */
+    static String bgpClient(int ttl) {
+        return ttl > 0 ? BGP_CLIENT + TTL_SUFFIX + ttl : BGP_CLIENT;
+    }
 
     private final TcpMd5Keys keys;
     private final Transport epoll = io.vertx.core.transport.Transport.EPOLL.implementation();
@@ -124,9 +134,19 @@ final class TcpMd5Transport implements io.vertx.core.transport.Transport {
             public void configure(ClientOptionsBase options, int connectTimeout, boolean domainSocket,
                     Bootstrap bootstrap) {
                 epoll.configure(options, connectTimeout, domainSocket, bootstrap);
+                String name = options.getMetricsName();
+                if (name == null || !name.startsWith(BGP_CLIENT)) {
+                    return;
+                }
                 Map<InetAddress, byte[]> current = keys.snapshot();
-                if (BGP_CLIENT.equals(options.getMetricsName()) && !current.isEmpty()) {
+                if (!current.isEmpty()) {
                     bootstrap.option(EpollChannelOption.TCP_MD5SIG, current);
+                }
+                int ttl = name.startsWith(BGP_CLIENT + TTL_SUFFIX)
+                        ? Integer.parseInt(name.substring(BGP_CLIENT.length() + TTL_SUFFIX.length())) : 0;
+                if (ttl > 0) { // from the SYN on, as routers expect of eBGP (1) or multihop eBGP
+                    bootstrap.option(IP_TTL, ttl);
+                    bootstrap.option(IPV6_HOPS, ttl);
                 }
             }
 

@@ -115,6 +115,14 @@ abstract class BgpLab {
         IpamFixture.await(() -> routes(v4), r -> !r.contains("10.77.0.1"), v4 + " withdrawn from " + router());
     }
 
+    /** eBGP without multihop: the router is the next hop, so packets leave with TTL 1, as GoBGP sends them. */
+    @Test
+    void ebgpPacketsLeaveTheSpeakerWithTtl1() {
+        String capture = LocalCluster.run(List.of("ip", "netns", "exec", Lab.ROUTER_NS, "timeout", "10", "tcpdump",
+                "-i", "eth0", "-c", "1", "-v", "-n", "src host 10.77.0.11 and tcp dst port 179"), Map.of(), 20).stdout();
+        assertThat(capture).as("a BGP packet from node1 (KEEPALIVE every 3 s)").contains("ttl 1,");
+    }
+
     @Test
     void eachSpeakerReportsItsSessionsInBgpPeerStatusAndMetrics() throws Exception {
         String states = IpamFixture.await(() -> cluster.kubectl("get", "bgppeer", "lab-router-v4", "-o",

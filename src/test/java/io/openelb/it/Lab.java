@@ -69,12 +69,14 @@ final class Lab {
      * Starts a speaker in each node's namespace, as its node, with the speaker ServiceAccount's token,
      * logs in {@code dir}; does not wait for readiness.
      */
-    List<OpenElbProcess> startSpeakers(java.nio.file.Path dir) {
+    List<OpenElbProcess> startSpeakers(java.nio.file.Path dir, String... options) {
         java.nio.file.Path kubeconfig = cluster.kubeconfigFor("openelb-system", "openelb-speaker", dir);
         List<OpenElbProcess> speakers = new java.util.ArrayList<>();
         for (int i = 1; i <= nodes; i++) {
+            List<String> args = new java.util.ArrayList<>(List.of("--role=speaker", "--node-name=" + nodeName(i)));
+            args.addAll(List.of(options));
             speakers.add(OpenElbProcess.startIn(nodeNamespace(i), kubeconfig, dir, nodeName(i),
-                    "--role=speaker", "--node-name=" + nodeName(i)));
+                    args.toArray(String[]::new)));
         }
         return speakers;
     }

@@ -168,4 +168,34 @@ class BgpConfigsTest {
         ref.key = key;
         return ref;
     }
+
+    @Test
+    void ebgpPacketsLeaveWithTtl1UnlessMultihopAndIbgpWithTheSystemDefault() {
+        BgpPeer ebgp = peer("ebgp", "10.77.0.1", 64512);
+        BgpPeer multihop = peer("multihop", "10.77.0.2", 64512);
+        multihop.getSpec().ebgpMultihop = new BgpPeerSpec.EbgpMultihop();
+        multihop.getSpec().ebgpMultihop.enabled = true;
+        BgpPeer multihop5 = peer("multihop5", "10.77.0.3", 64512);
+        multihop5.getSpec().ebgpMultihop = new BgpPeerSpec.EbgpMultihop();
+        multihop5.getSpec().ebgpMultihop.enabled = true;
+        multihop5.getSpec().ebgpMultihop.multihopTtl = 5;
+        BgpPeer ibgp = peer("ibgp", "10.77.0.4", 65000);
+
+        Map<String, Integer> ttls = new java.util.TreeMap<>();
+        BgpConfigs.of(Optional.of(conf(65000L, null, null)), List.of(ebgp, multihop, multihop5, ibgp), NODE, NO_MD5)
+                .targets().forEach(t -> ttls.put(t.name(), t.ttl()));
+
+        assertThat(ttls).containsExactlyEntriesOf(new java.util.TreeMap<>(
+                Map.of("ebgp", 1, "ibgp", 0, "multihop", 255, "multihop5", 5)));
+    }
+
+    @Test
+    void listenersBindTheListedAddressesOrEveryAddressOfTheNode() {
+        BgpConf conf = conf(65000L, null, null);
+        assertThat(BgpConfigs.listenAddresses(conf)).containsExactly("::");
+        conf.getSpec().listenAddresses = List.of("10.77.0.11", "fd77:0:0::11");
+        assertThat(BgpConfigs.listenAddresses(conf)).containsExactly("10.77.0.11", "fd77::11");
+        conf.getSpec().listenAddresses = List.of("0.0.0.0", "::"); // gobgp's usual: one dual-stack socket
+        assertThat(BgpConfigs.listenAddresses(conf)).containsExactly("::");
+    }
 }

@@ -29,6 +29,7 @@ public final class BgpError extends RuntimeException {
     public static final int INVALID_NETWORK_FIELD = 10;
     // RFC 4486: Cease subcodes
     public static final int ADMINISTRATIVE_SHUTDOWN = 2;
+    public static final int CONNECTION_COLLISION_RESOLUTION = 7;
 
     private final int code;
     private final int subcode;

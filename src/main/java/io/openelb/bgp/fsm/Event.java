@@ -17,6 +17,9 @@ public sealed interface Event {
 
     record TcpConnected() implements Event {}
 
+    /** The peer opened a connection to our listener while this session exists (RFC 4271 section 6.8). */
+    record Incoming() implements Event {}
+
     record TcpFailed(String why) implements Event {}
 
     record MessageReceived(BgpMessage message) implements Event {}

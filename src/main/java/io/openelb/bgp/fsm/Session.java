@@ -62,10 +62,10 @@ public record Session(State state, Negotiated negotiated, int failures) {
             if (state != State.CONNECT && state != State.ACTIVE) {
                 return stay();
             }
-            return new Transition(new Session(State.OPEN_SENT, null, failures), List.of(
-                    new Action.StopTimer(Timer.CONNECT_RETRY),
-                    new Action.Send(open(config)),
-                    new Action.StartTimer(Timer.HOLD, OPEN_HOLD)), "connected, OPEN sent");
+            return opened(config, List.of(), "connected, OPEN sent");
+        }
+        if (event instanceof Event.Incoming) {
+            return incoming(config);
         }
         if (event instanceof Event.TcpFailed failed) {
             return state == State.IDLE ? stay() : retry(config, List.of(), "connection failed: " + failed.why());
@@ -149,6 +149,41 @@ public record Session(State state, Negotiated negotiated, int failures) {
             actions.add(new Action.StartTimer(Timer.KEEPALIVE, keepalive));
         }
         return new Transition(new Session(State.OPEN_CONFIRM, terms, failures), actions, "OPEN received");
+    }
+
+    /**
+     * The peer connected to us (RFC 4271 section 6.8). Waiting (passive, or between attempts, like the
+     * RFC's Active state) or still connecting: take it. OpenSent: keep ours (the peer's identifier is not
+     * known yet; the RFC leaves this to the implementation). OpenConfirm: the connection opened by the
+     * side with the higher BGP identifier wins. Established: keep ours. Stopped: refuse.
+     */
+    private Transition incoming(SessionConfig config) {
+        Notification collision = new Notification(BgpError.CEASE, BgpError.CONNECTION_COLLISION_RESOLUTION,
+                new byte[0]);
+        boolean waiting = state == State.ACTIVE || state == State.IDLE && failures > 0;
+        if (waiting || state == State.CONNECT) {
+            List<Action> actions = new ArrayList<>();
+            if (state == State.CONNECT) {
+                actions.add(new Action.Close()); // our attempt in flight is dropped
+            }
+            actions.add(new Action.AdoptIncoming());
+            return opened(config, actions, "peer connected, OPEN sent");
+        }
+        if (state == State.OPEN_CONFIRM && Long.compareUnsigned(config.routerId(), negotiated.peerId()) < 0) {
+            return opened(config, List.of(new Action.Send(collision), new Action.Close(), new Action.StopTimer(Timer.KEEPALIVE),
+                    new Action.AdoptIncoming()), "connection collision: the peer's connection wins (higher BGP identifier)");
+        }
+        return new Transition(this, List.of(new Action.RefuseIncoming(state == State.IDLE
+                ? new Notification(BgpError.CEASE, BgpError.ADMINISTRATIVE_SHUTDOWN, new byte[0]) : collision)), "");
+    }
+
+    /** A connection is up: send our OPEN and wait up to {@link #OPEN_HOLD} for the peer's. */
+    private Transition opened(SessionConfig config, List<Action> first, String reason) {
+        List<Action> actions = new ArrayList<>(first);
+        actions.add(new Action.StopTimer(Timer.CONNECT_RETRY));
+        actions.add(new Action.Send(open(config)));
+        actions.add(new Action.StartTimer(Timer.HOLD, OPEN_HOLD));
+        return new Transition(new Session(State.OPEN_SENT, null, failures), actions, reason);
     }
 
     private Transition timer(SessionConfig config, Timer timer) {

@@ -175,6 +175,42 @@ class SessionTest {
     }
 
     @Test
+    void connectionsThePeerOpensAreTakenWhileWaitingOrConnectingAndResolvedByBgpIdentifierInOpenConfirm() {
+        Notification collision = new Notification(6, 7, new byte[0]);
+        List<Action> opened = List.of(new Action.StopTimer(Timer.CONNECT_RETRY), new Action.Send(Session.open(CONFIG)),
+                new Action.StartTimer(Timer.HOLD, Duration.ofMinutes(4)));
+        Session connecting = step(Session.idle(), new Event.Start()).next();
+
+        Transition whileConnecting = step(connecting, new Event.Incoming());
+        assertThat(whileConnecting.next().state()).isEqualTo(State.OPEN_SENT);
+        assertThat(whileConnecting.actions()).startsWith(new Action.Close(), new Action.AdoptIncoming())
+                .endsWith(opened.toArray(Action[]::new));
+
+        Session retrying = step(connecting, new Event.TcpFailed("refused")).next();
+        assertThat(step(retrying, new Event.Incoming()).actions()).startsWith(new Action.AdoptIncoming());
+        assertThat(step(Session.idle(), new Event.Incoming()).actions())
+                .containsExactly(new Action.RefuseIncoming(new Notification(6, 2, new byte[0])));
+
+        Session openSent = step(connecting, new Event.TcpConnected()).next();
+        Transition inOpenSent = step(openSent, new Event.Incoming());
+        assertThat(inOpenSent.next()).isEqualTo(openSent);
+        assertThat(inOpenSent.actions()).containsExactly(new Action.RefuseIncoming(collision));
+
+        // OpenConfirm: our identifier 10.77.0.11 is higher than the router's 10.77.0.1: ours stays
+        Session openConfirm = step(openSent, new Event.MessageReceived(ROUTER_OPEN)).next();
+        assertThat(step(openConfirm, new Event.Incoming()).actions()).containsExactly(new Action.RefuseIncoming(collision));
+        // a router with a higher identifier (10.77.0.200): its connection wins, ours is closed with the Cease
+        Open higher = new Open(4, 64512, 9, 0x0a4d00c8L, ROUTER_OPEN.capabilities());
+        Transition peerWins = step(step(openSent, new Event.MessageReceived(higher)).next(), new Event.Incoming());
+        assertThat(peerWins.next().state()).isEqualTo(State.OPEN_SENT);
+        assertThat(peerWins.actions()).startsWith(new Action.Send(collision), new Action.Close(),
+                new Action.StopTimer(Timer.KEEPALIVE), new Action.AdoptIncoming());
+
+        assertThat(step(established(), new Event.Incoming()).actions())
+                .containsExactly(new Action.RefuseIncoming(collision));
+    }
+
+    @Test
     void unexpectedMessagesAreFsmErrorsAndMalformedOnesSendTheDecodersNotification() {
         Session sent = step(step(Session.idle(), new Event.Start()).next(), new Event.TcpConnected()).next();
         assertThat(step(sent, new Event.MessageReceived(new Update(List.of(), List.of(), List.of()))).actions())
