@@ -228,11 +228,12 @@ template bgp nodes {
 $([[ -n ${LAB_PASSWORD:-} ]] && echo "    password \"$LAB_PASSWORD\";")
 }
 EOF
-        # eBGP in BIRD accepts nothing without an explicit "import all" in each channel.
+        # eBGP in BIRD accepts nothing without an explicit "import all" in each channel; "add paths rx"
+        # takes several paths per prefix from one speaker (OpenELB's ADD-PATH mode).
         for ((i = 1; i <= nodes; i++)); do
             cat <<EOF
-protocol bgp node${i}_v4 from nodes { neighbor $(node4 "$i") as $NODE_AS; ipv4 { import all; export none; }; }
-protocol bgp node${i}_v6 from nodes { neighbor $(node6 "$i") as $NODE_AS; ipv6 { import all; export none; }; }
+protocol bgp node${i}_v4 from nodes { neighbor $(node4 "$i") as $NODE_AS; ipv4 { import all; export none; add paths rx; }; }
+protocol bgp node${i}_v6 from nodes { neighbor $(node6 "$i") as $NODE_AS; ipv6 { import all; export none; add paths rx; }; }
 EOF
         done
     } >"$dir/bird.conf"
@@ -321,6 +322,9 @@ EOF
     neighbor-address = "$addr"
     peer-as = $NODE_AS
 $([[ -n ${LAB_PASSWORD:-} ]] && echo "    auth-password = \"$LAB_PASSWORD\"")
+  # several paths per prefix from one speaker (OpenELB's ADD-PATH mode), as BIRD's "add paths rx"
+  [neighbors.add-paths.config]
+    receive = true
   # helper for the speakers' graceful restart (BIRD and FRR help by default, GoBGP only when told)
   [neighbors.graceful-restart.config]
     enabled = true

@@ -72,6 +72,10 @@ public final class Informers {
                 .getStore().list();
     }
 
+    public List<io.fabric8.kubernetes.api.model.Node> nodes() {
+        return typed(ResourceKind.NODE, io.fabric8.kubernetes.api.model.Node.class).getStore().list();
+    }
+
     public Optional<io.fabric8.kubernetes.api.model.Node> node(String name) {
         return Optional.ofNullable(typed(ResourceKind.NODE, io.fabric8.kubernetes.api.model.Node.class)
                 .getStore().getByKey(name));

@@ -1,5 +1,6 @@
 package io.openelb.speaker;
 
+import io.openelb.announce.BgpRoutes;
 import io.openelb.api.v1alpha2.BgpPeerStatus;
 import io.openelb.bgp.codec.BgpCodec;
 import io.openelb.bgp.codec.BgpError;
@@ -29,8 +30,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.HashMap;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,18 +55,22 @@ final class BgpSession {
     private NetSocket socket;
     private NetSocket incoming; // a connection the peer opened, while the FSM decides on it
     private long connection; // counts sockets, so that callbacks of an old one are ignored
-    private Set<IpAddress> desired = Set.of();
-    private final Set<IpAddress> advertised = new TreeSet<>();
+    private BgpRoutes desired;
+    private final Map<Prefix, IpAddress> advertised = new HashMap<>(); // Adj-RIB-Out: prefix (path) -> next hop
     private Negotiated negotiated;
     private final BgpMetrics metrics;
     private final PeerStatusWriter status;
     private Instant establishedAt;
+    private Instant downSince;
+    private final long[] sent = new long[6]; // by message type 1-5; [0] the total
+    private final long[] received = new long[6];
 
     BgpSession(Vertx vertx, PeerTarget target, BgpMetrics metrics, PeerStatusWriter status) {
         this.vertx = vertx;
         this.target = target;
         this.metrics = metrics;
         this.status = status;
+        this.desired = BgpRoutes.none("");
         // the metrics name marks the client as BGP's: TcpMd5Transport signs its sockets and sets the TTL
         this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
                 .setMetricsName(TcpMd5Transport.bgpClient(target.ttl()))
@@ -95,9 +100,9 @@ final class BgpSession {
         metrics.remove(target.name());
     }
 
-    /** The addresses this node should announce now; sent at once when Established. */
-    void desired(Set<IpAddress> addresses) {
-        desired = Set.copyOf(addresses);
+    /** The routes this node should announce now (the cluster's plan); sent at once when Established. */
+    void desired(BgpRoutes routes) {
+        desired = routes;
         if (session.state() == State.ESTABLISHED) {
             sync();
         }
@@ -136,10 +141,28 @@ final class BgpSession {
         if (establishedAt != null) {
             timers.uptime = establishedAt.toString();
         }
+        if (downSince != null) {
+            timers.downtime = downSince.toString();
+        }
+        peer.advertisedPrefixes = advertised.size();
+        peer.messages = new BgpPeerStatus.Messages();
+        peer.messages.sent = counters(sent);
+        peer.messages.received = counters(received);
         BgpPeerStatus.NodePeerStatus node = new BgpPeerStatus.NodePeerStatus();
         node.peerState = peer;
         node.timersState = timers;
         status.report(target.name(), node);
+    }
+
+    private static BgpPeerStatus.MessageCounters counters(long[] byType) {
+        BgpPeerStatus.MessageCounters c = new BgpPeerStatus.MessageCounters();
+        c.total = String.valueOf(byType[0]);
+        c.open = String.valueOf(byType[BgpMessage.OPEN]);
+        c.update = String.valueOf(byType[BgpMessage.UPDATE]);
+        c.notification = String.valueOf(byType[BgpMessage.NOTIFICATION]);
+        c.keepalive = String.valueOf(byType[BgpMessage.KEEPALIVE]);
+        c.refresh = String.valueOf(byType[BgpMessage.ROUTE_REFRESH]);
+        return c;
     }
 
     private void execute(Action action) {
@@ -178,6 +201,9 @@ final class BgpSession {
                 send(UpdatePacker.endOfRib(family));
             }
         } else if (action instanceof Action.SessionDown) {
+            if (establishedAt != null || downSince == null) {
+                downSince = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            }
             negotiated = null;
             establishedAt = null;
             advertised.clear();
@@ -266,6 +292,7 @@ final class BgpSession {
     private void receive(byte[] frame) {
         BgpMessage message = BgpCodec.decode(frame, negotiated != null && negotiated.fourOctetAs());
         metrics.message(target.name(), false, typeName(message));
+        count(received, message);
         handle(new Event.MessageReceived(message));
     }
 
@@ -273,6 +300,14 @@ final class BgpSession {
         if (socket != null) {
             socket.write(Buffer.buffer(BgpCodec.encode(message, negotiated != null && negotiated.fourOctetAs())));
             metrics.message(target.name(), true, typeName(message));
+            count(sent, message);
+        }
+    }
+
+    private static void count(long[] byType, BgpMessage message) {
+        byType[0]++;
+        if (message.type() >= 1 && message.type() < byType.length) {
+            byType[message.type()]++;
         }
     }
 
@@ -302,40 +337,43 @@ final class BgpSession {
         }
     }
 
-    /** Sends what differs between the desired and the advertised routes, in packed UPDATEs. */
+    /**
+     * Sends what differs between the desired and the advertised routes, in packed UPDATEs: one batch per
+     * next hop (several only under ADD-PATH, one per node).
+     */
     private void sync() {
         if (negotiated == null || socket == null) {
             return;
         }
-        IpAddress nextHop = IpAddress.parse(socket.localAddress().hostAddress());
+        IpAddress localNextHop = IpAddress.parse(socket.localAddress().hostAddress().replaceFirst("^::ffff:", ""));
         for (IpFamily family : negotiated.families()) {
-            List<Prefix> announce = new ArrayList<>();
+            Map<Prefix, IpAddress> want = desired.of(family, negotiated.addPath().contains(family), localNextHop);
             List<Prefix> withdraw = new ArrayList<>();
-            for (IpAddress a : desired) {
-                if (a.family() == family && !advertised.contains(a)) {
-                    announce.add(Prefix.host(a));
+            for (Prefix p : advertised.keySet()) {
+                if (p.address().family() == family && !want.containsKey(p)) {
+                    withdraw.add(p);
                 }
             }
-            for (IpAddress a : advertised) {
-                if (a.family() == family && !desired.contains(a)) {
-                    withdraw.add(Prefix.host(a));
+            Map<IpAddress, List<Prefix>> announce = new TreeMap<>();
+            want.forEach((prefix, nextHop) -> {
+                if (!nextHop.equals(advertised.get(prefix))) { // new, or its next hop moved (replaces)
+                    announce.computeIfAbsent(nextHop, n -> new ArrayList<>()).add(prefix);
                 }
-            }
+            });
             if (!withdraw.isEmpty()) {
                 UpdatePacker.withdraw(family, withdraw).forEach(this::send);
-                withdraw.forEach(p -> advertised.remove(p.address()));
+                withdraw.forEach(advertised::remove);
             }
-            if (!announce.isEmpty() && nextHop.family() == family) {
-                List<Update> updates = UpdatePacker.announce(family,
-                        PathAttribute.AsPath.sequence(target.config().localAs()), nextHop, announce,
-                        negotiated.fourOctetAs());
-                updates.forEach(this::send);
-                announce.forEach(p -> advertised.add(p.address()));
-            }
+            announce.forEach((nextHop, prefixes) -> {
+                UpdatePacker.announce(family, PathAttribute.AsPath.sequence(target.config().localAs()), nextHop,
+                        prefixes, negotiated.fourOctetAs()).forEach(this::send);
+                prefixes.forEach(p -> advertised.put(p, nextHop));
+            });
             metrics.announced(target.name(), advertised.size());
             if (!announce.isEmpty() || !withdraw.isEmpty()) {
-                LOG.info("peer {}: announced {}, withdrew {} {} routes", target.name(), announce.size(),
-                        withdraw.size(), family);
+                report();
+                LOG.info("peer {}: announced {}, withdrew {} {} routes", target.name(),
+                        announce.values().stream().mapToInt(List::size).sum(), withdraw.size(), family);
             }
         }
     }

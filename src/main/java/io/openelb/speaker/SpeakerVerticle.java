@@ -6,6 +6,10 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.openelb.announce.BgpPlan;
+import io.openelb.announce.BgpRoutes;
+import io.openelb.announce.NodeHop;
+import io.openelb.model.IpFamily;
+import java.util.SortedSet;
 import io.openelb.announce.NodeState;
 import io.openelb.announce.ServiceState;
 import io.openelb.api.v1alpha2.BgpConf;
@@ -105,6 +109,9 @@ public final class SpeakerVerticle extends VerticleBase {
         Map<IpAddress, TcpMd5Key> keys = new HashMap<>();
         config.targets().stream().filter(t -> t.md5() != null).forEach(t -> keys.put(t.address(), t.md5()));
         boolean keysChanged = md5Keys.set(keys);
+        if (config.conf() != null) {
+            status.reportConf(config.conf());
+        }
         listen(conf.map(BgpConfigs::listenPort).orElse(0),
                 conf.map(BgpConfigs::listenAddresses).orElse(List.of()), keysChanged);
         config.skipped().forEach((peer, why) -> {
@@ -127,9 +134,24 @@ public final class SpeakerVerticle extends VerticleBase {
                 session.start();
             }
         }
-        Set<IpAddress> addresses = BgpPlan.addresses(nodeState(node.get()), services(),
-                PoolSet.of(informers.eips().stream().map(EipDefinitions::of).toList()).pools());
-        sessions.values().forEach(s -> s.desired(addresses));
+        // Other nodes matter only to sessions sending one path per node (ADD-PATH): skip the work otherwise.
+        boolean addPath = sessions.values().stream().anyMatch(s -> !s.target().config().addPathSend().isEmpty());
+        List<Node> nodes = addPath ? informers.nodes() : List.of(node.get());
+        Map<IpAddress, SortedSet<String>> announcers = BgpPlan.announcers(nodes.stream().map(this::nodeState).toList(),
+                services(), PoolSet.of(informers.eips().stream().map(EipDefinitions::of).toList()).pools());
+        Map<String, NodeHop> hops = new HashMap<>();
+        for (Node n : nodes) {
+            IpAddress v4 = BgpConfigs.internalIp(n, IpFamily.IPV4).orElse(null);
+            String name = n.getMetadata().getName();
+            hops.put(name, new NodeHop(name, NodeHop.pathId(name, v4), v4,
+                    BgpConfigs.internalIp(n, IpFamily.IPV6).orElse(null)));
+        }
+        BgpRoutes routes = new BgpRoutes(nodeName, announcers, hops);
+        sessions.values().forEach(s -> s.desired(routes));
+    }
+
+    private static Map<String, String> labels(Node node) {
+        return Objects.requireNonNullElse(node.getMetadata().getLabels(), Map.of());
     }
 
     /**
@@ -228,8 +250,7 @@ public final class SpeakerVerticle extends VerticleBase {
         boolean ready = node.getStatus() != null && node.getStatus().getConditions() != null
                 && node.getStatus().getConditions().stream()
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-        Map<String, String> labels = Objects.requireNonNullElse(node.getMetadata().getLabels(), Map.of());
-        return new NodeState(nodeName, ready, labels.containsKey(EXCLUDE_LABEL));
+        return new NodeState(node.getMetadata().getName(), ready, labels(node).containsKey(EXCLUDE_LABEL));
     }
 
     /** LoadBalancer Services with addresses in their status, with the nodes holding their ready endpoints. */

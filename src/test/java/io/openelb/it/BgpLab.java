@@ -131,6 +131,12 @@ abstract class BgpLab {
         assertThat(states.trim()).isEqualTo("ESTABLISHED ESTABLISHED");
         assertThat(cluster.kubectl("get", "bgppeer", "lab-router-v4", "-o",
                 "jsonpath={.status.nodesPeerStatus.node1.timersState.negotiatedHoldTime}")).isEqualTo("9");
+        assertThat(IpamFixture.await(() -> cluster.kubectl("get", "bgppeer", "lab-router-v4", "-o",
+                "jsonpath={.status.nodesPeerStatus.node1.peerState.messages.sent.open}"), v -> !v.isEmpty(),
+                "message counters in the status")).isEqualTo("1");
+        assertThat(cluster.kubectl("get", "bgpconf", "default", "-o",
+                "jsonpath={.status.nodesConfStatus.node2.as} {.status.nodesConfStatus.node2.routerId}"))
+                .isEqualTo("64513 10.77.0.12");
         for (OpenElbProcess speaker : speakers) {
             assertThat(speaker.metrics()).contains("openelb_bgp_session_up{peer=\"lab-router-v4\"} 1.0",
                     "openelb_bgp_session_up{peer=\"lab-router-v6\"} 1.0",

@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -35,6 +36,7 @@ abstract class BgpResilienceLab {
     private Path speakerKubeconfig;
     private OpenElbProcess controller;
     private OpenElbProcess speaker;
+    private int speakerStarts = 1;
     private IpamFixture f;
 
     /** bird, frr or gobgp, as hack/lab.sh names them. */
@@ -96,6 +98,16 @@ abstract class BgpResilienceLab {
         cluster.kubectl("delete", "--ignore-not-found", "-n", "openelb-system", "secret/lab-bgp-auth");
         IpamFixture.removeLeftovers(cluster.admin());
         Lab.down();
+    }
+
+    /** Each test starts with graceful restart on and a live speaker (a test may leave it stopped). */
+    @BeforeEach
+    void liveSpeakerWithGracefulRestart() throws Exception {
+        cluster.kubectl("patch", "bgpconf", "default", "--type=merge", "-p",
+                "{\"spec\":{\"gracefulRestart\":{\"enabled\":true}}}");
+        if (!speaker.alive()) {
+            speaker = startSpeaker("speaker-" + ++speakerStarts);
+        }
     }
 
     private OpenElbProcess startSpeaker(String name) throws InterruptedException {
@@ -174,7 +186,7 @@ abstract class BgpResilienceLab {
 
         try (RouteSampler sampler = new RouteSampler(prefix)) {
             assertThat(speaker.stop()).isZero(); // SIGTERM: with graceful restart the session just closes
-            speaker = startSpeaker("speaker-2");
+            speaker = startSpeaker("speaker-" + ++speakerStarts);
             awaitUp("lab-router-v4", "after the restart");
             IpamFixture.await(() -> speaker.log().matches("(?s).*announced [1-9]\\d*, withdrew 0 IPV4.*"), Boolean::booleanValue,
                     "route re-announced by the new speaker");
@@ -184,21 +196,16 @@ abstract class BgpResilienceLab {
         }
 
         // The control: the same restart without graceful restart does take the route out.
+        // (the next test gets graceful restart and a speaker back)
         cluster.kubectl("patch", "bgpconf", "default", "--type=merge", "-p",
                 "{\"spec\":{\"gracefulRestart\":{\"enabled\":false}}}");
-        try {
-            IpamFixture.await(() -> speaker.log().contains("BgpPeer changed"), Boolean::booleanValue,
-                    "session restarted for the new settings");
-            awaitUp("lab-router-v4", "without graceful restart");
-            IpamFixture.await(() -> routes(prefix), r -> r.contains("10.77.0.11"), prefix + " in " + router());
-            try (RouteSampler sampler = new RouteSampler(prefix)) {
-                assertThat(speaker.stop()).isZero();
-                IpamFixture.await(sampler::misses, m -> !m.isEmpty(), "route withdrawn by the Cease");
-            }
-        } finally {
-            cluster.kubectl("patch", "bgpconf", "default", "--type=merge", "-p",
-                    "{\"spec\":{\"gracefulRestart\":{\"enabled\":true}}}");
-            speaker = startSpeaker("speaker-3");
+        IpamFixture.await(() -> speaker.log().contains("BgpPeer changed"), Boolean::booleanValue,
+                "session restarted for the new settings");
+        awaitUp("lab-router-v4", "without graceful restart");
+        IpamFixture.await(() -> routes(prefix), r -> r.contains("10.77.0.11"), prefix + " in " + router());
+        try (RouteSampler sampler = new RouteSampler(prefix)) {
+            assertThat(speaker.stop()).isZero();
+            IpamFixture.await(sampler::misses, m -> !m.isEmpty(), "route withdrawn by the Cease");
         }
     }
 

@@ -70,6 +70,12 @@ public record Session(State state, Negotiated negotiated, int failures) {
         if (event instanceof Event.TcpFailed failed) {
             return state == State.IDLE ? stay() : retry(config, List.of(), "connection failed: " + failed.why());
         }
+        if (event instanceof Event.DecodeFailed failed && failed.error().treatAsWithdraw()
+                && state == State.ESTABLISHED) {
+            // RFC 7606: the UPDATE's routes count as withdrawn; we take none from the peer, so: nothing to do
+            return new Transition(this, List.of(holdTimer(negotiated)),
+                    "UPDATE treated as withdraw (RFC 7606): " + failed.error().getMessage());
+        }
         if (event instanceof Event.DecodeFailed failed) {
             return retry(config, List.of(new Action.Send(failed.error().toNotification())),
                     "malformed message from peer: " + failed.error().getMessage());
@@ -142,8 +148,18 @@ public record Session(State state, Negotiated negotiated, int failures) {
         boolean fourOctet = open.capability(Capability.FourOctetAs.class).isPresent();
         boolean gracefulRestart = config.gracefulRestartTime() >= 0
                 && open.capability(Capability.GracefulRestart.class).isPresent();
+        Set<IpFamily> addPath = EnumSet.noneOf(IpFamily.class);
+        for (IpFamily family : families) {
+            boolean peerReceives = open.capability(Capability.AddPath.class).stream()
+                    .flatMap(c -> c.families().stream())
+                    .anyMatch(f -> f.afi() == BgpCodec.afi(family) && f.safi() == BgpCodec.SAFI_UNICAST
+                            && (f.sendReceive() & 1) != 0);
+            if (config.addPathSend().contains(family) && peerReceives) {
+                addPath.add(family);
+            }
+        }
         Negotiated terms = new Negotiated(hold, keepalive, fourOctet, families, open.as(), open.bgpId(),
-                gracefulRestart);
+                gracefulRestart, addPath);
         List<Action> actions = new ArrayList<>(List.of(new Action.Send(Keepalive.INSTANCE), holdTimer(terms)));
         if (!keepalive.isZero()) {
             actions.add(new Action.StartTimer(Timer.KEEPALIVE, keepalive));
@@ -261,6 +277,13 @@ public record Session(State state, Negotiated negotiated, int failures) {
         }
         capabilities.add(new Capability.RouteRefreshCapability());
         capabilities.add(new Capability.FourOctetAs(config.localAs()));
+        List<Capability.AddPath.Family> addPath = config.addPathSend().stream().sorted()
+                .filter(config.families()::contains)
+                .map(f -> new Capability.AddPath.Family(BgpCodec.afi(f), BgpCodec.SAFI_UNICAST, 2)) // 2: send
+                .toList();
+        if (!addPath.isEmpty()) {
+            capabilities.add(new Capability.AddPath(addPath));
+        }
         if (config.gracefulRestartTime() >= 0) {
             List<Capability.GracefulRestart.Family> families = config.families().stream().sorted()
                     .map(f -> new Capability.GracefulRestart.Family(BgpCodec.afi(f), BgpCodec.SAFI_UNICAST, true))

@@ -211,12 +211,37 @@ class SessionTest {
     }
 
     @Test
+    void addPathIsOfferedForConfiguredFamiliesAndUsedOnlyWhereThePeerReceives() {
+        SessionConfig config = new SessionConfig(64513, ROUTER_ID, 64512, Set.of(IpFamily.IPV4, IpFamily.IPV6),
+                Duration.ofSeconds(90), null, Duration.ofSeconds(1), Duration.ofSeconds(30), false, -1,
+                Set.of(IpFamily.IPV4, IpFamily.IPV6));
+        assertThat(Session.open(config).capabilities()).contains(new Capability.AddPath(List.of(
+                new Capability.AddPath.Family(1, 1, 2), new Capability.AddPath.Family(2, 1, 2))));
+
+        // the router receives several paths in IPv4 (1 = receive), sends only in IPv6 (2): ADD-PATH in IPv4 only
+        Open router = new Open(4, 64512, 9, 0x0a4d0001L, List.of(new Capability.Multiprotocol(1, 1),
+                new Capability.Multiprotocol(2, 1), new Capability.AddPath(List.of(
+                        new Capability.AddPath.Family(1, 1, 1), new Capability.AddPath.Family(2, 1, 2)))));
+        Session confirm = Session.idle().step(config, new Event.Start()).next()
+                .step(config, new Event.TcpConnected()).next()
+                .step(config, new Event.MessageReceived(router)).next();
+        assertThat(confirm.negotiated().addPath()).containsExactly(IpFamily.IPV4);
+        assertThat(Session.open(CONFIG).capabilities()).noneMatch(c -> c instanceof Capability.AddPath);
+    }
+
+    @Test
     void unexpectedMessagesAreFsmErrorsAndMalformedOnesSendTheDecodersNotification() {
         Session sent = step(step(Session.idle(), new Event.Start()).next(), new Event.TcpConnected()).next();
         assertThat(step(sent, new Event.MessageReceived(new Update(List.of(), List.of(), List.of()))).actions())
                 .startsWith(new Action.Send(new Notification(5, 1, new byte[] {2})));
         assertThat(step(established(), new Event.MessageReceived(ROUTER_OPEN)).actions())
                 .startsWith(new Action.Send(new Notification(5, 3, new byte[] {1})));
+
+        BgpError badOrigin = BgpError.treatAsWithdraw(6, "ORIGIN 5");
+        Transition ignored = step(established(), new Event.DecodeFailed(badOrigin));
+        assertThat(ignored.next().state()).isEqualTo(State.ESTABLISHED);
+        assertThat(ignored.actions()).containsExactly(new Action.StartTimer(Timer.HOLD, Duration.ofSeconds(9)));
+        assertThat(ignored.reason()).contains("RFC 7606");
 
         BgpError error = new BgpError(3, 1, "bad");
         assertThat(step(established(), new Event.DecodeFailed(error)).actions())
