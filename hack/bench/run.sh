@@ -8,6 +8,7 @@
 #   bgp-convergence [N]  N (default 200) Services one after another: create -> /32 in the lab
 #                   router's kernel table (BIRD), p50/p99/max
 #   bgp-table [N]   N (default 10000) VIPs served, then the speaker starts: time to all in BIRD
+#   announce [N]    N (default 10000) /32s, Established -> all in BIRD: our speaker vs GoBGP
 #   smoke           all, tiny, to check they still run (CI)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,15 +22,18 @@ case "${1:-all}" in
   allocator) java -cp "$cp" org.openjdk.jmh.Main AllocatorBenchmark ;;
   bgp-convergence) java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark convergence "${2:-200}" ;;
   bgp-table) java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark table "${2:-10000}" ;;
+  announce) hack/bench/announce.sh "${2:-10000}" ;;
   smoke)
     java -cp "$cp" io.openelb.it.IpamBurstBenchmark 50
     java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark convergence 10
     java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark table 100
+    hack/bench/announce.sh 100
     java -cp "$cp" org.openjdk.jmh.Main AllocatorBenchmark -wi 1 -i 1 -w 1s -r 1s -p held=100 ;;
   all)
     java -cp "$cp" io.openelb.it.IpamBurstBenchmark 10000
     java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark convergence 200
-    java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark table 10000
+    java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark table 100
+    hack/bench/announce.sh 10000
     java -cp "$cp" org.openjdk.jmh.Main AllocatorBenchmark ;;
-  *) echo "usage: $0 [ipam-burst [N] | allocator | bgp-convergence [N] | bgp-table [N] | smoke | all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [ipam-burst [N] | allocator | bgp-convergence [N] | bgp-table [N] | announce [N] | smoke | all]" >&2; exit 2 ;;
 esac

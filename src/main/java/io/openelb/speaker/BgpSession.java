@@ -59,13 +59,13 @@ final class BgpSession {
     private final Map<Prefix, IpAddress> advertised = new HashMap<>(); // Adj-RIB-Out: prefix (path) -> next hop
     private Negotiated negotiated;
     private final BgpMetrics metrics;
-    private final PeerStatusWriter status;
+    private final SessionReports status;
     private Instant establishedAt;
     private Instant downSince;
     private final long[] sent = new long[6]; // by message type 1-5; [0] the total
     private final long[] received = new long[6];
 
-    BgpSession(Vertx vertx, PeerTarget target, BgpMetrics metrics, PeerStatusWriter status) {
+    BgpSession(Vertx vertx, PeerTarget target, BgpMetrics metrics, SessionReports status) {
         this.vertx = vertx;
         this.target = target;
         this.metrics = metrics;

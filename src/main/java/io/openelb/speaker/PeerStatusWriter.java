@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * per object however often the session changes.
  * Runs on the speaker verticle's event loop; the write itself on a worker.
  */
-final class PeerStatusWriter {
+final class PeerStatusWriter implements SessionReports {
     private static final Logger LOG = LoggerFactory.getLogger(PeerStatusWriter.class);
     static final long INTERVAL_MS = 500;
     private static final KubernetesSerialization JSON = new KubernetesSerialization();
@@ -39,7 +39,8 @@ final class PeerStatusWriter {
         this.nodeName = nodeName;
     }
 
-    void report(String peer, BgpPeerStatus.NodePeerStatus status) {
+    @Override
+    public void report(String peer, BgpPeerStatus.NodePeerStatus status) {
         pending.put(peer, status);
         if (!flushQueued) {
             flushQueued = true;
