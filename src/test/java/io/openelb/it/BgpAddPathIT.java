@@ -1,9 +1,5 @@
 package io.openelb.it;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -16,17 +12,13 @@ import org.junit.jupiter.api.Test;
  * that stops being eligible loses its path.
  */
 class BgpAddPathIT {
-    private static LocalCluster cluster;
+    private static LabRun run;
     private static Lab lab;
-    private static final List<OpenElbProcess> processes = new ArrayList<>();
     private static IpamFixture f;
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = LocalCluster.get();
-        IpamFixture.removeLeftovers(cluster.admin());
-        lab = Lab.up(cluster, "bird", 2);
-        cluster.kubectlWithInput("""
+        run = LabRun.start("addpath", "bird", 2, 2, """
                 apiVersion: network.kubesphere.io/v1alpha2
                 kind: BgpConf
                 metadata: {name: default}
@@ -42,29 +34,17 @@ class BgpAddPathIT {
                   afiSafis:
                     - config: {family: {afi: AFI_IP, safi: SAFI_UNICAST}, enabled: true}
                       addPaths: {config: {sendMax: 8}}
-                """, "apply", "-f", "-");
-        Path dir = Files.createTempDirectory("bgp-addpath-it");
-        processes.addAll(lab.startSpeakers(dir));
-        processes.add(OpenElbProcess.start(cluster.kubeconfigFor("openelb-system", "openelb-controller", dir), dir,
-                "controller", "--role=controller"));
-        for (OpenElbProcess p : processes) {
-            p.awaitReady(Duration.ofSeconds(60));
-        }
-        f = new IpamFixture(cluster.admin(), "addpath");
+                """);
+        lab = run.lab;
+        f = run.f;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (f != null) {
-            f.deleteServices();
+        if (run != null) {
+            lab.describeNode(2, true);
+            run.close();
         }
-        for (OpenElbProcess p : processes) {
-            p.close();
-        }
-        lab.describeNode(2, true);
-        cluster.kubectl("delete", "--ignore-not-found", "bgppeer/lab-router-addpath", "bgpconf/default");
-        IpamFixture.removeLeftovers(cluster.admin());
-        Lab.down();
     }
 
     private static String route(String address) {

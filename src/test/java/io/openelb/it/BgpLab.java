@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -21,9 +19,9 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class BgpLab {
+    private LabRun run;
     private LocalCluster cluster;
-    private final List<OpenElbProcess> processes = new ArrayList<>();
-    private final List<OpenElbProcess> speakers = new ArrayList<>();
+    private List<OpenElbProcess> speakers;
     private IpamFixture f;
 
     /** bird, frr or gobgp, as hack/lab.sh names them. */
@@ -31,52 +29,18 @@ abstract class BgpLab {
 
     @BeforeAll
     void start() throws Exception {
-        cluster = LocalCluster.get();
-        IpamFixture.removeLeftovers(cluster.admin());
-        Lab lab = Lab.up(cluster, router(), 2);
-        cluster.kubectlWithInput("""
-                apiVersion: network.kubesphere.io/v1alpha2
-                kind: BgpConf
-                metadata: {name: default}
-                spec: {as: 64513}
-                ---
-                apiVersion: network.kubesphere.io/v1alpha2
-                kind: BgpPeer
-                metadata: {name: lab-router-v4}
-                spec:
-                  conf: {peerAs: 64512, neighborAddress: 10.77.0.1}
-                  timers: {config: {holdTime: "9", connectRetry: "1"}}
-                ---
-                apiVersion: network.kubesphere.io/v1alpha2
-                kind: BgpPeer
-                metadata: {name: lab-router-v6}
-                spec:
-                  conf: {peerAs: 64512, neighborAddress: "fd77::1"}
-                  timers: {config: {holdTime: "9", connectRetry: "1"}}
-                """, "apply", "-f", "-");
-        Path dir = Files.createTempDirectory("bgp-it");
-        speakers.addAll(lab.startSpeakers(dir));
-        processes.addAll(speakers);
-        processes.add(OpenElbProcess.start(cluster.kubeconfigFor("openelb-system", "openelb-controller", dir), dir,
-                "controller", "--role=controller"));
-        for (OpenElbProcess p : processes) {
-            p.awaitReady(Duration.ofSeconds(60));
-        }
-        f = new IpamFixture(cluster.admin(), "bgp");
+        // the quick start's BGP objects: IPv4 and IPv6 sessions from every node to the router
+        run = LabRun.start("bgp", router(), 2, 2, Files.readString(Path.of("hack/lab/bgp.yaml")));
+        cluster = run.cluster;
+        speakers = run.speakers;
+        f = run.f;
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (f != null) {
-            f.deleteServices();
+        if (run != null) {
+            run.close();
         }
-        for (OpenElbProcess p : processes) {
-            p.close();
-        }
-        cluster.kubectl("delete", "--ignore-not-found", "bgppeer/lab-router-v4", "bgppeer/lab-router-v6",
-                "bgpconf/default");
-        IpamFixture.removeLeftovers(cluster.admin());
-        Lab.down();
     }
 
     /**

@@ -1,9 +1,5 @@
 package io.openelb.it;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -16,16 +12,14 @@ import org.junit.jupiter.api.Test;
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.MethodName.class)
 class BgpPassiveIT {
+    private static LabRun run;
     private static LocalCluster cluster;
-    private static final List<OpenElbProcess> processes = new ArrayList<>();
+    private static List<OpenElbProcess> processes;
     private static IpamFixture f;
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = LocalCluster.get();
-        IpamFixture.removeLeftovers(cluster.admin());
-        Lab lab = Lab.up(cluster, "bird", 2);
-        cluster.kubectlWithInput("""
+        run = LabRun.start("passive", "bird", 2, 2, """
                 apiVersion: network.kubesphere.io/v1alpha2
                 kind: BgpConf
                 metadata: {name: default}
@@ -38,28 +32,17 @@ class BgpPassiveIT {
                   conf: {peerAs: 64512, neighborAddress: 10.77.0.1}
                   transport: {passiveMode: true}
                   timers: {config: {holdTime: "9"}}
-                """, "apply", "-f", "-");
-        Path dir = Files.createTempDirectory("bgp-passive-it");
-        processes.addAll(lab.startSpeakers(dir));
-        processes.add(OpenElbProcess.start(cluster.kubeconfigFor("openelb-system", "openelb-controller", dir), dir,
-                "controller", "--role=controller"));
-        for (OpenElbProcess p : processes) {
-            p.awaitReady(Duration.ofSeconds(60));
-        }
-        f = new IpamFixture(cluster.admin(), "passive");
+                """);
+        cluster = run.cluster;
+        processes = run.speakers;
+        f = run.f;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (f != null) {
-            f.deleteServices();
+        if (run != null) {
+            run.close();
         }
-        for (OpenElbProcess p : processes) {
-            p.close();
-        }
-        cluster.kubectl("delete", "--ignore-not-found", "bgppeer/lab-router-passive", "bgpconf/default");
-        IpamFixture.removeLeftovers(cluster.admin());
-        Lab.down();
     }
 
     @Test

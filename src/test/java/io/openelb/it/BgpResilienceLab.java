@@ -2,8 +2,6 @@ package io.openelb.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,11 +28,9 @@ abstract class BgpResilienceLab {
     private static final Pattern FAILED_ATTEMPT =
             Pattern.compile("peer lab-router-v4 \\(10\\.77\\.0\\.1\\): CONNECT -> IDLE: connection failed");
 
+    private LabRun run;
     private LocalCluster cluster;
     private Lab lab;
-    private Path dir;
-    private Path speakerKubeconfig;
-    private OpenElbProcess controller;
     private OpenElbProcess speaker;
     private int speakerStarts = 1;
     private IpamFixture f;
@@ -44,12 +40,12 @@ abstract class BgpResilienceLab {
 
     @BeforeAll
     void start() throws Exception {
-        cluster = LocalCluster.get();
-        IpamFixture.removeLeftovers(cluster.admin());
-        lab = Lab.up(cluster, router(), 1, "--password", LAB_PASSWORD);
-        cluster.kubectl("create", "secret", "generic", "lab-bgp-auth", "-n", "openelb-system",
-                "--from-literal=router=" + LAB_PASSWORD);
-        cluster.kubectlWithInput("""
+        run = LabRun.start("bgpres", router(), 1, 1, """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: lab-bgp-auth, namespace: openelb-system}
+                stringData: {router: %1$s}
+                ---
                 apiVersion: network.kubesphere.io/v1alpha2
                 kind: BgpConf
                 metadata: {name: default}
@@ -71,33 +67,22 @@ abstract class BgpResilienceLab {
                 kind: BgpPeer
                 metadata: {name: lab-router-v6}
                 spec:
-                  conf: {peerAs: 64512, neighborAddress: "fd77::1", authPassword: %s}
+                  conf: {peerAs: 64512, neighborAddress: "fd77::1", authPassword: %1$s}
                   timers: {config: {holdTime: "9", connectRetry: "1"}}
-                """.formatted(LAB_PASSWORD), "apply", "-f", "-");
-        dir = Files.createTempDirectory("bgp-resilience-it");
-        speakerKubeconfig = cluster.kubeconfigFor("openelb-system", "openelb-speaker", dir);
-        speaker = startSpeaker("speaker-1");
-        controller = OpenElbProcess.start(cluster.kubeconfigFor("openelb-system", "openelb-controller", dir), dir,
-                "controller", "--role=controller").awaitReady(Duration.ofSeconds(60));
-        f = new IpamFixture(cluster.admin(), "bgpres");
+                """.formatted(LAB_PASSWORD), "--password", LAB_PASSWORD);
+        cluster = run.cluster;
+        lab = run.lab;
+        speaker = run.speakers.get(0);
+        f = run.f;
         f.eip("it-bgp-res-v4", "192.0.2.160/28");
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (f != null) {
-            f.deleteServices();
+        if (run != null) {
+            speaker.close(); // the test's current one: it may have replaced the first
+            run.close();
         }
-        for (OpenElbProcess p : new OpenElbProcess[] {speaker, controller}) {
-            if (p != null) {
-                p.close();
-            }
-        }
-        cluster.kubectl("delete", "--ignore-not-found", "bgppeer/lab-router-v4", "bgppeer/lab-router-v6",
-                "bgpconf/default");
-        cluster.kubectl("delete", "--ignore-not-found", "-n", "openelb-system", "secret/lab-bgp-auth");
-        IpamFixture.removeLeftovers(cluster.admin());
-        Lab.down();
     }
 
     /** Each test starts with graceful restart on and a live speaker (a test may leave it stopped). */
@@ -111,8 +96,7 @@ abstract class BgpResilienceLab {
     }
 
     private OpenElbProcess startSpeaker(String name) throws InterruptedException {
-        return OpenElbProcess.startIn(Lab.nodeNamespace(1), speakerKubeconfig, dir, name, "--role=speaker",
-                "--node-name=" + Lab.nodeName(1)).awaitReady(Duration.ofSeconds(60));
+        return run.startSpeaker(1, name);
     }
 
     private boolean up(String peer) {

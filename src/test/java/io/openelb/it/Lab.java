@@ -70,15 +70,19 @@ final class Lab {
      * logs in {@code dir}; does not wait for readiness.
      */
     List<OpenElbProcess> startSpeakers(java.nio.file.Path dir, String... options) {
-        java.nio.file.Path kubeconfig = cluster.kubeconfigFor("openelb-system", "openelb-speaker", dir);
         List<OpenElbProcess> speakers = new java.util.ArrayList<>();
         for (int i = 1; i <= nodes; i++) {
-            List<String> args = new java.util.ArrayList<>(List.of("--role=speaker", "--node-name=" + nodeName(i)));
-            args.addAll(List.of(options));
-            speakers.add(OpenElbProcess.startIn(nodeNamespace(i), kubeconfig, dir, nodeName(i),
-                    args.toArray(String[]::new)));
+            speakers.add(startSpeaker(i, dir, nodeName(i), options));
         }
         return speakers;
+    }
+
+    /** One speaker, for node {@code i}, logging to {@code logName}.log in {@code dir}; does not wait. */
+    OpenElbProcess startSpeaker(int i, java.nio.file.Path dir, String logName, String... options) {
+        java.nio.file.Path kubeconfig = cluster.kubeconfigFor("openelb-system", "openelb-speaker", dir);
+        List<String> args = new java.util.ArrayList<>(List.of("--role=speaker", "--node-name=" + nodeName(i)));
+        args.addAll(List.of(options));
+        return OpenElbProcess.startIn(nodeNamespace(i), kubeconfig, dir, logName, args.toArray(String[]::new));
     }
 
     /**
