@@ -33,6 +33,9 @@ public final class BgpCodec {
      * knows how many bytes to wait for.
      */
     public static int frameLength(byte[] header) {
+        if (header.length < HEADER_LENGTH) { // a caller's mistake or a cut message: never an index error
+            throw badLength(header.length);
+        }
         for (int i = 0; i < 16; i++) {
             if (header[i] != (byte) 0xff) {
                 throw new BgpError(BgpError.MESSAGE_HEADER, BgpError.CONNECTION_NOT_SYNCHRONIZED,
@@ -324,7 +327,8 @@ public final class BgpCodec {
                 int safi = v.get() & 0xff;
                 yield new PathAttribute.MpUnreach(afi, safi, decodePrefixes(v, family(afi)));
             }
-            default -> new PathAttribute.Unknown(flags, type, remaining(v));
+            // the low four bits are unused (RFC 4271 section 4.3) and extended length is the encoder's choice
+            default -> new PathAttribute.Unknown(flags & 0xe0, type, remaining(v));
         };
     }
 
