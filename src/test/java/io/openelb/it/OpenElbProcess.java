@@ -38,14 +38,26 @@ final class OpenElbProcess implements AutoCloseable {
 
     /** Starts the jar inside network namespace {@code netns} (null: this one). */
     static OpenElbProcess startIn(String netns, Path kubeconfig, Path logDir, String name, String... args) {
+        return startIn(netns, List.of("-Xmx256m"), kubeconfig, logDir, name, args);
+    }
+
+    /** Starts the jar with these JVM flags, e.g. the image's ({@link io.openelb.InstallFiles#jvmFlags}). */
+    static OpenElbProcess startWithJvmFlags(List<String> jvmFlags, Path kubeconfig, Path logDir, String name,
+            String... args) {
+        return startIn(null, jvmFlags, kubeconfig, logDir, name, args);
+    }
+
+    private static OpenElbProcess startIn(String netns, List<String> jvmFlags, Path kubeconfig, Path logDir,
+            String name, String... args) {
         try {
             int port = freePort();
             List<String> command = new ArrayList<>();
             if (netns != null) {
                 command.addAll(List.of("ip", "netns", "exec", netns));
             }
-            command.addAll(List.of(
-                    ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-jar", JAR.toString(),
+            command.add(ProcessHandle.current().info().command().orElse("java"));
+            command.addAll(jvmFlags);
+            command.addAll(List.of("-jar", JAR.toString(),
                     "--kubeconfig=" + kubeconfig, "--http-host=127.0.0.1", "--http-port=" + port));
             command.addAll(List.of(args));
             Path log = logDir.resolve(name + ".log");
