@@ -24,6 +24,7 @@ class InstallIT {
             "service-requested-ip.yaml", "service-shared-ip.yaml");
     private static LocalCluster cluster;
     private OpenElbProcess controller;
+    private IpamFixture migration;
 
     @BeforeAll
     static void cluster() {
@@ -32,6 +33,17 @@ class InstallIT {
 
     @AfterEach
     void removeSamples() throws Exception {
+        if (migration != null) {
+            if (controller != null && controller.alive()) {
+                migration.deleteServices();
+            }
+            IpamFixture.removeLeftovers(cluster.admin());
+            // whatever step failed, the cluster is left with our install
+            cluster.kubectl("delete", "--ignore-not-found", "validatingwebhookconfiguration/openelb-admission");
+            cluster.kubectlResult("-n", "openelb-system", "delete", "deployment/openelb-controller",
+                    "daemonset/openelb-speaker");
+            cluster.kubectl("apply", "-f", InstallFiles.INSTALL.toString());
+        }
         if (controller != null) {
             for (String sample : SERVICE_SAMPLES) {
                 cluster.kubectl("delete", "--ignore-not-found", "--wait=false", "-f", sample(sample));
@@ -117,6 +129,130 @@ class InstallIT {
         long limitKiB = InstallFiles.memoryLimitMiB(InstallFiles.controllerContainer()) * 1024;
         assertThat(controller.peakRssKiB()).as("peak RSS (KiB) within the container's memory limit")
                 .isPositive().isLessThan(limitKiB);
+    }
+
+    /**
+     * OpenELB v0.6's install, as its deploy/openelb.yaml names things (same Deployment, DaemonSet and
+     * ServiceAccount names, other selectors, a webhook, broad roles), replaced by the README's migration
+     * steps (hack/migrate-from-openelb.sh): our manifest cannot be applied over it before, applies after,
+     * narrows the roles, leaves nothing of OpenELB's, and every LoadBalancer Service keeps its address once
+     * the controller runs.
+     */
+    @Test
+    void migrationFromOpenElbReplacesItsInstallAndKeepsEveryAddress() throws Exception {
+        IpamFixture.removeLeftovers(cluster.admin());
+        cluster.kubectl("-n", "openelb-system", "delete", "deployment/openelb-controller",
+                "daemonset/openelb-speaker");
+        LocalCluster.Result openElb = cluster.kubectlWithInput(OPENELB_V06_INSTALL, "apply", "-f", "-");
+        assertThat(openElb.exitCode()).as(openElb.stderr()).isZero();
+        migration = new IpamFixture(cluster.admin(), "migration");
+        migration.eip("it-migration", "198.51.100.0/28");
+        migration.openElbService("web", "it-migration", "198.51.100.3", Map.of(), "TCP", 80);
+        migration.openElbService("db", "it-migration", "198.51.100.7", Map.of(), "TCP", 5432);
+        String before = migrate("addresses");
+        assertThat(before).contains(migration.namespace + "/web 198.51.100.3", migration.namespace + "/db 198.51.100.7");
+
+        LocalCluster.Result overOpenElb = cluster.kubectlResult("apply", "--dry-run=server", "-f",
+                InstallFiles.INSTALL.toString());
+        assertThat(overOpenElb.exitCode()).as("applied over OpenELB's Deployment").isNotZero();
+        assertThat(overOpenElb.stderr()).contains("field is immutable");
+
+        migrate("stop");
+        migrate("install");
+
+        assertThat(cluster.kubectl("get", "validatingwebhookconfigurations", "-o", "name"))
+                .doesNotContain("openelb-admission");
+        assertThat(cluster.kubectl("-n", "openelb-system", "get", "serviceaccounts,services", "-o", "name"))
+                .doesNotContain("openelb-admission");
+        assertThat(cluster.kubectl("get", "clusterroles", "-o", "name")).doesNotContain("openelb-manager-role");
+        assertThat(cluster.kubectl("-n", "openelb-system", "get", "deployment", "openelb-controller", "-o",
+                "jsonpath={.spec.selector.matchLabels}")).contains("\"app.kubernetes.io/component\":\"controller\"");
+        assertThat(cluster.kubectl("-n", "openelb-system", "get", "secret", "openelb-membership", "-o",
+                "jsonpath={.data.secret}")).hasSizeGreaterThan(32);
+        assertThat(cluster.kubectlResult("auth", "can-i", "delete", "services", "--all-namespaces",
+                "--as=system:serviceaccount:openelb-system:openelb-controller").stdout().strip())
+                .as("OpenELB's broad controller role narrowed").isEqualTo("no");
+
+        Path dir = Files.createTempDirectory("install-it");
+        controller = OpenElbProcess.startWithJvmFlags(
+                InstallFiles.jvmFlagsInContainer(InstallFiles.controllerContainer()),
+                cluster.kubeconfigFor("openelb-system", "openelb-controller", dir), dir, "migrated",
+                "--role=controller", "--lease-duration=4s", "--renew-deadline=3s", "--retry-period=1s");
+        controller.awaitReady(Duration.ofSeconds(60));
+        migration.service("after");
+        assertThat(migration.awaitIngress("after")).singleElement().isNotIn("198.51.100.3", "198.51.100.7");
+        assertThat(migrate("addresses").lines().filter(l -> !l.contains("/after ")))
+                .containsExactlyElementsOf(before.lines().toList());
+    }
+
+    /** OpenELB v0.6's own objects that collide with ours or that only it used (shape of its deploy/openelb.yaml). */
+    private static final String OPENELB_V06_INSTALL = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: openelb-controller, namespace: openelb-system, labels: {app: openelb-manager}}
+            spec:
+              selector: {matchLabels: {app: openelb-manager, control-plane: openelb-manager}}
+              template:
+                metadata: {labels: {app: openelb-manager, control-plane: openelb-manager}}
+                spec:
+                  serviceAccountName: openelb-controller
+                  containers: [{name: openelb-controller, image: kubesphere/openelb-controller:v0.6.0}]
+            ---
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: openelb-speaker, namespace: openelb-system}
+            spec:
+              selector: {matchLabels: {app: openelb-speaker}}
+              template:
+                metadata: {labels: {app: openelb-speaker}}
+                spec:
+                  hostNetwork: true
+                  serviceAccountName: openelb-speaker
+                  containers: [{name: openelb-speaker, image: kubesphere/openelb-speaker:v0.6.0}]
+            ---
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: openelb-admission, namespace: openelb-system}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: openelb-admission, namespace: openelb-system}
+            spec:
+              selector: {app: openelb-manager}
+              ports: [{name: https-webhook, port: 443, targetPort: 443}]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: openelb-controller}
+            rules:
+              - {apiGroups: [""], resources: [services], verbs: [create, delete, get, list, patch, update, watch]}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: openelb-manager-role}
+            rules:
+              - {apiGroups: [network.kubesphere.io], resources: [eips], verbs: [create, delete, get, list, patch, update, watch]}
+            ---
+            # failurePolicy Ignore here (OpenELB's is Fail) so that a failure of this test cannot block
+            # the Eip writes of the tests after it
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingWebhookConfiguration
+            metadata: {name: openelb-admission}
+            webhooks:
+              - name: validate.eip.network.kubesphere.io
+                admissionReviewVersions: [v1]
+                clientConfig: {service: {name: openelb-admission, namespace: openelb-system, path: /validate-network-kubesphere-io-v1alpha2-eip}}
+                failurePolicy: Ignore
+                sideEffects: None
+                rules: [{apiGroups: [network.kubesphere.io], apiVersions: [v1alpha2], operations: [CREATE, UPDATE], resources: [eips]}]
+            """;
+
+    private String migrate(String step) {
+        LocalCluster.Result result = LocalCluster.run(List.of("hack/migrate-from-openelb.sh", step),
+                Map.of("KUBECTL", cluster.kubectlBinary().toString(), "KUBECONFIG",
+                        cluster.adminKubeconfig().toString()), 120);
+        assertThat(result.exitCode()).as("migrate %s: %s", step, result.stderr()).isZero();
+        return result.stdout();
     }
 
     /** The MD5 sample's Secret is where the speaker, and only the speaker, may read it. */
