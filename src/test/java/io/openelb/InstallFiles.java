@@ -71,6 +71,14 @@ public final class InstallFiles {
                 .toList();
     }
 
+    /** The image's environment: its {@code ENV NAME=value} lines. */
+    public static java.util.Map<String, String> environment() {
+        java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+        Pattern.compile("(?m)^ENV ([A-Za-z_][A-Za-z0-9_]*)=(\\S+)$").matcher(read(DOCKERFILE)).results()
+                .forEach(m -> env.put(m.group(1), m.group(2)));
+        return env;
+    }
+
     /** The JVM flags of the ENTRYPOINT: between {@code java} and {@code -jar}. */
     public static List<String> jvmFlags() {
         List<String> entrypoint = entrypoint();

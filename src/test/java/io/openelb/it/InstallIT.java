@@ -109,7 +109,7 @@ class InstallIT {
         cluster.kubectl("apply", "-f", sample("eip-bgp.yaml"));
         Path dir = Files.createTempDirectory("install-it");
         controller = OpenElbProcess.startWithJvmFlags(
-                InstallFiles.jvmFlagsInContainer(InstallFiles.controllerContainer()),
+                InstallFiles.jvmFlagsInContainer(InstallFiles.controllerContainer()), InstallFiles.environment(),
                 cluster.kubeconfigFor("openelb-system", "openelb-controller", dir), dir, "controller",
                 "--role=controller", "--lease-duration=4s", "--renew-deadline=3s", "--retry-period=1s");
         controller.awaitReady(Duration.ofSeconds(60));
@@ -175,7 +175,7 @@ class InstallIT {
 
         Path dir = Files.createTempDirectory("install-it");
         controller = OpenElbProcess.startWithJvmFlags(
-                InstallFiles.jvmFlagsInContainer(InstallFiles.controllerContainer()),
+                InstallFiles.jvmFlagsInContainer(InstallFiles.controllerContainer()), InstallFiles.environment(),
                 cluster.kubeconfigFor("openelb-system", "openelb-controller", dir), dir, "migrated",
                 "--role=controller", "--lease-duration=4s", "--renew-deadline=3s", "--retry-period=1s");
         controller.awaitReady(Duration.ofSeconds(60));
@@ -253,6 +253,13 @@ class InstallIT {
                         cluster.adminKubeconfig().toString()), 120);
         assertThat(result.exitCode()).as("migrate %s: %s", step, result.stderr()).isZero();
         return result.stdout();
+    }
+
+    @Test
+    void dockerfilePassesHadolint() {
+        LocalCluster.Result lint = LocalCluster.run(List.of("hack/lint-dockerfile.sh"), Map.of(), 300);
+
+        assertThat(lint.exitCode()).as("hadolint:\n%s%s", lint.stdout(), lint.stderr()).isZero();
     }
 
     /** The MD5 sample's Secret is where the speaker, and only the speaker, may read it. */

@@ -41,14 +41,22 @@ final class OpenElbProcess implements AutoCloseable {
         return startIn(netns, List.of("-Xmx256m"), kubeconfig, logDir, name, args);
     }
 
-    /** Starts the jar with these JVM flags, e.g. the image's ({@link io.openelb.InstallFiles#jvmFlags}). */
-    static OpenElbProcess startWithJvmFlags(List<String> jvmFlags, Path kubeconfig, Path logDir, String name,
-            String... args) {
-        return startIn(null, jvmFlags, kubeconfig, logDir, name, args);
+    /**
+     * Starts the jar with these JVM flags and environment, e.g. the image's
+     * ({@link io.openelb.InstallFiles#jvmFlags}, {@link io.openelb.InstallFiles#environment}).
+     */
+    static OpenElbProcess startWithJvmFlags(List<String> jvmFlags, java.util.Map<String, String> env,
+            Path kubeconfig, Path logDir, String name, String... args) {
+        return startIn(null, jvmFlags, env, kubeconfig, logDir, name, args);
     }
 
     private static OpenElbProcess startIn(String netns, List<String> jvmFlags, Path kubeconfig, Path logDir,
             String name, String... args) {
+        return startIn(netns, jvmFlags, java.util.Map.of(), kubeconfig, logDir, name, args);
+    }
+
+    private static OpenElbProcess startIn(String netns, List<String> jvmFlags, java.util.Map<String, String> env,
+            Path kubeconfig, Path logDir, String name, String... args) {
         try {
             int port = freePort();
             List<String> command = new ArrayList<>();
@@ -64,6 +72,7 @@ final class OpenElbProcess implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().keySet().removeIf(k -> k.startsWith("OPENELB_") || k.equals("KUBECONFIG"));
+            builder.environment().putAll(env);
             return new OpenElbProcess(builder.start(), log, netns, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
