@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# hack/bench/run.sh [ipam-burst [N] | allocator | smoke] - benchmarks; never part of the tests.
+# hack/bench/run.sh [ipam-burst [N] | allocator | footprint [N] | smoke] - benchmarks; never part of the tests.
 #
 #   ipam-burst [N]  N (default 10000) LoadBalancer Services in a burst against a real local API server
 #                   with the controller running; time to all served vs the API server's create floor,
 #                   controller peak RSS and CPU
 #   allocator       JMH: pure allocator allocate+release per second, /16 IPv4 and /64 IPv6 pools
+#   footprint [N]   RSS of the controller and the speaker with the image's JVM flags (hack/bench/footprint.sh)
 #   smoke           both, tiny, to check they still run (CI)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+[[ "${1:-}" == footprint ]] && exec hack/bench/footprint.sh "${2:-1000}"
 
 mvn -B -q package -DskipTests
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
@@ -22,5 +24,5 @@ case "${1:-all}" in
   all)
     java -cp "$cp" io.openelb.it.IpamBurstBenchmark 10000
     java -cp "$cp" org.openjdk.jmh.Main AllocatorBenchmark ;;
-  *) echo "usage: $0 [ipam-burst [N] | allocator | smoke | all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [ipam-burst [N] | allocator | footprint [N] | smoke | all]" >&2; exit 2 ;;
 esac

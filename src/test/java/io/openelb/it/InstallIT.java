@@ -107,12 +107,7 @@ class InstallIT {
     void controllerWithTheImagesFlagsServesTheSampleServicesWithinItsMemoryLimit() throws Exception {
         IpamFixture.removeLeftovers(cluster.admin());
         cluster.kubectl("apply", "-f", sample("eip-bgp.yaml"));
-        Path dir = Files.createTempDirectory("install-it");
-        controller = OpenElbProcess.startWithJvmFlags(
-                InstallFiles.jvmFlagsInContainer(InstallFiles.controllerContainer()), InstallFiles.environment(),
-                cluster.kubeconfigFor("openelb-system", "openelb-controller", dir), dir, "controller",
-                "--role=controller", "--lease-duration=4s", "--renew-deadline=3s", "--retry-period=1s");
-        controller.awaitReady(Duration.ofSeconds(60));
+        controller = startControllerAsItsPodWould("controller");
         for (String sample : SERVICE_SAMPLES) {
             cluster.kubectl("apply", "-f", sample(sample));
         }
@@ -173,12 +168,7 @@ class InstallIT {
                 "--as=system:serviceaccount:openelb-system:openelb-controller").stdout().strip())
                 .as("OpenELB's broad controller role narrowed").isEqualTo("no");
 
-        Path dir = Files.createTempDirectory("install-it");
-        controller = OpenElbProcess.startWithJvmFlags(
-                InstallFiles.jvmFlagsInContainer(InstallFiles.controllerContainer()), InstallFiles.environment(),
-                cluster.kubeconfigFor("openelb-system", "openelb-controller", dir), dir, "migrated",
-                "--role=controller", "--lease-duration=4s", "--renew-deadline=3s", "--retry-period=1s");
-        controller.awaitReady(Duration.ofSeconds(60));
+        controller = startControllerAsItsPodWould("migrated");
         migration.service("after");
         assertThat(migration.awaitIngress("after")).singleElement().isNotIn("198.51.100.3", "198.51.100.7");
         assertThat(migrate("addresses").lines().filter(l -> !l.contains("/after ")))
@@ -246,6 +236,16 @@ class InstallIT {
                 sideEffects: None
                 rules: [{apiGroups: [network.kubesphere.io], apiVersions: [v1alpha2], operations: [CREATE, UPDATE], resources: [eips]}]
             """;
+
+    /** The controller with the image's JVM flags and environment, its memory limit, its ServiceAccount. */
+    private static OpenElbProcess startControllerAsItsPodWould(String name) throws Exception {
+        Path dir = Files.createTempDirectory("install-it");
+        return OpenElbProcess.startWithJvmFlags(
+                InstallFiles.jvmFlagsInContainer(InstallFiles.controllerContainer()), InstallFiles.environment(),
+                cluster.kubeconfigFor("openelb-system", "openelb-controller", dir), dir, name,
+                "--role=controller", "--lease-duration=4s", "--renew-deadline=3s", "--retry-period=1s")
+                .awaitReady(Duration.ofSeconds(60));
+    }
 
     private String migrate(String step) {
         LocalCluster.Result result = LocalCluster.run(List.of("hack/migrate-from-openelb.sh", step),
