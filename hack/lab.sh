@@ -15,7 +15,10 @@
 # GoBGP cannot program the kernel here, look at its RIB instead).
 #
 # Usage:
-#   hack/lab.sh up [--router bird|frr|gobgp] [--nodes N]   (re)build the lab (default: bird, 2)
+#   hack/lab.sh up [--router bird|frr|gobgp] [--nodes N] [--password P]
+#                                                           (re)build the lab (default: bird, 2);
+#                                                           P: TCP MD5 password on every session
+#   hack/lab.sh router kill|start                           SIGKILL the router daemon / start it again
 #   hack/lab.sh down                                        stop everything, delete namespaces
 #   hack/lab.sh status                                      namespaces, daemon, BGP neighbours
 #   hack/lab.sh routes [PREFIX]                             router RIB + kernel route(s)
@@ -222,13 +225,15 @@ template bgp nodes {
     connect delay time 1;
     connect retry time $BGP_CONNECT_RETRY;
     error wait time $BIRD_ERROR_WAIT;
+$([[ -n ${LAB_PASSWORD:-} ]] && echo "    password \"$LAB_PASSWORD\";")
 }
 EOF
-        # eBGP in BIRD accepts nothing without an explicit "import all" in each channel.
+        # eBGP in BIRD accepts nothing without an explicit "import all" in each channel; "add paths rx"
+        # takes several paths per prefix from one speaker (OpenELB's ADD-PATH mode).
         for ((i = 1; i <= nodes; i++)); do
             cat <<EOF
-protocol bgp node${i}_v4 from nodes { neighbor $(node4 "$i") as $NODE_AS; ipv4 { import all; export none; }; }
-protocol bgp node${i}_v6 from nodes { neighbor $(node6 "$i") as $NODE_AS; ipv6 { import all; export none; }; }
+protocol bgp node${i}_v4 from nodes { neighbor $(node4 "$i") as $NODE_AS; ipv4 { import all; export none; add paths rx; }; }
+protocol bgp node${i}_v6 from nodes { neighbor $(node6 "$i") as $NODE_AS; ipv6 { import all; export none; add paths rx; }; }
 EOF
         done
     } >"$dir/bird.conf"
@@ -260,6 +265,8 @@ router bgp $ROUTER_AS
  neighbor NODES6 remote-as $NODE_AS
  neighbor NODES6 timers connect $BGP_CONNECT_RETRY
 EOF
+        [[ -z ${LAB_PASSWORD:-} ]] || printf ' neighbor NODES4 password %s\n neighbor NODES6 password %s\n' \
+            "$LAB_PASSWORD" "$LAB_PASSWORD"
         for ((i = 1; i <= nodes; i++)); do
             echo " neighbor $(node4 "$i") peer-group NODES4"
             echo " neighbor $(node6 "$i") peer-group NODES6"
@@ -314,6 +321,14 @@ EOF
   [neighbors.config]
     neighbor-address = "$addr"
     peer-as = $NODE_AS
+$([[ -n ${LAB_PASSWORD:-} ]] && echo "    auth-password = \"$LAB_PASSWORD\"")
+  # several paths per prefix from one speaker (OpenELB's ADD-PATH mode), as BIRD's "add paths rx"
+  [neighbors.add-paths.config]
+    receive = true
+  # helper for the speakers' graceful restart (BIRD and FRR help by default, GoBGP only when told)
+  [neighbors.graceful-restart.config]
+    enabled = true
+    helper-only = true
   [neighbors.timers.config]
     connect-retry = $BGP_CONNECT_RETRY
     hold-time = $BGP_HOLD
@@ -321,6 +336,8 @@ EOF
   [[neighbors.afi-safis]]
     [neighbors.afi-safis.config]
       afi-safi-name = "$afi"
+    [neighbors.afi-safis.mp-graceful-restart.config]
+      enabled = true
 EOF
             done
         done
@@ -379,6 +396,7 @@ cmd_up() {
         case $1 in
             --router) router=${2:?--router needs a value}; shift 2 ;;
             --nodes) nodes=${2:?--nodes needs a value}; shift 2 ;;
+            --password) LAB_PASSWORD=${2:?--password needs a value}; shift 2 ;;
             *) die "unknown option $1" ;;
         esac
     done
@@ -410,6 +428,7 @@ BGP_HOLD=$BGP_HOLD
 BGP_KEEPALIVE=$BGP_KEEPALIVE
 BGP_CONNECT_RETRY=$BGP_CONNECT_RETRY
 GOBGP_API_PORT=$GOBGP_API_PORT
+LAB_PASSWORD=${LAB_PASSWORD:-}
 EOF
     "start_$router" "$nodes"
     wait_for "$router to listen on port 179" /dev/null \
@@ -547,6 +566,28 @@ cmd_relay_apiserver() {
     log "relaying $hostport into node1..$LAB_NODES (same address there)"
 }
 
+# Kill the router daemon the hard way (no NOTIFICATION to the speakers), or start it again with
+# the same configuration: for tests of a router restart.
+cmd_router() {
+    local what=${1:?usage: router kill|start} f pid
+    load_env
+    case $what in
+        kill)
+            for f in $(daemon_pidfiles); do
+                pid=$(cat "$f" 2>/dev/null || true)
+                if alive "$pid"; then kill -9 "$pid"; fi
+                rm -f "$f"
+            done
+            log "router $LAB_ROUTER killed" ;;
+        start)
+            "start_$LAB_ROUTER" "$LAB_NODES"
+            wait_for "$LAB_ROUTER to listen on port 179" /dev/null \
+                sh -c "ip netns exec $ROUTER_NS ss -Hltn 'sport = :179' | grep -q ."
+            log "router $LAB_ROUTER started" ;;
+        *) die "usage: router kill|start" ;;
+    esac
+}
+
 cmd_exec() {
     local ns=${1:?usage: exec NS CMD...}; shift
     [[ $ns == "$NS_PREFIX"* ]] || ns=$NS_PREFIX$ns
@@ -561,6 +602,7 @@ case $cmd in
     status) cmd_status ;;
     routes) cmd_routes "$@" ;;
     relay-apiserver) cmd_relay_apiserver "$@" ;;
+    router) cmd_router "$@" ;;
     exec) cmd_exec "$@" ;;
     *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import io.openelb.bus.Addresses;
 import io.openelb.bus.EventBusCodecs;
 import io.openelb.config.Invocation;
 import io.openelb.config.OperatorConfig;
@@ -17,6 +18,7 @@ import io.openelb.metrics.IpamMetrics;
 import io.openelb.metrics.KubeMetrics;
 import io.openelb.metrics.Metrics;
 import io.openelb.speaker.SpeakerVerticle;
+import io.openelb.speaker.TcpMd5Keys;
 import io.openelb.web.HttpVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -83,18 +85,30 @@ public final class Main {
                 .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
                 .build();
         EventBusCodecs.registerAll(vertx.eventBus());
+        // BGP has a Vertx of its own, on the epoll transport that puts TCP MD5 keys on its sockets: the HTTP
+        // endpoint and the API server client stay on the default transport, untouched by it.
+        TcpMd5Keys md5Keys = new TcpMd5Keys();
+        Vertx bgpVertx = null;
+        if (config.role().runsSpeaker()) {
+            var bgpBuilder = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(1));
+            md5Keys.transport().ifPresent(bgpBuilder::withTransport);
+            bgpVertx = bgpBuilder.build();
+            EventBusCodecs.registerAll(bgpVertx.eventBus());
+            forward(vertx, bgpVertx, Addresses.RESOURCE_CHANGED);
+            forward(vertx, bgpVertx, Addresses.INFORMERS_SYNCED);
+        }
         KubernetesClient client = kubernetesClient(vertx);
 
         log.info("starting roles {} (node '{}')", config.role(), config.nodeName());
-        Informers informers = new Informers(client, WatchedKinds.of(config.role()));
+        Informers informers = new Informers(client, WatchedKinds.of(config.role()), config.namespace());
         Future<?> started = vertx.deployVerticle(new HttpVerticle(config.httpHost(), config.httpPort(), metrics))
                 .compose(id -> vertx.deployVerticle(new KubeVerticle(informers, new KubeMetrics(metrics.registry()))));
         Leadership leadership = null;
         try {
             started.await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            if (config.role().runsSpeaker()) {
-                vertx.deployVerticle(new SpeakerVerticle(informers, config.nodeName(), client,
-                                new BgpMetrics(metrics.registry())))
+            if (bgpVertx != null) {
+                bgpVertx.deployVerticle(new SpeakerVerticle(informers, config.nodeName(), client,
+                                new BgpMetrics(metrics.registry()), md5Keys))
                         .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
             if (config.role().runsController()) {
@@ -110,7 +124,23 @@ public final class Main {
         if (leadership != null) {
             leadership.stop();
         }
+        if (bgpVertx != null) { // first: sessions close (gracefully) while the API server client still works
+            closeQuietly(bgpVertx);
+        }
         return stop(vertx, client, metrics, exitCode.get());
+    }
+
+    /** The informers' events, published on the main Vertx, reach the BGP Vertx's consumers too. */
+    private static void forward(Vertx from, Vertx to, String address) {
+        from.eventBus().consumer(address, message -> to.eventBus().publish(address, message.body()));
+    }
+
+    private void closeQuietly(Vertx bgpVertx) {
+        try {
+            bgpVertx.close().await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.error("BGP did not stop within {}: {}", config.shutdownTimeout(), e.toString());
+        }
     }
 
     /** Runs the IPAM controller at once, or once this replica wins the Lease. */

@@ -4,7 +4,11 @@ import io.openelb.model.IpAddress;
 import io.openelb.model.Pool;
 import io.openelb.model.Protocol;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -30,14 +34,22 @@ public final class BgpPlan {
 
     /** Every address this node announces: addresses of BGP pools of the Services it should announce. */
     public static Set<IpAddress> addresses(NodeState node, Collection<ServiceState> services, Collection<Pool> pools) {
-        Set<IpAddress> out = new TreeSet<>();
+        return new TreeSet<>(announcers(List.of(node), services, pools).keySet());
+    }
+
+    /** For each address of a BGP pool held by a Service, the names of the nodes that announce it. */
+    public static Map<IpAddress, SortedSet<String>> announcers(Collection<NodeState> nodes,
+            Collection<ServiceState> services, Collection<Pool> pools) {
+        Map<IpAddress, SortedSet<String>> out = new TreeMap<>();
         for (ServiceState service : services) {
-            if (!shouldAnnounce(node, service).isEmpty()) {
-                continue;
-            }
             for (IpAddress address : service.addresses()) {
-                if (pools.stream().anyMatch(p -> p.protocol() == Protocol.BGP && p.range().contains(address))) {
-                    out.add(address);
+                if (pools.stream().noneMatch(p -> p.protocol() == Protocol.BGP && p.range().contains(address))) {
+                    continue;
+                }
+                for (NodeState node : nodes) {
+                    if (shouldAnnounce(node, service).isEmpty()) {
+                        out.computeIfAbsent(address, a -> new TreeSet<>()).add(node.name());
+                    }
                 }
             }
         }

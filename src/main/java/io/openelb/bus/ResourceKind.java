@@ -8,7 +8,9 @@ public enum ResourceKind {
     NAMESPACE("namespaces"),
     EIP("eips"),
     BGP_CONF("bgpconfs"),
-    BGP_PEER("bgppeers");
+    BGP_PEER("bgppeers"),
+    /** Only those of the program's own namespace. */
+    SECRET("secrets");
 
     private final String plural;
 

@@ -23,7 +23,11 @@ public final class Informers {
     private final Map<ResourceKind, SharedIndexInformer<? extends HasMetadata>> informers =
             new EnumMap<>(ResourceKind.class);
 
-    public Informers(KubernetesClient client, Set<ResourceKind> kinds) {
+    private final String ownNamespace;
+
+    /** Informers of these kinds; Secrets only of {@code ownNamespace}, the program's. */
+    public Informers(KubernetesClient client, Set<ResourceKind> kinds, String ownNamespace) {
+        this.ownNamespace = ownNamespace;
         for (ResourceKind kind : kinds) {
             informers.put(kind, switch (kind) {
                 case SERVICE -> client.services().inAnyNamespace().runnableInformer(0);
@@ -33,6 +37,7 @@ public final class Informers {
                 case EIP -> client.resources(Eip.class).runnableInformer(0);
                 case BGP_CONF -> client.resources(BgpConf.class).runnableInformer(0);
                 case BGP_PEER -> client.resources(BgpPeer.class).runnableInformer(0);
+                case SECRET -> client.secrets().inNamespace(ownNamespace).runnableInformer(0);
             });
         }
     }
@@ -67,6 +72,10 @@ public final class Informers {
                 .getStore().list();
     }
 
+    public List<io.fabric8.kubernetes.api.model.Node> nodes() {
+        return typed(ResourceKind.NODE, io.fabric8.kubernetes.api.model.Node.class).getStore().list();
+    }
+
     public Optional<io.fabric8.kubernetes.api.model.Node> node(String name) {
         return Optional.ofNullable(typed(ResourceKind.NODE, io.fabric8.kubernetes.api.model.Node.class)
                 .getStore().getByKey(name));
@@ -78,6 +87,17 @@ public final class Informers {
 
     public List<BgpPeer> bgpPeers() {
         return typed(ResourceKind.BGP_PEER, BgpPeer.class).getStore().list();
+    }
+
+    /** The program's namespace, the only one whose Secrets it reads. */
+    public String ownNamespace() {
+        return ownNamespace;
+    }
+
+    /** A Secret of the program's namespace. */
+    public Optional<io.fabric8.kubernetes.api.model.Secret> secret(String name) {
+        return Optional.ofNullable(typed(ResourceKind.SECRET, io.fabric8.kubernetes.api.model.Secret.class)
+                .getStore().getByKey(ownNamespace + "/" + name));
     }
 
     /** Labels of a namespace; empty when unknown. */

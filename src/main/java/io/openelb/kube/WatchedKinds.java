@@ -15,7 +15,8 @@ public final class WatchedKinds {
             ResourceKind.NODE,
             ResourceKind.EIP,
             ResourceKind.BGP_CONF,
-            ResourceKind.BGP_PEER);
+            ResourceKind.BGP_PEER,
+            ResourceKind.SECRET);
 
     private WatchedKinds() {}
 

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.openelb.api.v1alpha2.BgpConf;
+import io.openelb.api.v1alpha2.BgpConfStatus;
 import io.openelb.api.v1alpha2.BgpPeer;
 import io.openelb.api.v1alpha2.BgpPeerSpec;
 import io.openelb.bgp.fsm.SessionConfig;
@@ -32,16 +33,28 @@ final class BgpConfigs {
     static final Duration CONNECT_RETRY = Duration.ofSeconds(1);
     static final Duration MAX_CONNECT_RETRY = Duration.ofSeconds(60);
 
-    record Result(List<PeerTarget> targets, Map<String, String> skipped) {}
+    /**
+     * @param conf this node's router id and AS, for BgpConf's status (null without a usable BgpConf)
+     */
+    record Result(List<PeerTarget> targets, Map<String, String> skipped, BgpConfStatus.NodeConfStatus conf) {}
+
+    /** Where TCP MD5 passwords come from besides the BgpPeer itself: Secrets of the program's namespace. */
+    interface Passwords {
+        /** The password a reference names; throws IllegalArgumentException saying what is missing. */
+        String fromSecret(BgpPeerSpec.SecretKeyRef ref);
+
+        /** Why TCP MD5 cannot be used in this process, or null when it can. */
+        String unsupported();
+    }
 
     private BgpConfigs() {}
 
-    static Result of(Optional<BgpConf> conf, List<BgpPeer> peers, Node node) {
+    static Result of(Optional<BgpConf> conf, List<BgpPeer> peers, Node node, Passwords passwords) {
         List<PeerTarget> targets = new ArrayList<>();
         Map<String, String> skipped = new java.util.TreeMap<>();
         if (conf.isEmpty() || conf.get().getSpec() == null) {
             peers.forEach(p -> skipped.put(p.getMetadata().getName(), "BgpConf default is missing"));
-            return new Result(targets, skipped);
+            return new Result(targets, skipped, null);
         }
         var global = conf.get().getSpec();
         Map<String, String> labels = Objects.requireNonNullElse(node.getMetadata().getLabels(), Map.of());
@@ -59,10 +72,7 @@ final class BgpConfigs {
                 if (!selects(spec.nodeSelector, labels)) {
                     continue;
                 }
-                // Say so rather than run a session the router will refuse or never open.
-                if (spec.conf.authPassword != null || spec.conf.authPasswordSecretRef != null) {
-                    throw new IllegalArgumentException("TCP MD5 (conf.authPassword) is not supported yet");
-                }
+                TcpMd5Key md5 = md5(spec.conf, passwords);
                 if (spec.transport != null && Boolean.TRUE.equals(spec.transport.passiveMode)
                         && listenPort(conf.get()) <= 0) {
                     throw new IllegalArgumentException(
@@ -83,18 +93,103 @@ final class BgpConfigs {
                 var gr = spec.gracefulRestart != null ? spec.gracefulRestart : global.gracefulRestart;
                 int restartTime = gr != null && Boolean.TRUE.equals(gr.enabled)
                         ? Objects.requireNonNullElse(gr.restartTime, 120) : -1;
-                targets.add(new PeerTarget(name, address, port, new SessionConfig(as, id, spec.conf.peerAs,
-                        families(spec, address), hold, keepalive, retry, MAX_CONNECT_RETRY, passive, restartTime)));
+                Set<IpFamily> families = families(spec, address);
+                targets.add(new PeerTarget(name, address, port, md5, ttl(spec, as), new SessionConfig(as, id,
+                        spec.conf.peerAs, families, hold, keepalive, retry, MAX_CONNECT_RETRY, passive, restartTime,
+                        addPathSend(spec, families))));
             } catch (RuntimeException e) {
                 skipped.put(name, e.getMessage());
             }
         }
-        return new Result(targets, skipped);
+        BgpConfStatus.NodeConfStatus mine = new BgpConfStatus.NodeConfStatus();
+        mine.as = localAs;
+        mine.routerId = routerId.map(IpAddress::toString).orElse(null);
+        return new Result(targets, skipped, mine);
+    }
+
+    /**
+     * The IP TTL, as GoBGP (which OpenELB embeds) sets it: 1 for eBGP (the router is the next hop), the
+     * multihop TTL (default 255) with {@code ebgpMultihop.enabled}, the system's default for iBGP.
+     */
+    static int ttl(BgpPeerSpec spec, long localAs) {
+        if (spec.conf.peerAs == localAs) {
+            return 0;
+        }
+        if (spec.ebgpMultihop != null && Boolean.TRUE.equals(spec.ebgpMultihop.enabled)) {
+            return spec.ebgpMultihop.multihopTtl != null ? spec.ebgpMultihop.multihopTtl : 255;
+        }
+        return 1;
+    }
+
+    /** The session's TCP MD5 key, or null; a reference that cannot be resolved skips the peer, saying why. */
+    private static TcpMd5Key md5(BgpPeerSpec.PeerConf conf, Passwords passwords) {
+        if (conf.authPassword == null && conf.authPasswordSecretRef == null) {
+            return null;
+        }
+        if (passwords.unsupported() != null) { // say so rather than run a session the router never answers
+            throw new IllegalArgumentException(passwords.unsupported());
+        }
+        String password = conf.authPasswordSecretRef != null ? passwords.fromSecret(conf.authPasswordSecretRef)
+                : conf.authPassword;
+        return new TcpMd5Key(password);
+    }
+
+    /**
+     * The addresses to listen on: BgpConf {@code listenAddresses} (IP literals; others are left out), or
+     * every address of the node ("::" takes IPv4 too, as IPv4-mapped, on Linux) when absent or when a
+     * wildcard is listed (gobgp's usual ["0.0.0.0", "::"] would otherwise bind the port twice).
+     */
+    static List<String> listenAddresses(BgpConf conf) {
+        List<String> listed = conf.getSpec() == null || conf.getSpec().listenAddresses == null ? List.of()
+                : conf.getSpec().listenAddresses;
+        List<String> addresses = new ArrayList<>();
+        for (String text : listed) {
+            try {
+                IpAddress address = IpAddress.parse(text.trim());
+                if (address.value().signum() == 0) {
+                    return List.of("::");
+                }
+                addresses.add(address.toString());
+            } catch (IllegalArgumentException | NullPointerException e) {
+                // not an address: left out, the others still listen
+            }
+        }
+        return addresses.isEmpty() ? List.of("::") : List.copyOf(addresses);
     }
 
     /** The port speakers accept sessions on; 0 or less (absent, 0, gobgp's -1): no listener. */
     static int listenPort(BgpConf conf) {
         return conf.getSpec() == null || conf.getSpec().listenPort == null ? 0 : conf.getSpec().listenPort;
+    }
+
+    /** Families whose {@code addPaths.config.sendMax} is above 1: OpenELB's one path per node. */
+    private static Set<IpFamily> addPathSend(BgpPeerSpec spec, Set<IpFamily> families) {
+        Set<IpFamily> out = EnumSet.noneOf(IpFamily.class);
+        if (spec.afiSafis == null) {
+            return out;
+        }
+        for (var afiSafi : spec.afiSafis) {
+            if (afiSafi.addPaths != null && afiSafi.addPaths.config != null && afiSafi.addPaths.config.sendMax != null
+                    && afiSafi.addPaths.config.sendMax > 1 && afiSafi.config != null && afiSafi.config.family != null) {
+                IpFamily family = family(afiSafi.config.family.afi);
+                if (family != null && families.contains(family)) {
+                    out.add(family);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** gobgp's AFI name (or ipv4/ipv6) as a family; null for others. */
+    private static IpFamily family(String afi) {
+        String name = Objects.requireNonNullElse(afi, "");
+        if (name.equalsIgnoreCase("AFI_IP") || name.equalsIgnoreCase("ipv4")) {
+            return IpFamily.IPV4;
+        }
+        if (name.equalsIgnoreCase("AFI_IP6") || name.equalsIgnoreCase("ipv6")) {
+            return IpFamily.IPV6;
+        }
+        return null;
     }
 
     /** The families of {@code afiSafis}, or by default the family of the neighbour's address. */
@@ -106,11 +201,9 @@ final class BgpConfigs {
                         || Boolean.FALSE.equals(afiSafi.config.enabled)) {
                     continue;
                 }
-                String afi = Objects.requireNonNullElse(afiSafi.config.family.afi, "");
-                if (afi.equalsIgnoreCase("AFI_IP") || afi.equalsIgnoreCase("ipv4")) {
-                    families.add(IpFamily.IPV4);
-                } else if (afi.equalsIgnoreCase("AFI_IP6") || afi.equalsIgnoreCase("ipv6")) {
-                    families.add(IpFamily.IPV6);
+                IpFamily family = family(afiSafi.config.family.afi);
+                if (family != null) {
+                    families.add(family);
                 }
             }
         }
@@ -126,6 +219,11 @@ final class BgpConfigs {
     }
 
     static Optional<IpAddress> internalIpv4(Node node) {
+        return internalIp(node, IpFamily.IPV4);
+    }
+
+    /** The node's first InternalIP of this family. */
+    static Optional<IpAddress> internalIp(Node node, IpFamily family) {
         if (node.getStatus() == null || node.getStatus().getAddresses() == null) {
             return Optional.empty();
         }
@@ -133,7 +231,7 @@ final class BgpConfigs {
             if ("InternalIP".equals(a.getType())) {
                 try {
                     IpAddress ip = IpAddress.parse(a.getAddress());
-                    if (ip.family() == IpFamily.IPV4) {
+                    if (ip.family() == family) {
                         return Optional.of(ip);
                     }
                 } catch (IllegalArgumentException ignored) {

@@ -1,5 +1,6 @@
 package io.openelb.speaker;
 
+import io.openelb.announce.BgpRoutes;
 import io.openelb.api.v1alpha2.BgpPeerStatus;
 import io.openelb.bgp.codec.BgpCodec;
 import io.openelb.bgp.codec.BgpError;
@@ -29,8 +30,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.HashMap;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,20 +53,27 @@ final class BgpSession {
     private final Map<Timer, Long> timers = new EnumMap<>(Timer.class);
     private Session session = Session.idle();
     private NetSocket socket;
+    private NetSocket incoming; // a connection the peer opened, while the FSM decides on it
     private long connection; // counts sockets, so that callbacks of an old one are ignored
-    private Set<IpAddress> desired = Set.of();
-    private final Set<IpAddress> advertised = new TreeSet<>();
+    private BgpRoutes desired;
+    private final Map<Prefix, IpAddress> advertised = new HashMap<>(); // Adj-RIB-Out: prefix (path) -> next hop
     private Negotiated negotiated;
     private final BgpMetrics metrics;
-    private final PeerStatusWriter status;
+    private final SessionReports status;
     private Instant establishedAt;
+    private Instant downSince;
+    private final long[] sent = new long[6]; // by message type 1-5; [0] the total
+    private final long[] received = new long[6];
 
-    BgpSession(Vertx vertx, PeerTarget target, BgpMetrics metrics, PeerStatusWriter status) {
+    BgpSession(Vertx vertx, PeerTarget target, BgpMetrics metrics, SessionReports status) {
         this.vertx = vertx;
         this.target = target;
         this.metrics = metrics;
         this.status = status;
+        this.desired = BgpRoutes.none("");
+        // the metrics name marks the client as BGP's: TcpMd5Transport signs its sockets and sets the TTL
         this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
+                .setMetricsName(TcpMd5Transport.bgpClient(target.ttl()))
                 .setConnectTimeout((int) Math.max(1000, target.config().connectRetry().toMillis())));
     }
 
@@ -82,16 +90,19 @@ final class BgpSession {
         handle(new Event.Start());
     }
 
-    /** Ends the session with a Cease and forgets its meters (the peer is gone or changed). */
-    void stop(String reason) {
-        handle(new Event.Stop(reason));
+    /**
+     * Ends the session and forgets its meters: with a Cease when the peer is gone or changed; when the
+     * process is restarting, by just closing if graceful restart was negotiated (the router keeps our routes).
+     */
+    void stop(String reason, boolean restarting) {
+        handle(new Event.Stop(reason, restarting));
         client.close();
         metrics.remove(target.name());
     }
 
-    /** The addresses this node should announce now; sent at once when Established. */
-    void desired(Set<IpAddress> addresses) {
-        desired = Set.copyOf(addresses);
+    /** The routes this node should announce now (the cluster's plan); sent at once when Established. */
+    void desired(BgpRoutes routes) {
+        desired = routes;
         if (session.state() == State.ESTABLISHED) {
             sync();
         }
@@ -130,10 +141,28 @@ final class BgpSession {
         if (establishedAt != null) {
             timers.uptime = establishedAt.toString();
         }
+        if (downSince != null) {
+            timers.downtime = downSince.toString();
+        }
+        peer.advertisedPrefixes = advertised.size();
+        peer.messages = new BgpPeerStatus.Messages();
+        peer.messages.sent = counters(sent);
+        peer.messages.received = counters(received);
         BgpPeerStatus.NodePeerStatus node = new BgpPeerStatus.NodePeerStatus();
         node.peerState = peer;
         node.timersState = timers;
         status.report(target.name(), node);
+    }
+
+    private static BgpPeerStatus.MessageCounters counters(long[] byType) {
+        BgpPeerStatus.MessageCounters c = new BgpPeerStatus.MessageCounters();
+        c.total = String.valueOf(byType[0]);
+        c.open = String.valueOf(byType[BgpMessage.OPEN]);
+        c.update = String.valueOf(byType[BgpMessage.UPDATE]);
+        c.notification = String.valueOf(byType[BgpMessage.NOTIFICATION]);
+        c.keepalive = String.valueOf(byType[BgpMessage.KEEPALIVE]);
+        c.refresh = String.valueOf(byType[BgpMessage.ROUTE_REFRESH]);
+        return c;
     }
 
     private void execute(Action action) {
@@ -143,6 +172,14 @@ final class BgpSession {
             close();
         } else if (action instanceof Action.Send send) {
             send(send.message());
+        } else if (action instanceof Action.AdoptIncoming) {
+            adopt(incoming, ++connection);
+            incoming = null;
+        } else if (action instanceof Action.RefuseIncoming refuse) {
+            NetSocket refused = incoming;
+            incoming = null;
+            refused.write(Buffer.buffer(BgpCodec.encode(refuse.notification(), false)))
+                    .onComplete(v -> refused.close());
         } else if (action instanceof Action.StartTimer start) {
             cancel(start.timer());
             long ms = start.after().toMillis();
@@ -164,6 +201,9 @@ final class BgpSession {
                 send(UpdatePacker.endOfRib(family));
             }
         } else if (action instanceof Action.SessionDown) {
+            if (establishedAt != null || downSince == null) {
+                downSince = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            }
             negotiated = null;
             establishedAt = null;
             advertised.clear();
@@ -175,17 +215,18 @@ final class BgpSession {
     }
 
     /**
-     * A connection the router opened to our listener. Taken only while the session waits for one
-     * (passive, or between attempts); otherwise refused, which keeps a single session per peer without
-     * the collision dance of RFC 4271 section 6.8.
+     * A connection the router opened to our listener: the FSM takes it or refuses it (RFC 4271 section
+     * 6.8 collision handling). True if it became the session's connection.
      */
-    boolean accept(NetSocket incoming) {
-        if (session.state() != State.ACTIVE || socket != null) {
+    boolean accept(NetSocket connection) {
+        incoming = connection;
+        handle(new Event.Incoming());
+        if (incoming != null) { // neither taken nor refused: cannot happen, but never leak a socket
+            incoming.close();
+            incoming = null;
             return false;
         }
-        long attempt = ++connection;
-        adopt(incoming, attempt);
-        return true;
+        return socket == connection;
     }
 
     private void adopt(NetSocket s, long attempt) {
@@ -197,7 +238,6 @@ final class BgpSession {
                 handle(new Event.TcpFailed("connection closed by peer"));
             }
         });
-        handle(new Event.TcpConnected());
     }
 
     private void connect() {
@@ -214,6 +254,7 @@ final class BgpSession {
                 return;
             }
             adopt(result.result(), attempt);
+            handle(new Event.TcpConnected());
         });
     }
 
@@ -251,6 +292,7 @@ final class BgpSession {
     private void receive(byte[] frame) {
         BgpMessage message = BgpCodec.decode(frame, negotiated != null && negotiated.fourOctetAs());
         metrics.message(target.name(), false, typeName(message));
+        count(received, message);
         handle(new Event.MessageReceived(message));
     }
 
@@ -258,6 +300,14 @@ final class BgpSession {
         if (socket != null) {
             socket.write(Buffer.buffer(BgpCodec.encode(message, negotiated != null && negotiated.fourOctetAs())));
             metrics.message(target.name(), true, typeName(message));
+            count(sent, message);
+        }
+    }
+
+    private static void count(long[] byType, BgpMessage message) {
+        byType[0]++;
+        if (message.type() >= 1 && message.type() < byType.length) {
+            byType[message.type()]++;
         }
     }
 
@@ -287,40 +337,43 @@ final class BgpSession {
         }
     }
 
-    /** Sends what differs between the desired and the advertised routes, in packed UPDATEs. */
+    /**
+     * Sends what differs between the desired and the advertised routes, in packed UPDATEs: one batch per
+     * next hop (several only under ADD-PATH, one per node).
+     */
     private void sync() {
         if (negotiated == null || socket == null) {
             return;
         }
-        IpAddress nextHop = IpAddress.parse(socket.localAddress().hostAddress());
+        IpAddress localNextHop = IpAddress.parse(socket.localAddress().hostAddress().replaceFirst("^::ffff:", ""));
         for (IpFamily family : negotiated.families()) {
-            List<Prefix> announce = new ArrayList<>();
+            Map<Prefix, IpAddress> want = desired.of(family, negotiated.addPath().contains(family), localNextHop);
             List<Prefix> withdraw = new ArrayList<>();
-            for (IpAddress a : desired) {
-                if (a.family() == family && !advertised.contains(a)) {
-                    announce.add(Prefix.host(a));
+            for (Prefix p : advertised.keySet()) {
+                if (p.address().family() == family && !want.containsKey(p)) {
+                    withdraw.add(p);
                 }
             }
-            for (IpAddress a : advertised) {
-                if (a.family() == family && !desired.contains(a)) {
-                    withdraw.add(Prefix.host(a));
+            Map<IpAddress, List<Prefix>> announce = new TreeMap<>();
+            want.forEach((prefix, nextHop) -> {
+                if (!nextHop.equals(advertised.get(prefix))) { // new, or its next hop moved (replaces)
+                    announce.computeIfAbsent(nextHop, n -> new ArrayList<>()).add(prefix);
                 }
-            }
+            });
             if (!withdraw.isEmpty()) {
                 UpdatePacker.withdraw(family, withdraw).forEach(this::send);
-                withdraw.forEach(p -> advertised.remove(p.address()));
+                withdraw.forEach(advertised::remove);
             }
-            if (!announce.isEmpty() && nextHop.family() == family) {
-                List<Update> updates = UpdatePacker.announce(family,
-                        PathAttribute.AsPath.sequence(target.config().localAs()), nextHop, announce,
-                        negotiated.fourOctetAs());
-                updates.forEach(this::send);
-                announce.forEach(p -> advertised.add(p.address()));
-            }
+            announce.forEach((nextHop, prefixes) -> {
+                UpdatePacker.announce(family, PathAttribute.AsPath.sequence(target.config().localAs()), nextHop,
+                        prefixes, negotiated.fourOctetAs()).forEach(this::send);
+                prefixes.forEach(p -> advertised.put(p, nextHop));
+            });
             metrics.announced(target.name(), advertised.size());
             if (!announce.isEmpty() || !withdraw.isEmpty()) {
-                LOG.info("peer {}: announced {}, withdrew {} {} routes", target.name(), announce.size(),
-                        withdraw.size(), family);
+                report();
+                LOG.info("peer {}: announced {}, withdrew {} {} routes", target.name(),
+                        announce.values().stream().mapToInt(List::size).sum(), withdraw.size(), family);
             }
         }
     }

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.openelb.api.v1alpha2.BgpConf;
+import io.openelb.api.v1alpha2.BgpConfStatus;
 import io.openelb.api.v1alpha2.BgpPeer;
 import io.openelb.api.v1alpha2.BgpPeerStatus;
 import io.vertx.core.Vertx;
@@ -14,11 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes this node's entry of {@code BgpPeer.status.nodesPeerStatus}, by merge patch (other nodes'
- * entries stay), at most once per {@link #INTERVAL_MS} per peer however often the session changes.
+ * Writes this node's entry of {@code BgpPeer.status.nodesPeerStatus} and {@code BgpConf.status.
+ * nodesConfStatus}, by merge patch (other nodes' entries stay), at most once per {@link #INTERVAL_MS}
+ * per object however often the session changes.
  * Runs on the speaker verticle's event loop; the write itself on a worker.
  */
-final class PeerStatusWriter {
+final class PeerStatusWriter implements SessionReports {
     private static final Logger LOG = LoggerFactory.getLogger(PeerStatusWriter.class);
     static final long INTERVAL_MS = 500;
     private static final KubernetesSerialization JSON = new KubernetesSerialization();
@@ -28,6 +31,7 @@ final class PeerStatusWriter {
     private final String nodeName;
     private final Map<String, BgpPeerStatus.NodePeerStatus> pending = new HashMap<>();
     private boolean flushQueued;
+    private BgpConfStatus.NodeConfStatus writtenConf;
 
     PeerStatusWriter(Vertx vertx, KubernetesClient client, String nodeName) {
         this.vertx = vertx;
@@ -35,12 +39,29 @@ final class PeerStatusWriter {
         this.nodeName = nodeName;
     }
 
-    void report(String peer, BgpPeerStatus.NodePeerStatus status) {
+    @Override
+    public void report(String peer, BgpPeerStatus.NodePeerStatus status) {
         pending.put(peer, status);
         if (!flushQueued) {
             flushQueued = true;
             vertx.setTimer(INTERVAL_MS, id -> flush());
         }
+    }
+
+    /** This node's router id and AS in BgpConf {@code default}'s status, written when they change. */
+    void reportConf(BgpConfStatus.NodeConfStatus conf) {
+        if (writtenConf != null && java.util.Objects.equals(writtenConf.routerId, conf.routerId)
+                && java.util.Objects.equals(writtenConf.as, conf.as)) {
+            return;
+        }
+        writtenConf = conf;
+        String patch = JSON.asJson(Map.of("status", Map.of("nodesConfStatus", Map.of(nodeName, conf))));
+        vertx.executeBlocking(() -> client.resources(BgpConf.class).withName(BgpConf.DEFAULT_NAME)
+                .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch), false)
+                .onFailure(e -> {
+                    LOG.warn("BgpConf status not written: {}", e.getMessage());
+                    writtenConf = null; // the next plan tries again
+                });
     }
 
     private void flush() {

@@ -3,5 +3,9 @@ package io.openelb.speaker;
 import io.openelb.bgp.fsm.SessionConfig;
 import io.openelb.model.IpAddress;
 
-/** One BGP session this node's speaker should run: the router's address and port, and the session's settings. */
-record PeerTarget(String name, IpAddress address, int port, SessionConfig config) {}
+/**
+ * One BGP session this node's speaker should run: the router's address and port, the TCP MD5 key (null
+ * for none; it prints hidden), the IP TTL of its packets (0: the system's default), and the session's
+ * settings.
+ */
+record PeerTarget(String name, IpAddress address, int port, TcpMd5Key md5, int ttl, SessionConfig config) {}

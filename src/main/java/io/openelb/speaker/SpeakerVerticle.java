@@ -6,6 +6,10 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.openelb.announce.BgpPlan;
+import io.openelb.announce.BgpRoutes;
+import io.openelb.announce.NodeHop;
+import io.openelb.model.IpFamily;
+import java.util.SortedSet;
 import io.openelb.announce.NodeState;
 import io.openelb.announce.ServiceState;
 import io.openelb.api.v1alpha2.BgpConf;
@@ -44,16 +48,20 @@ public final class SpeakerVerticle extends VerticleBase {
     private final String nodeName;
     private final KubernetesClient client;
     private final BgpMetrics metrics;
+    private final TcpMd5Keys md5Keys;
     private PeerStatusWriter status;
-    private NetServer listener;
+    private final List<NetServer> listeners = new ArrayList<>();
+    private List<String> listenAddresses = List.of();
     private final Map<String, String> refusals = new HashMap<>();
     private int listenPort;
     private final Map<String, BgpSession> sessions = new HashMap<>();
     private final Map<String, String> reportedSkips = new HashMap<>();
     private boolean planQueued;
 
-    public SpeakerVerticle(Informers informers, String nodeName, KubernetesClient client, BgpMetrics metrics) {
+    public SpeakerVerticle(Informers informers, String nodeName, KubernetesClient client, BgpMetrics metrics,
+            TcpMd5Keys md5Keys) {
         this.informers = informers;
+        this.md5Keys = md5Keys;
         this.nodeName = nodeName;
         this.client = client;
         this.metrics = metrics;
@@ -72,9 +80,9 @@ public final class SpeakerVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        sessions.values().forEach(s -> s.stop("speaker stopping"));
+        sessions.values().forEach(s -> s.stop("speaker stopping", true));
         sessions.clear();
-        return listener == null ? Future.succeededFuture() : listener.close();
+        return Future.all(listeners.stream().map(NetServer::close).toList());
     }
 
     private void queuePlan() {
@@ -97,8 +105,15 @@ public final class SpeakerVerticle extends VerticleBase {
             return;
         }
         Optional<BgpConf> conf = informers.bgpConf(BgpConf.DEFAULT_NAME);
-        listen(conf.map(BgpConfigs::listenPort).orElse(0));
-        BgpConfigs.Result config = BgpConfigs.of(conf, informers.bgpPeers(), node.get());
+        BgpConfigs.Result config = BgpConfigs.of(conf, informers.bgpPeers(), node.get(), passwords());
+        Map<IpAddress, TcpMd5Key> keys = new HashMap<>();
+        config.targets().stream().filter(t -> t.md5() != null).forEach(t -> keys.put(t.address(), t.md5()));
+        boolean keysChanged = md5Keys.set(keys);
+        if (config.conf() != null) {
+            status.reportConf(config.conf());
+        }
+        listen(conf.map(BgpConfigs::listenPort).orElse(0),
+                conf.map(BgpConfigs::listenAddresses).orElse(List.of()), keysChanged);
         config.skipped().forEach((peer, why) -> {
             if (!why.equals(reportedSkips.put(peer, why))) {
                 LOG.warn("BgpPeer {} not used on node {}: {}", peer, nodeName, why);
@@ -109,7 +124,7 @@ public final class SpeakerVerticle extends VerticleBase {
         for (String name : new ArrayList<>(sessions.keySet())) {
             PeerTarget target = wanted.get(name);
             if (target == null || !target.equals(sessions.get(name).target())) {
-                sessions.remove(name).stop(target == null ? "BgpPeer removed" : "BgpPeer changed");
+                sessions.remove(name).stop(target == null ? "BgpPeer removed" : "BgpPeer changed", false);
             }
         }
         for (PeerTarget target : wanted.values()) {
@@ -119,48 +134,108 @@ public final class SpeakerVerticle extends VerticleBase {
                 session.start();
             }
         }
-        Set<IpAddress> addresses = BgpPlan.addresses(nodeState(node.get()), services(),
-                PoolSet.of(informers.eips().stream().map(EipDefinitions::of).toList()).pools());
-        sessions.values().forEach(s -> s.desired(addresses));
+        // Other nodes matter only to sessions sending one path per node (ADD-PATH): skip the work otherwise.
+        boolean addPath = sessions.values().stream().anyMatch(s -> !s.target().config().addPathSend().isEmpty());
+        List<Node> nodes = addPath ? informers.nodes() : List.of(node.get());
+        Map<IpAddress, SortedSet<String>> announcers = BgpPlan.announcers(nodes.stream().map(this::nodeState).toList(),
+                services(), PoolSet.of(informers.eips().stream().map(EipDefinitions::of).toList()).pools());
+        Map<String, NodeHop> hops = new HashMap<>();
+        for (Node n : nodes) {
+            IpAddress v4 = BgpConfigs.internalIp(n, IpFamily.IPV4).orElse(null);
+            String name = n.getMetadata().getName();
+            hops.put(name, new NodeHop(name, NodeHop.pathId(name, v4), v4,
+                    BgpConfigs.internalIp(n, IpFamily.IPV6).orElse(null)));
+        }
+        BgpRoutes routes = new BgpRoutes(nodeName, announcers, hops);
+        sessions.values().forEach(s -> s.desired(routes));
+    }
+
+    private static Map<String, String> labels(Node node) {
+        return Objects.requireNonNullElse(node.getMetadata().getLabels(), Map.of());
     }
 
     /**
-     * Keeps a listener on BgpConf {@code listenPort} (none when 0 or -1), on every address of the node;
-     * a connection is handed to the session of the peer it comes from, or closed.
+     * Keeps listeners on BgpConf {@code listenPort} (none when 0 or -1), on {@code listenAddresses} or
+     * every address of the node; a connection is handed to the session of the peer it comes from, or
+     * closed. Reopened when the MD5 keys change: a listening socket takes keys only when created.
      */
-    private void listen(int port) {
-        if (port == listenPort) {
+    private void listen(int port, List<String> addresses, boolean keysChanged) {
+        if (port == listenPort && addresses.equals(listenAddresses) && !keysChanged) {
             return;
         }
-        if (listener != null) {
-            listener.close();
-            listener = null;
-        }
+        listeners.forEach(NetServer::close);
+        listeners.clear();
         listenPort = port;
+        listenAddresses = addresses;
+        md5Keys.listenPort(port);
         if (port <= 0) {
             return;
         }
-        listener = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true)).connectHandler(socket -> {
+        for (String address : addresses) {
+            listenOn(port, address);
+        }
+    }
+
+    private void listenOn(int port, String address) {
+        // Port and host go in the options: that is how the transport knows this server is BGP's and
+        // gives it the MD5 keys.
+        NetServerOptions options = new NetServerOptions().setTcpNoDelay(true).setPort(port).setHost(address);
+        NetServer listener = vertx.createNetServer(options).connectHandler(socket -> {
             String remote = canonical(socket.remoteAddress().hostAddress().replaceFirst("^::ffff:", ""));
             BgpSession session = sessions.values().stream()
                     .filter(s -> s.target().address().toString().equals(remote))
                     .findFirst().orElse(null);
-            if (session == null || !session.accept(socket)) {
-                String why = session == null ? "no BgpPeer with that address" : "its session is not waiting for one";
+            if (session == null) {
+                String why = "no BgpPeer with that address";
                 if (!why.equals(refusals.put(remote, why))) { // routers retry every few seconds: say it once
                     LOG.info("refusing BGP connections from {}: {}", remote, why);
                 }
                 socket.close();
-            }
-        });
-        // "::" takes IPv4 connections too (as IPv4-mapped addresses) on Linux
-        listener.listen(port, "::").onComplete(r -> {
-            if (r.succeeded()) {
-                LOG.info("listening for BGP on port {}", port);
+            } else if (!session.accept(socket)) {
+                String why = "its session keeps its own connection (" + session.state() + ")";
+                if (!why.equals(refusals.put(remote, why))) {
+                    LOG.info("refusing a BGP connection from {}: {}", remote, why);
+                }
             } else {
-                LOG.error("cannot listen for BGP on port {}: {}", port, r.cause().getMessage());
+                refusals.remove(remote);
             }
         });
+        listeners.add(listener);
+        listener.listen().onComplete(r -> {
+            if (r.succeeded()) {
+                LOG.info("listening for BGP on port {} ({})", port, address.equals("::") ? "all addresses" : address);
+            } else {
+                LOG.error("cannot listen for BGP on {} port {}: {}", address, port, r.cause().getMessage());
+            }
+        });
+    }
+
+    /** Passwords from Secrets of the program's namespace, by reference; never logged. */
+    private BgpConfigs.Passwords passwords() {
+        return new BgpConfigs.Passwords() {
+            @Override
+            public String fromSecret(io.openelb.api.v1alpha2.BgpPeerSpec.SecretKeyRef ref) {
+                String ns = informers.ownNamespace();
+                if (ref.namespace != null && !ref.namespace.equals(ns)) {
+                    throw new IllegalArgumentException("authPasswordSecretRef: Secrets are read from namespace "
+                            + ns + " only, not " + ref.namespace);
+                }
+                String key = ref.key == null ? "password" : ref.key;
+                var secret = informers.secret(String.valueOf(ref.name)).orElseThrow(() ->
+                        new IllegalArgumentException("authPasswordSecretRef: Secret " + ns + "/" + ref.name + " not found"));
+                String value = secret.getData() == null ? null : secret.getData().get(key);
+                if (value == null) {
+                    throw new IllegalArgumentException("authPasswordSecretRef: Secret " + ns + "/" + ref.name
+                            + " has no key " + key);
+                }
+                return new String(java.util.Base64.getDecoder().decode(value), java.nio.charset.StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public String unsupported() {
+                return md5Keys.unsupportedReason();
+            }
+        };
     }
 
     private static String canonical(String address) {
@@ -175,8 +250,7 @@ public final class SpeakerVerticle extends VerticleBase {
         boolean ready = node.getStatus() != null && node.getStatus().getConditions() != null
                 && node.getStatus().getConditions().stream()
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-        Map<String, String> labels = Objects.requireNonNullElse(node.getMetadata().getLabels(), Map.of());
-        return new NodeState(nodeName, ready, labels.containsKey(EXCLUDE_LABEL));
+        return new NodeState(node.getMetadata().getName(), ready, labels(node).containsKey(EXCLUDE_LABEL));
     }
 
     /** LoadBalancer Services with addresses in their status, with the nodes holding their ready endpoints. */

@@ -45,4 +45,16 @@ class BgpPlanTest {
         assertThat(BgpPlan.addresses(new NodeState("node1", true, true), services, POOLS)).isEmpty();
         assertThat(BgpPlan.shouldAnnounce(new NodeState("node1", false, true), services.get(0))).isEqualTo("nodeNotReady");
     }
+
+    @Test
+    void announcersAreEveryEligibleNodePerAddress() {
+        List<NodeState> nodes = List.of(NODE, new NodeState("node2", true, false), new NodeState("node3", false, false),
+                new NodeState("node4", true, true));
+        var announcers = BgpPlan.announcers(nodes, List.of(service("192.0.2.5", false), service("192.0.2.6", true, "node2"),
+                service("198.51.100.5", false)), POOLS);
+
+        assertThat(announcers).containsOnlyKeys(IpAddress.parse("192.0.2.5"), IpAddress.parse("192.0.2.6"));
+        assertThat(announcers.get(IpAddress.parse("192.0.2.5"))).containsExactly("node1", "node2");
+        assertThat(announcers.get(IpAddress.parse("192.0.2.6"))).containsExactly("node2");
+    }
 }

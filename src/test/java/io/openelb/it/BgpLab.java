@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -21,9 +19,9 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class BgpLab {
+    private LabRun run;
     private LocalCluster cluster;
-    private final List<OpenElbProcess> processes = new ArrayList<>();
-    private final List<OpenElbProcess> speakers = new ArrayList<>();
+    private List<OpenElbProcess> speakers;
     private IpamFixture f;
 
     /** bird, frr or gobgp, as hack/lab.sh names them. */
@@ -31,52 +29,18 @@ abstract class BgpLab {
 
     @BeforeAll
     void start() throws Exception {
-        cluster = LocalCluster.get();
-        IpamFixture.removeLeftovers(cluster.admin());
-        Lab lab = Lab.up(cluster, router(), 2);
-        cluster.kubectlWithInput("""
-                apiVersion: network.kubesphere.io/v1alpha2
-                kind: BgpConf
-                metadata: {name: default}
-                spec: {as: 64513}
-                ---
-                apiVersion: network.kubesphere.io/v1alpha2
-                kind: BgpPeer
-                metadata: {name: lab-router-v4}
-                spec:
-                  conf: {peerAs: 64512, neighborAddress: 10.77.0.1}
-                  timers: {config: {holdTime: "9", connectRetry: "1"}}
-                ---
-                apiVersion: network.kubesphere.io/v1alpha2
-                kind: BgpPeer
-                metadata: {name: lab-router-v6}
-                spec:
-                  conf: {peerAs: 64512, neighborAddress: "fd77::1"}
-                  timers: {config: {holdTime: "9", connectRetry: "1"}}
-                """, "apply", "-f", "-");
-        Path dir = Files.createTempDirectory("bgp-it");
-        speakers.addAll(lab.startSpeakers(dir));
-        processes.addAll(speakers);
-        processes.add(OpenElbProcess.start(cluster.kubeconfigFor("openelb-system", "openelb-controller", dir), dir,
-                "controller", "--role=controller"));
-        for (OpenElbProcess p : processes) {
-            p.awaitReady(Duration.ofSeconds(60));
-        }
-        f = new IpamFixture(cluster.admin(), "bgp");
+        // the quick start's BGP objects: IPv4 and IPv6 sessions from every node to the router
+        run = LabRun.start("bgp", router(), 2, 2, Files.readString(Path.of("hack/lab/bgp.yaml")));
+        cluster = run.cluster;
+        speakers = run.speakers;
+        f = run.f;
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (f != null) {
-            f.deleteServices();
+        if (run != null) {
+            run.close();
         }
-        for (OpenElbProcess p : processes) {
-            p.close();
-        }
-        cluster.kubectl("delete", "--ignore-not-found", "bgppeer/lab-router-v4", "bgppeer/lab-router-v6",
-                "bgpconf/default");
-        IpamFixture.removeLeftovers(cluster.admin());
-        Lab.down();
     }
 
     /**
@@ -115,6 +79,14 @@ abstract class BgpLab {
         IpamFixture.await(() -> routes(v4), r -> !r.contains("10.77.0.1"), v4 + " withdrawn from " + router());
     }
 
+    /** eBGP without multihop: the router is the next hop, so packets leave with TTL 1, as GoBGP sends them. */
+    @Test
+    void ebgpPacketsLeaveTheSpeakerWithTtl1() {
+        String capture = LocalCluster.run(List.of("ip", "netns", "exec", Lab.ROUTER_NS, "timeout", "10", "tcpdump",
+                "-i", "eth0", "-c", "1", "-v", "-n", "src host 10.77.0.11 and tcp dst port 179"), Map.of(), 20).stdout();
+        assertThat(capture).as("a BGP packet from node1 (KEEPALIVE every 3 s)").contains("ttl 1,");
+    }
+
     @Test
     void eachSpeakerReportsItsSessionsInBgpPeerStatusAndMetrics() throws Exception {
         String states = IpamFixture.await(() -> cluster.kubectl("get", "bgppeer", "lab-router-v4", "-o",
@@ -123,6 +95,12 @@ abstract class BgpLab {
         assertThat(states.trim()).isEqualTo("ESTABLISHED ESTABLISHED");
         assertThat(cluster.kubectl("get", "bgppeer", "lab-router-v4", "-o",
                 "jsonpath={.status.nodesPeerStatus.node1.timersState.negotiatedHoldTime}")).isEqualTo("9");
+        assertThat(IpamFixture.await(() -> cluster.kubectl("get", "bgppeer", "lab-router-v4", "-o",
+                "jsonpath={.status.nodesPeerStatus.node1.peerState.messages.sent.open}"), v -> !v.isEmpty(),
+                "message counters in the status")).isEqualTo("1");
+        assertThat(cluster.kubectl("get", "bgpconf", "default", "-o",
+                "jsonpath={.status.nodesConfStatus.node2.as} {.status.nodesConfStatus.node2.routerId}"))
+                .isEqualTo("64513 10.77.0.12");
         for (OpenElbProcess speaker : speakers) {
             assertThat(speaker.metrics()).contains("openelb_bgp_session_up{peer=\"lab-router-v4\"} 1.0",
                     "openelb_bgp_session_up{peer=\"lab-router-v6\"} 1.0",

@@ -1,9 +1,5 @@
 package io.openelb.it;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -14,21 +10,20 @@ import org.junit.jupiter.api.Test;
  * Passive mode: the speakers listen on BgpConf {@code listenPort} and never connect; BIRD connects to
  * them, and the Service's address still reaches it from both nodes.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.MethodName.class)
 class BgpPassiveIT {
+    private static LabRun run;
     private static LocalCluster cluster;
-    private static final List<OpenElbProcess> processes = new ArrayList<>();
+    private static List<OpenElbProcess> processes;
     private static IpamFixture f;
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = LocalCluster.get();
-        IpamFixture.removeLeftovers(cluster.admin());
-        Lab lab = Lab.up(cluster, "bird", 2);
-        cluster.kubectlWithInput("""
+        run = LabRun.start("passive", "bird", 2, 2, """
                 apiVersion: network.kubesphere.io/v1alpha2
                 kind: BgpConf
                 metadata: {name: default}
-                spec: {as: 64513, listenPort: 179}
+                spec: {as: 64513, listenPort: 179, listenAddresses: ["0.0.0.0", "::"]}
                 ---
                 apiVersion: network.kubesphere.io/v1alpha2
                 kind: BgpPeer
@@ -37,28 +32,17 @@ class BgpPassiveIT {
                   conf: {peerAs: 64512, neighborAddress: 10.77.0.1}
                   transport: {passiveMode: true}
                   timers: {config: {holdTime: "9"}}
-                """, "apply", "-f", "-");
-        Path dir = Files.createTempDirectory("bgp-passive-it");
-        processes.addAll(lab.startSpeakers(dir));
-        processes.add(OpenElbProcess.start(cluster.kubeconfigFor("openelb-system", "openelb-controller", dir), dir,
-                "controller", "--role=controller"));
-        for (OpenElbProcess p : processes) {
-            p.awaitReady(Duration.ofSeconds(60));
-        }
-        f = new IpamFixture(cluster.admin(), "passive");
+                """);
+        cluster = run.cluster;
+        processes = run.speakers;
+        f = run.f;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (f != null) {
-            f.deleteServices();
+        if (run != null) {
+            run.close();
         }
-        for (OpenElbProcess p : processes) {
-            p.close();
-        }
-        cluster.kubectl("delete", "--ignore-not-found", "bgppeer/lab-router-passive", "bgpconf/default");
-        IpamFixture.removeLeftovers(cluster.admin());
-        Lab.down();
     }
 
     @Test
@@ -73,5 +57,46 @@ class BgpPassiveIT {
         for (OpenElbProcess speaker : processes.subList(0, 2)) {
             IpamFixture.await(speaker::log, l -> l.contains("listening for BGP on port 179"), "listener up");
         }
+    }
+
+    /**
+     * Both ends connect and both listen (RFC 4271 section 6.8): whichever connections cross, each node
+     * ends with one session that stays up. Runs after the passive test (it changes the peer).
+     */
+    @Test
+    void whenBothEndsConnectAndListenOneSessionPerNodeStaysUp() throws Exception {
+        cluster.kubectl("patch", "bgppeer", "lab-router-passive", "--type=merge", "-p",
+                "{\"spec\":{\"transport\":{\"passiveMode\":false}}}");
+        List<OpenElbProcess> speakers = processes.subList(0, 2);
+        for (OpenElbProcess speaker : speakers) {
+            IpamFixture.await(speaker::log, l -> l.contains("BgpPeer changed"), "session redone as active");
+            IpamFixture.await(() -> metrics(speaker), m -> m.contains("openelb_bgp_session_up{peer=\"lab-router-passive\"} 1.0"),
+                    "Established again");
+        }
+        int[] before = speakers.stream().mapToInt(s -> count(s.log(), "-> ESTABLISHED")).toArray();
+        Thread.sleep(12_000); // longer than BIRD's connect retry (5 s) and the hold time (9 s)
+        for (int i = 0; i < speakers.size(); i++) {
+            org.assertj.core.api.Assertions.assertThat(count(speakers.get(i).log(), "-> ESTABLISHED"))
+                    .as("sessions established by node%d since", i + 1).isEqualTo(before[i]);
+            org.assertj.core.api.Assertions.assertThat(speakers.get(i).metrics())
+                    .contains("openelb_bgp_session_up{peer=\"lab-router-passive\"} 1.0");
+        }
+    }
+
+    private static String metrics(OpenElbProcess speaker) {
+        try {
+            return speaker.metrics();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
     }
 }

@@ -26,9 +26,11 @@ final class Lab {
     }
 
     /** Builds the lab anew with this router and node count; the API server becomes reachable from the nodes. */
-    static Lab up(LocalCluster cluster, String router, int nodes) {
-        check(LocalCluster.run(List.of("hack/lab.sh", "up", "--router", router, "--nodes", String.valueOf(nodes)),
-                Map.of(), 600), "lab up");
+    static Lab up(LocalCluster cluster, String router, int nodes, String... options) {
+        List<String> command = new java.util.ArrayList<>(List.of("hack/lab.sh", "up", "--router", router, "--nodes",
+                String.valueOf(nodes)));
+        command.addAll(List.of(options));
+        check(LocalCluster.run(command, Map.of(), 600), "lab up");
         check(LocalCluster.run(List.of("hack/lab.sh", "relay-apiserver", cluster.apiServerHostPort()), Map.of(), 60),
                 "relay");
         Lab lab = new Lab(cluster, nodes);
@@ -36,6 +38,11 @@ final class Lab {
             lab.describeNode(i, true);
         }
         return lab;
+    }
+
+    /** {@code kill}: SIGKILL the router daemon; {@code start}: start it again as it was. */
+    void router(String what) {
+        check(LocalCluster.run(List.of("hack/lab.sh", "router", what), Map.of(), 120), "router " + what);
     }
 
     static void down() {
@@ -62,14 +69,20 @@ final class Lab {
      * Starts a speaker in each node's namespace, as its node, with the speaker ServiceAccount's token,
      * logs in {@code dir}; does not wait for readiness.
      */
-    List<OpenElbProcess> startSpeakers(java.nio.file.Path dir) {
-        java.nio.file.Path kubeconfig = cluster.kubeconfigFor("openelb-system", "openelb-speaker", dir);
+    List<OpenElbProcess> startSpeakers(java.nio.file.Path dir, String... options) {
         List<OpenElbProcess> speakers = new java.util.ArrayList<>();
         for (int i = 1; i <= nodes; i++) {
-            speakers.add(OpenElbProcess.startIn(nodeNamespace(i), kubeconfig, dir, nodeName(i),
-                    "--role=speaker", "--node-name=" + nodeName(i)));
+            speakers.add(startSpeaker(i, dir, nodeName(i), options));
         }
         return speakers;
+    }
+
+    /** One speaker, for node {@code i}, logging to {@code logName}.log in {@code dir}; does not wait. */
+    OpenElbProcess startSpeaker(int i, java.nio.file.Path dir, String logName, String... options) {
+        java.nio.file.Path kubeconfig = cluster.kubeconfigFor("openelb-system", "openelb-speaker", dir);
+        List<String> args = new java.util.ArrayList<>(List.of("--role=speaker", "--node-name=" + nodeName(i)));
+        args.addAll(List.of(options));
+        return OpenElbProcess.startIn(nodeNamespace(i), kubeconfig, dir, logName, args.toArray(String[]::new));
     }
 
     /**

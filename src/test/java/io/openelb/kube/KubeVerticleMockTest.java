@@ -66,7 +66,7 @@ class KubeVerticleMockTest {
     }
 
     private void deploy(Role role) throws Exception {
-        vertx.deployVerticle(new KubeVerticle(new Informers(client, WatchedKinds.of(role)), new KubeMetrics(meters)))
+        vertx.deployVerticle(new KubeVerticle(new Informers(client, WatchedKinds.of(role), "openelb-system"), new KubeMetrics(meters)))
                 .await(10, TimeUnit.SECONDS);
     }
 

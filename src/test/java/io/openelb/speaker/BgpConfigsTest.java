@@ -26,6 +26,35 @@ class BgpConfigsTest {
             .withNewStatus().addNewAddress().withType("InternalIP").withAddress("10.77.0.11").endAddress().endStatus()
             .build();
 
+    /** A process without epoll: MD5 peers are refused with this reason. */
+    private static final BgpConfigs.Passwords NO_MD5 = new BgpConfigs.Passwords() {
+        @Override
+        public String fromSecret(BgpPeerSpec.SecretKeyRef ref) {
+            throw new AssertionError("not asked");
+        }
+
+        @Override
+        public String unsupported() {
+            return "no epoll here";
+        }
+    };
+
+    /** MD5 works; one Secret "bgp-auth" with key "router1". */
+    private static final BgpConfigs.Passwords SECRETS = new BgpConfigs.Passwords() {
+        @Override
+        public String fromSecret(BgpPeerSpec.SecretKeyRef ref) {
+            if (!"bgp-auth".equals(ref.name) || !"router1".equals(ref.key)) {
+                throw new IllegalArgumentException("Secret openelb-system/" + ref.name + " not found");
+            }
+            return "from-secret";
+        }
+
+        @Override
+        public String unsupported() {
+            return null;
+        }
+    };
+
     private static BgpConf conf(Long as, Map<String, Long> perRack, String routerId) {
         BgpConf conf = new BgpConf();
         conf.setMetadata(new ObjectMetaBuilder().withName("default").build());
@@ -55,7 +84,7 @@ class BgpConfigsTest {
         peer.getSpec().timers.config.connectRetry = new IntOrString(2);
 
         BgpConfigs.Result result = BgpConfigs.of(Optional.of(conf(65000L, Map.of("rack-a", 65101L), null)),
-                List.of(peer), NODE);
+                List.of(peer), NODE, NO_MD5);
 
         PeerTarget target = result.targets().get(0);
         assertThat(target.address()).isEqualTo(IpAddress.parse("10.77.0.1"));
@@ -76,7 +105,7 @@ class BgpConfigsTest {
                 .withOperator("In").withValues("z1", "z3").endMatchExpression().build();
 
         BgpConfigs.Result result = BgpConfigs.of(Optional.of(conf(65000L, null, "192.0.2.1")), List.of(other, mine),
-                NODE);
+                NODE, NO_MD5);
 
         assertThat(result.targets()).extracting(PeerTarget::name).containsExactly("my-zone");
         assertThat(result.targets().get(0).config().families()).isEqualTo(Set.of(IpFamily.IPV6));
@@ -93,19 +122,80 @@ class BgpConfigsTest {
         BgpPeer fine = peer("fine", "10.77.0.3", 64512);
 
         BgpConfigs.Result result = BgpConfigs.of(Optional.of(conf(65000L, null, null)),
-                List.of(md5, passive, garbage, fine), NODE);
+                List.of(md5, passive, garbage, fine), NODE, NO_MD5);
 
         assertThat(result.targets()).extracting(PeerTarget::name).containsExactly("fine");
-        assertThat(result.skipped()).containsEntry("md5", "TCP MD5 (conf.authPassword) is not supported yet")
+        assertThat(result.skipped()).containsEntry("md5", "no epoll here")
                 .containsEntry("passive", "transport.passiveMode needs BgpConf spec.listenPort: the router must "
                         + "connect to it")
                 .containsKey("garbage");
         assertThat(result.skipped().get("md5")).doesNotContain("secret");
-        assertThat(BgpConfigs.of(Optional.empty(), List.of(fine), NODE).skipped())
+        assertThat(BgpConfigs.of(Optional.empty(), List.of(fine), NODE, NO_MD5).skipped())
                 .containsEntry("fine", "BgpConf default is missing");
         BgpConf listening = conf(65000L, null, null);
         listening.getSpec().listenPort = 179;
-        assertThat(BgpConfigs.of(Optional.of(listening), List.of(passive), NODE).targets().get(0).config().passive())
+        assertThat(BgpConfigs.of(Optional.of(listening), List.of(passive), NODE, NO_MD5).targets().get(0).config().passive())
                 .isTrue();
+    }
+
+    @Test
+    void md5PasswordsComeFromThePeerOrASecretAndNeverPrint() {
+        BgpPeer clear = peer("clear", "10.77.0.1", 64512);
+        clear.getSpec().conf.authPassword = "clear-text";
+        BgpPeer fromSecret = peer("from-secret", "10.77.0.2", 64512);
+        fromSecret.getSpec().conf.authPasswordSecretRef = ref("bgp-auth", "router1");
+        BgpPeer missing = peer("missing", "10.77.0.3", 64512);
+        missing.getSpec().conf.authPasswordSecretRef = ref("nope", "router1");
+        BgpPeer tooLong = peer("too-long", "10.77.0.4", 64512);
+        tooLong.getSpec().conf.authPassword = "x".repeat(81);
+
+        BgpConfigs.Result result = BgpConfigs.of(Optional.of(conf(65000L, null, null)),
+                List.of(clear, fromSecret, missing, tooLong), NODE, SECRETS);
+
+        assertThat(result.targets()).extracting(PeerTarget::name).containsExactlyInAnyOrder("clear", "from-secret");
+        PeerTarget first = result.targets().stream().filter(t -> t.name().equals("clear")).findFirst().orElseThrow();
+        PeerTarget second = result.targets().stream().filter(t -> t.name().equals("from-secret")).findFirst().orElseThrow();
+        assertThat(first.md5()).isEqualTo(new TcpMd5Key("clear-text"));
+        assertThat(second.md5()).isEqualTo(new TcpMd5Key("from-secret"));
+        assertThat(first.toString()).doesNotContain("clear-text").contains("(password hidden)");
+        assertThat(result.skipped()).containsEntry("missing", "Secret openelb-system/nope not found")
+                .containsEntry("too-long", "the TCP MD5 password must be 1 to 80 bytes long");
+    }
+
+    private static BgpPeerSpec.SecretKeyRef ref(String name, String key) {
+        BgpPeerSpec.SecretKeyRef ref = new BgpPeerSpec.SecretKeyRef();
+        ref.name = name;
+        ref.key = key;
+        return ref;
+    }
+
+    @Test
+    void ebgpPacketsLeaveWithTtl1UnlessMultihopAndIbgpWithTheSystemDefault() {
+        BgpPeer ebgp = peer("ebgp", "10.77.0.1", 64512);
+        BgpPeer multihop = peer("multihop", "10.77.0.2", 64512);
+        multihop.getSpec().ebgpMultihop = new BgpPeerSpec.EbgpMultihop();
+        multihop.getSpec().ebgpMultihop.enabled = true;
+        BgpPeer multihop5 = peer("multihop5", "10.77.0.3", 64512);
+        multihop5.getSpec().ebgpMultihop = new BgpPeerSpec.EbgpMultihop();
+        multihop5.getSpec().ebgpMultihop.enabled = true;
+        multihop5.getSpec().ebgpMultihop.multihopTtl = 5;
+        BgpPeer ibgp = peer("ibgp", "10.77.0.4", 65000);
+
+        Map<String, Integer> ttls = new java.util.TreeMap<>();
+        BgpConfigs.of(Optional.of(conf(65000L, null, null)), List.of(ebgp, multihop, multihop5, ibgp), NODE, NO_MD5)
+                .targets().forEach(t -> ttls.put(t.name(), t.ttl()));
+
+        assertThat(ttls).containsExactlyEntriesOf(new java.util.TreeMap<>(
+                Map.of("ebgp", 1, "ibgp", 0, "multihop", 255, "multihop5", 5)));
+    }
+
+    @Test
+    void listenersBindTheListedAddressesOrEveryAddressOfTheNode() {
+        BgpConf conf = conf(65000L, null, null);
+        assertThat(BgpConfigs.listenAddresses(conf)).containsExactly("::");
+        conf.getSpec().listenAddresses = List.of("10.77.0.11", "fd77:0:0::11");
+        assertThat(BgpConfigs.listenAddresses(conf)).containsExactly("10.77.0.11", "fd77::11");
+        conf.getSpec().listenAddresses = List.of("0.0.0.0", "::"); // gobgp's usual: one dual-stack socket
+        assertThat(BgpConfigs.listenAddresses(conf)).containsExactly("::");
     }
 }

@@ -42,6 +42,8 @@ public class BgpPeerStatus {
         public String routerId;
         public Integer sendCommunity;
         public String sessionState;
+        /** Routes this node has announced on the session (one per path with ADD-PATH); not in OpenELB. */
+        public Integer advertisedPrefixes;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

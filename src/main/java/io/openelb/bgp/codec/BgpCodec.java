@@ -253,6 +253,7 @@ public final class BgpCodec {
         }
         ByteBuffer attrs = slice(b, attributesLength);
         List<PathAttribute> attributes = new ArrayList<>();
+        BgpError valueError = null;
         while (attrs.hasRemaining()) {
             if (attrs.remaining() < 3) {
                 throw malformed("truncated path attribute header");
@@ -263,14 +264,45 @@ public final class BgpCodec {
             if (valueLength > attrs.remaining()) {
                 throw malformed("attribute " + type + " length " + valueLength + " exceeds the attribute list");
             }
-            attributes.add(decodeAttribute(flags, type, slice(attrs, valueLength), fourOctetAs));
+            ByteBuffer value = slice(attrs, valueLength);
+            if (type == PathAttribute.MP_REACH_NLRI || type == PathAttribute.MP_UNREACH_NLRI) {
+                attributes.add(decodeAttribute(flags, type, value, fourOctetAs)); // NLRI inside: errors reset
+                continue;
+            }
+            try {
+                attributes.add(decodeAttribute(flags, type, value, fourOctetAs));
+            } catch (BgpError | BufferUnderflowException | IllegalArgumentException e) {
+                if (valueError == null) { // RFC 7606: the message is still parsed, the NLRI located
+                    valueError = attributeValueError(type, e.getMessage());
+                }
+            }
         }
-        return new Update(withdrawn, attributes, decodePrefixes(b, IpFamily.IPV4));
+        Update update = new Update(withdrawn, attributes, decodePrefixes(b, IpFamily.IPV4));
+        if (valueError != null) {
+            throw valueError;
+        }
+        return update;
+    }
+
+    /** RFC 7606 section 7: a bad ORIGIN, AS_PATH or NEXT_HOP value makes the UPDATE's routes withdrawn. */
+    private static BgpError attributeValueError(int type, String why) {
+        int subcode = switch (type) {
+            case PathAttribute.ORIGIN -> BgpError.INVALID_ORIGIN_ATTRIBUTE;
+            case PathAttribute.NEXT_HOP -> BgpError.INVALID_NEXT_HOP_ATTRIBUTE;
+            case PathAttribute.AS_PATH, PathAttribute.AS4_PATH -> BgpError.MALFORMED_AS_PATH;
+            default -> BgpError.ATTRIBUTE_LENGTH_ERROR;
+        };
+        return BgpError.treatAsWithdraw(subcode, "attribute " + type + ": " + why);
     }
 
     private static PathAttribute decodeAttribute(int flags, int type, ByteBuffer v, boolean fourOctetAs) {
         return switch (type) {
-            case PathAttribute.ORIGIN -> new PathAttribute.Origin(v.get() & 0xff);
+            case PathAttribute.ORIGIN -> {
+                if (v.remaining() != 1 || (v.get(0) & 0xff) > 2) { // IGP, EGP, INCOMPLETE
+                    throw new IllegalArgumentException("ORIGIN must be one octet 0-2");
+                }
+                yield new PathAttribute.Origin(v.get() & 0xff);
+            }
             case PathAttribute.AS_PATH -> decodeAsPath(v, fourOctetAs, false);
             case PathAttribute.AS4_PATH -> decodeAsPath(v, true, true);
             case PathAttribute.NEXT_HOP -> new PathAttribute.NextHop(address(IpFamily.IPV4, remaining(v)));
@@ -300,6 +332,9 @@ public final class BgpCodec {
         List<PathAttribute.AsPath.Segment> segments = new ArrayList<>();
         while (v.hasRemaining()) {
             int segmentType = v.get() & 0xff;
+            if (segmentType < 1 || segmentType > 4) { // AS_SET, AS_SEQUENCE, AS_CONFED_SEQUENCE, AS_CONFED_SET
+                throw new IllegalArgumentException("AS_PATH segment type " + segmentType);
+            }
             int count = v.get() & 0xff;
             List<Long> asns = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
@@ -411,6 +446,12 @@ public final class BgpCodec {
     }
 
     private static void writePrefix(ByteArrayOutputStream out, Prefix p) {
+        if (p.pathId() != Prefix.NO_PATH_ID) { // RFC 7911 section 3: a 4-octet path identifier first
+            out.write((int) (p.pathId() >>> 24));
+            out.write((int) (p.pathId() >>> 16));
+            out.write((int) (p.pathId() >>> 8));
+            out.write((int) p.pathId());
+        }
         out.write(p.length());
         out.write(raw(p.address()), 0, (p.length() + 7) / 8);
     }

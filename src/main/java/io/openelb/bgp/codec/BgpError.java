@@ -26,19 +26,42 @@ public final class BgpError extends RuntimeException {
     public static final int UNACCEPTABLE_HOLD_TIME = 6;
     // section 6.3: UPDATE message error subcodes
     public static final int MALFORMED_ATTRIBUTE_LIST = 1;
+    public static final int ATTRIBUTE_LENGTH_ERROR = 5;
+    public static final int INVALID_ORIGIN_ATTRIBUTE = 6;
+    public static final int INVALID_NEXT_HOP_ATTRIBUTE = 8;
+    public static final int MALFORMED_AS_PATH = 11;
     public static final int INVALID_NETWORK_FIELD = 10;
     // RFC 4486: Cease subcodes
     public static final int ADMINISTRATIVE_SHUTDOWN = 2;
+    public static final int CONNECTION_COLLISION_RESOLUTION = 7;
 
     private final int code;
     private final int subcode;
     private final byte[] data;
+    private final boolean treatAsWithdraw;
 
     public BgpError(int code, int subcode, byte[] data, String message) {
+        this(code, subcode, data, message, false);
+    }
+
+    private BgpError(int code, int subcode, byte[] data, String message, boolean treatAsWithdraw) {
         super(message, null, false, false);
         this.code = code;
         this.subcode = subcode;
         this.data = data.clone();
+        this.treatAsWithdraw = treatAsWithdraw;
+    }
+
+    /**
+     * An UPDATE whose structure is sound but an attribute's value is not: RFC 7606 has the receiver treat
+     * its routes as withdrawn and keep the session, instead of resetting it.
+     */
+    public static BgpError treatAsWithdraw(int subcode, String message) {
+        return new BgpError(UPDATE_MESSAGE, subcode, new byte[0], message, true);
+    }
+
+    public boolean treatAsWithdraw() {
+        return treatAsWithdraw;
     }
 
     public BgpError(int code, int subcode, String message) {

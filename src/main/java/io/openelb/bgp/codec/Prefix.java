@@ -2,12 +2,26 @@ package io.openelb.bgp.codec;
 
 import io.openelb.model.IpAddress;
 
-/** An IP prefix as carried in NLRI (RFC 4271 section 4.3, RFC 4760). */
-public record Prefix(IpAddress address, int length) {
+/**
+ * An IP prefix as carried in NLRI (RFC 4271 section 4.3, RFC 4760), with the path identifier that
+ * precedes it where ADD-PATH (RFC 7911) was negotiated for its family.
+ *
+ * @param pathId 0 to 2^32-1, or {@link #NO_PATH_ID}
+ */
+public record Prefix(IpAddress address, int length, long pathId) {
+    public static final long NO_PATH_ID = -1;
+
     public Prefix {
         if (length < 0 || length > address.family().bits()) {
             throw new IllegalArgumentException("prefix length " + length + " for " + address);
         }
+        if (pathId < NO_PATH_ID || pathId > 0xffff_ffffL) {
+            throw new IllegalArgumentException("path identifier " + pathId);
+        }
+    }
+
+    public Prefix(IpAddress address, int length) {
+        this(address, length, NO_PATH_ID);
     }
 
     /** A host route: /32 or /128. */
@@ -15,8 +29,18 @@ public record Prefix(IpAddress address, int length) {
         return new Prefix(address, address.family().bits());
     }
 
+    /** A host route sent as path {@code pathId} (ADD-PATH). */
+    public static Prefix host(IpAddress address, long pathId) {
+        return new Prefix(address, address.family().bits(), pathId);
+    }
+
+    /** Bytes in NLRI: the path identifier, the length octet, the significant octets. */
+    public int encodedSize() {
+        return (pathId == NO_PATH_ID ? 0 : 4) + 1 + (length + 7) / 8;
+    }
+
     @Override
     public String toString() {
-        return address + "/" + length;
+        return address + "/" + length + (pathId == NO_PATH_ID ? "" : " path " + pathId);
     }
 }

@@ -80,7 +80,7 @@ public final class UpdatePacker {
         List<Prefix> chunk = new ArrayList<>();
         int used = 0;
         for (Prefix p : prefixes) {
-            int size = 1 + (p.length() + 7) / 8;
+            int size = p.encodedSize();
             if (used + size > budget && !chunk.isEmpty()) {
                 chunks.add(chunk);
                 chunk = new ArrayList<>();

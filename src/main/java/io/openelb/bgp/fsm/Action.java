@@ -13,6 +13,12 @@ public sealed interface Action {
 
     record Send(BgpMessage message) implements Action {}
 
+    /** Make the peer's incoming connection this session's connection (any own connection is closed already). */
+    record AdoptIncoming() implements Action {}
+
+    /** Send this on the peer's incoming connection and close it; the session keeps its own. */
+    record RefuseIncoming(BgpMessage notification) implements Action {}
+
     record StartTimer(Timer timer, Duration after) implements Action {}
 
     record StopTimer(Timer timer) implements Action {}

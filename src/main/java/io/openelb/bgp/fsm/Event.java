@@ -8,10 +8,17 @@ public sealed interface Event {
     /** Bring the session up (configuration present). */
     record Start() implements Event {}
 
-    /** Take the session down on purpose (peer removed, shutdown): a Cease is sent. */
-    record Stop(String reason) implements Event {}
+    /**
+     * Take the session down on purpose (peer removed, shutdown): a Cease is sent, unless the process is
+     * restarting and graceful restart was negotiated: then the connection just closes, so that the peer
+     * keeps our routes until we are back (RFC 4724).
+     */
+    record Stop(String reason, boolean restarting) implements Event {}
 
     record TcpConnected() implements Event {}
+
+    /** The peer opened a connection to our listener while this session exists (RFC 4271 section 6.8). */
+    record Incoming() implements Event {}
 
     record TcpFailed(String why) implements Event {}
 

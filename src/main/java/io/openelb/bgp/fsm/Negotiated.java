@@ -12,10 +12,21 @@ import java.util.Set;
  * @param families      address families both announced (RFC 4760), the ones we may send
  * @param peerAs        the peer's AS, from its OPEN
  * @param peerId        the peer's BGP identifier
+ * @param gracefulRestart both announced RFC 4724 graceful restart: the peer keeps our routes while we
+ *                      restart
+ * @param addPath       families in which we send several paths per prefix, each with a path identifier
+ *                      (we offered to send, the peer to receive: RFC 7911)
  */
 public record Negotiated(Duration holdTime, Duration keepalive, boolean fourOctetAs, Set<IpFamily> families,
-        long peerAs, long peerId) {
+        long peerAs, long peerId, boolean gracefulRestart, Set<IpFamily> addPath) {
     public Negotiated {
         families = Set.copyOf(families);
+        addPath = Set.copyOf(addPath);
+    }
+
+    /** Without ADD-PATH. */
+    public Negotiated(Duration holdTime, Duration keepalive, boolean fourOctetAs, Set<IpFamily> families,
+            long peerAs, long peerId, boolean gracefulRestart) {
+        this(holdTime, keepalive, fourOctetAs, families, peerAs, peerId, gracefulRestart, Set.of());
     }
 }

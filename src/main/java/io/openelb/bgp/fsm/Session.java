@@ -44,6 +44,11 @@ public record Session(State state, Negotiated negotiated, int failures) {
         }
         if (event instanceof Event.Stop stop) {
             List<Action> actions = new ArrayList<>();
+            if (stop.restarting() && state == State.ESTABLISHED && negotiated.gracefulRestart()) {
+                return down(new Session(State.IDLE, null, 0), actions, stop.reason()
+                        + " (graceful restart: the peer keeps our routes for " + config.gracefulRestartTime() + " s)",
+                        false);
+            }
             if (state == State.OPEN_SENT || state == State.OPEN_CONFIRM || state == State.ESTABLISHED) {
                 actions.add(new Action.Send(new Notification(BgpError.CEASE, BgpError.ADMINISTRATIVE_SHUTDOWN,
                         new byte[0])));
@@ -57,13 +62,19 @@ public record Session(State state, Negotiated negotiated, int failures) {
             if (state != State.CONNECT && state != State.ACTIVE) {
                 return stay();
             }
-            return new Transition(new Session(State.OPEN_SENT, null, failures), List.of(
-                    new Action.StopTimer(Timer.CONNECT_RETRY),
-                    new Action.Send(open(config)),
-                    new Action.StartTimer(Timer.HOLD, OPEN_HOLD)), "connected, OPEN sent");
+            return opened(config, List.of(), "connected, OPEN sent");
+        }
+        if (event instanceof Event.Incoming) {
+            return incoming(config);
         }
         if (event instanceof Event.TcpFailed failed) {
             return state == State.IDLE ? stay() : retry(config, List.of(), "connection failed: " + failed.why());
+        }
+        if (event instanceof Event.DecodeFailed failed && failed.error().treatAsWithdraw()
+                && state == State.ESTABLISHED) {
+            // RFC 7606: the UPDATE's routes count as withdrawn; we take none from the peer, so: nothing to do
+            return new Transition(this, List.of(holdTimer(negotiated)),
+                    "UPDATE treated as withdraw (RFC 7606): " + failed.error().getMessage());
         }
         if (event instanceof Event.DecodeFailed failed) {
             return retry(config, List.of(new Action.Send(failed.error().toNotification())),
@@ -135,12 +146,60 @@ public record Session(State state, Negotiated negotiated, int failures) {
             }
         }
         boolean fourOctet = open.capability(Capability.FourOctetAs.class).isPresent();
-        Negotiated terms = new Negotiated(hold, keepalive, fourOctet, families, open.as(), open.bgpId());
+        boolean gracefulRestart = config.gracefulRestartTime() >= 0
+                && open.capability(Capability.GracefulRestart.class).isPresent();
+        Set<IpFamily> addPath = EnumSet.noneOf(IpFamily.class);
+        for (IpFamily family : families) {
+            boolean peerReceives = open.capability(Capability.AddPath.class).stream()
+                    .flatMap(c -> c.families().stream())
+                    .anyMatch(f -> f.afi() == BgpCodec.afi(family) && f.safi() == BgpCodec.SAFI_UNICAST
+                            && (f.sendReceive() & 1) != 0);
+            if (config.addPathSend().contains(family) && peerReceives) {
+                addPath.add(family);
+            }
+        }
+        Negotiated terms = new Negotiated(hold, keepalive, fourOctet, families, open.as(), open.bgpId(),
+                gracefulRestart, addPath);
         List<Action> actions = new ArrayList<>(List.of(new Action.Send(Keepalive.INSTANCE), holdTimer(terms)));
         if (!keepalive.isZero()) {
             actions.add(new Action.StartTimer(Timer.KEEPALIVE, keepalive));
         }
         return new Transition(new Session(State.OPEN_CONFIRM, terms, failures), actions, "OPEN received");
+    }
+
+    /**
+     * The peer connected to us (RFC 4271 section 6.8). Waiting (passive, or between attempts, like the
+     * RFC's Active state) or still connecting: take it. OpenSent: keep ours (the peer's identifier is not
+     * known yet; the RFC leaves this to the implementation). OpenConfirm: the connection opened by the
+     * side with the higher BGP identifier wins. Established: keep ours. Stopped: refuse.
+     */
+    private Transition incoming(SessionConfig config) {
+        Notification collision = new Notification(BgpError.CEASE, BgpError.CONNECTION_COLLISION_RESOLUTION,
+                new byte[0]);
+        boolean waiting = state == State.ACTIVE || state == State.IDLE && failures > 0;
+        if (waiting || state == State.CONNECT) {
+            List<Action> actions = new ArrayList<>();
+            if (state == State.CONNECT) {
+                actions.add(new Action.Close()); // our attempt in flight is dropped
+            }
+            actions.add(new Action.AdoptIncoming());
+            return opened(config, actions, "peer connected, OPEN sent");
+        }
+        if (state == State.OPEN_CONFIRM && Long.compareUnsigned(config.routerId(), negotiated.peerId()) < 0) {
+            return opened(config, List.of(new Action.Send(collision), new Action.Close(), new Action.StopTimer(Timer.KEEPALIVE),
+                    new Action.AdoptIncoming()), "connection collision: the peer's connection wins (higher BGP identifier)");
+        }
+        return new Transition(this, List.of(new Action.RefuseIncoming(state == State.IDLE
+                ? new Notification(BgpError.CEASE, BgpError.ADMINISTRATIVE_SHUTDOWN, new byte[0]) : collision)), "");
+    }
+
+    /** A connection is up: send our OPEN and wait up to {@link #OPEN_HOLD} for the peer's. */
+    private Transition opened(SessionConfig config, List<Action> first, String reason) {
+        List<Action> actions = new ArrayList<>(first);
+        actions.add(new Action.StopTimer(Timer.CONNECT_RETRY));
+        actions.add(new Action.Send(open(config)));
+        actions.add(new Action.StartTimer(Timer.HOLD, OPEN_HOLD));
+        return new Transition(new Session(State.OPEN_SENT, null, failures), actions, reason);
     }
 
     private Transition timer(SessionConfig config, Timer timer) {
@@ -218,6 +277,13 @@ public record Session(State state, Negotiated negotiated, int failures) {
         }
         capabilities.add(new Capability.RouteRefreshCapability());
         capabilities.add(new Capability.FourOctetAs(config.localAs()));
+        List<Capability.AddPath.Family> addPath = config.addPathSend().stream().sorted()
+                .filter(config.families()::contains)
+                .map(f -> new Capability.AddPath.Family(BgpCodec.afi(f), BgpCodec.SAFI_UNICAST, 2)) // 2: send
+                .toList();
+        if (!addPath.isEmpty()) {
+            capabilities.add(new Capability.AddPath(addPath));
+        }
         if (config.gracefulRestartTime() >= 0) {
             List<Capability.GracefulRestart.Family> families = config.families().stream().sorted()
                     .map(f -> new Capability.GracefulRestart.Family(BgpCodec.afi(f), BgpCodec.SAFI_UNICAST, true))

@@ -12,6 +12,7 @@ import java.util.Set;
  * @param connectRetry     first back-off after a failed attempt; doubled per failure up to
  *                         {@code maxConnectRetry}. The first attempt is at once.
  * @param gracefulRestartTime seconds the peer should keep our routes while we restart (RFC 4724), or -1 off
+ * @param addPathSend  families in which we offer to send several paths per prefix (RFC 7911)
  */
 public record SessionConfig(
         long localAs,
@@ -23,9 +24,19 @@ public record SessionConfig(
         Duration connectRetry,
         Duration maxConnectRetry,
         boolean passive,
-        int gracefulRestartTime) {
+        int gracefulRestartTime,
+        Set<IpFamily> addPathSend) {
 
     public SessionConfig {
         families = Set.copyOf(families);
+        addPathSend = Set.copyOf(addPathSend);
+    }
+
+    /** Without ADD-PATH. */
+    public SessionConfig(long localAs, long routerId, long peerAs, Set<IpFamily> families, Duration holdTime,
+            Duration keepalive, Duration connectRetry, Duration maxConnectRetry, boolean passive,
+            int gracefulRestartTime) {
+        this(localAs, routerId, peerAs, families, holdTime, keepalive, connectRetry, maxConnectRetry, passive,
+                gracefulRestartTime, Set.of());
     }
 }

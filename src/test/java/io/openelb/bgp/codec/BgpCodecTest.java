@@ -85,6 +85,29 @@ class BgpCodecTest {
     }
 
     @Test
+    void addPathNlriCarriesThePathIdentifierFirst() {
+        Update update = new Update(List.of(Prefix.host(ip("192.0.2.7"), 0x0a4d000cL)), List.of(
+                new PathAttribute.Origin(PathAttribute.Origin.IGP),
+                PathAttribute.AsPath.sequence(64513),
+                new PathAttribute.NextHop(ip("10.77.0.12"))),
+                List.of(Prefix.host(ip("192.0.2.100"), 0x0a4d000cL)));
+        byte[] golden = hex(MARKER
+                + "003d" // length 61
+                + "02" // UPDATE
+                + "0009" // withdrawn routes: 9 bytes
+                + "0a4d000c" + "20" + "c0000207" // path 10.77.0.12 (as a number), 192.0.2.7/32
+                + "0014" // path attributes: 20 bytes
+                + "40" + "01" + "01" + "00" // ORIGIN IGP
+                + "40" + "02" + "06" + "02" + "01" + "0000fc01" // AS_PATH 64513
+                + "40" + "03" + "04" + "0a4d000c" // NEXT_HOP 10.77.0.12: a third party, the node of the path
+                + "0a4d000c" + "20" + "c0000264"); // path 10.77.0.12, 192.0.2.100/32
+
+        assertThat(HexFormat.of().formatHex(BgpCodec.encode(update, true))).isEqualTo(HexFormat.of().formatHex(golden));
+        assertThat(Prefix.host(ip("192.0.2.100"), 7).encodedSize()).isEqualTo(9);
+        assertThat(Prefix.host(ip("2001:db8::1"), 7).encodedSize()).isEqualTo(21);
+    }
+
+    @Test
     void twoOctetSessionsCarryAsTransForLargeAsNumbers() {
         Update update = new Update(List.of(), List.of(PathAttribute.AsPath.sequence(4_200_000_000L)), List.of());
 
@@ -143,6 +166,24 @@ class BgpCodecTest {
                     assertThat(e.code()).isEqualTo(code);
                     assertThat(e.subcode()).isEqualTo(subcode);
                     assertThat(HexFormat.of().formatHex(e.data())).isEqualTo(data);
+                });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "ORIGIN 5                  | " + MARKER + " 001b 02 0000 0004 40010105                  | 6  | true",
+        "NEXT_HOP of 3 bytes       | " + MARKER + " 001d 02 0000 0006 4003030a4d00              | 8  | true",
+        "AS_PATH shorter than said | " + MARKER + " 0020 02 0000 0009 400206020200 00fc01      | 11 | true",
+        "AS_PATH segment type 9    | " + MARKER + " 0020 02 0000 0009 400206090100 00fc01      | 11 | true",
+        "bad ORIGIN, bad NLRI too  | " + MARKER + " 0020 02 0000 0004 40010105 21c0000264       | 10 | false",
+    })
+    void attributeValueErrorsAreTreatAsWithdrawWhileTheMessageStillParses(String name, String frame, int subcode,
+            boolean treatAsWithdraw) {
+        assertThatThrownBy(() -> BgpCodec.decode(hex(frame), true))
+                .isInstanceOfSatisfying(BgpError.class, e -> {
+                    assertThat(e.code()).isEqualTo(3);
+                    assertThat(e.subcode()).isEqualTo(subcode);
+                    assertThat(e.treatAsWithdraw()).isEqualTo(treatAsWithdraw);
                 });
     }
 

@@ -58,7 +58,7 @@ class SessionTest {
 
         Transition up = step(open.next(), new Event.MessageReceived(Keepalive.INSTANCE));
         Negotiated terms = new Negotiated(Duration.ofSeconds(9), Duration.ofSeconds(3), true, Set.of(IpFamily.IPV4),
-                64512, 0x0a4d0001L);
+                64512, 0x0a4d0001L, false);
         assertThat(up.next().state()).isEqualTo(State.ESTABLISHED);
         assertThat(up.actions()).containsExactly(new Action.StartTimer(Timer.HOLD, Duration.ofSeconds(9)),
                 new Action.SessionUp(terms));
@@ -136,7 +136,7 @@ class SessionTest {
 
     @Test
     void stopSendsCeaseAndDoesNotRetry() {
-        Transition t = step(established(), new Event.Stop("peer removed"));
+        Transition t = step(established(), new Event.Stop("peer removed", false));
 
         assertThat(t.next()).isEqualTo(Session.idle());
         assertThat(t.actions()).containsExactly(
@@ -146,12 +146,102 @@ class SessionTest {
     }
 
     @Test
+    void aRestartingSpeakerClosesWithoutCeaseOnlyWhenBothSidesNegotiatedGracefulRestart() {
+        SessionConfig gr = new SessionConfig(64513, ROUTER_ID, 64512, Set.of(IpFamily.IPV4), Duration.ofSeconds(90),
+                null, Duration.ofSeconds(1), Duration.ofSeconds(30), false, 120);
+        Open routerWithGr = new Open(4, 64512, 9, 0x0a4d0001L, List.of(new Capability.Multiprotocol(1, 1),
+                new Capability.GracefulRestart(false, 120, List.of(new Capability.GracefulRestart.Family(1, 1, false)))));
+        Notification cease = new Notification(6, 2, new byte[0]);
+
+        Transition restarting = established(gr, routerWithGr).step(gr, new Event.Stop("speaker stopping", true));
+        assertThat(restarting.next()).isEqualTo(Session.idle());
+        assertThat(restarting.actions()).doesNotContain(new Action.Send(cease)).contains(new Action.Close());
+        assertThat(restarting.reason()).contains("graceful restart");
+
+        // removed peer: Cease even with GR; router without GR: Cease; GR off here: Cease
+        assertThat(established(gr, routerWithGr).step(gr, new Event.Stop("peer removed", false)).actions())
+                .startsWith(new Action.Send(cease));
+        assertThat(established(gr, ROUTER_OPEN).step(gr, new Event.Stop("speaker stopping", true)).actions())
+                .startsWith(new Action.Send(cease));
+        assertThat(established(CONFIG, routerWithGr).step(CONFIG, new Event.Stop("speaker stopping", true)).actions())
+                .startsWith(new Action.Send(cease));
+    }
+
+    private static Session established(SessionConfig config, Open routerOpen) {
+        Session s = Session.idle().step(config, new Event.Start()).next();
+        s = s.step(config, new Event.TcpConnected()).next();
+        s = s.step(config, new Event.MessageReceived(routerOpen)).next();
+        return s.step(config, new Event.MessageReceived(Keepalive.INSTANCE)).next();
+    }
+
+    @Test
+    void connectionsThePeerOpensAreTakenWhileWaitingOrConnectingAndResolvedByBgpIdentifierInOpenConfirm() {
+        Notification collision = new Notification(6, 7, new byte[0]);
+        List<Action> opened = List.of(new Action.StopTimer(Timer.CONNECT_RETRY), new Action.Send(Session.open(CONFIG)),
+                new Action.StartTimer(Timer.HOLD, Duration.ofMinutes(4)));
+        Session connecting = step(Session.idle(), new Event.Start()).next();
+
+        Transition whileConnecting = step(connecting, new Event.Incoming());
+        assertThat(whileConnecting.next().state()).isEqualTo(State.OPEN_SENT);
+        assertThat(whileConnecting.actions()).startsWith(new Action.Close(), new Action.AdoptIncoming())
+                .endsWith(opened.toArray(Action[]::new));
+
+        Session retrying = step(connecting, new Event.TcpFailed("refused")).next();
+        assertThat(step(retrying, new Event.Incoming()).actions()).startsWith(new Action.AdoptIncoming());
+        assertThat(step(Session.idle(), new Event.Incoming()).actions())
+                .containsExactly(new Action.RefuseIncoming(new Notification(6, 2, new byte[0])));
+
+        Session openSent = step(connecting, new Event.TcpConnected()).next();
+        Transition inOpenSent = step(openSent, new Event.Incoming());
+        assertThat(inOpenSent.next()).isEqualTo(openSent);
+        assertThat(inOpenSent.actions()).containsExactly(new Action.RefuseIncoming(collision));
+
+        // OpenConfirm: our identifier 10.77.0.11 is higher than the router's 10.77.0.1: ours stays
+        Session openConfirm = step(openSent, new Event.MessageReceived(ROUTER_OPEN)).next();
+        assertThat(step(openConfirm, new Event.Incoming()).actions()).containsExactly(new Action.RefuseIncoming(collision));
+        // a router with a higher identifier (10.77.0.200): its connection wins, ours is closed with the Cease
+        Open higher = new Open(4, 64512, 9, 0x0a4d00c8L, ROUTER_OPEN.capabilities());
+        Transition peerWins = step(step(openSent, new Event.MessageReceived(higher)).next(), new Event.Incoming());
+        assertThat(peerWins.next().state()).isEqualTo(State.OPEN_SENT);
+        assertThat(peerWins.actions()).startsWith(new Action.Send(collision), new Action.Close(),
+                new Action.StopTimer(Timer.KEEPALIVE), new Action.AdoptIncoming());
+
+        assertThat(step(established(), new Event.Incoming()).actions())
+                .containsExactly(new Action.RefuseIncoming(collision));
+    }
+
+    @Test
+    void addPathIsOfferedForConfiguredFamiliesAndUsedOnlyWhereThePeerReceives() {
+        SessionConfig config = new SessionConfig(64513, ROUTER_ID, 64512, Set.of(IpFamily.IPV4, IpFamily.IPV6),
+                Duration.ofSeconds(90), null, Duration.ofSeconds(1), Duration.ofSeconds(30), false, -1,
+                Set.of(IpFamily.IPV4, IpFamily.IPV6));
+        assertThat(Session.open(config).capabilities()).contains(new Capability.AddPath(List.of(
+                new Capability.AddPath.Family(1, 1, 2), new Capability.AddPath.Family(2, 1, 2))));
+
+        // the router receives several paths in IPv4 (1 = receive), sends only in IPv6 (2): ADD-PATH in IPv4 only
+        Open router = new Open(4, 64512, 9, 0x0a4d0001L, List.of(new Capability.Multiprotocol(1, 1),
+                new Capability.Multiprotocol(2, 1), new Capability.AddPath(List.of(
+                        new Capability.AddPath.Family(1, 1, 1), new Capability.AddPath.Family(2, 1, 2)))));
+        Session confirm = Session.idle().step(config, new Event.Start()).next()
+                .step(config, new Event.TcpConnected()).next()
+                .step(config, new Event.MessageReceived(router)).next();
+        assertThat(confirm.negotiated().addPath()).containsExactly(IpFamily.IPV4);
+        assertThat(Session.open(CONFIG).capabilities()).noneMatch(c -> c instanceof Capability.AddPath);
+    }
+
+    @Test
     void unexpectedMessagesAreFsmErrorsAndMalformedOnesSendTheDecodersNotification() {
         Session sent = step(step(Session.idle(), new Event.Start()).next(), new Event.TcpConnected()).next();
         assertThat(step(sent, new Event.MessageReceived(new Update(List.of(), List.of(), List.of()))).actions())
                 .startsWith(new Action.Send(new Notification(5, 1, new byte[] {2})));
         assertThat(step(established(), new Event.MessageReceived(ROUTER_OPEN)).actions())
                 .startsWith(new Action.Send(new Notification(5, 3, new byte[] {1})));
+
+        BgpError badOrigin = BgpError.treatAsWithdraw(6, "ORIGIN 5");
+        Transition ignored = step(established(), new Event.DecodeFailed(badOrigin));
+        assertThat(ignored.next().state()).isEqualTo(State.ESTABLISHED);
+        assertThat(ignored.actions()).containsExactly(new Action.StartTimer(Timer.HOLD, Duration.ofSeconds(9)));
+        assertThat(ignored.reason()).contains("RFC 7606");
 
         BgpError error = new BgpError(3, 1, "bad");
         assertThat(step(established(), new Event.DecodeFailed(error)).actions())

@@ -1,0 +1,75 @@
+package io.openelb.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The moving parts of one BGP lab IT: the lab with its router, the BgpConf/BgpPeer objects, a speaker
+ * per node and a controller (each as its ServiceAccount, ready), a fixture for Eips and Services; and
+ * their teardown, which leaves the control plane as it found it.
+ */
+final class LabRun implements AutoCloseable {
+    final LocalCluster cluster;
+    final Lab lab;
+    final Path dir;
+    final List<OpenElbProcess> speakers;
+    final OpenElbProcess controller;
+    final IpamFixture f;
+    private final String bgpObjects;
+
+    private LabRun(LocalCluster cluster, Lab lab, Path dir, List<OpenElbProcess> speakers, OpenElbProcess controller,
+            IpamFixture f, String bgpObjects) {
+        this.cluster = cluster;
+        this.lab = lab;
+        this.dir = dir;
+        this.speakers = speakers;
+        this.controller = controller;
+        this.f = f;
+        this.bgpObjects = bgpObjects;
+    }
+
+    /**
+     * Builds the lab ({@code labOptions} go to {@code hack/lab.sh up}), applies {@code bgpObjects} (YAML),
+     * starts {@code speakerNodes} speakers (nodes 1..n; the others are Nodes without a speaker) and the
+     * controller, and waits until all are ready.
+     */
+    static LabRun start(String name, String router, int nodes, int speakerNodes, String bgpObjects,
+            String... labOptions) throws Exception {
+        LocalCluster cluster = LocalCluster.get();
+        IpamFixture.removeLeftovers(cluster.admin());
+        Lab lab = Lab.up(cluster, router, nodes, labOptions);
+        cluster.kubectlWithInput(bgpObjects, "apply", "-f", "-");
+        Path dir = Files.createTempDirectory(name + "-it");
+        List<OpenElbProcess> speakers = new ArrayList<>();
+        for (int i = 1; i <= speakerNodes; i++) {
+            speakers.add(lab.startSpeaker(i, dir, Lab.nodeName(i)));
+        }
+        OpenElbProcess controller = OpenElbProcess.start(cluster.kubeconfigFor("openelb-system", "openelb-controller",
+                dir), dir, "controller", "--role=controller");
+        for (OpenElbProcess p : speakers) {
+            p.awaitReady(Duration.ofSeconds(60));
+        }
+        controller.awaitReady(Duration.ofSeconds(60));
+        return new LabRun(cluster, lab, dir, speakers, controller, new IpamFixture(cluster.admin(), name), bgpObjects);
+    }
+
+    /** A speaker for lab node {@code i}, as the others were started, logging to {@code logName}. */
+    OpenElbProcess startSpeaker(int i, String logName) throws InterruptedException {
+        return lab.startSpeaker(i, dir, logName).awaitReady(Duration.ofSeconds(60));
+    }
+
+    @Override
+    public void close() throws Exception {
+        f.deleteServices();
+        for (OpenElbProcess p : speakers) {
+            p.close();
+        }
+        controller.close();
+        cluster.kubectlWithInput(bgpObjects, "delete", "--ignore-not-found", "-f", "-");
+        IpamFixture.removeLeftovers(cluster.admin());
+        Lab.down();
+    }
+}
