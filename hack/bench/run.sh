@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# hack/bench/run.sh [ipam-burst [N] | allocator | smoke] - benchmarks; never part of the tests.
+# hack/bench/run.sh [BENCHMARK [N] | smoke | all] - benchmarks; never part of the tests.
 #
 #   ipam-burst [N]  N (default 10000) LoadBalancer Services in a burst against a real local API server
 #                   with the controller running; time to all served vs the API server's create floor,
@@ -9,9 +9,11 @@
 #                   router's kernel table (BIRD), p50/p99/max
 #   bgp-table [N]   N (default 10000) VIPs served, then the speaker starts: time to all in BIRD
 #   announce [N]    N (default 10000) /32s, Established -> all in BIRD: our speaker vs GoBGP
+#   footprint [N]   RSS of the controller and the speaker with the image's JVM flags (hack/bench/footprint.sh)
 #   smoke           all, tiny, to check they still run (CI)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+[[ "${1:-}" == footprint ]] && exec hack/bench/footprint.sh "${2:-1000}"
 
 mvn -B -q package -DskipTests
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
@@ -35,5 +37,5 @@ case "${1:-all}" in
     java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark table 100
     hack/bench/announce.sh 10000
     java -cp "$cp" org.openjdk.jmh.Main AllocatorBenchmark ;;
-  *) echo "usage: $0 [ipam-burst [N] | allocator | bgp-convergence [N] | bgp-table [N] | announce [N] | smoke | all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [ipam-burst [N] | allocator | bgp-convergence [N] | bgp-table [N] | announce [N] | footprint [N] | smoke | all]" >&2; exit 2 ;;
 esac

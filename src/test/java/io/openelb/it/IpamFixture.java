@@ -76,6 +76,41 @@ final class IpamFixture {
                 .build()).create();
     }
 
+    /**
+     * A Service as OpenELB v0.6 leaves it: no class, its annotations (served by OpenELB, the Eip the user
+     * named, the protocol), the label of the Eip the address came from, its finalizer, and the address in
+     * the status. {@code eip} null: the user named no Eip (OpenELB took its default one, {@code labelEip}).
+     */
+    Service openElbService(String name, String eip, String labelEip, String address,
+            Map<String, String> extraAnnotations, String protocol, int port) {
+        Map<String, String> annotations = new java.util.HashMap<>(Map.of(
+                "lb.kubesphere.io/v1alpha1", "openelb",
+                "protocol.openelb.kubesphere.io/v1alpha1", "bgp"));
+        if (eip != null) {
+            annotations.put("eip.openelb.kubesphere.io/v1alpha2", eip);
+        }
+        annotations.putAll(extraAnnotations);
+        admin.services().inNamespace(namespace).resource(new ServiceBuilder()
+                .withNewMetadata().withName(name).withNamespace(namespace).withAnnotations(annotations)
+                .withLabels(Map.of("eip.openelb.kubesphere.io/v1alpha2", labelEip))
+                .withFinalizers("finalizer.lb.kubesphere.io/v1alpha1").endMetadata()
+                .withNewSpec().withType("LoadBalancer").withAllocateLoadBalancerNodePorts(false)
+                .addNewPort().withName("p").withProtocol(protocol).withPort(port).endPort()
+                .endSpec()
+                .build()).create();
+        return admin.services().inNamespace(namespace).withName(name).editStatus(s -> {
+            s.getStatus().getLoadBalancer().setIngress(List.of(new io.fabric8.kubernetes.api.model
+                    .LoadBalancerIngressBuilder().withIp(address).build()));
+            return s;
+        });
+    }
+
+    /** An OpenELB Service whose user named Eip {@code eip}. */
+    Service openElbService(String name, String eip, String address, Map<String, String> extraAnnotations,
+            String protocol, int port) {
+        return openElbService(name, eip, eip, address, extraAnnotations, protocol, port);
+    }
+
     Service service(String name, Map<String, String> annotations, int port) {
         return service(name, annotations, port, "SingleStack", "IPv4");
     }

@@ -2,7 +2,6 @@ package io.openelb.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,30 +69,46 @@ class IpamRestartIT {
         return all;
     }
 
+    /**
+     * Services exactly as OpenELB v0.6 leaves them (no class, its annotations, the Eip label, its
+     * finalizer, the address in the status), including addresses this controller would not hand out itself
+     * (the network address, one outside every pool), a requested address and a shared one: each keeps
+     * exactly its address, and a new Service gets none of them.
+     */
     @Test
     void servicesKeepTheAddressesOpenElbWroteWhenTheControllerTakesOver() throws Exception {
         f = new IpamFixture(cluster.admin(), "migrate");
         f.eip("it-migrate", "198.51.100.0/24");
-        Map<String, String> written = Map.of("net", "198.51.100.0", "mid", "198.51.100.77",
-                "gone", "203.0.113.5");
-        for (var e : written.entrySet()) {
-            f.service(e.getKey());
-            f.admin.services().inNamespace(f.namespace).withName(e.getKey()).editStatus(s -> {
-                s.getStatus().getLoadBalancer().setIngress(List.of(new LoadBalancerIngressBuilder()
-                        .withIp(e.getValue()).build()));
-                return s;
-            });
-        }
+        f.openElbService("net", "it-migrate", "198.51.100.0", Map.of(), "TCP", 80);
+        f.openElbService("mid", "it-migrate", "198.51.100.77", Map.of(), "TCP", 80);
+        // from OpenELB's default Eip of the time, since deleted
+        f.openElbService("gone", null, "it-retired", "203.0.113.5", Map.of(), "TCP", 80);
+        f.openElbService("asked", "it-migrate", "198.51.100.9",
+                Map.of("eip.openelb.kubesphere.io/v1alpha1", "198.51.100.9"), "TCP", 80);
+        Map<String, String> shared = Map.of("openelb.kubesphere.io/allow-shared-ip", "dns");
+        f.openElbService("dns-udp", "it-migrate", "198.51.100.1", shared, "UDP", 53);
+        f.openElbService("dns-tcp", "it-migrate", "198.51.100.1", shared, "TCP", 53);
+        Map<String, String> written = Map.of("net", "198.51.100.0", "mid", "198.51.100.77", "gone", "203.0.113.5",
+                "asked", "198.51.100.9", "dns-udp", "198.51.100.1", "dns-tcp", "198.51.100.1");
 
         controller("takeover");
         f.service("new");
 
-        assertThat(f.awaitIngress("new")).containsExactly("198.51.100.1");
+        assertThat(f.awaitIngress("new")).singleElement().isNotIn(written.values())
+                .satisfies(ip -> assertThat(ip).startsWith("198.51.100."));
         for (var e : written.entrySet()) {
-            assertThat(f.awaitIngress(e.getKey())).as(e.getKey()).containsExactly(e.getValue());
+            Service service = f.get(e.getKey()).orElseThrow();
+            assertThat(IpamFixture.ingress(service)).as(e.getKey()).containsExactly(e.getValue());
+            assertThat(service.getMetadata().getFinalizers()).as(e.getKey())
+                    .containsExactly("finalizer.lb.kubesphere.io/v1alpha1");
+            assertThat(service.getMetadata().getLabels()).as(e.getKey())
+                    .containsKey("eip.openelb.kubesphere.io/v1alpha2");
         }
-        assertThat(f.get("mid").orElseThrow().getMetadata().getFinalizers())
-                .contains("finalizer.lb.kubesphere.io/v1alpha1");
+        assertThat(f.events("asked")).noneMatch(e -> e.startsWith("AllocationFailed"));
+        IpamFixture.await(() -> java.util.Optional.ofNullable(f.eipNow("it-migrate").getStatus())
+                .map(s -> s.usage).orElse(null), u -> u != null && u == 4,
+                "the Eip counting .1 (shared, once), .9, .77 and the new one; .0, the network address OpenELB "
+                        + "hands out, is kept but outside the range this project hands out");
     }
 
     @Test

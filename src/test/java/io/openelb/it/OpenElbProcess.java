@@ -38,20 +38,41 @@ final class OpenElbProcess implements AutoCloseable {
 
     /** Starts the jar inside network namespace {@code netns} (null: this one). */
     static OpenElbProcess startIn(String netns, Path kubeconfig, Path logDir, String name, String... args) {
+        return startIn(netns, List.of("-Xmx256m"), kubeconfig, logDir, name, args);
+    }
+
+    /**
+     * Starts the jar with these JVM flags and environment, e.g. the image's
+     * ({@link io.openelb.InstallFiles#jvmFlags}, {@link io.openelb.InstallFiles#environment}).
+     */
+    static OpenElbProcess startWithJvmFlags(List<String> jvmFlags, java.util.Map<String, String> env,
+            Path kubeconfig, Path logDir, String name, String... args) {
+        return startIn(null, jvmFlags, env, kubeconfig, logDir, name, args);
+    }
+
+    private static OpenElbProcess startIn(String netns, List<String> jvmFlags, Path kubeconfig, Path logDir,
+            String name, String... args) {
+        return startIn(netns, jvmFlags, java.util.Map.of(), kubeconfig, logDir, name, args);
+    }
+
+    private static OpenElbProcess startIn(String netns, List<String> jvmFlags, java.util.Map<String, String> env,
+            Path kubeconfig, Path logDir, String name, String... args) {
         try {
             int port = freePort();
             List<String> command = new ArrayList<>();
             if (netns != null) {
                 command.addAll(List.of("ip", "netns", "exec", netns));
             }
-            command.addAll(List.of(
-                    ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-jar", JAR.toString(),
+            command.add(ProcessHandle.current().info().command().orElse("java"));
+            command.addAll(jvmFlags);
+            command.addAll(List.of("-jar", JAR.toString(),
                     "--kubeconfig=" + kubeconfig, "--http-host=127.0.0.1", "--http-port=" + port));
             command.addAll(List.of(args));
             Path log = logDir.resolve(name + ".log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().keySet().removeIf(k -> k.startsWith("OPENELB_") || k.equals("KUBECONFIG"));
+            builder.environment().putAll(env);
             return new OpenElbProcess(builder.start(), log, netns, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -38,6 +38,15 @@ final class CrdFiles {
         return SERIALIZATION.unmarshal(read(file), Map.class);
     }
 
+    /** Every YAML document of a file (documents are separated by a line {@code ---}). */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> documents(Path file) {
+        return java.util.Arrays.stream(read(file).split("(?m)^---\\s*$"))
+                .filter(doc -> doc.lines().anyMatch(line -> !line.isBlank() && !line.startsWith("#")))
+                .map(doc -> (Map<String, Object>) SERIALIZATION.unmarshal(doc, Map.class))
+                .toList();
+    }
+
     /** The CRD whose spec.names.kind is {@code kind}. */
     static Map<String, Object> crdOfKind(String kind) {
         return yamlFiles(CRDS).stream()
