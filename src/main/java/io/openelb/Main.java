@@ -14,7 +14,9 @@ import io.openelb.kube.KubeVerticle;
 import io.openelb.kube.WatchedKinds;
 import io.openelb.metrics.BgpMetrics;
 import io.openelb.metrics.IpamMetrics;
+import io.openelb.layer2.Layer2Verticle;
 import io.openelb.metrics.KubeMetrics;
+import io.openelb.metrics.Layer2Metrics;
 import io.openelb.metrics.Metrics;
 import io.openelb.speaker.SpeakerVerticle;
 import io.openelb.web.HttpVerticle;
@@ -95,6 +97,9 @@ public final class Main {
             if (config.role().runsSpeaker()) {
                 vertx.deployVerticle(new SpeakerVerticle(informers, config.nodeName(), client,
                                 new BgpMetrics(metrics.registry())))
+                        .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                vertx.deployVerticle(new Layer2Verticle(informers, client, config.nodeName(), config.namespace(),
+                                config.layer2(), new Layer2Metrics(metrics.registry())))
                         .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
             if (config.role().runsController()) {

@@ -72,6 +72,10 @@ public final class Informers {
                 .getStore().getByKey(name));
     }
 
+    public List<io.fabric8.kubernetes.api.model.Node> nodes() {
+        return typed(ResourceKind.NODE, io.fabric8.kubernetes.api.model.Node.class).getStore().list();
+    }
+
     public Optional<BgpConf> bgpConf(String name) {
         return Optional.ofNullable(typed(ResourceKind.BGP_CONF, BgpConf.class).getStore().getByKey(name));
     }
