@@ -66,6 +66,8 @@ public final class Main {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel());
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        // pcap4j logs every filter change and wake-up at info
+        System.setProperty("org.slf4j.simpleLogger.log.org.pcap4j", "warn");
         Main main = new Main(config);
         try {
             System.exit(main.run());

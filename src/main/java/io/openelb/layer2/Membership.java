@@ -122,7 +122,11 @@ final class Membership implements AutoCloseable {
         // a dead member does not ack a view; the default waits 2 s for its ack
         gms.setViewAckCollectionTimeout(Math.max(100, timeout / 4));
         gms.setLeaveTimeout(500);
-        JChannel ch = new JChannel(tcp, discovery, merge, new FD_SOCK2(), heartbeats, verify, encrypt,
+        FD_SOCK2 sockets = new FD_SOCK2();
+        // bound to the node's address: listening on every address, its connect handshake failed after a
+        // 1 s timeout here, and detection fell back to the heartbeats
+        sockets.setBindAddress(settings.bind());
+        JChannel ch = new JChannel(tcp, discovery, merge, sockets, heartbeats, verify, encrypt,
                 new SERIALIZE(), new NAKACK2(), new UNICAST3(), new STABLE(), gms);
         ch.setName(settings.nodeName());
         ch.setDiscardOwnMessages(true);

@@ -86,7 +86,21 @@ final class Responder implements AutoCloseable {
         Set<IpAddress> copy = Set.copyOf(addresses);
         owned = copy;
         pendingFilter.set(CaptureFilter.of(copy, nic.mac()));
+        wake();
         joinSolicitedNodeGroups(copy);
+    }
+
+    /**
+     * Makes a read blocked in libpcap return (pcap_breakloop; libpcap 1.10 wakes a blocked poll), so the
+     * capture thread applies a new filter now: an immediate-mode read may wait for a packet forever, and
+     * the new filter is what lets the first request for a gained address through.
+     */
+    private void wake() {
+        try {
+            handle.breakLoop();
+        } catch (Exception e) {
+            LOG.debug("cannot wake the capture thread on {}: {}", nic.name(), e.toString());
+        }
     }
 
     /** Sends one gratuitous ARP / unsolicited NA for an address (only while it is owned). */
@@ -189,6 +203,7 @@ final class Responder implements AutoCloseable {
     public void close() {
         owned = Set.of();
         running = false;
+        wake();
         try {
             thread.join(POLL_MILLIS * 4L);
         } catch (InterruptedException e) {
