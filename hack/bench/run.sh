@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# hack/bench/run.sh [ipam-burst [N] | allocator | smoke] - benchmarks; never part of the tests.
+# hack/bench/run.sh [ipam-burst [N] | allocator | l2-failover [K] | smoke] - benchmarks; never part of the tests.
 #
 #   ipam-burst [N]  N (default 10000) LoadBalancer Services in a burst against a real local API server
 #                   with the controller running; time to all served vs the API server's create floor,
 #                   controller peak RSS and CPU
 #   allocator       JMH: pure allocator allocate+release per second, /16 IPv4 and /64 IPv6 pools
+#   l2-failover [K] Layer 2 in the router lab (3 nodes, a speaker each): K (default 20) SIGKILLs of the
+#                   owner, time until the client's neighbour entry holds the new owner's MAC (p50, max),
+#                   and arping answer latency against the kernel answering for a configured address.
+#                   Honours OPENELB_LAB_PREFIX/OPENELB_LAB_DIR and OPENELB_IT_CLUSTER_DIR/_APISERVER_PORT
 #   smoke           both, tiny, to check they still run (CI)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -16,11 +20,12 @@ cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
 case "${1:-all}" in
   ipam-burst) java -cp "$cp" io.openelb.it.IpamBurstBenchmark "${2:-10000}" ;;
   allocator) java -cp "$cp" org.openjdk.jmh.Main AllocatorBenchmark ;;
+  l2-failover) java -cp "$cp" io.openelb.it.Layer2FailoverBenchmark "${2:-20}" ;;
   smoke)
     java -cp "$cp" io.openelb.it.IpamBurstBenchmark 50
     java -cp "$cp" org.openjdk.jmh.Main AllocatorBenchmark -wi 1 -i 1 -w 1s -r 1s -p held=100 ;;
   all)
     java -cp "$cp" io.openelb.it.IpamBurstBenchmark 10000
     java -cp "$cp" org.openjdk.jmh.Main AllocatorBenchmark ;;
-  *) echo "usage: $0 [ipam-burst [N] | allocator | smoke | all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [ipam-burst [N] | allocator | l2-failover [KILLS] | smoke | all]" >&2; exit 2 ;;
 esac

@@ -187,6 +187,12 @@ final class Layer2Lab implements AutoCloseable {
         return out;
     }
 
+    /** The whole capture as text (after {@link #stopCapture}): tcpdump -n -e -tt. */
+    String captureText() {
+        return LocalCluster.run(List.of("tcpdump", "-r", captureFile.toString(), "-n", "-e", "-tt"), Map.of(), 60)
+                .stdout();
+    }
+
     /** One ARP reply, gratuitous ARP or Neighbor Advertisement for an address, seen on the bridge. */
     record Answer(double time, String mac) {}
 
