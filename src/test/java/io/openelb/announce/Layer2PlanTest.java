@@ -124,12 +124,16 @@ class Layer2PlanTest {
     }
 
     @Test
-    void rendezvousWeightsAreStableAcrossRuns() {
-        // golden values: a change here moves addresses on upgrade, which must be deliberate
-        assertThat(Layer2Plan.score("node1", IpAddress.parse("10.77.0.100"))).isEqualTo(
-                Layer2Plan.score("node1", IpAddress.parse("10.77.0.100")));
-        assertThat(Layer2Plan.owner(IpAddress.parse("10.77.0.100"), List.of("node1", "node2", "node3")))
-                .isEqualTo(Layer2Plan.owner(IpAddress.parse("10.77.0.100"), List.of("node3", "node1", "node2")));
+    void rendezvousWeightsAreStableAcrossRunsAndVersions() {
+        // golden values, computed independently (FNV-1a 64 + SplitMix64 in Python): a change here moves
+        // addresses between nodes on upgrade, which must be deliberate
+        assertThat(Layer2Plan.score("node1", IpAddress.parse("10.77.0.100"))).isEqualTo(0xf7f06c8ba1c927faL);
+        assertThat(Layer2Plan.score("node1", IpAddress.parse("fd77::100"))).isEqualTo(0x0baaa81647e64179L);
+        List<String> nodes = List.of("node1", "node2", "node3");
+        assertThat(Layer2Plan.owner(IpAddress.parse("10.77.0.100"), nodes)).isEqualTo("node1");
+        assertThat(Layer2Plan.owner(IpAddress.parse("fd77::100"), nodes)).isEqualTo("node2");
+        assertThat(Layer2Plan.owner(IpAddress.parse("10.77.0.101"), List.of("node3", "node2", "node1")))
+                .isEqualTo("node3");
         assertThat(Layer2Plan.owner(IpAddress.parse("10.77.0.100"), List.of())).isEmpty();
     }
 
