@@ -15,7 +15,9 @@ import io.openelb.kube.KubeVerticle;
 import io.openelb.kube.WatchedKinds;
 import io.openelb.metrics.BgpMetrics;
 import io.openelb.metrics.IpamMetrics;
+import io.openelb.layer2.Layer2Verticle;
 import io.openelb.metrics.KubeMetrics;
+import io.openelb.metrics.Layer2Metrics;
 import io.openelb.metrics.Metrics;
 import io.openelb.speaker.SpeakerVerticle;
 import io.openelb.speaker.TcpMd5Keys;
@@ -66,6 +68,8 @@ public final class Main {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel());
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        // pcap4j logs every filter change and wake-up at info
+        System.setProperty("org.slf4j.simpleLogger.log.org.pcap4j", "warn");
         Main main = new Main(config);
         try {
             System.exit(main.run());
@@ -109,6 +113,9 @@ public final class Main {
             if (bgpVertx != null) {
                 bgpVertx.deployVerticle(new SpeakerVerticle(informers, config.nodeName(), client,
                                 new BgpMetrics(metrics.registry()), md5Keys))
+                        .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                vertx.deployVerticle(new Layer2Verticle(informers, client, config.nodeName(), config.namespace(),
+                                config.layer2(), new Layer2Metrics(metrics.registry())))
                         .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
             if (config.role().runsController()) {

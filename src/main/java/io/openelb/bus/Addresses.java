@@ -7,5 +7,8 @@ public final class Addresses {
     /** {@link ResourceChanged}: a watched object was added, updated or deleted. Published. */
     public static final String RESOURCE_CHANGED = "openelb.kube.resource-changed";
 
+    /** {@link ReadinessChanged}: a component can or cannot work now. Published. */
+    public static final String READINESS_CHANGED = "openelb.readiness-changed";
+
     private Addresses() {}
 }

@@ -37,6 +37,7 @@ import picocli.CommandLine.Option;
  * @param loadBalancerClass {@code spec.loadBalancerClass} of the Services this controller serves
  * @param allocateUnclassed also serve LoadBalancer Services that have no class and no OpenELB annotation
  * @param leaderElection  how the controller replicas choose the active one
+ * @param layer2          the speakers' Layer 2 membership and handover
  * @param effective       option name to effective value, in --help order, for printing
  */
 public record OperatorConfig(
@@ -52,6 +53,7 @@ public record OperatorConfig(
         String loadBalancerClass,
         boolean allocateUnclassed,
         LeaderElection leaderElection,
+        Layer2 layer2,
         Map<String, String> effective) {
 
     /**
@@ -61,6 +63,17 @@ public record OperatorConfig(
      */
     public record LeaderElection(boolean enabled, String leaseName, Duration leaseDuration, Duration renewDeadline,
             Duration retryPeriod) {}
+
+    /**
+     * The speakers' Layer 2 half.
+     *
+     * @param membershipPort TCP port of the JGroups membership on the node's address (failure detection
+     *                       also listens on this port + 100)
+     * @param failureTimeout a speaker silent this long (hung, cut off) leaves the view; a killed one leaves
+     *                       at once, its sockets close
+     * @param handoverDelay  a new owner whose predecessor is still live waits this long before answering
+     */
+    public record Layer2(int membershipPort, Duration failureTimeout, Duration handoverDelay) {}
 
     static final String ENV_PREFIX = "OPENELB_";
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -146,6 +159,22 @@ public record OperatorConfig(
         @Option(names = "--retry-period", paramLabel = "DURATION", defaultValue = "2s",
                 description = "Interval between leader-election attempts and renewals. Env OPENELB_RETRY_PERIOD.")
         String retryPeriod;
+
+        @Option(names = "--membership-port", paramLabel = "PORT", defaultValue = "7946",
+                description = "TCP port of the Layer 2 membership among speakers on the node's address; failure "
+                        + "detection also uses PORT+100. Env OPENELB_MEMBERSHIP_PORT.")
+        String membershipPort;
+
+        @Option(names = "--membership-failure-timeout", paramLabel = "DURATION", defaultValue = "1s",
+                description = "A speaker that sends no heartbeat this long (hung, cut off) leaves the Layer 2 "
+                        + "membership; a killed one leaves at once. Env OPENELB_MEMBERSHIP_FAILURE_TIMEOUT.")
+        String membershipFailureTimeout;
+
+        @Option(names = "--layer2-handover-delay", paramLabel = "DURATION", defaultValue = "300ms",
+                description = "When ownership of an address moves while the old owner is still live (a node "
+                        + "joins, an endpoint moves), the new owner waits this long before answering, so two "
+                        + "nodes never answer at once. Env OPENELB_LAYER2_HANDOVER_DELAY.")
+        String layer2HandoverDelay;
 
         @Option(names = "--print-config", defaultValue = "false", fallbackValue = "true", arity = "0..1",
                 description = "Print the effective configuration and exit. Env OPENELB_PRINT_CONFIG.")
@@ -261,12 +290,19 @@ public record OperatorConfig(
                 || leaderElection.retryPeriod().compareTo(leaderElection.renewDeadline()) >= 0)) {
             errors.add("--lease-duration, --renew-deadline, --retry-period: each must be longer than the next");
         }
+        int membershipPort = parsePort("--membership-port", f.membershipPort, errors);
+        if (membershipPort == 0 || membershipPort > 65535 - 100) {
+            errors.add("--membership-port: must be 1-65435 (failure detection uses PORT+100)");
+        }
+        Layer2 layer2 = new Layer2(membershipPort,
+                parsePositiveDuration("--membership-failure-timeout", f.membershipFailureTimeout, errors),
+                parseDuration("--layer2-handover-delay", f.layer2HandoverDelay, errors));
         if (!errors.isEmpty()) {
             throw new InvalidConfigException(String.join("\n", errors));
         }
         return new OperatorConfig(role, nodeName, f.namespace, f.httpHost, httpPort, f.kubeconfig,
                 shutdownTimeout, logLevel, printConfig, f.loadBalancerClass.trim(), allocateUnclassed, leaderElection,
-                effective);
+                layer2, effective);
     }
 
     private static int parsePort(String option, String text, List<String> errors) {
@@ -293,6 +329,15 @@ public record OperatorConfig(
             errors.add(option + ": " + e.getMessage());
         }
         return Duration.ZERO;
+    }
+
+    private static Duration parseDuration(String option, String text, List<String> errors) {
+        try {
+            return DurationParser.parse(text);
+        } catch (IllegalArgumentException e) {
+            errors.add(option + ": " + e.getMessage());
+            return Duration.ZERO;
+        }
     }
 
     private static boolean parseBoolean(String option, String text, List<String> errors) {

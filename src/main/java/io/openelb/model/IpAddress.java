@@ -50,6 +50,25 @@ public record IpAddress(IpFamily family, BigInteger value) implements Comparable
         throw new InvalidAddressException("'" + text + "' is not an IPv4 or IPv6 address");
     }
 
+    /** The address as it goes on the wire: 4 or 16 bytes, network order. */
+    public byte[] toBytes() {
+        byte[] out = new byte[family.bits() / 8];
+        byte[] raw = value.toByteArray(); // big-endian, maybe with a leading sign byte or shorter
+        int n = Math.min(raw.length, out.length);
+        System.arraycopy(raw, raw.length - n, out, out.length - n, n);
+        return out;
+    }
+
+    /** An address from its 4 or 16 wire bytes. */
+    public static IpAddress ofBytes(byte[] bytes) {
+        IpFamily family = switch (bytes.length) {
+            case 4 -> IpFamily.IPV4;
+            case 16 -> IpFamily.IPV6;
+            default -> throw new InvalidAddressException(bytes.length + " bytes are no IPv4 or IPv6 address");
+        };
+        return new IpAddress(family, new BigInteger(1, bytes));
+    }
+
     /** The address {@code n} places after this one (same family; the caller keeps it in range). */
     public IpAddress plus(long n) {
         return new IpAddress(family, value.add(BigInteger.valueOf(n)));

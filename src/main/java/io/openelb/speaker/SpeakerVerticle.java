@@ -1,24 +1,18 @@
 package io.openelb.speaker;
 
-import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.openelb.announce.BgpPlan;
 import io.openelb.announce.BgpRoutes;
 import io.openelb.announce.NodeHop;
-import io.openelb.model.IpFamily;
-import java.util.SortedSet;
-import io.openelb.announce.NodeState;
-import io.openelb.announce.ServiceState;
 import io.openelb.api.v1alpha2.BgpConf;
 import io.openelb.bus.Addresses;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.openelb.kube.AnnounceInputs;
 import io.openelb.kube.EipDefinitions;
 import io.openelb.kube.Informers;
 import io.openelb.metrics.BgpMetrics;
 import io.openelb.model.IpAddress;
+import io.openelb.model.IpFamily;
 import io.openelb.model.PoolSet;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -26,12 +20,11 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SpeakerVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(SpeakerVerticle.class);
-    static final String EXCLUDE_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers";
 
     private final Informers informers;
     private final String nodeName;
@@ -137,8 +129,9 @@ public final class SpeakerVerticle extends VerticleBase {
         // Other nodes matter only to sessions sending one path per node (ADD-PATH): skip the work otherwise.
         boolean addPath = sessions.values().stream().anyMatch(s -> !s.target().config().addPathSend().isEmpty());
         List<Node> nodes = addPath ? informers.nodes() : List.of(node.get());
-        Map<IpAddress, SortedSet<String>> announcers = BgpPlan.announcers(nodes.stream().map(this::nodeState).toList(),
-                services(), PoolSet.of(informers.eips().stream().map(EipDefinitions::of).toList()).pools());
+        Map<IpAddress, SortedSet<String>> announcers = BgpPlan.announcers(
+                nodes.stream().map(AnnounceInputs::nodeState).toList(), AnnounceInputs.services(informers),
+                PoolSet.of(informers.eips().stream().map(EipDefinitions::of).toList()).pools());
         Map<String, NodeHop> hops = new HashMap<>();
         for (Node n : nodes) {
             IpAddress v4 = BgpConfigs.internalIp(n, IpFamily.IPV4).orElse(null);
@@ -148,10 +141,6 @@ public final class SpeakerVerticle extends VerticleBase {
         }
         BgpRoutes routes = new BgpRoutes(nodeName, announcers, hops);
         sessions.values().forEach(s -> s.desired(routes));
-    }
-
-    private static Map<String, String> labels(Node node) {
-        return Objects.requireNonNullElse(node.getMetadata().getLabels(), Map.of());
     }
 
     /**
@@ -244,51 +233,5 @@ public final class SpeakerVerticle extends VerticleBase {
         } catch (IllegalArgumentException e) {
             return address;
         }
-    }
-
-    private NodeState nodeState(Node node) {
-        boolean ready = node.getStatus() != null && node.getStatus().getConditions() != null
-                && node.getStatus().getConditions().stream()
-                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-        return new NodeState(node.getMetadata().getName(), ready, labels(node).containsKey(EXCLUDE_LABEL));
-    }
-
-    /** LoadBalancer Services with addresses in their status, with the nodes holding their ready endpoints. */
-    private List<ServiceState> services() {
-        Map<String, Set<String>> readyNodes = new HashMap<>();
-        for (EndpointSlice slice : informers.endpointSlices()) {
-            Map<String, String> labels = slice.getMetadata().getLabels();
-            String service = labels == null ? null : labels.get("kubernetes.io/service-name");
-            if (service == null || slice.getEndpoints() == null) {
-                continue;
-            }
-            Set<String> nodes = readyNodes.computeIfAbsent(slice.getMetadata().getNamespace() + "/" + service,
-                    k -> new HashSet<>());
-            for (Endpoint e : slice.getEndpoints()) {
-                boolean ready = e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady());
-                if (ready && e.getNodeName() != null) {
-                    nodes.add(e.getNodeName());
-                }
-            }
-        }
-        List<ServiceState> states = new ArrayList<>();
-        for (Service s : informers.services()) {
-            if (s.getSpec() == null || !"LoadBalancer".equals(s.getSpec().getType()) || s.getStatus() == null
-                    || s.getStatus().getLoadBalancer() == null || s.getStatus().getLoadBalancer().getIngress() == null) {
-                continue;
-            }
-            List<IpAddress> addresses = new ArrayList<>();
-            for (LoadBalancerIngress ingress : s.getStatus().getLoadBalancer().getIngress()) {
-                try {
-                    addresses.add(IpAddress.parse(Objects.requireNonNullElse(ingress.getIp(), "")));
-                } catch (IllegalArgumentException ignored) {
-                    // a host name or garbage: nothing to announce
-                }
-            }
-            String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
-            states.add(new ServiceState(key, addresses, "Local".equals(s.getSpec().getExternalTrafficPolicy()),
-                    readyNodes.getOrDefault(key, Set.of())));
-        }
-        return states;
     }
 }

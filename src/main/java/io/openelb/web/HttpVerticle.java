@@ -2,6 +2,7 @@ package io.openelb.web;
 
 import io.openelb.bus.Addresses;
 import io.openelb.bus.InformersSynced;
+import io.openelb.bus.ReadinessChanged;
 import io.openelb.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -25,6 +26,8 @@ public final class HttpVerticle extends VerticleBase {
     private final int port;
     private final Metrics metrics;
     private volatile boolean informersSynced;
+    /** Component to the reason it cannot work; only touched on this verticle's event loop. */
+    private final java.util.Map<String, String> problems = new java.util.TreeMap<>();
     private HttpServer server;
 
     public HttpVerticle(String host, int port, Metrics metrics) {
@@ -36,6 +39,13 @@ public final class HttpVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         vertx.eventBus().<InformersSynced>consumer(Addresses.INFORMERS_SYNCED, msg -> informersSynced = true);
+        vertx.eventBus().<ReadinessChanged>consumer(Addresses.READINESS_CHANGED, msg -> {
+            if (msg.body().problem().isEmpty()) {
+                problems.remove(msg.body().component());
+            } else {
+                problems.put(msg.body().component(), msg.body().problem());
+            }
+        });
 
         Router router = Router.router(vertx);
         router.get("/healthz").handler(ctx -> text(ctx, 200, "ok\n"));
@@ -60,7 +70,15 @@ public final class HttpVerticle extends VerticleBase {
         if (!informersSynced) {
             waitingFor.add("informers");
         }
+        JsonObject problemsJson = new JsonObject();
+        problems.forEach((component, problem) -> {
+            waitingFor.add(component);
+            problemsJson.put(component, problem);
+        });
         JsonObject body = new JsonObject().put("ready", waitingFor.isEmpty()).put("waitingFor", waitingFor);
+        if (!problems.isEmpty()) {
+            body.put("problems", problemsJson);
+        }
         ctx.response()
                 .setStatusCode(waitingFor.isEmpty() ? 200 : 503)
                 .putHeader("content-type", "application/json")

@@ -19,7 +19,8 @@ class EventBusCodecsVertxTest {
     private static final Map<Class<?>, BusMessage> EXAMPLES = Map.of(
             InformersSynced.class, new InformersSynced(List.of(ResourceKind.SERVICE, ResourceKind.EIP)),
             ResourceChanged.class,
-                    new ResourceChanged(ResourceKind.SERVICE, ResourceChanged.Change.UPDATED, "default", "web"));
+                    new ResourceChanged(ResourceKind.SERVICE, ResourceChanged.Change.UPDATED, "default", "web"),
+            ReadinessChanged.class, new ReadinessChanged("layer2", "Secret openelb-membership not found"));
 
     @BeforeEach
     void registerCodecs(Vertx vertx) {

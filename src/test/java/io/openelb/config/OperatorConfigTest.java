@@ -39,6 +39,16 @@ class OperatorConfigTest {
         assertThat(config.allocateUnclassed()).isFalse();
         assertThat(config.leaderElection()).isEqualTo(new OperatorConfig.LeaderElection(true, "openelb-controller",
                 Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2)));
+        assertThat(config.layer2()).isEqualTo(new OperatorConfig.Layer2(7946, Duration.ofSeconds(1),
+                Duration.ofMillis(300)));
+    }
+
+    @Test
+    void layer2OptionsComeFromFlagsOrEnvironment() {
+        OperatorConfig config = run(Map.of("HOSTNAME", "n", "OPENELB_MEMBERSHIP_FAILURE_TIMEOUT", "2s"),
+                "--membership-port=7000", "--layer2-handover-delay=0ms");
+
+        assertThat(config.layer2()).isEqualTo(new OperatorConfig.Layer2(7000, Duration.ofSeconds(2), Duration.ZERO));
     }
 
     @Test
@@ -86,6 +96,9 @@ class OperatorConfigTest {
         "--renew-deadline=20s  | each must be longer than the next",
         "--lease-name=Lease_1  | --lease-name: 'Lease_1' is not a valid object name",
         "--load-balancer-class=  | --load-balancer-class: must not be empty",
+        "--membership-port=65500 | --membership-port: must be 1-65435",
+        "--membership-failure-timeout=0s | --membership-failure-timeout: must be longer than 0",
+        "--layer2-handover-delay=soon | --layer2-handover-delay: invalid duration",
     })
     void badValuesAreRejectedWithTheOptionNamed(String arg, String message) {
         Invocation.Exit exit = exit(Map.of("HOSTNAME", "n"), arg);

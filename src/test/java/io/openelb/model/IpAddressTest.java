@@ -37,4 +37,20 @@ class IpAddressTest {
     void ordersIpv4BeforeIpv6AndByValue(String lower, String higher) {
         assertThat(IpAddress.parse(lower)).isLessThan(IpAddress.parse(higher));
     }
+
+    @ParameterizedTest
+    @CsvSource({
+        "10.77.0.100,     0a4d0064",
+        "255.255.255.255, ffffffff",
+        "0.0.0.1,         00000001",
+        "fd77::100,       fd770000000000000000000000000100",
+        "ffff::,          ffff0000000000000000000000000000",
+        "::1,             00000000000000000000000000000001",
+    })
+    void goesToWireBytesAndBack(String text, String hex) {
+        byte[] bytes = IpAddress.parse(text).toBytes();
+
+        assertThat(java.util.HexFormat.of().formatHex(bytes)).isEqualTo(hex);
+        assertThat(IpAddress.ofBytes(bytes)).isEqualTo(IpAddress.parse(text));
+    }
 }

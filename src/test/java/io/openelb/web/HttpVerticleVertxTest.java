@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.openelb.bus.Addresses;
 import io.openelb.bus.EventBusCodecs;
 import io.openelb.bus.InformersSynced;
+import io.openelb.bus.ReadinessChanged;
 import io.openelb.bus.ResourceChanged;
 import io.openelb.bus.ResourceKind;
 import io.openelb.metrics.KubeMetrics;
@@ -72,6 +73,20 @@ class HttpVerticleVertxTest {
         HttpResponse<Buffer> after = awaitStatus("/readyz", 200);
         assertThat(after.bodyAsJsonObject().getBoolean("ready")).isTrue();
         assertThat(after.getHeader("content-type")).isEqualTo("application/json");
+    }
+
+    @Test
+    void readyzListsAComponentThatCannotWorkWithItsReasonUntilItCan() throws Exception {
+        vertx.eventBus().publish(Addresses.INFORMERS_SYNCED, new InformersSynced(List.of(ResourceKind.EIP)));
+        vertx.eventBus().publish(Addresses.READINESS_CHANGED, new ReadinessChanged("layer2", "no Secret"));
+
+        HttpResponse<Buffer> waiting = awaitStatus("/readyz", 503);
+        assertThat(waiting.bodyAsJsonObject().getJsonArray("waitingFor").getList()).containsExactly("layer2");
+        assertThat(waiting.bodyAsJsonObject().getJsonObject("problems").getString("layer2")).isEqualTo("no Secret");
+
+        vertx.eventBus().publish(Addresses.READINESS_CHANGED, new ReadinessChanged("layer2", ""));
+        HttpResponse<Buffer> ready = awaitStatus("/readyz", 200);
+        assertThat(ready.bodyAsJsonObject().containsKey("problems")).isFalse();
     }
 
     @Test

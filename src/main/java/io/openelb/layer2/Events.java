@@ -1,0 +1,72 @@
+package io.openelb.layer2;
+
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.MicroTime;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.openelb.api.v1alpha2.Eip;
+import io.vertx.core.Vertx;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The speaker's Events: on a Service when this node starts answering for its address, on an Eip when
+ * this node cannot serve it (the speaker may not write Eip status: the controller owns it). Written on a
+ * worker thread; a failed write is logged, never retried.
+ */
+final class Events {
+    private static final Logger LOG = LoggerFactory.getLogger(Events.class);
+    private static final DateTimeFormatter SECONDS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MICROS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final Vertx vertx;
+    private final KubernetesClient client;
+    private final String nodeName;
+
+    Events(Vertx vertx, KubernetesClient client, String nodeName) {
+        this.vertx = vertx;
+        this.client = client;
+        this.nodeName = nodeName;
+    }
+
+    void onService(String key, String reason, String message) {
+        String[] nsName = key.split("/", 2);
+        record(new ObjectReferenceBuilder().withApiVersion("v1").withKind("Service").withNamespace(nsName[0])
+                .withName(nsName[1]).build(), nsName[0], "Normal", reason, message);
+    }
+
+    void onEip(String eip, String reason, String message) {
+        // Events about cluster-scoped objects live in "default", as kubectl describe looks for them
+        record(new ObjectReferenceBuilder().withApiVersion(Eip.GROUP + "/" + Eip.VERSION).withKind("Eip")
+                .withName(eip).build(), "default", "Warning", reason, message);
+    }
+
+    private void record(ObjectReference about, String namespace, String type, String reason, String message) {
+        Instant at = Instant.now();
+        var event = new EventBuilder()
+                .withNewMetadata().withGenerateName(about.getName() + ".").withNamespace(namespace)
+                .endMetadata()
+                .withInvolvedObject(about)
+                .withType(type)
+                .withReason(reason)
+                .withMessage(message)
+                .withFirstTimestamp(SECONDS.format(at))
+                .withLastTimestamp(SECONDS.format(at))
+                .withEventTime(new MicroTime(MICROS.format(at)))
+                .withCount(1)
+                .withReportingComponent("openelb-speaker")
+                .withReportingInstance("openelb-speaker-" + nodeName)
+                .withAction(reason)
+                .withNewSource().withComponent("openelb-speaker").withHost(nodeName).endSource()
+                .build();
+        vertx.executeBlocking(() -> client.v1().events().inNamespace(namespace).resource(event).create(),
+                false).onFailure(e -> LOG.warn("cannot record Event {} on {} {}: {}", reason, about.getKind(),
+                        about.getName(), e.getMessage()));
+    }
+}

@@ -1,0 +1,514 @@
+package io.openelb.layer2;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.openelb.announce.Layer2Plan;
+import io.openelb.announce.Layer2Plan.Assignment;
+import io.openelb.announce.Layer2Snapshot;
+import io.openelb.announce.NodeState;
+import io.openelb.bus.Addresses;
+import io.openelb.bus.ReadinessChanged;
+import io.openelb.config.OperatorConfig;
+import io.openelb.kube.AnnounceInputs;
+import io.openelb.kube.EipDefinitions;
+import io.openelb.kube.Informers;
+import io.openelb.metrics.Layer2Metrics;
+import io.openelb.model.IpAddress;
+import io.openelb.model.Pool;
+import io.openelb.model.PoolSet;
+import io.openelb.model.Protocol;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The speaker role's Layer 2 half on one node. Level-triggered like the BGP half: any change of a
+ * watched object, of the membership view or of the membership Secret recomputes, from the informer
+ * caches and the view, which Layer 2 addresses this node answers for ({@link Layer2Plan}), and hands
+ * them to one {@link Responder} per interface.
+ *
+ * <p>Gaining an address: answer at once if its previous owner has left the view (failover), else after
+ * the handover delay; then gratuitous ARP / unsolicited NA a few times, and an Event on the Service.
+ * Losing one: the responder stops answering for it before this method returns.
+ *
+ * <p>Without the membership Secret this node answers nothing (answering as if alone would answer
+ * beside the others), and /readyz says why. A node without an Eip's interface answers nothing for it,
+ * tells the other speakers (so they do not count on it) and records an Event on the Eip.
+ */
+public final class Layer2Verticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(Layer2Verticle.class);
+    public static final String SECRET_NAME = "openelb-membership";
+    public static final String SECRET_KEY = "secret";
+    static final String READINESS = "layer2";
+    /** Gratuitous ARP / unsolicited NA after gaining an address, milliseconds after the first. */
+    private static final long[] ANNOUNCE_AFTER = {0, 250, 1000, 2000, 4000};
+
+    private final Informers informers;
+    private final KubernetesClient client;
+    private final String nodeName;
+    private final String namespace;
+    private final OperatorConfig.Layer2 config;
+    private final Layer2Metrics metrics;
+
+    private Context context;
+    private Events events;
+    private SharedIndexInformer<Secret> secretInformer;
+    private Membership membership;
+    private boolean membershipStarting;
+    private boolean inView;
+    private Set<String> live = Set.of();
+    /** Pools each other node reported it cannot serve. */
+    private final Map<String, Set<String>> unservable = new HashMap<>();
+    private Set<String> publishedUnservable;
+    private final Map<String, Responder> responders = new HashMap<>();
+    private final Map<String, String> reportedProblems = new HashMap<>();
+    /** Owner of every address at the last computation; null before the first one with a view. */
+    private Map<IpAddress, String> previousOwners;
+    private final Map<IpAddress, Claim> claims = new HashMap<>();
+    private String readinessProblem = "";
+    private String loggedProblem = "";
+    private boolean planQueued;
+    private volatile Layer2Snapshot snapshot = Layer2Snapshot.EMPTY;
+
+    /** An address this node answers for, or will after the handover delay. */
+    private static final class Claim {
+        final Assignment assignment;
+        final Nic nic;
+        boolean active;
+        final List<Long> timers = new ArrayList<>();
+
+        Claim(Assignment assignment, Nic nic) {
+            this.assignment = assignment;
+            this.nic = nic;
+        }
+    }
+
+    public Layer2Verticle(Informers informers, KubernetesClient client, String nodeName, String namespace,
+            OperatorConfig.Layer2 config, Layer2Metrics metrics) {
+        this.informers = informers;
+        this.client = client;
+        this.nodeName = nodeName;
+        this.namespace = namespace;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    /** What this node's Layer 2 half knows now; any thread. */
+    public Layer2Snapshot snapshot() {
+        return snapshot;
+    }
+
+    @Override
+    public Future<?> start() {
+        context = vertx.getOrCreateContext();
+        events = new Events(vertx, client, nodeName);
+        vertx.eventBus().consumer(Addresses.RESOURCE_CHANGED, msg -> queuePlan());
+        vertx.eventBus().consumer(Addresses.INFORMERS_SYNCED, msg -> queuePlan());
+        secretInformer = client.secrets().inNamespace(namespace).withName(SECRET_NAME).runnableInformer(0);
+        secretInformer.addEventHandler(new ResourceEventHandler<Secret>() {
+            @Override
+            public void onAdd(Secret obj) {
+                context.runOnContext(v -> queuePlan());
+            }
+
+            @Override
+            public void onUpdate(Secret oldObj, Secret newObj) {
+                context.runOnContext(v -> queuePlan());
+            }
+
+            @Override
+            public void onDelete(Secret obj, boolean deletedFinalStateUnknown) {
+                context.runOnContext(v -> queuePlan());
+            }
+        });
+        secretInformer.exceptionHandler((started, error) -> {
+            LOG.warn("watching Secret {}/{} failed, retrying: {}", namespace, SECRET_NAME, error.getMessage());
+            return true;
+        });
+        secretInformer.start().whenComplete((ok, e) -> context.runOnContext(v -> queuePlan()));
+        queuePlan();
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<?> stop() {
+        releaseAll();
+        responders.values().forEach(Responder::close);
+        responders.clear();
+        if (secretInformer != null) {
+            secretInformer.close();
+        }
+        Membership m = membership;
+        membership = null;
+        return m == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+            m.close();
+            return null;
+        }, false);
+    }
+
+    private void queuePlan() {
+        if (!planQueued) {
+            planQueued = true;
+            context.runOnContext(v -> {
+                planQueued = false;
+                plan();
+            });
+        }
+    }
+
+    private void plan() {
+        if (!informers.synced()) {
+            return;
+        }
+        List<Pool> pools = PoolSet.of(informers.eips().stream().map(EipDefinitions::of).toList()).pools().stream()
+                .filter(p -> p.protocol() != Protocol.BGP)
+                .toList();
+        if (pools.isEmpty()) {
+            stand("", List.of());
+            return;
+        }
+        Map<String, Nic> nics = new HashMap<>();
+        Set<String> mineUnservable = new TreeSet<>();
+        interfaces(pools, nics, mineUnservable);
+
+        byte[] secret = secret();
+        if (secret == null) {
+            stand(secretInformer.hasSynced()
+                    ? "Secret " + namespace + "/" + SECRET_NAME + " (key '" + SECRET_KEY + "') not found: this node "
+                            + "answers no ARP/NDP until it exists (answering as if alone could answer beside others)"
+                    : "waiting for Secret " + namespace + "/" + SECRET_NAME, pools);
+            stopMembership();
+            return;
+        }
+        Optional<Node> self = informers.node(nodeName);
+        InetAddress bind = self.map(Layer2Verticle::internalIp).orElse(null);
+        if (bind == null) {
+            stand("node " + nodeName + " has no InternalIP to bind the membership to", pools);
+            return;
+        }
+        ensureMembership(bind, secret);
+        if (!inView) {
+            stand("joining the Layer 2 membership", pools);
+            return;
+        }
+        problem("");
+        if (!mineUnservable.equals(publishedUnservable)) {
+            membership.publish(mineUnservable);
+            publishedUnservable = mineUnservable;
+        }
+        Map<String, Set<String>> allUnservable = new HashMap<>(unservable);
+        allUnservable.put(nodeName, mineUnservable);
+        List<NodeState> nodes = informers.nodes().stream().map(AnnounceInputs::nodeState).toList();
+        List<Assignment> assignments = Layer2Plan.assign(AnnounceInputs.services(informers), pools, nodes, live,
+                allUnservable);
+        apply(assignments, nics);
+        snapshot = new Layer2Snapshot(nodeName, "", List.copyOf(live), assignments);
+    }
+
+    /** Resolves each pool's interface on this node and keeps one responder per interface in use. */
+    private void interfaces(List<Pool> pools, Map<String, Nic> nics, Set<String> mineUnservable) {
+        Map<String, String> problems = new HashMap<>();
+        for (Pool pool : pools) {
+            Nics.Lookup lookup = Nics.find(pool.iface());
+            String problem = lookup.problem();
+            if (lookup.nic() != null) {
+                try {
+                    responder(lookup.nic());
+                    nics.put(pool.name(), lookup.nic());
+                    continue;
+                } catch (Exception e) {
+                    problem = "cannot capture on " + lookup.nic().name() + ": " + e.getMessage();
+                }
+            }
+            mineUnservable.add(pool.name());
+            problems.put(pool.name(), problem);
+        }
+        problems.forEach((pool, problem) -> {
+            if (!problem.equals(reportedProblems.put(pool, problem))) {
+                String message = "node " + nodeName + ": " + problem + "; this node never answers ARP/NDP for this "
+                        + "Eip's addresses";
+                LOG.warn("Eip {}: {}", pool, message);
+                events.onEip(pool, "InterfaceNotFound", message);
+            }
+        });
+        reportedProblems.keySet().retainAll(problems.keySet());
+        Set<String> inUse = new HashSet<>();
+        nics.values().forEach(n -> inUse.add(n.name()));
+        responders.entrySet().removeIf(e -> {
+            if (!inUse.contains(e.getKey()) || !nics.containsValue(e.getValue().nic())) {
+                e.getValue().close();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private Responder responder(Nic nic) throws Exception {
+        Responder r = responders.get(nic.name());
+        if (r != null && r.nic().equals(nic)) {
+            return r;
+        }
+        if (r != null) {
+            r.close(); // same name, another MAC: the interface was recreated
+        }
+        r = new Responder(nic, metrics);
+        responders.put(nic.name(), r);
+        return r;
+    }
+
+    /** Diffs the addresses this node should answer for with those it claims; losses apply at once. */
+    private void apply(List<Assignment> assignments, Map<String, Nic> nics) {
+        Map<IpAddress, Assignment> mine = new HashMap<>();
+        for (Assignment a : assignments) {
+            if (a.owner().equals(nodeName) && nics.containsKey(a.pool())) {
+                mine.put(a.address(), a);
+            }
+        }
+        for (IpAddress address : new ArrayList<>(claims.keySet())) {
+            Claim c = claims.get(address);
+            Assignment now = mine.get(address);
+            if (now == null || !nics.get(now.pool()).equals(c.nic)) {
+                release(address);
+            }
+        }
+        pushAnswers();
+        for (Assignment a : mine.values()) {
+            if (claims.containsKey(a.address())) {
+                continue;
+            }
+            Claim c = new Claim(a, nics.get(a.pool()));
+            claims.put(a.address(), c);
+            String previous = previousOwners == null ? null : previousOwners.getOrDefault(a.address(), "");
+            if (Layer2Plan.takesOverAtOnce(previous, nodeName, live)) {
+                activate(c);
+            } else {
+                c.timers.add(vertx.setTimer(Math.max(1, config.handoverDelay().toMillis()), t -> activate(c)));
+            }
+        }
+        Map<IpAddress, String> owners = new HashMap<>();
+        assignments.forEach(a -> owners.put(a.address(), a.owner()));
+        previousOwners = owners;
+    }
+
+    private void activate(Claim c) {
+        if (claims.get(c.assignment.address()) != c || c.active) {
+            return;
+        }
+        c.active = true;
+        pushAnswers();
+        IpAddress address = c.assignment.address();
+        Responder r = responders.get(c.nic.name());
+        for (long after : ANNOUNCE_AFTER) {
+            if (after == 0) {
+                r.announce(address);
+            } else {
+                c.timers.add(vertx.setTimer(after, t -> r.announce(address)));
+            }
+        }
+        metrics.ownerChanged();
+        LOG.info("answering ARP/NDP for {} ({}) on {}", address, c.assignment.service(), c.nic.name());
+        events.onService(c.assignment.service(), "Layer2Announced", "node " + nodeName + " answers ARP/NDP for "
+                + address + " on " + c.nic.name() + " (MAC " + c.nic.mac() + ")");
+    }
+
+    private void release(IpAddress address) {
+        Claim c = claims.remove(address);
+        if (c == null) {
+            return;
+        }
+        c.timers.forEach(vertx::cancelTimer);
+        if (c.active) {
+            metrics.ownerChanged();
+            LOG.info("no longer answering for {} ({})", address, c.assignment.service());
+        }
+    }
+
+    /** Hands every responder exactly the active addresses of its interface. */
+    private void pushAnswers() {
+        Map<String, Set<IpAddress>> byNic = new HashMap<>();
+        int active = 0;
+        for (Claim c : claims.values()) {
+            if (c.active) {
+                byNic.computeIfAbsent(c.nic.name(), k -> new HashSet<>()).add(c.assignment.address());
+                active++;
+            }
+        }
+        responders.forEach((name, r) -> r.answerFor(byNic.getOrDefault(name, Set.of())));
+        metrics.owned(active);
+    }
+
+    private void releaseAll() {
+        new ArrayList<>(claims.keySet()).forEach(this::release);
+        pushAnswers();
+    }
+
+    /** Answers nothing, for this reason ("" = nothing to do). */
+    private void stand(String problem, List<Pool> pools) {
+        releaseAll();
+        problem(problem);
+        snapshot = new Layer2Snapshot(nodeName, problem, List.copyOf(live), List.of());
+        if (pools.isEmpty()) {
+            stopMembership();
+        }
+    }
+
+    private void problem(String problem) {
+        if (!problem.equals(loggedProblem)) {
+            if (!problem.isEmpty()) {
+                LOG.warn("Layer 2: {}", problem);
+            }
+            loggedProblem = problem;
+        }
+        if (!problem.equals(readinessProblem)) {
+            readinessProblem = problem;
+            vertx.eventBus().publish(Addresses.READINESS_CHANGED, new ReadinessChanged(READINESS, problem));
+        }
+    }
+
+    private byte[] secret() {
+        Secret s = secretInformer.getStore().getByKey(namespace + "/" + SECRET_NAME);
+        String value = s == null || s.getData() == null ? null : s.getData().get(SECRET_KEY);
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return Base64.getDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Joins with these settings, unless a channel with the same address and secret runs or starts. */
+    private void ensureMembership(InetAddress bind, byte[] secret) {
+        if (membershipStarting) {
+            return;
+        }
+        if (membership != null) {
+            Membership.Settings s = membership.settings();
+            if (s.bind().equals(bind) && java.util.Arrays.equals(s.secret(), secret)) {
+                return;
+            }
+            LOG.info("membership address or secret changed: rejoining");
+            stopMembership();
+        }
+        List<InetSocketAddress> seeds = new ArrayList<>();
+        for (Node n : informers.nodes()) {
+            InetAddress a = internalIp(n);
+            if (a != null && a.getClass() == bind.getClass()) {
+                seeds.add(new InetSocketAddress(a, config.membershipPort()));
+            }
+        }
+        java.util.concurrent.atomic.AtomicReference<Membership> self = new java.util.concurrent.atomic.AtomicReference<>();
+        Membership m = new Membership(new Membership.Settings(nodeName, bind, config.membershipPort(), seeds, secret,
+                config.failureTimeout()), new Membership.Listener() {
+                    // a channel being closed may still report: only the current one counts
+                    @Override
+                    public void view(Set<String> nodes) {
+                        context.runOnContext(v -> {
+                            if (membership == self.get()) {
+                                viewChanged(nodes);
+                            }
+                        });
+                    }
+
+                    @Override
+                    public void unservable(String node, Set<String> pools) {
+                        context.runOnContext(v -> {
+                            if (membership == self.get()) {
+                                unservable.put(node, Set.copyOf(pools));
+                                queuePlan();
+                            }
+                        });
+                    }
+                });
+        self.set(m);
+        membership = m;
+        membershipStarting = true;
+        LOG.info("joining the Layer 2 membership on {}:{} (seeds {})", bind.getHostAddress(), config.membershipPort(),
+                seeds);
+        vertx.executeBlocking(() -> {
+            m.start();
+            return null;
+        }, false).onComplete(r -> {
+            membershipStarting = false;
+            if (r.failed() && membership == m) {
+                LOG.error("cannot join the Layer 2 membership: {}", r.cause().toString());
+                membership = null;
+                vertx.executeBlocking(() -> {
+                    m.close();
+                    return null;
+                }, false);
+                vertx.setTimer(2000, t -> queuePlan());
+            }
+            queuePlan();
+        });
+    }
+
+    private void viewChanged(Set<String> nodes) {
+        live = Set.copyOf(nodes);
+        inView = live.contains(nodeName);
+        unservable.keySet().retainAll(live);
+        metrics.membership(inView, live.size());
+        publishedUnservable = null; // a joiner must hear every node's report
+        queuePlan();
+    }
+
+    private void stopMembership() {
+        Membership m = membership;
+        if (m == null) {
+            return;
+        }
+        membership = null;
+        inView = false;
+        live = Set.of();
+        publishedUnservable = null;
+        unservable.clear();
+        metrics.membership(false, 0);
+        vertx.executeBlocking(() -> {
+            m.close();
+            return null;
+        }, false);
+    }
+
+    /** The node's InternalIP, IPv4 preferred. */
+    static InetAddress internalIp(Node node) {
+        if (node.getStatus() == null || node.getStatus().getAddresses() == null) {
+            return null;
+        }
+        InetAddress best = null;
+        for (NodeAddress a : node.getStatus().getAddresses()) {
+            if (!"InternalIP".equals(a.getType())) {
+                continue;
+            }
+            try {
+                InetAddress parsed = InetAddress.getByAddress(IpAddress.parse(Objects.requireNonNullElse(a.getAddress(),
+                        "")).toBytes());
+                if (best == null || (parsed.getAddress().length == 4 && best.getAddress().length != 4)) {
+                    best = parsed;
+                }
+            } catch (IllegalArgumentException | UnknownHostException ignored) {
+                // not an address
+            }
+        }
+        return best;
+    }
+}
