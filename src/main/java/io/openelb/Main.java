@@ -16,9 +16,12 @@ import io.openelb.kube.WatchedKinds;
 import io.openelb.metrics.BgpMetrics;
 import io.openelb.metrics.IpamMetrics;
 import io.openelb.metrics.KubeMetrics;
+import io.openelb.metrics.LeaderGauge;
 import io.openelb.metrics.Metrics;
 import io.openelb.speaker.SpeakerVerticle;
 import io.openelb.speaker.TcpMd5Keys;
+import io.openelb.status.StatusBoard;
+import io.openelb.web.ClusterStatusVerticle;
 import io.openelb.web.HttpVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -101,14 +104,16 @@ public final class Main {
 
         log.info("starting roles {} (node '{}')", config.role(), config.nodeName());
         Informers informers = new Informers(client, WatchedKinds.of(config.role()), config.namespace());
-        Future<?> started = vertx.deployVerticle(new HttpVerticle(config.httpHost(), config.httpPort(), metrics))
-                .compose(id -> vertx.deployVerticle(new KubeVerticle(informers, new KubeMetrics(metrics.registry()))));
+        StatusBoard board = new StatusBoard();
+        Future<?> started = vertx.deployVerticle(new HttpVerticle(config.httpHost(), config.httpPort(), metrics, board))
+                .compose(id -> vertx.deployVerticle(new KubeVerticle(informers, new KubeMetrics(metrics.registry()))))
+                .compose(id -> vertx.deployVerticle(new ClusterStatusVerticle(informers, board)));
         Leadership leadership = null;
         try {
             started.await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
             if (bgpVertx != null) {
                 bgpVertx.deployVerticle(new SpeakerVerticle(informers, config.nodeName(), client,
-                                new BgpMetrics(metrics.registry()), md5Keys))
+                                new BgpMetrics(metrics.registry()), md5Keys, board))
                         .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
             if (config.role().runsController()) {
@@ -153,13 +158,15 @@ public final class Main {
                     exitCode.set(1);
                     stopRequested.countDown();
                 });
+        LeaderGauge leader = new LeaderGauge(metrics.registry());
         if (!config.leaderElection().enabled()) {
+            leader.set(true);
             deploy.run();
             return null;
         }
         String identity = ManagementFactory.getRuntimeMXBean().getName();
         Leadership leadership = new Leadership(client, config.namespace(), config.leaderElection(), identity,
-                metrics.registry());
+                leader);
         leadership.start(deploy, () -> {
             exitCode.set(1);
             stopRequested.countDown();

@@ -20,6 +20,7 @@ import io.openelb.kube.Informers;
 import io.openelb.metrics.BgpMetrics;
 import io.openelb.model.IpAddress;
 import io.openelb.model.PoolSet;
+import io.openelb.status.StatusBoard;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
@@ -49,6 +50,7 @@ public final class SpeakerVerticle extends VerticleBase {
     private final KubernetesClient client;
     private final BgpMetrics metrics;
     private final TcpMd5Keys md5Keys;
+    private final StatusBoard board;
     private PeerStatusWriter status;
     private final List<NetServer> listeners = new ArrayList<>();
     private List<String> listenAddresses = List.of();
@@ -59,8 +61,9 @@ public final class SpeakerVerticle extends VerticleBase {
     private boolean planQueued;
 
     public SpeakerVerticle(Informers informers, String nodeName, KubernetesClient client, BgpMetrics metrics,
-            TcpMd5Keys md5Keys) {
+            TcpMd5Keys md5Keys, StatusBoard board) {
         this.informers = informers;
+        this.board = board;
         this.md5Keys = md5Keys;
         this.nodeName = nodeName;
         this.client = client;
@@ -114,6 +117,7 @@ public final class SpeakerVerticle extends VerticleBase {
         }
         listen(conf.map(BgpConfigs::listenPort).orElse(0),
                 conf.map(BgpConfigs::listenAddresses).orElse(List.of()), keysChanged);
+        metrics.invalidPeers(config.skipped().size());
         config.skipped().forEach((peer, why) -> {
             if (!why.equals(reportedSkips.put(peer, why))) {
                 LOG.warn("BgpPeer {} not used on node {}: {}", peer, nodeName, why);
@@ -129,7 +133,7 @@ public final class SpeakerVerticle extends VerticleBase {
         }
         for (PeerTarget target : wanted.values()) {
             if (!sessions.containsKey(target.name())) {
-                BgpSession session = new BgpSession(vertx, target, metrics, status);
+                BgpSession session = new BgpSession(vertx, target, metrics, status, board);
                 sessions.put(target.name(), session);
                 session.start();
             }
@@ -137,8 +141,8 @@ public final class SpeakerVerticle extends VerticleBase {
         // Other nodes matter only to sessions sending one path per node (ADD-PATH): skip the work otherwise.
         boolean addPath = sessions.values().stream().anyMatch(s -> !s.target().config().addPathSend().isEmpty());
         List<Node> nodes = addPath ? informers.nodes() : List.of(node.get());
-        Map<IpAddress, SortedSet<String>> announcers = BgpPlan.announcers(nodes.stream().map(this::nodeState).toList(),
-                services(), PoolSet.of(informers.eips().stream().map(EipDefinitions::of).toList()).pools());
+        Map<IpAddress, SortedSet<String>> announcers = BgpPlan.announcers(
+                nodes.stream().map(SpeakerVerticle::nodeState).toList(), services(informers), PoolSet.of(informers.eips().stream().map(EipDefinitions::of).toList()).pools());
         Map<String, NodeHop> hops = new HashMap<>();
         for (Node n : nodes) {
             IpAddress v4 = BgpConfigs.internalIp(n, IpFamily.IPV4).orElse(null);
@@ -246,7 +250,8 @@ public final class SpeakerVerticle extends VerticleBase {
         }
     }
 
-    private NodeState nodeState(Node node) {
+    /** What the planner needs of a node: ready, excluded from load balancers. */
+    public static NodeState nodeState(Node node) {
         boolean ready = node.getStatus() != null && node.getStatus().getConditions() != null
                 && node.getStatus().getConditions().stream()
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
@@ -254,7 +259,7 @@ public final class SpeakerVerticle extends VerticleBase {
     }
 
     /** LoadBalancer Services with addresses in their status, with the nodes holding their ready endpoints. */
-    private List<ServiceState> services() {
+    public static List<ServiceState> services(Informers informers) {
         Map<String, Set<String>> readyNodes = new HashMap<>();
         for (EndpointSlice slice : informers.endpointSlices()) {
             Map<String, String> labels = slice.getMetadata().getLabels();
