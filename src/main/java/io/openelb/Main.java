@@ -14,6 +14,7 @@ import io.openelb.kube.Informers;
 import io.openelb.kube.KubeVerticle;
 import io.openelb.kube.WatchedKinds;
 import io.openelb.metrics.BgpMetrics;
+import io.openelb.metrics.EventLoopDelay;
 import io.openelb.metrics.IpamMetrics;
 import io.openelb.metrics.KubeMetrics;
 import io.openelb.metrics.LeaderGauge;
@@ -88,6 +89,7 @@ public final class Main {
                 .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
                 .build();
         EventBusCodecs.registerAll(vertx.eventBus());
+        EventLoopDelay.deploy(vertx, metrics.registry(), "main", VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
         // BGP has a Vertx of its own, on the epoll transport that puts TCP MD5 keys on its sockets: the HTTP
         // endpoint and the API server client stay on the default transport, untouched by it.
         TcpMd5Keys md5Keys = new TcpMd5Keys();
@@ -97,6 +99,7 @@ public final class Main {
             md5Keys.transport().ifPresent(bgpBuilder::withTransport);
             bgpVertx = bgpBuilder.build();
             EventBusCodecs.registerAll(bgpVertx.eventBus());
+            EventLoopDelay.deploy(bgpVertx, metrics.registry(), "bgp", 1);
             forward(vertx, bgpVertx, Addresses.RESOURCE_CHANGED);
             forward(vertx, bgpVertx, Addresses.INFORMERS_SYNCED);
         }

@@ -32,6 +32,13 @@ public final class BgpMetrics {
                 .tag("kind", "bgppeers").strongReference(true).register(registry);
     }
 
+    /** A status write of the speaker (BgpPeer, BgpConf) failed; it is retried. Same meter as the controller's. */
+    public void apiWriteError() {
+        Counter.builder("openelb_kube_api_write_errors")
+                .description("Writes to the Kubernetes API that failed and were retried")
+                .register(registry).increment();
+    }
+
     /** How many BgpPeers this node cannot use (invalid, key missing, no BgpConf). */
     public void invalidPeers(int count) {
         invalidPeers.set(count);

@@ -33,8 +33,11 @@ final class PeerStatusWriter {
     private boolean flushQueued;
     private BgpConfStatus.NodeConfStatus writtenConf;
 
-    PeerStatusWriter(Vertx vertx, KubernetesClient client, String nodeName) {
+    private final io.openelb.metrics.BgpMetrics metrics;
+
+    PeerStatusWriter(Vertx vertx, KubernetesClient client, String nodeName, io.openelb.metrics.BgpMetrics metrics) {
         this.vertx = vertx;
+        this.metrics = metrics;
         this.client = client;
         this.nodeName = nodeName;
     }
@@ -59,6 +62,7 @@ final class PeerStatusWriter {
                 .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch), false)
                 .onFailure(e -> {
                     LOG.warn("BgpConf status not written: {}", e.getMessage());
+                    metrics.apiWriteError();
                     writtenConf = null; // the next plan tries again
                 });
     }
@@ -76,6 +80,7 @@ final class PeerStatusWriter {
                             return; // the BgpPeer is gone
                         }
                         LOG.warn("BgpPeer {} status not written, retrying: {}", peer, e.getMessage());
+                        metrics.apiWriteError();
                         pending.putIfAbsent(peer, status);
                         if (!flushQueued) {
                             flushQueued = true;

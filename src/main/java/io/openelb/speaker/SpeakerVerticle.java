@@ -72,7 +72,7 @@ public final class SpeakerVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        status = new PeerStatusWriter(vertx, client, nodeName);
+        status = new PeerStatusWriter(vertx, client, nodeName, metrics);
         vertx.eventBus().consumer(Addresses.RESOURCE_CHANGED, msg -> queuePlan());
         vertx.eventBus().consumer(Addresses.INFORMERS_SYNCED, msg -> queuePlan());
         if (informers.synced()) {

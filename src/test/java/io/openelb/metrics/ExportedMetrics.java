@@ -37,6 +37,7 @@ final class ExportedMetrics {
                 EventBusCodecs.registerAll(vertx.eventBus());
                 HttpVerticle http = new HttpVerticle("127.0.0.1", 0, metrics);
                 vertx.deployVerticle(http).await(10, TimeUnit.SECONDS);
+                EventLoopDelay.deploy(vertx, metrics.registry(), "main", 1).await(10, TimeUnit.SECONDS);
                 vertx.eventBus().publish(Addresses.INFORMERS_SYNCED, new InformersSynced(List.of(ResourceKind.EIP)));
                 WebClient.create(vertx).get(http.actualPort(), "127.0.0.1", "/healthz").send()
                         .await(10, TimeUnit.SECONDS);
@@ -67,6 +68,7 @@ final class ExportedMetrics {
         bgp.message("peer", false, "update");
         bgp.notification("peer", true, 4);
         bgp.invalidPeers(1);
+        bgp.apiWriteError();
 
         KubeMetrics kube = new KubeMetrics(registry);
         kube.watchEvent(ResourceKind.SERVICE, ResourceChanged.Change.ADDED);
