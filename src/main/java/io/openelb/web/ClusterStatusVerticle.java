@@ -26,8 +26,10 @@ import java.util.TreeSet;
 
 /**
  * Publishes the pools and Services of the HTTP API: recomputed from the informer caches (by the pure
- * {@link StatusViews}) at most every {@link #DEBOUNCE_MS} ms after a watched Service, Eip, Node or
- * EndpointSlice changed, so a burst of changes costs one pass. Runs in every role on the main Vertx.
+ * {@link StatusViews}) {@link #DEBOUNCE_MS} ms after a watched Service, Eip, Node or EndpointSlice
+ * changed, so a burst of changes costs one pass. The pass runs on a worker (at thousands of Services and
+ * nodes it is not free) and never two at once, so an older view never replaces a newer one. Runs in
+ * every role on the main Vertx.
  */
 public final class ClusterStatusVerticle extends VerticleBase {
     static final long DEBOUNCE_MS = 250;
@@ -36,7 +38,10 @@ public final class ClusterStatusVerticle extends VerticleBase {
 
     private final Informers informers;
     private final StatusBoard board;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterStatusVerticle.class);
     private boolean queued;
+    private boolean computing;
+    private boolean again;
 
     public ClusterStatusVerticle(Informers informers, StatusBoard board) {
         this.informers = informers;
@@ -58,7 +63,9 @@ public final class ClusterStatusVerticle extends VerticleBase {
     }
 
     private void queue() {
-        if (!queued) {
+        if (computing) {
+            again = true;
+        } else if (!queued) {
             queued = true;
             vertx.setTimer(DEBOUNCE_MS, id -> {
                 queued = false;
@@ -71,6 +78,23 @@ public final class ClusterStatusVerticle extends VerticleBase {
         if (!informers.synced()) {
             return;
         }
+        computing = true;
+        vertx.executeBlocking(this::view, false).onComplete(result -> {
+            computing = false;
+            if (result.succeeded()) {
+                board.cluster(result.result());
+            } else {
+                LOG.warn("status view not computed: {}", result.cause().toString());
+            }
+            if (again) {
+                again = false;
+                queue();
+            }
+        });
+    }
+
+    /** Reads the informer caches (thread-safe) on a worker. */
+    private io.openelb.status.ClusterView view() {
         PoolSet pools = PoolSet.of(informers.eips().stream().map(EipDefinitions::of).toList());
         // announcing nodes are known only where Nodes and EndpointSlices are watched (the speaker)
         boolean knowsNodes = informers.kinds().containsAll(Set.of(ResourceKind.NODE, ResourceKind.ENDPOINT_SLICE));
@@ -78,7 +102,7 @@ public final class ClusterStatusVerticle extends VerticleBase {
                 ? BgpPlan.announcers(informers.nodes().stream().map(SpeakerVerticle::nodeState).toList(),
                         SpeakerVerticle.services(informers), pools.pools())
                 : null;
-        board.cluster(StatusViews.of(pools, services(), announcers, Instant.now()));
+        return StatusViews.of(pools, services(), announcers, Instant.now());
     }
 
     private List<ServiceAddresses> services() {
