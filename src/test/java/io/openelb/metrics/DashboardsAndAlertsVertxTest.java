@@ -25,11 +25,16 @@ import org.junit.jupiter.api.Test;
  * ({@link ExportedMetrics}), not from a list kept by hand.
  */
 class DashboardsAndAlertsVertxTest {
+    /** Labels Prometheus adds to every sample of a target, or that a query may name without a sample having it. */
+    private static final Set<String> TARGET_LABELS = Set.of("instance", "job", "namespace", "pod", "node");
     private static Set<String> exported;
+    private static Map<String, Set<String>> labels;
 
     @BeforeAll
     static void scrape() throws Exception {
-        exported = ExportedMetrics.names();
+        String text = ExportedMetrics.scrape();
+        exported = ExportedMetrics.names(text);
+        labels = ExportedMetrics.labels(text);
     }
 
     @Test
@@ -41,6 +46,8 @@ class DashboardsAndAlertsVertxTest {
                 .containsExactly("x_bucket");
         assertThat(PromQl.metricNames("label_values(openelb_pool_addresses, pool)"))
                 .containsExactly("openelb_pool_addresses");
+        assertThat(PromQl.labelNames("sum by (pool, family) (x{kind=\"a\",peer=~\"$peer\", y != 'b'}) / on(pool) z"))
+                .containsExactly("family", "kind", "peer", "pool", "y");
     }
 
     @Test
@@ -100,6 +107,14 @@ class DashboardsAndAlertsVertxTest {
     }
 
     @Test
+    void aLabelTheMetricDoesNotCarryIsCaught() {
+        Map<String, Set<String>> missing = new TreeMap<>();
+        check("fixture", List.of("sum by (instance, route) (rate(vertx_http_server_requests_total[5m]))",
+                "openelb_pool_addresses{pool=\"a\", family=\"ipv4\"}"), missing);
+        assertThat(missing).containsExactly(Map.entry("fixture", Set.of("label route")));
+    }
+
+    @Test
     void aNameTheProgramDoesNotExportIsCaught() {
         Map<String, Set<String>> missing = new TreeMap<>();
         check("fixture", List.of("rate(openelb_bgp_updates_never_counted_total[5m])", "openelb_bgp_session_up"),
@@ -114,6 +129,14 @@ class DashboardsAndAlertsVertxTest {
             for (String name : names) {
                 if (!exported.contains(name)) {
                     missing.computeIfAbsent(where, k -> new TreeSet<>()).add(name);
+                }
+            }
+            // every label it matches on or groups by is carried by one of its metrics (or by the target)
+            for (String label : PromQl.labelNames(expression)) {
+                boolean carried = TARGET_LABELS.contains(label) || label.equals("le")
+                        || names.stream().anyMatch(n -> labels.getOrDefault(n, Set.of()).contains(label));
+                if (!carried) {
+                    missing.computeIfAbsent(where, k -> new TreeSet<>()).add("label " + label);
                 }
             }
         }

@@ -28,6 +28,11 @@ final class ExportedMetrics {
 
     /** Sample names as Prometheus scrapes them ({@code _total}, {@code _bucket}, {@code _seconds} included). */
     static Set<String> names() throws Exception {
+        return names(scrape());
+    }
+
+    /** The Prometheus text of a registry populated as described above. */
+    static String scrape() throws Exception {
         try (Metrics metrics = new Metrics()) {
             Vertx vertx = Vertx.builder()
                     .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
@@ -42,7 +47,7 @@ final class ExportedMetrics {
                 WebClient.create(vertx).get(http.actualPort(), "127.0.0.1", "/healthz").send()
                         .await(10, TimeUnit.SECONDS);
                 drive(metrics);
-                return names(metrics.scrape());
+                return metrics.scrape();
             } finally {
                 vertx.close().await(10, TimeUnit.SECONDS);
             }
@@ -75,6 +80,30 @@ final class ExportedMetrics {
         kube.informersSynced();
 
         new LeaderGauge(registry).set(true);
+    }
+
+    /** Sample name to the label names its samples carry, as scraped. */
+    static java.util.Map<String, Set<String>> labels() throws Exception {
+        return labels(scrape());
+    }
+
+    static java.util.Map<String, Set<String>> labels(String scrape) {
+        java.util.Map<String, Set<String>> labels = new java.util.TreeMap<>();
+        java.util.regex.Pattern key = java.util.regex.Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
+        for (String line : scrape.split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                String name = line.split("[{ ]", 2)[0];
+                Set<String> keys = labels.computeIfAbsent(name, k -> new TreeSet<>());
+                int brace = line.indexOf('{');
+                if (brace > 0) {
+                    java.util.regex.Matcher m = key.matcher(line.substring(brace, line.lastIndexOf('}')));
+                    while (m.find()) {
+                        keys.add(m.group(1));
+                    }
+                }
+            }
+        }
+        return labels;
     }
 
     static Set<String> names(String scrape) {

@@ -19,6 +19,32 @@ final class PromQl {
 
     private PromQl() {}
 
+    private static final Pattern MATCHER_LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(?:=~|!~|!=|=)");
+    private static final Pattern GROUPING =
+            Pattern.compile("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\(([^)]*)\\)");
+
+    /** The label names an expression matches on or groups by. */
+    static Set<String> labelNames(String expression) {
+        String e = STRING.matcher(expression).replaceAll("\"\"");
+        Set<String> labels = new TreeSet<>();
+        Matcher braces = Pattern.compile("\\{([^}]*)}").matcher(e);
+        while (braces.find()) {
+            Matcher m = MATCHER_LABEL.matcher(braces.group(1));
+            while (m.find()) {
+                labels.add(m.group(1));
+            }
+        }
+        Matcher g = GROUPING.matcher(e);
+        while (g.find()) {
+            for (String label : g.group(1).split(",")) {
+                if (!label.isBlank()) {
+                    labels.add(label.trim());
+                }
+            }
+        }
+        return labels;
+    }
+
     static Set<String> metricNames(String expression) {
         String e = LABEL_VALUES.matcher(expression).replaceAll("$1");
         e = STRING.matcher(e).replaceAll("\"\"");
