@@ -34,6 +34,7 @@ class WebStatusIT {
 
     @BeforeAll
     void start() throws Exception {
+        ensureChromium();
         cluster = LocalCluster.get();
         IpamFixture.removeLeftovers(cluster.admin());
         Lab lab = Lab.up(cluster, "bird", 1, "--password", PASSWORD);
@@ -92,6 +93,17 @@ class WebStatusIT {
         cluster.kubectl("delete", "--ignore-not-found", "-n", "openelb-system", "secret/web-it-bgp-auth");
         IpamFixture.removeLeftovers(cluster.admin());
         Lab.down();
+    }
+
+    /** Debian's chromium, installed with apt when missing (as hack/lab.sh installs the routers). */
+    private static void ensureChromium() {
+        if (LocalCluster.run(List.of("sh", "-c", "command -v chromium"), Map.of(), 10).exitCode() == 0) {
+            return;
+        }
+        LocalCluster.Result r = LocalCluster.run(List.of("sh", "-c",
+                "apt-get install -y -qq chromium || { apt-get update -qq && apt-get install -y -qq chromium; }"),
+                Map.of("DEBIAN_FRONTEND", "noninteractive"), 900);
+        assertThat(r.exitCode()).as("apt-get install chromium: %s", r.stderr()).isZero();
     }
 
     private static JsonObject json(OpenElbProcess process, String path) {
