@@ -14,13 +14,17 @@ import io.openelb.kube.Informers;
 import io.openelb.kube.KubeVerticle;
 import io.openelb.kube.WatchedKinds;
 import io.openelb.metrics.BgpMetrics;
+import io.openelb.metrics.EventLoopDelay;
 import io.openelb.metrics.IpamMetrics;
 import io.openelb.layer2.Layer2Verticle;
 import io.openelb.metrics.KubeMetrics;
 import io.openelb.metrics.Layer2Metrics;
+import io.openelb.metrics.LeaderGauge;
 import io.openelb.metrics.Metrics;
 import io.openelb.speaker.SpeakerVerticle;
 import io.openelb.speaker.TcpMd5Keys;
+import io.openelb.status.StatusBoard;
+import io.openelb.web.ClusterStatusVerticle;
 import io.openelb.web.HttpVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -89,6 +93,7 @@ public final class Main {
                 .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
                 .build();
         EventBusCodecs.registerAll(vertx.eventBus());
+        EventLoopDelay.deploy(vertx, metrics.registry(), "main", VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
         // BGP has a Vertx of its own, on the epoll transport that puts TCP MD5 keys on its sockets: the HTTP
         // endpoint and the API server client stay on the default transport, untouched by it.
         TcpMd5Keys md5Keys = new TcpMd5Keys();
@@ -98,6 +103,7 @@ public final class Main {
             md5Keys.transport().ifPresent(bgpBuilder::withTransport);
             bgpVertx = bgpBuilder.build();
             EventBusCodecs.registerAll(bgpVertx.eventBus());
+            EventLoopDelay.deploy(bgpVertx, metrics.registry(), "bgp", 1);
             forward(vertx, bgpVertx, Addresses.RESOURCE_CHANGED);
             forward(vertx, bgpVertx, Addresses.INFORMERS_SYNCED);
         }
@@ -105,14 +111,16 @@ public final class Main {
 
         log.info("starting roles {} (node '{}')", config.role(), config.nodeName());
         Informers informers = new Informers(client, WatchedKinds.of(config.role()), config.namespace());
-        Future<?> started = vertx.deployVerticle(new HttpVerticle(config.httpHost(), config.httpPort(), metrics))
-                .compose(id -> vertx.deployVerticle(new KubeVerticle(informers, new KubeMetrics(metrics.registry()))));
+        StatusBoard board = new StatusBoard();
+        Future<?> started = vertx.deployVerticle(new HttpVerticle(config.httpHost(), config.httpPort(), metrics, board))
+                .compose(id -> vertx.deployVerticle(new KubeVerticle(informers, new KubeMetrics(metrics.registry()))))
+                .compose(id -> vertx.deployVerticle(new ClusterStatusVerticle(informers, board)));
         Leadership leadership = null;
         try {
             started.await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
             if (bgpVertx != null) {
                 bgpVertx.deployVerticle(new SpeakerVerticle(informers, config.nodeName(), client,
-                                new BgpMetrics(metrics.registry()), md5Keys))
+                                new BgpMetrics(metrics.registry()), md5Keys, board))
                         .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 vertx.deployVerticle(new Layer2Verticle(informers, client, config.nodeName(), config.namespace(),
                                 config.layer2(), new Layer2Metrics(metrics.registry())))
@@ -160,13 +168,15 @@ public final class Main {
                     exitCode.set(1);
                     stopRequested.countDown();
                 });
+        LeaderGauge leader = new LeaderGauge(metrics.registry());
         if (!config.leaderElection().enabled()) {
+            leader.set(true);
             deploy.run();
             return null;
         }
         String identity = ManagementFactory.getRuntimeMXBean().getName();
         Leadership leadership = new Leadership(client, config.namespace(), config.leaderElection(), identity,
-                metrics.registry());
+                leader);
         leadership.start(deploy, () -> {
             exitCode.set(1);
             stopRequested.countDown();

@@ -262,11 +262,13 @@ public final class IpamVerticle extends VerticleBase {
                 continue;
             }
             EipStatus desired = EipStatuses.desired(eip, pools, allocator, now);
-            metrics.poolUsage(eip.getMetadata().getName(), desired.v4, desired.poolSize, desired.usage);
+            metrics.poolUsage(name, desired.v4, desired.poolSize, desired.usage,
+                    allocator.usage(name).map(io.openelb.ipam.PoolUsage::services).orElse(0L));
             if (!sameStatus(desired, eip.getStatus())) {
                 writes.add(writer.eipStatus(eip.getMetadata().getName(), desired));
             }
         }
+        metrics.invalidPools(pools.invalid().size());
         metrics.retainPools(informers.eips().stream().map(e -> e.getMetadata().getName())
                 .collect(java.util.stream.Collectors.toSet()));
         Future.join(writes).onComplete(done -> {

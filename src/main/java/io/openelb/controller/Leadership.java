@@ -4,12 +4,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.openelb.config.OperatorConfig.LeaderElection;
+import io.openelb.metrics.LeaderGauge;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,19 +23,17 @@ public final class Leadership {
     private final String namespace;
     private final LeaderElection settings;
     private final String identity;
-    private final AtomicInteger leader = new AtomicInteger();
+    private final LeaderGauge leader;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private CompletableFuture<?> election;
 
     public Leadership(KubernetesClient client, String namespace, LeaderElection settings, String identity,
-            MeterRegistry registry) {
+            LeaderGauge leader) {
         this.client = client;
         this.namespace = namespace;
         this.settings = settings;
         this.identity = identity;
-        Gauge.builder("openelb_controller_leader", leader, AtomicInteger::get)
-                .description("1 while this replica is the active controller, else 0")
-                .strongReference(true).register(registry);
+        this.leader = leader;
     }
 
     /**
@@ -56,11 +52,11 @@ public final class Leadership {
                         .withLeaderCallbacks(new LeaderCallbacks(
                                 () -> {
                                     LOG.info("{} leads (Lease {}/{})", identity, namespace, settings.leaseName());
-                                    leader.set(1);
+                                    leader.set(true);
                                     onLeading.run();
                                 },
                                 () -> {
-                                    leader.set(0);
+                                    leader.set(false);
                                     if (!stopping.get()) {
                                         LOG.error("{} lost the Lease {}/{}; stopping", identity, namespace,
                                                 settings.leaseName());

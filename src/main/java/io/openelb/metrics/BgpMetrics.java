@@ -17,15 +17,36 @@ public final class BgpMetrics {
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
 
     /** One peer's gauges. */
-    private record Peer(AtomicInteger up, AtomicInteger state, AtomicInteger announced) {}
+    private record Peer(AtomicInteger up, AtomicInteger state, AtomicInteger announced, AtomicInteger pending) {}
+
+    /** RFC 4271 section 4.5 error codes (6 Cease, 7 ROUTE-REFRESH RFC 7313), as metric label values. */
+    private static final String[] ERROR_CODES = {"unknown", "message_header", "open_message", "update_message",
+        "hold_timer_expired", "fsm", "cease", "route_refresh"};
+
+    private final AtomicInteger invalidPeers = new AtomicInteger();
 
     public BgpMetrics(MeterRegistry registry) {
         this.registry = registry;
+        Gauge.builder("openelb_config_invalid", invalidPeers, AtomicInteger::get)
+                .description("Objects of this kind that are invalid and not used (see their status and Events)")
+                .tag("kind", "bgppeers").strongReference(true).register(registry);
+    }
+
+    /** A status write of the speaker (BgpPeer, BgpConf) failed; it is retried. Same meter as the controller's. */
+    public void apiWriteError() {
+        Counter.builder("openelb_kube_api_write_errors")
+                .description("Writes to the Kubernetes API that failed and were retried")
+                .register(registry).increment();
+    }
+
+    /** How many BgpPeers this node cannot use (invalid, key missing, no BgpConf). */
+    public void invalidPeers(int count) {
+        invalidPeers.set(count);
     }
 
     private Peer peer(String name) {
         return peers.computeIfAbsent(name, n -> {
-            Peer p = new Peer(new AtomicInteger(), new AtomicInteger(), new AtomicInteger());
+            Peer p = new Peer(new AtomicInteger(), new AtomicInteger(), new AtomicInteger(), new AtomicInteger());
             Gauge.builder("openelb_bgp_session_up", p.up(), AtomicInteger::get)
                     .description("1 while the session with the peer is Established, else 0").tag("peer", n)
                     .strongReference(true).register(registry);
@@ -35,6 +56,9 @@ public final class BgpMetrics {
             Gauge.builder("openelb_bgp_announced_prefixes", p.announced(), AtomicInteger::get)
                     .description("Prefixes announced to the peer now").tag("peer", n)
                     .strongReference(true).register(registry);
+            Gauge.builder("openelb_bgp_pending_prefixes", p.pending(), AtomicInteger::get)
+                    .description("Prefixes this node should announce to the peer but cannot yet (session not up)")
+                    .tag("peer", n).strongReference(true).register(registry);
             return p;
         });
     }
@@ -50,6 +74,21 @@ public final class BgpMetrics {
 
     public void announced(String peer, int prefixes) {
         peer(peer).announced().set(prefixes);
+    }
+
+    public void pending(String peer, int prefixes) {
+        peer(peer).pending().set(prefixes);
+    }
+
+    /**
+     * A NOTIFICATION sent or received: the session ended with this RFC 4271 error code. The latest
+     * increase says what the last error was; the text is in the HTTP API ({@code lastError}).
+     */
+    public void notification(String peer, boolean sent, int code) {
+        Counter.builder("openelb_bgp_notifications").description("NOTIFICATIONs, by direction and error code")
+                .tag("peer", peer).tag("direction", sent ? "sent" : "received")
+                .tag("code", code >= 0 && code < ERROR_CODES.length ? ERROR_CODES[code] : ERROR_CODES[0])
+                .register(registry).increment();
     }
 
     /** A message sent or received, by direction and type (open, update, notification, keepalive, refresh). */

@@ -20,7 +20,9 @@ public final class IpamMetrics {
     private final Counter apiWriteErrors;
     private final Map<String, PoolGauges> pools = new ConcurrentHashMap<>();
 
-    private record PoolGauges(AtomicLong size, AtomicLong used) {}
+    private final AtomicLong invalidPools = new AtomicLong();
+
+    private record PoolGauges(AtomicLong size, AtomicLong used, AtomicLong services) {}
 
     public IpamMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -29,6 +31,14 @@ public final class IpamMetrics {
         this.apiWriteErrors = Counter.builder("openelb_kube_api_write_errors")
                 .description("Writes to the Kubernetes API that failed and were retried")
                 .register(registry);
+        Gauge.builder("openelb_config_invalid", invalidPools, AtomicLong::get)
+                .description("Objects of this kind that are invalid and not used (see their status and Events)")
+                .tag("kind", "eips").strongReference(true).register(registry);
+    }
+
+    /** How many Eips are invalid now. */
+    public void invalidPools(int count) {
+        invalidPools.set(count);
     }
 
     private static Timer reconcileTimer(MeterRegistry registry, String result) {
@@ -70,27 +80,31 @@ public final class IpamMetrics {
             if (!existing.contains(pool)) {
                 pools.remove(pool);
                 registry.getMeters().stream()
-                        .filter(m -> m.getId().getName().startsWith("openelb_pool_addresses")
+                        .filter(m -> m.getId().getName().startsWith("openelb_pool_")
                                 && pool.equals(m.getId().getTag("pool")))
                         .forEach(registry::remove);
             }
         }
     }
 
-    /** Latest size and fill of a pool; {@code v4} null when the pool is invalid. */
-    public void poolUsage(String pool, Boolean v4, Long size, Long used) {
+    /** Latest size, fill and Services of a pool; {@code v4} null when the pool is invalid. */
+    public void poolUsage(String pool, Boolean v4, Long size, Long used, long services) {
         PoolGauges gauges = pools.computeIfAbsent(pool, name -> {
             String family = v4 == null ? "unknown" : v4 ? "ipv4" : "ipv6";
-            PoolGauges g = new PoolGauges(new AtomicLong(), new AtomicLong());
+            PoolGauges g = new PoolGauges(new AtomicLong(), new AtomicLong(), new AtomicLong());
             Gauge.builder("openelb_pool_addresses", g.size(), AtomicLong::get)
                     .description("Addresses a pool hands out").tag("pool", name).tag("family", family)
                     .strongReference(true).register(registry);
             Gauge.builder("openelb_pool_addresses_in_use", g.used(), AtomicLong::get)
                     .description("Addresses of a pool held by Services").tag("pool", name).tag("family", family)
                     .strongReference(true).register(registry);
+            Gauge.builder("openelb_pool_services", g.services(), AtomicLong::get)
+                    .description("Services holding an address of a pool").tag("pool", name)
+                    .strongReference(true).register(registry);
             return g;
         });
         gauges.size().set(Objects.requireNonNullElse(size, 0L));
         gauges.used().set(Objects.requireNonNullElse(used, 0L));
+        gauges.services().set(services);
     }
 }

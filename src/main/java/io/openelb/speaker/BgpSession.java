@@ -18,6 +18,9 @@ import io.openelb.bgp.fsm.Timer;
 import io.openelb.metrics.BgpMetrics;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
+import io.openelb.status.MessageCounts;
+import io.openelb.status.NeighborView;
+import io.openelb.status.StatusBoard;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
@@ -64,12 +67,16 @@ final class BgpSession {
     private Instant downSince;
     private final long[] sent = new long[6]; // by message type 1-5; [0] the total
     private final long[] received = new long[6];
+    private final StatusBoard board;
+    private String lastError = "";
+    private long publishedAt; // System.nanoTime() of the last neighbour view given to the board
 
-    BgpSession(Vertx vertx, PeerTarget target, BgpMetrics metrics, SessionReports status) {
+    BgpSession(Vertx vertx, PeerTarget target, BgpMetrics metrics, SessionReports status, StatusBoard board) {
         this.vertx = vertx;
         this.target = target;
         this.metrics = metrics;
         this.status = status;
+        this.board = board;
         this.desired = BgpRoutes.none("");
         // the metrics name marks the client as BGP's: TcpMd5Transport signs its sockets and sets the TTL
         this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
@@ -98,6 +105,7 @@ final class BgpSession {
         handle(new Event.Stop(reason, restarting));
         client.close();
         metrics.remove(target.name());
+        board.neighborGone(target.name());
     }
 
     /** The routes this node should announce now (the cluster's plan); sent at once when Established. */
@@ -105,6 +113,8 @@ final class BgpSession {
         desired = routes;
         if (session.state() == State.ESTABLISHED) {
             sync();
+        } else {
+            pending();
         }
     }
 
@@ -116,6 +126,9 @@ final class BgpSession {
             LOG.info("peer {} ({}): {} -> {}{}", target.name(), target.address(), before, session.state(),
                     transition.reason().isEmpty() ? "" : ": " + transition.reason());
             metrics.state(target.name(), session.state().ordinal(), session.state() == State.ESTABLISHED);
+            if (session.state().ordinal() < before.ordinal() && !transition.reason().isEmpty()) {
+                lastError = transition.reason(); // it went back: why is what an operator looks for
+            }
         }
         for (Action action : transition.actions()) {
             execute(action);
@@ -152,6 +165,37 @@ final class BgpSession {
         node.peerState = peer;
         node.timersState = timers;
         status.report(target.name(), node);
+        publish();
+    }
+
+    /** This session's neighbour view for the HTTP API: no key, only what the operator may see. */
+    private void publish() {
+        publishedAt = System.nanoTime();
+        board.neighbor(new NeighborView(target.name(), target.address().toString(), target.port(),
+                target.config().localAs(), target.config().peerAs(), session.state().name(),
+                establishedAt, downSince, view(sent), view(received), advertised.size(), pendingCount(),
+                lastError));
+    }
+
+    private static MessageCounts view(long[] byType) {
+        return new MessageCounts(byType[0], byType[BgpMessage.OPEN], byType[BgpMessage.UPDATE],
+                byType[BgpMessage.NOTIFICATION], byType[BgpMessage.KEEPALIVE], byType[BgpMessage.ROUTE_REFRESH]);
+    }
+
+    /** Addresses this node should announce to the peer while the session is not up to carry them. */
+    private int pendingCount() {
+        if (session.state() == State.ESTABLISHED) {
+            return 0;
+        }
+        boolean addPath = !target.config().addPathSend().isEmpty();
+        return (int) desired.announcers().entrySet().stream()
+                .filter(e -> target.config().families().contains(e.getKey().family()))
+                .filter(e -> addPath || e.getValue().contains(desired.self()))
+                .count();
+    }
+
+    private void pending() {
+        metrics.pending(target.name(), pendingCount());
     }
 
     private static BgpPeerStatus.MessageCounters counters(long[] byType) {
@@ -208,6 +252,7 @@ final class BgpSession {
             establishedAt = null;
             advertised.clear();
             metrics.announced(target.name(), 0);
+            pending();
         } else if (action instanceof Action.ResendAll) {
             advertised.clear();
             sync();
@@ -292,6 +337,9 @@ final class BgpSession {
     private void receive(byte[] frame) {
         BgpMessage message = BgpCodec.decode(frame, negotiated != null && negotiated.fourOctetAs());
         metrics.message(target.name(), false, typeName(message));
+        if (message instanceof io.openelb.bgp.codec.Notification n) {
+            metrics.notification(target.name(), false, n.code());
+        }
         count(received, message);
         handle(new Event.MessageReceived(message));
     }
@@ -300,14 +348,20 @@ final class BgpSession {
         if (socket != null) {
             socket.write(Buffer.buffer(BgpCodec.encode(message, negotiated != null && negotiated.fourOctetAs())));
             metrics.message(target.name(), true, typeName(message));
+            if (message instanceof io.openelb.bgp.codec.Notification n) {
+                metrics.notification(target.name(), true, n.code());
+            }
             count(sent, message);
         }
     }
 
-    private static void count(long[] byType, BgpMessage message) {
+    private void count(long[] byType, BgpMessage message) {
         byType[0]++;
         if (message.type() >= 1 && message.type() < byType.length) {
             byType[message.type()]++;
+        }
+        if (System.nanoTime() - publishedAt > 1_000_000_000L) { // live counters, at most once a second
+            publish();
         }
     }
 
@@ -370,6 +424,7 @@ final class BgpSession {
                 prefixes.forEach(p -> advertised.put(p, nextHop));
             });
             metrics.announced(target.name(), advertised.size());
+            pending();
             if (!announce.isEmpty() || !withdraw.isEmpty()) {
                 report();
                 LOG.info("peer {}: announced {}, withdrew {} {} routes", target.name(),

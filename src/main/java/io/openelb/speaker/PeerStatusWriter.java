@@ -33,8 +33,11 @@ final class PeerStatusWriter implements SessionReports {
     private boolean flushQueued;
     private BgpConfStatus.NodeConfStatus writtenConf;
 
-    PeerStatusWriter(Vertx vertx, KubernetesClient client, String nodeName) {
+    private final io.openelb.metrics.BgpMetrics metrics;
+
+    PeerStatusWriter(Vertx vertx, KubernetesClient client, String nodeName, io.openelb.metrics.BgpMetrics metrics) {
         this.vertx = vertx;
+        this.metrics = metrics;
         this.client = client;
         this.nodeName = nodeName;
     }
@@ -60,6 +63,7 @@ final class PeerStatusWriter implements SessionReports {
                 .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch), false)
                 .onFailure(e -> {
                     LOG.warn("BgpConf status not written: {}", e.getMessage());
+                    metrics.apiWriteError();
                     writtenConf = null; // the next plan tries again
                 });
     }
@@ -77,6 +81,7 @@ final class PeerStatusWriter implements SessionReports {
                             return; // the BgpPeer is gone
                         }
                         LOG.warn("BgpPeer {} status not written, retrying: {}", peer, e.getMessage());
+                        metrics.apiWriteError();
                         pending.putIfAbsent(peer, status);
                         if (!flushQueued) {
                             flushQueued = true;

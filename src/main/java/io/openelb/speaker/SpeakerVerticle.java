@@ -14,6 +14,7 @@ import io.openelb.metrics.BgpMetrics;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
 import io.openelb.model.PoolSet;
+import io.openelb.status.StatusBoard;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
@@ -41,6 +42,7 @@ public final class SpeakerVerticle extends VerticleBase {
     private final KubernetesClient client;
     private final BgpMetrics metrics;
     private final TcpMd5Keys md5Keys;
+    private final StatusBoard board;
     private PeerStatusWriter status;
     private final List<NetServer> listeners = new ArrayList<>();
     private List<String> listenAddresses = List.of();
@@ -51,8 +53,9 @@ public final class SpeakerVerticle extends VerticleBase {
     private boolean planQueued;
 
     public SpeakerVerticle(Informers informers, String nodeName, KubernetesClient client, BgpMetrics metrics,
-            TcpMd5Keys md5Keys) {
+            TcpMd5Keys md5Keys, StatusBoard board) {
         this.informers = informers;
+        this.board = board;
         this.md5Keys = md5Keys;
         this.nodeName = nodeName;
         this.client = client;
@@ -61,7 +64,7 @@ public final class SpeakerVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        status = new PeerStatusWriter(vertx, client, nodeName);
+        status = new PeerStatusWriter(vertx, client, nodeName, metrics);
         vertx.eventBus().consumer(Addresses.RESOURCE_CHANGED, msg -> queuePlan());
         vertx.eventBus().consumer(Addresses.INFORMERS_SYNCED, msg -> queuePlan());
         if (informers.synced()) {
@@ -106,6 +109,7 @@ public final class SpeakerVerticle extends VerticleBase {
         }
         listen(conf.map(BgpConfigs::listenPort).orElse(0),
                 conf.map(BgpConfigs::listenAddresses).orElse(List.of()), keysChanged);
+        metrics.invalidPeers(config.skipped().size());
         config.skipped().forEach((peer, why) -> {
             if (!why.equals(reportedSkips.put(peer, why))) {
                 LOG.warn("BgpPeer {} not used on node {}: {}", peer, nodeName, why);
@@ -121,7 +125,7 @@ public final class SpeakerVerticle extends VerticleBase {
         }
         for (PeerTarget target : wanted.values()) {
             if (!sessions.containsKey(target.name())) {
-                BgpSession session = new BgpSession(vertx, target, metrics, status);
+                BgpSession session = new BgpSession(vertx, target, metrics, status, board);
                 sessions.put(target.name(), session);
                 session.start();
             }

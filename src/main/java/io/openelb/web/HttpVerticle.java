@@ -4,6 +4,7 @@ import io.openelb.bus.Addresses;
 import io.openelb.bus.InformersSynced;
 import io.openelb.bus.ReadinessChanged;
 import io.openelb.metrics.Metrics;
+import io.openelb.status.StatusBoard;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -11,12 +12,17 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP endpoint: {@code /healthz} (the event loop answers), {@code /readyz} (the informers have
- * synced), {@code /metrics} (Prometheus text). Read-only: every route answers GET only (other methods get 405).
+ * synced), {@code /metrics} (Prometheus text), the JSON status {@code /api/v1/pools}, {@code /api/v1/services},
+ * {@code /api/v1/bgp/neighbors} (read from the {@link StatusBoard} the owners publish to), and the web page
+ * at {@code /} (static files of {@code webroot/} in the jar). Read-only: every route answers GET only
+ * (other methods get 405).
  */
 public final class HttpVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
@@ -25,15 +31,21 @@ public final class HttpVerticle extends VerticleBase {
     private final String host;
     private final int port;
     private final Metrics metrics;
+    private final StatusBoard board;
     private volatile boolean informersSynced;
     /** Component to the reason it cannot work; only touched on this verticle's event loop. */
     private final java.util.Map<String, String> problems = new java.util.TreeMap<>();
     private HttpServer server;
 
     public HttpVerticle(String host, int port, Metrics metrics) {
+        this(host, port, metrics, new StatusBoard());
+    }
+
+    public HttpVerticle(String host, int port, Metrics metrics, StatusBoard board) {
         this.host = host;
         this.port = port;
         this.metrics = metrics;
+        this.board = board;
     }
 
     @Override
@@ -51,6 +63,11 @@ public final class HttpVerticle extends VerticleBase {
         router.get("/healthz").handler(ctx -> text(ctx, 200, "ok\n"));
         router.get("/readyz").handler(this::readiness);
         router.get("/metrics").blockingHandler(this::prometheus);
+        router.get("/api/v1/pools").handler(ctx -> json(ctx, StatusJson.pools(board.cluster())));
+        router.get("/api/v1/services").handler(ctx -> json(ctx, StatusJson.services(board.cluster())));
+        router.get("/api/v1/bgp/neighbors").handler(ctx -> json(ctx, StatusJson.neighbors(board.neighbors(),
+                Instant.now())));
+        router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
         return vertx.createHttpServer()
                 .requestHandler(router)
                 .listen(port, host)
@@ -88,6 +105,10 @@ public final class HttpVerticle extends VerticleBase {
     /** Scraping walks every meter; it runs on a worker so a large registry never stalls the event loop. */
     private void prometheus(RoutingContext ctx) {
         ctx.response().putHeader("content-type", PROMETHEUS_CONTENT_TYPE).end(metrics.scrape());
+    }
+
+    private static void json(RoutingContext ctx, JsonObject body) {
+        ctx.response().putHeader("content-type", "application/json").end(body.encodePrettily() + "\n");
     }
 
     private static void text(RoutingContext ctx, int status, String body) {

@@ -45,7 +45,7 @@ public final class AnnounceBenchmark {
         Vertx vertx = Vertx.vertx();
         vertx.runOnContext(v -> {
             BgpSession session = new BgpSession(vertx, new PeerTarget("bench", router, 179, null, 1, config),
-                    new BgpMetrics(new SimpleMeterRegistry()), (peer, status) -> { });
+                    new BgpMetrics(new SimpleMeterRegistry()), (peer, status) -> { }, new io.openelb.status.StatusBoard());
             session.start();
             session.desired(routes);
         });

@@ -10,6 +10,18 @@ import io.openelb.bus.ResourceChanged;
 import io.openelb.bus.ResourceKind;
 import io.openelb.metrics.KubeMetrics;
 import io.openelb.metrics.Metrics;
+import io.openelb.model.EipDefinition;
+import io.openelb.model.IpAddress;
+import io.openelb.model.PoolSet;
+import io.openelb.status.MessageCounts;
+import io.openelb.status.NeighborView;
+import io.openelb.status.ServiceAddresses;
+import io.openelb.status.StatusBoard;
+import io.openelb.status.StatusViews;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeSet;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -29,6 +41,7 @@ class HttpVerticleVertxTest {
     private Vertx vertx;
     private WebClient web;
     private int port;
+    private final StatusBoard board = new StatusBoard();
 
     @BeforeEach
     void start() throws Exception {
@@ -38,7 +51,7 @@ class HttpVerticleVertxTest {
                 .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
                 .build();
         EventBusCodecs.registerAll(vertx.eventBus());
-        HttpVerticle http = new HttpVerticle("127.0.0.1", 0, metrics);
+        HttpVerticle http = new HttpVerticle("127.0.0.1", 0, metrics, board);
         vertx.deployVerticle(http).await(10, TimeUnit.SECONDS);
         port = http.actualPort();
         web = WebClient.create(vertx);
@@ -109,12 +122,88 @@ class HttpVerticleVertxTest {
 
     @Test
     void endpointIsReadOnly() throws Exception {
-        for (String path : List.of("/healthz", "/readyz", "/metrics")) {
+        for (String path : List.of("/healthz", "/readyz", "/metrics", "/api/v1/pools", "/api/v1/services",
+                "/api/v1/bgp/neighbors", "/", "/index.html")) {
             HttpResponse<Buffer> response =
                     web.request(HttpMethod.POST, port, "127.0.0.1", path).send().await(10, TimeUnit.SECONDS);
             assertThat(response.statusCode()).as("POST %s", path).isEqualTo(405);
         }
         assertThat(get("/no-such-page").statusCode()).isEqualTo(404);
+    }
+
+    private void publishLab() {
+        PoolSet pools = PoolSet.of(List.of(new EipDefinition("lab", 1, "192.0.2.10-192.0.2.13", "bgp", "", false, 0,
+                List.of(), Map.of(), false, false)));
+        board.cluster(StatusViews.of(pools, List.of(new ServiceAddresses("ns/web",
+                        List.of(IpAddress.parse("192.0.2.10")), List.of("TCP"))),
+                Map.of(IpAddress.parse("192.0.2.10"), new TreeSet<>(List.of("node1"))),
+                Instant.parse("2026-01-02T03:04:05Z")));
+        board.neighbor(new NeighborView("router", "10.77.0.1", 179, 64513, 64512, "ESTABLISHED",
+                Instant.now().minusSeconds(90), null, new MessageCounts(7, 1, 2, 0, 4, 0),
+                new MessageCounts(6, 1, 1, 0, 4, 0), 1, 0, "hold timer expired"));
+    }
+
+    @Test
+    void poolsShowSizeUsedFreeAndAllocations() throws Exception {
+        publishLab();
+
+        HttpResponse<Buffer> response = get("/api/v1/pools");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.getHeader("content-type")).isEqualTo("application/json");
+        JsonObject pool = response.bodyAsJsonObject().getJsonArray("pools").getJsonObject(0);
+        assertThat(pool.getString("name")).isEqualTo("lab");
+        assertThat(pool.getLong("size")).isEqualTo(4);
+        assertThat(pool.getLong("used")).isEqualTo(1);
+        assertThat(pool.getLong("free")).isEqualTo(3);
+        assertThat(pool.getJsonArray("allocations").encode())
+                .isEqualTo("[{\"ip\":\"192.0.2.10\",\"services\":[\"ns/web\"]}]");
+    }
+
+    @Test
+    void servicesShowAddressPoolProtocolsAndAnnouncingNodes() throws Exception {
+        publishLab();
+
+        JsonObject service = get("/api/v1/services").bodyAsJsonObject().getJsonArray("services").getJsonObject(0);
+
+        assertThat(service.encode()).isEqualTo("{\"service\":\"ns/web\",\"ip\":\"192.0.2.10\",\"pool\":\"lab\","
+                + "\"protocols\":[\"TCP\"],\"announcingNodes\":[\"node1\"]}");
+    }
+
+    @Test
+    void neighborsShowStateUptimeCountersAndPrefixes() throws Exception {
+        publishLab();
+
+        JsonObject neighbor = get("/api/v1/bgp/neighbors").bodyAsJsonObject().getJsonArray("neighbors")
+                .getJsonObject(0);
+
+        assertThat(neighbor.getString("peer")).isEqualTo("router");
+        assertThat(neighbor.getString("state")).isEqualTo("ESTABLISHED");
+        assertThat(neighbor.getLong("uptimeSeconds")).isBetween(90L, 100L);
+        assertThat(neighbor.getJsonObject("messages").getJsonObject("sent").getLong("update")).isEqualTo(2);
+        assertThat(neighbor.getJsonObject("messages").getJsonObject("received").getLong("keepalive")).isEqualTo(4);
+        assertThat(neighbor.getInteger("advertisedPrefixes")).isEqualTo(1);
+        assertThat(neighbor.getString("lastError")).isEqualTo("hold timer expired");
+    }
+
+    @Test
+    void beforeAnythingIsPublishedTheListsAreEmpty() throws Exception {
+        assertThat(get("/api/v1/pools").bodyAsJsonObject().getJsonArray("pools")).isEmpty();
+        assertThat(get("/api/v1/services").bodyAsJsonObject().getJsonArray("services")).isEmpty();
+        assertThat(get("/api/v1/bgp/neighbors").bodyAsJsonObject().getJsonArray("neighbors")).isEmpty();
+    }
+
+    @Test
+    void thePageAndItsScriptAreServedFromTheJar() throws Exception {
+        HttpResponse<Buffer> page = get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.getHeader("content-type")).startsWith("text/html");
+        assertThat(page.bodyAsString()).contains("<table id=\"pools\">", "<table id=\"neighbors\">", "app.js");
+
+        HttpResponse<Buffer> script = get("/app.js");
+        assertThat(script.statusCode()).isEqualTo(200);
+        assertThat(script.bodyAsString()).contains("api/v1/pools", "api/v1/bgp/neighbors");
+        assertThat(get("/style.css").statusCode()).isEqualTo(200);
     }
 
     private HttpResponse<Buffer> awaitStatus(String path, int status) throws Exception {

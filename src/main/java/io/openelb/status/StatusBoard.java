@@ -1,0 +1,38 @@
+package io.openelb.status;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The read-only status of this process: the owners publish immutable values (the cluster view from the
+ * informer caches, each BGP session its neighbour view, from the BGP Vertx's event loop), and the HTTP
+ * verticle reads them from its own. Thread-safe; publishing and reading never block.
+ */
+public final class StatusBoard {
+    private final AtomicReference<ClusterView> cluster = new AtomicReference<>(ClusterView.empty());
+    private final Map<String, NeighborView> neighbors = new ConcurrentHashMap<>();
+
+    public void cluster(ClusterView view) {
+        cluster.set(view);
+    }
+
+    public ClusterView cluster() {
+        return cluster.get();
+    }
+
+    public void neighbor(NeighborView view) {
+        neighbors.put(view.peer(), view);
+    }
+
+    /** The session of the peer ended (BgpPeer removed or changed, process stopping). */
+    public void neighborGone(String peer) {
+        neighbors.remove(peer);
+    }
+
+    /** Every neighbour, by peer name. */
+    public List<NeighborView> neighbors() {
+        return neighbors.values().stream().sorted(java.util.Comparator.comparing(NeighborView::peer)).toList();
+    }
+}

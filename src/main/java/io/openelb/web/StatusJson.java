@@ -1,0 +1,78 @@
+package io.openelb.web;
+
+import io.openelb.status.AllocationView;
+import io.openelb.status.ClusterView;
+import io.openelb.status.MessageCounts;
+import io.openelb.status.NeighborView;
+import io.openelb.status.PoolView;
+import io.openelb.status.ServiceView;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The JSON of {@code /api/v1/*}: each field written out by name, so that nothing reaches a response by
+ * accident (a neighbour's TCP MD5 key is not even in its view). Stable field names: the API's contract.
+ */
+final class StatusJson {
+    private StatusJson() {}
+
+    static JsonObject pools(ClusterView view) {
+        JsonArray items = new JsonArray();
+        for (PoolView p : view.pools()) {
+            JsonArray allocations = new JsonArray();
+            for (AllocationView a : p.allocations()) {
+                allocations.add(new JsonObject().put("ip", a.ip()).put("services", new JsonArray(a.services())));
+            }
+            JsonObject pool = new JsonObject().put("name", p.name()).put("family", p.family())
+                    .put("protocol", p.protocol()).put("firstIP", p.firstIp()).put("lastIP", p.lastIp())
+                    .put("disabled", p.disabled()).put("size", p.size()).put("used", p.used()).put("free", p.free())
+                    .put("allocations", allocations);
+            if (p.invalid() != null) {
+                pool.put("invalid", p.invalid());
+            }
+            items.add(pool);
+        }
+        return new JsonObject().put("computedAt", text(view.computedAt())).put("pools", items);
+    }
+
+    static JsonObject services(ClusterView view) {
+        JsonArray items = new JsonArray();
+        for (ServiceView s : view.services()) {
+            JsonObject service = new JsonObject().put("service", s.service()).put("ip", s.ip()).put("pool", s.pool())
+                    .put("protocols", new JsonArray(s.protocols()));
+            if (s.announcingNodes() != null) {
+                service.put("announcingNodes", new JsonArray(s.announcingNodes()));
+            }
+            items.add(service);
+        }
+        return new JsonObject().put("computedAt", text(view.computedAt())).put("services", items);
+    }
+
+    static JsonObject neighbors(List<NeighborView> views, Instant now) {
+        JsonArray items = new JsonArray();
+        for (NeighborView n : views) {
+            items.add(new JsonObject().put("peer", n.peer()).put("address", n.address()).put("port", n.port())
+                    .put("localAs", n.localAs()).put("peerAs", n.peerAs()).put("state", n.state())
+                    .put("establishedAt", text(n.establishedAt()))
+                    .put("uptimeSeconds", n.establishedAt() == null ? null
+                            : Math.max(0, Duration.between(n.establishedAt(), now).toSeconds()))
+                    .put("downSince", text(n.downSince()))
+                    .put("messages", new JsonObject().put("sent", counts(n.sent())).put("received", counts(n.received())))
+                    .put("advertisedPrefixes", n.advertisedPrefixes()).put("pendingPrefixes", n.pendingPrefixes())
+                    .put("lastError", n.lastError()));
+        }
+        return new JsonObject().put("neighbors", items);
+    }
+
+    private static JsonObject counts(MessageCounts c) {
+        return new JsonObject().put("total", c.total()).put("open", c.open()).put("update", c.update())
+                .put("notification", c.notification()).put("keepalive", c.keepalive()).put("refresh", c.refresh());
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+}

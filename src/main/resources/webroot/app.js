@@ -1,0 +1,106 @@
+// Read-only status page: polls the JSON API of the process that serves it and redraws the tables.
+"use strict";
+
+const REFRESH_MS = 5000;
+
+function cell(row, text, className) {
+  const td = document.createElement("td");
+  td.textContent = text === null || text === undefined ? "" : String(text);
+  if (className) td.className = className;
+  row.appendChild(td);
+  return td;
+}
+
+function fill(tableId, items, render, emptyText) {
+  const body = document.querySelector("#" + tableId + " tbody");
+  body.replaceChildren();
+  if (items.length === 0) {
+    const row = body.insertRow();
+    const td = cell(row, emptyText, "empty");
+    td.colSpan = document.querySelectorAll("#" + tableId + " thead th").length;
+    return;
+  }
+  for (const item of items) render(body.insertRow(), item);
+}
+
+function usageBar(row, pool) {
+  const td = cell(row, "");
+  const share = pool.size > 0 ? pool.used / pool.size : 0;
+  const bar = document.createElement("div");
+  bar.className = "bar" + (share >= 1 ? " full" : share >= 0.9 ? " warn" : "");
+  bar.title = (share * 100).toFixed(1) + " %";
+  bar.setAttribute("role", "meter");
+  bar.setAttribute("aria-valuenow", String(pool.used));
+  bar.setAttribute("aria-valuemax", String(pool.size));
+  const fillDiv = document.createElement("div");
+  fillDiv.style.width = Math.min(100, share * 100) + "%";
+  bar.appendChild(fillDiv);
+  td.appendChild(bar);
+}
+
+function duration(seconds) {
+  if (seconds === null || seconds === undefined) return "";
+  const d = Math.floor(seconds / 86400), h = Math.floor(seconds % 86400 / 3600);
+  const m = Math.floor(seconds % 3600 / 60), s = seconds % 60;
+  return (d ? d + "d " : "") + (d || h ? h + "h " : "") + (d || h || m ? m + "m " : "") + s + "s";
+}
+
+function renderPool(row, p) {
+  cell(row, p.name);
+  if (p.invalid) {
+    const td = cell(row, "invalid: " + p.invalid, "invalid");
+    td.colSpan = 6;
+    return;
+  }
+  cell(row, p.family);
+  cell(row, p.protocol + (p.disabled ? " (disabled)" : ""));
+  cell(row, p.firstIP + " – " + p.lastIP);
+  usageBar(row, p);
+  cell(row, p.used);
+  cell(row, p.free);
+}
+
+function renderNeighbor(row, n) {
+  cell(row, n.peer);
+  cell(row, n.address + (n.port === 179 ? "" : ":" + n.port));
+  cell(row, n.localAs + " / " + n.peerAs);
+  cell(row, n.state, "state " + (n.state === "ESTABLISHED" ? "ESTABLISHED" : "down"));
+  cell(row, duration(n.uptimeSeconds));
+  cell(row, n.advertisedPrefixes + " / " + n.pendingPrefixes);
+  cell(row, n.messages.sent.total + " / " + n.messages.received.total);
+  cell(row, n.lastError);
+}
+
+function renderService(row, s) {
+  cell(row, s.service);
+  cell(row, s.ip);
+  cell(row, s.pool);
+  cell(row, s.protocols.join(", "));
+  cell(row, s.announcingNodes === undefined ? "(known to speakers)" : s.announcingNodes.join(", "));
+}
+
+async function getJson(path) {
+  const response = await fetch(path, { cache: "no-store" });
+  if (!response.ok) throw new Error(path + ": HTTP " + response.status);
+  return response.json();
+}
+
+async function refresh() {
+  const error = document.getElementById("error");
+  try {
+    const [pools, neighbors, services] = await Promise.all([
+      getJson("api/v1/pools"), getJson("api/v1/bgp/neighbors"), getJson("api/v1/services")]);
+    fill("pools", pools.pools, renderPool, "no Eip");
+    fill("neighbors", neighbors.neighbors, renderNeighbor, "no BGP session on this node");
+    fill("services", services.services, renderService, "no Service holds an address");
+    document.getElementById("updated").textContent = "updated " + new Date().toLocaleTimeString();
+    error.hidden = true;
+  } catch (e) {
+    // shown on the page, not thrown: the next refresh may well succeed (process restarting)
+    error.textContent = "cannot read the status: " + e.message;
+    error.hidden = false;
+  }
+}
+
+refresh();
+setInterval(refresh, REFRESH_MS);

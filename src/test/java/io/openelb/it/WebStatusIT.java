@@ -1,0 +1,234 @@
+package io.openelb.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The status a user sees, from real processes: a speaker in a lab node peering with BIRD over TCP MD5,
+ * and the controller. The JSON API shows the pool, the Service and the Established neighbours; the web
+ * page, loaded in headless Chromium inside the node's namespace, shows a pool and a neighbour without a
+ * console error; and no response of either process contains the configured BGP password.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebStatusIT {
+    private static final String PASSWORD = "web-it-md5-secret";
+    private static final List<String> PATHS = List.of("/api/v1/pools", "/api/v1/services", "/api/v1/bgp/neighbors",
+            "/metrics", "/readyz", "/", "/app.js");
+    private LocalCluster cluster;
+    private OpenElbProcess speaker;
+    private OpenElbProcess controller;
+    private IpamFixture f;
+    private String address;
+
+    @BeforeAll
+    void start() throws Exception {
+        ensureChromium();
+        cluster = LocalCluster.get();
+        IpamFixture.removeLeftovers(cluster.admin());
+        Lab lab = Lab.up(cluster, "bird", 1, "--password", PASSWORD);
+        cluster.kubectl("create", "secret", "generic", "web-it-bgp-auth", "-n", "openelb-system",
+                "--from-literal=router=" + PASSWORD);
+        cluster.kubectlWithInput("""
+                apiVersion: network.kubesphere.io/v1alpha2
+                kind: BgpConf
+                metadata: {name: default}
+                spec: {as: 64513}
+                ---
+                apiVersion: network.kubesphere.io/v1alpha2
+                kind: BgpPeer
+                metadata: {name: lab-router-v4}
+                spec:
+                  conf:
+                    peerAs: 64512
+                    neighborAddress: 10.77.0.1
+                    authPasswordSecretRef: {name: web-it-bgp-auth, key: router}
+                  timers: {config: {holdTime: "9", connectRetry: "1"}}
+                ---
+                apiVersion: network.kubesphere.io/v1alpha2
+                kind: BgpPeer
+                metadata: {name: lab-router-v6}
+                spec:
+                  conf: {peerAs: 64512, neighborAddress: "fd77::1", authPassword: %s}
+                  timers: {config: {holdTime: "9", connectRetry: "1"}}
+                """.formatted(PASSWORD), "apply", "-f", "-");
+        Path dir = Files.createTempDirectory("web-it");
+        speaker = lab.startSpeakers(dir).get(0);
+        controller = OpenElbProcess.start(cluster.kubeconfigFor("openelb-system", "openelb-controller", dir), dir,
+                "controller", "--role=controller");
+        speaker.awaitReady(Duration.ofSeconds(60));
+        controller.awaitReady(Duration.ofSeconds(60));
+        f = new IpamFixture(cluster.admin(), "web");
+        f.eip("it-web-v4", "192.0.2.224/28");
+        f.service("shop");
+        address = f.awaitIngress("shop").get(0);
+        IpamFixture.await(() -> json(speaker, "/api/v1/bgp/neighbors").getJsonArray("neighbors").stream()
+                        .filter(n -> "ESTABLISHED".equals(((JsonObject) n).getString("state"))).count(),
+                n -> n == 2, "both sessions Established in /api/v1/bgp/neighbors");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (f != null) {
+            f.deleteServices();
+        }
+        for (OpenElbProcess p : new OpenElbProcess[] {speaker, controller}) {
+            if (p != null) {
+                p.close();
+            }
+        }
+        cluster.kubectl("delete", "--ignore-not-found", "bgppeer/lab-router-v4", "bgppeer/lab-router-v6",
+                "bgpconf/default");
+        cluster.kubectl("delete", "--ignore-not-found", "-n", "openelb-system", "secret/web-it-bgp-auth");
+        IpamFixture.removeLeftovers(cluster.admin());
+        Lab.down();
+    }
+
+    /** Debian's chromium, installed with apt when missing (as hack/lab.sh installs the routers). */
+    private static void ensureChromium() {
+        if (LocalCluster.run(List.of("sh", "-c", "command -v chromium"), Map.of(), 10).exitCode() == 0) {
+            return;
+        }
+        LocalCluster.Result r = LocalCluster.run(List.of("sh", "-c",
+                "apt-get install -y -qq chromium || { apt-get update -qq && apt-get install -y -qq chromium; }"),
+                Map.of("DEBIAN_FRONTEND", "noninteractive"), 900);
+        assertThat(r.exitCode()).as("apt-get install chromium: %s", r.stderr()).isZero();
+    }
+
+    private static JsonObject json(OpenElbProcess process, String path) {
+        try {
+            String response = process.get(path);
+            return response.startsWith("200 ") ? new JsonObject(response.substring(4)) : new JsonObject()
+                    .put("neighbors", new JsonArray()).put("pools", new JsonArray()).put("services", new JsonArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void theApiShowsThePoolTheServiceAndTheEstablishedNeighbors() throws Exception {
+        JsonObject pool = IpamFixture.await(() -> json(speaker, "/api/v1/pools").getJsonArray("pools").stream()
+                        .map(JsonObject.class::cast).filter(p -> p.getString("name").equals("it-web-v4")
+                                && p.getLong("used") == 1).findFirst().orElse(null),
+                p -> p != null, "it-web-v4 with one address used in the speaker's /api/v1/pools");
+        assertThat(pool.getLong("size")).isEqualTo(14);
+        assertThat(pool.getLong("free")).isEqualTo(13);
+        assertThat(pool.getJsonArray("allocations").getJsonObject(0).getString("ip")).isEqualTo(address);
+        assertThat(pool.getJsonArray("allocations").getJsonObject(0).getJsonArray("services").getList())
+                .containsExactly(f.namespace + "/shop");
+
+        JsonObject service = IpamFixture.await(() -> json(speaker, "/api/v1/services").getJsonArray("services")
+                        .stream().map(JsonObject.class::cast).filter(s -> s.getString("ip").equals(address))
+                        .findFirst().orElse(null),
+                s -> s != null && !s.getJsonArray("announcingNodes", new JsonArray()).isEmpty(),
+                "the Service announced by node1 in /api/v1/services");
+        assertThat(service.getString("pool")).isEqualTo("it-web-v4");
+        assertThat(service.getJsonArray("protocols").getList()).containsExactly("TCP");
+        // every Ready Node announces (ETP Cluster): node1, and any Node object an earlier test left Ready
+        List<String> ready = cluster.admin().nodes().list().getItems().stream()
+                .filter(n -> n.getStatus() != null && n.getStatus().getConditions() != null && n.getStatus()
+                        .getConditions().stream().anyMatch(c -> c.getType().equals("Ready")
+                                && c.getStatus().equals("True")))
+                .filter(n -> n.getMetadata().getLabels() == null || !n.getMetadata().getLabels()
+                        .containsKey("node.kubernetes.io/exclude-from-external-load-balancers"))
+                .map(n -> n.getMetadata().getName()).sorted().toList();
+        assertThat(ready).contains(Lab.nodeName(1));
+        assertThat(service.getJsonArray("announcingNodes").getList()).containsExactlyElementsOf(ready);
+
+        JsonObject v4 = json(speaker, "/api/v1/bgp/neighbors").getJsonArray("neighbors").stream()
+                .map(JsonObject.class::cast).filter(n -> n.getString("peer").equals("lab-router-v4")).findFirst()
+                .orElseThrow();
+        assertThat(v4.getString("address")).isEqualTo("10.77.0.1");
+        assertThat(v4.getLong("peerAs")).isEqualTo(64512);
+        assertThat(v4.getLong("uptimeSeconds")).isNotNull();
+        assertThat(v4.getJsonObject("messages").getJsonObject("received").getLong("open")).isEqualTo(1);
+        IpamFixture.await(() -> json(speaker, "/api/v1/bgp/neighbors").getJsonArray("neighbors").stream()
+                        .map(JsonObject.class::cast).filter(n -> n.getString("peer").equals("lab-router-v4"))
+                        .mapToInt(n -> n.getInteger("advertisedPrefixes")).sum(),
+                n -> n == 1, "the Service's address advertised to the v4 router");
+
+        IpamFixture.await(() -> json(controller, "/api/v1/pools").getJsonArray("pools").stream()
+                        .map(JsonObject.class::cast).anyMatch(p -> p.getString("name").equals("it-web-v4")
+                                && p.getLong("used") == 1),
+                found -> found, "the controller's /api/v1/pools too");
+    }
+
+    @Test
+    void noResponseOfEitherProcessContainsTheBgpPassword() throws Exception {
+        for (OpenElbProcess process : List.of(speaker, controller)) {
+            for (String path : PATHS) {
+                String response = process.get(path);
+                assertThat(response).as("GET %s", path).startsWith("200 ").doesNotContain(PASSWORD);
+            }
+        }
+        assertThat(speaker.log()).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void thePageShowsAPoolAndANeighbourWithoutConsoleErrors() {
+        Probe page = probe(Lab.nodeNamespace(1), "http://127.0.0.1:" + speaker.httpPort + "/",
+                "document.body.innerText.includes('ESTABLISHED') && document.body.innerText.includes('it-web-v4')"
+                        + " && document.body.innerText.includes('" + address + "')");
+
+        assertThat(page.text()).contains("it-web-v4", "lab-router-v4", "lab-router-v6", "ESTABLISHED", address);
+        assertThat(page.errors()).as("console errors, exceptions, failed loads").isEmpty();
+    }
+
+    /** The probe would see a broken page: without this the test above could not fail. */
+    @Test
+    void theProbeReportsConsoleErrorsExceptionsAndFailedLoads() {
+        Probe page = probe(null, "data:text/html,<p>broken</p><img src='http://127.0.0.1:9/x.png'>"
+                + "<script>console.error('boom');undefinedFunction();</script>", "true");
+
+        assertThat(page.text()).contains("broken");
+        assertThat(String.join("\n", page.errors())).contains("boom", "undefinedFunction", "Failed to load resource");
+    }
+
+    private record Probe(String text, List<String> errors) {}
+
+    /** Runs {@link CdpProbe} (in {@code netns} unless null) and sorts what it saw. */
+    private static Probe probe(String netns, String url, String waitFor) {
+        List<String> command = new ArrayList<>();
+        if (netns != null) {
+            command.addAll(List.of("ip", "netns", "exec", netns));
+        }
+        command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                Path.of("target", "test-classes").toAbsolutePath().toString(), CdpProbe.class.getName(), url,
+                waitFor, "30000"));
+        LocalCluster.Result result = LocalCluster.run(command, Map.of(), 90);
+        assertThat(result.exitCode()).as("CdpProbe: %s", result.stderr()).isZero();
+        String text = null;
+        List<String> errors = new ArrayList<>();
+        for (String line : result.stdout().split("\n")) {
+            if (line.startsWith("TEXT ")) {
+                text = new JsonObject(line.substring(5)).getJsonObject("result").getJsonObject("result")
+                        .getString("value");
+            } else if (line.startsWith("CDP ")) {
+                JsonObject event = new JsonObject(line.substring(4));
+                String method = event.getString("method", "");
+                JsonObject params = event.getJsonObject("params", new JsonObject());
+                if (method.equals("Runtime.exceptionThrown")
+                        || method.equals("Runtime.consoleAPICalled")
+                                && List.of("error", "assert").contains(params.getString("type"))
+                        || method.equals("Log.entryAdded")
+                                && params.getJsonObject("entry").getString("level").equals("error")) {
+                    errors.add(params.encode());
+                }
+            }
+        }
+        assertThat(text).as("the page's text: %s", result.stdout()).isNotNull();
+        return new Probe(text, errors);
+    }
+}

@@ -1,0 +1,126 @@
+package io.openelb.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.openelb.api.v1alpha2.BgpConf;
+import io.openelb.api.v1alpha2.BgpPeer;
+import io.openelb.api.v1alpha2.Eip;
+import io.openelb.api.v1alpha2.EipSpec;
+import io.openelb.bus.EventBusCodecs;
+import io.openelb.config.Role;
+import io.openelb.kube.Informers;
+import io.openelb.kube.KubeVerticle;
+import io.openelb.kube.WatchedKinds;
+import io.openelb.metrics.KubeMetrics;
+import io.openelb.status.ClusterView;
+import io.openelb.status.PoolView;
+import io.openelb.status.ServiceView;
+import io.openelb.status.StatusBoard;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The pools and Services of the status API follow the cluster, through the real informers. */
+class ClusterStatusVerticleMockTest {
+    private KubernetesMockServer server;
+    private KubernetesClient client;
+    private Vertx vertx;
+    private final StatusBoard board = new StatusBoard();
+
+    @BeforeEach
+    void start() {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), true);
+        for (Class<? extends io.fabric8.kubernetes.client.CustomResource<?, ?>> type
+                : List.of(Eip.class, BgpConf.class, BgpPeer.class)) {
+            server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(type));
+        }
+        server.init();
+        client = server.createClient();
+        vertx = Vertx.vertx();
+        EventBusCodecs.registerAll(vertx.eventBus());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+        client.close();
+        server.destroy();
+    }
+
+    private void deploy(Role role) throws Exception {
+        Informers informers = new Informers(client, WatchedKinds.of(role), "openelb-system");
+        vertx.deployVerticle(new KubeVerticle(informers, new KubeMetrics(new SimpleMeterRegistry())))
+                .compose(id -> vertx.deployVerticle(new ClusterStatusVerticle(informers, board)))
+                .await(10, TimeUnit.SECONDS);
+    }
+
+    private void createEipAndService() {
+        Eip eip = new Eip();
+        eip.setMetadata(new ObjectMetaBuilder().withName("pool-a").build());
+        eip.setSpec(new EipSpec());
+        eip.getSpec().address = "192.0.2.0/28";
+        client.resources(Eip.class).resource(eip).create();
+        client.services().inNamespace("default").resource(new ServiceBuilder()
+                .withNewMetadata().withName("web").withNamespace("default").endMetadata()
+                .withNewSpec().withType("LoadBalancer").addNewPort().withPort(53).withProtocol("UDP").endPort()
+                .endSpec()
+                .withNewStatus().withNewLoadBalancer().withIngress(new LoadBalancerIngressBuilder()
+                        .withIp("192.0.2.3").build()).endLoadBalancer().endStatus()
+                .build()).create();
+    }
+
+    private ClusterView await(Predicate<ClusterView> done) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!done.test(board.cluster()) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(done).as("view %s", board.cluster()).accepts(board.cluster());
+        return board.cluster();
+    }
+
+    @Test
+    void aServiceAddressShowsInItsPoolAndAsAService() throws Exception {
+        deploy(Role.CONTROLLER);
+        createEipAndService();
+
+        ClusterView view = await(v -> v.pools().size() == 1 && v.pools().get(0).used() == 1);
+
+        PoolView pool = view.pools().get(0);
+        assertThat(pool.name()).isEqualTo("pool-a");
+        assertThat(pool.allocations().get(0).services()).containsExactly("default/web");
+        assertThat(view.services()).containsExactly(
+                new ServiceView("default/web", "192.0.2.3", "pool-a", List.of("UDP"), null));
+    }
+
+    @Test
+    void onASpeakerTheReadyNodesAnnounceTheAddressAndAReleasedAddressGoes() throws Exception {
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node1").endMetadata()
+                .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
+                .build()).create();
+        deploy(Role.SPEAKER);
+        createEipAndService();
+
+        ClusterView view = await(v -> v.services().size() == 1);
+        assertThat(view.services().get(0).announcingNodes()).containsExactly("node1");
+
+        client.services().inNamespace("default").withName("web").delete();
+        await(v -> v.services().isEmpty() && v.pools().get(0).used() == 0);
+    }
+}
