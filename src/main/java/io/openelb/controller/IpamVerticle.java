@@ -152,6 +152,8 @@ public final class IpamVerticle extends VerticleBase {
         }
     }
 
+    private boolean drainQueued;
+
     private void drain() {
         while (inFlight.size() < MAX_WRITES_IN_FLIGHT) {
             // a key whose reconcile is running waits in the queue until that one ends
@@ -170,9 +172,24 @@ public final class IpamVerticle extends VerticleBase {
                     metrics.apiWriteError();
                     vertx.setTimer(RETRY_MS, id -> {
                         queued.add(key);
-                        drain();
+                        drainSoon();
                     });
                 }
+                drainSoon();
+            });
+        }
+    }
+
+    /**
+     * drain() on the next event-loop turn, once however often asked. A reconcile that completes at once
+     * (nothing to write) calls back inside drain()'s loop: calling drain() there recursed once per such
+     * Service, and a few thousand Services waiting for a pool overflowed the stack.
+     */
+    private void drainSoon() {
+        if (!drainQueued) {
+            drainQueued = true;
+            vertx.runOnContext(v -> {
+                drainQueued = false;
                 drain();
             });
         }
