@@ -50,22 +50,34 @@ public final class AnnounceInputs {
         }
         List<ServiceState> states = new ArrayList<>();
         for (Service s : informers.services()) {
-            if (s.getSpec() == null || !"LoadBalancer".equals(s.getSpec().getType()) || s.getStatus() == null
-                    || s.getStatus().getLoadBalancer() == null || s.getStatus().getLoadBalancer().getIngress() == null) {
+            List<IpAddress> addresses = loadBalancerAddresses(s).orElse(null);
+            if (addresses == null) {
                 continue;
-            }
-            List<IpAddress> addresses = new ArrayList<>();
-            for (LoadBalancerIngress ingress : s.getStatus().getLoadBalancer().getIngress()) {
-                try {
-                    addresses.add(IpAddress.parse(Objects.requireNonNullElse(ingress.getIp(), "")));
-                } catch (IllegalArgumentException ignored) {
-                    // a host name or garbage: nothing to announce
-                }
             }
             String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
             states.add(new ServiceState(key, addresses, "Local".equals(s.getSpec().getExternalTrafficPolicy()),
                     readyNodes.getOrDefault(key, Set.of())));
         }
         return states;
+    }
+
+    /**
+     * The addresses in a LoadBalancer Service's status (host names and garbage left out), or empty for a
+     * Service of another type or without a load balancer status yet.
+     */
+    public static java.util.Optional<List<IpAddress>> loadBalancerAddresses(Service s) {
+        if (s.getSpec() == null || !"LoadBalancer".equals(s.getSpec().getType()) || s.getStatus() == null
+                || s.getStatus().getLoadBalancer() == null || s.getStatus().getLoadBalancer().getIngress() == null) {
+            return java.util.Optional.empty();
+        }
+        List<IpAddress> addresses = new ArrayList<>();
+        for (LoadBalancerIngress ingress : s.getStatus().getLoadBalancer().getIngress()) {
+            try {
+                addresses.add(IpAddress.parse(Objects.requireNonNullElse(ingress.getIp(), "")));
+            } catch (IllegalArgumentException hostNameOrGarbage) {
+                // not an address of ours
+            }
+        }
+        return java.util.Optional.of(addresses);
     }
 }

@@ -1,6 +1,5 @@
 package io.openelb.web;
 
-import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.openelb.announce.BgpPlan;
@@ -108,17 +107,9 @@ public final class ClusterStatusVerticle extends VerticleBase {
     private List<ServiceAddresses> services() {
         List<ServiceAddresses> out = new ArrayList<>();
         for (Service s : informers.services()) {
-            if (s.getSpec() == null || !"LoadBalancer".equals(s.getSpec().getType()) || s.getStatus() == null
-                    || s.getStatus().getLoadBalancer() == null || s.getStatus().getLoadBalancer().getIngress() == null) {
+            List<IpAddress> addresses = AnnounceInputs.loadBalancerAddresses(s).orElse(null);
+            if (addresses == null) {
                 continue;
-            }
-            List<IpAddress> addresses = new ArrayList<>();
-            for (LoadBalancerIngress ingress : s.getStatus().getLoadBalancer().getIngress()) {
-                try {
-                    addresses.add(IpAddress.parse(Objects.requireNonNullElse(ingress.getIp(), "")));
-                } catch (IllegalArgumentException hostNameOrGarbage) {
-                    // not an address of ours
-                }
             }
             Set<String> protocols = new TreeSet<>();
             for (ServicePort port : Objects.requireNonNullElse(s.getSpec().getPorts(), List.<ServicePort>of())) {
