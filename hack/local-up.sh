@@ -48,6 +48,10 @@ fi
 kubectl apply -f crds/ >/dev/null
 kubectl wait --for=condition=Established --timeout=60s crd --all >/dev/null
 kubectl apply -f manifests/rbac.yaml >/dev/null
+# Layer 2 speakers form their membership only with this shared secret (as the install asks a user to create it)
+kubectl -n openelb-system get secret openelb-membership >/dev/null 2>&1 ||
+  kubectl -n openelb-system create secret generic openelb-membership \
+    --from-literal=secret="$(openssl rand -hex 32)" >/dev/null
 kubectl apply -f manifests/samples/eip-bgp.yaml -f manifests/samples/eip-ipv6.yaml \
   -f manifests/samples/eip-layer2.yaml -f hack/lab/bgp.yaml >/dev/null
 
