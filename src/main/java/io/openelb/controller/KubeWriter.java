@@ -1,8 +1,7 @@
 package io.openelb.controller;
 
 import io.openelb.api.Annotations;
-import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.api.model.MicroTime;
+import io.openelb.kube.KubeEvents;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -14,9 +13,6 @@ import io.openelb.api.v1alpha2.EipStatus;
 import io.openelb.ipam.ServiceKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +27,6 @@ final class KubeWriter {
     private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
     private static final PatchContext STRATEGIC = PatchContext.of(PatchType.STRATEGIC_MERGE);
     private static final PatchContext JSON = PatchContext.of(PatchType.JSON);
-    /** Event times as the API server parses them: RFC 3339 in seconds, and with microseconds. */
-    private static final DateTimeFormatter SECONDS =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter MICROS =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     private final Vertx vertx;
     private final KubernetesClient client;
@@ -83,24 +74,9 @@ final class KubeWriter {
 
     /** Records a core/v1 Event about an object, as {@code kubectl describe} shows them. */
     Future<Void> event(ObjectReference about, String type, String reason, String message) {
-        Instant at = Instant.now();
-        String now = SECONDS.format(at);
         String namespace = about.getNamespace() == null ? "default" : about.getNamespace();
-        var event = new EventBuilder()
-                .withNewMetadata().withGenerateName(about.getName() + ".").withNamespace(namespace).endMetadata()
-                .withInvolvedObject(about)
-                .withType(type)
-                .withReason(reason)
-                .withMessage(message)
-                .withFirstTimestamp(now)
-                .withLastTimestamp(now)
-                .withEventTime(new MicroTime(MICROS.format(at)))
-                .withCount(1)
-                .withReportingComponent("openelb-controller")
-                .withReportingInstance(System.getProperty("openelb.instance", "openelb-controller"))
-                .withAction(reason)
-                .withNewSource().withComponent("openelb-controller").endSource()
-                .build();
+        var event = KubeEvents.of(about, namespace, type, reason, message, "openelb-controller",
+                System.getProperty("openelb.instance", "openelb-controller"), null);
         return run(() -> client.v1().events().inNamespace(namespace).resource(event).create());
     }
 

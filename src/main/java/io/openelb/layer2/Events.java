@@ -1,15 +1,11 @@
 package io.openelb.layer2;
 
-import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.api.model.MicroTime;
+import io.openelb.kube.KubeEvents;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.openelb.api.v1alpha2.Eip;
 import io.vertx.core.Vertx;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,10 +16,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Events {
     private static final Logger LOG = LoggerFactory.getLogger(Events.class);
-    private static final DateTimeFormatter SECONDS =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter MICROS =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     private final Vertx vertx;
     private final KubernetesClient client;
@@ -48,23 +40,8 @@ final class Events {
     }
 
     private void record(ObjectReference about, String namespace, String type, String reason, String message) {
-        Instant at = Instant.now();
-        var event = new EventBuilder()
-                .withNewMetadata().withGenerateName(about.getName() + ".").withNamespace(namespace)
-                .endMetadata()
-                .withInvolvedObject(about)
-                .withType(type)
-                .withReason(reason)
-                .withMessage(message)
-                .withFirstTimestamp(SECONDS.format(at))
-                .withLastTimestamp(SECONDS.format(at))
-                .withEventTime(new MicroTime(MICROS.format(at)))
-                .withCount(1)
-                .withReportingComponent("openelb-speaker")
-                .withReportingInstance("openelb-speaker-" + nodeName)
-                .withAction(reason)
-                .withNewSource().withComponent("openelb-speaker").withHost(nodeName).endSource()
-                .build();
+        var event = KubeEvents.of(about, namespace, type, reason, message, "openelb-speaker",
+                "openelb-speaker-" + nodeName, nodeName);
         vertx.executeBlocking(() -> client.v1().events().inNamespace(namespace).resource(event).create(),
                 false).onFailure(e -> LOG.warn("cannot record Event {} on {} {}: {}", reason, about.getKind(),
                         about.getName(), e.getMessage()));
