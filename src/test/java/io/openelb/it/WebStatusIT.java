@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +24,7 @@ class WebStatusIT {
     private static final String PASSWORD = "web-it-md5-secret";
     private static final List<String> PATHS = List.of("/api/v1/pools", "/api/v1/services", "/api/v1/bgp/neighbors",
             "/metrics", "/readyz", "/", "/app.js");
+    private LabRun run;
     private LocalCluster cluster;
     private OpenElbProcess speaker;
     private OpenElbProcess controller;
@@ -35,12 +34,12 @@ class WebStatusIT {
     @BeforeAll
     void start() throws Exception {
         ensureChromium();
-        cluster = LocalCluster.get();
-        IpamFixture.removeLeftovers(cluster.admin());
-        Lab lab = Lab.up(cluster, "bird", 1, "--password", PASSWORD);
-        cluster.kubectl("create", "secret", "generic", "web-it-bgp-auth", "-n", "openelb-system",
-                "--from-literal=router=" + PASSWORD);
-        cluster.kubectlWithInput("""
+        run = LabRun.start("web", "bird", 1, 1, """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: web-it-bgp-auth, namespace: openelb-system}
+                stringData: {router: %1$s}
+                ---
                 apiVersion: network.kubesphere.io/v1alpha2
                 kind: BgpConf
                 metadata: {name: default}
@@ -60,16 +59,13 @@ class WebStatusIT {
                 kind: BgpPeer
                 metadata: {name: lab-router-v6}
                 spec:
-                  conf: {peerAs: 64512, neighborAddress: "fd77::1", authPassword: %s}
+                  conf: {peerAs: 64512, neighborAddress: "fd77::1", authPassword: %1$s}
                   timers: {config: {holdTime: "9", connectRetry: "1"}}
-                """.formatted(PASSWORD), "apply", "-f", "-");
-        Path dir = Files.createTempDirectory("web-it");
-        speaker = lab.startSpeakers(dir).get(0);
-        controller = OpenElbProcess.start(cluster.kubeconfigFor("openelb-system", "openelb-controller", dir), dir,
-                "controller", "--role=controller");
-        speaker.awaitReady(Duration.ofSeconds(60));
-        controller.awaitReady(Duration.ofSeconds(60));
-        f = new IpamFixture(cluster.admin(), "web");
+                """.formatted(PASSWORD), "--password", PASSWORD);
+        cluster = run.cluster;
+        speaker = run.speakers.get(0);
+        controller = run.controller;
+        f = run.f;
         f.eip("it-web-v4", "192.0.2.224/28");
         f.service("shop");
         address = f.awaitIngress("shop").get(0);
@@ -80,19 +76,9 @@ class WebStatusIT {
 
     @AfterAll
     void stop() throws Exception {
-        if (f != null) {
-            f.deleteServices();
+        if (run != null) {
+            run.close();
         }
-        for (OpenElbProcess p : new OpenElbProcess[] {speaker, controller}) {
-            if (p != null) {
-                p.close();
-            }
-        }
-        cluster.kubectl("delete", "--ignore-not-found", "bgppeer/lab-router-v4", "bgppeer/lab-router-v6",
-                "bgpconf/default");
-        cluster.kubectl("delete", "--ignore-not-found", "-n", "openelb-system", "secret/web-it-bgp-auth");
-        IpamFixture.removeLeftovers(cluster.admin());
-        Lab.down();
     }
 
     /** Debian's chromium, installed with apt when missing (as hack/lab.sh installs the routers). */
