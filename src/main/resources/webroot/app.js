@@ -76,7 +76,32 @@ function renderService(row, s) {
   cell(row, s.ip);
   cell(row, s.pool);
   cell(row, s.protocols.join(", "));
-  cell(row, s.announcingNodes === undefined ? "(known to speakers)" : s.announcingNodes.join(", "));
+  if (s.layer2Owner !== undefined) {
+    cell(row, s.layer2Owner ? s.layer2Owner + " (ARP/NDP)" : "nobody: " + s.layer2Unanswered,
+      s.layer2Owner ? "" : "invalid");
+  } else {
+    cell(row, s.announcingNodes === undefined ? "(known to speakers)"
+      : s.announcingNodes.length ? s.announcingNodes.join(", ") + " (BGP)" : "nobody (no eligible node)");
+  }
+}
+
+function renderLayer2(node) {
+  return (row, a) => {
+    cell(row, a.ip);
+    cell(row, a.service);
+    cell(row, a.pool);
+    cell(row, a.owner ? a.owner + (a.owner === node.node ? " (this node)" : "") : "nobody: " + a.reason,
+      a.owner === node.node ? "own" : a.owner ? "" : "invalid");
+    cell(row, a.owner === node.node ? node.interfaces[a.pool] : "");
+  };
+}
+
+/** The Layer 2 half of a speaker; null from a process without one (the controller answers 404). */
+async function getLayer2() {
+  const response = await fetch("api/v1/layer2", { cache: "no-store" });
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error("api/v1/layer2: HTTP " + response.status);
+  return response.json();
 }
 
 async function getJson(path) {
@@ -88,11 +113,21 @@ async function getJson(path) {
 async function refresh() {
   const error = document.getElementById("error");
   try {
-    const [pools, neighbors, services] = await Promise.all([
-      getJson("api/v1/pools"), getJson("api/v1/bgp/neighbors"), getJson("api/v1/services")]);
+    const [pools, neighbors, services, layer2] = await Promise.all([
+      getJson("api/v1/pools"), getJson("api/v1/bgp/neighbors"), getJson("api/v1/services"), getLayer2()]);
     fill("pools", pools.pools, renderPool, "no Eip");
     fill("neighbors", neighbors.neighbors, renderNeighbor, "no BGP session on this node");
     fill("services", services.services, renderService, "no Service holds an address");
+    const layer2Note = document.getElementById("layer2-note");
+    if (layer2 === null) {
+      fill("layer2", [], renderLayer2({}), "this process runs no speaker: see a speaker's page");
+      layer2Note.textContent = "";
+    } else {
+      fill("layer2", layer2.addresses, renderLayer2(layer2), "no Layer 2 address");
+      layer2Note.textContent = layer2.problem ? "answering nothing: " + layer2.problem
+        : "membership: " + (layer2.members.length ? layer2.members.join(", ") : "(none yet)");
+      layer2Note.className = layer2.problem ? "error" : "note";
+    }
     document.getElementById("updated").textContent = "updated " + new Date().toLocaleTimeString();
     error.hidden = true;
   } catch (e) {

@@ -123,7 +123,7 @@ public final class Main {
                                 new BgpMetrics(metrics.registry()), md5Keys, board))
                         .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 vertx.deployVerticle(new Layer2Verticle(informers, client, config.nodeName(), config.namespace(),
-                                config.layer2(), new Layer2Metrics(metrics.registry())))
+                                config.layer2(), new Layer2Metrics(metrics.registry()), board))
                         .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
             if (config.role().runsController()) {

@@ -16,11 +16,13 @@ import io.openelb.config.OperatorConfig;
 import io.openelb.kube.AnnounceInputs;
 import io.openelb.kube.EipDefinitions;
 import io.openelb.kube.Informers;
+import io.openelb.kube.SpeakerEvents;
 import io.openelb.metrics.Layer2Metrics;
 import io.openelb.model.IpAddress;
 import io.openelb.model.Pool;
 import io.openelb.model.PoolSet;
 import io.openelb.model.Protocol;
+import io.openelb.status.StatusBoard;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -68,9 +70,10 @@ public final class Layer2Verticle extends VerticleBase {
     private final String namespace;
     private final OperatorConfig.Layer2 config;
     private final Layer2Metrics metrics;
+    private final StatusBoard board;
 
     private Context context;
-    private Events events;
+    private SpeakerEvents events;
     private SharedIndexInformer<Secret> secretInformer;
     private Membership membership;
     private boolean membershipStarting;
@@ -87,7 +90,6 @@ public final class Layer2Verticle extends VerticleBase {
     private String readinessProblem = "";
     private String loggedProblem = "";
     private boolean planQueued;
-    private volatile Layer2Snapshot snapshot = Layer2Snapshot.EMPTY;
 
     /** An address this node answers for, or will after the handover delay. */
     private static final class Claim {
@@ -103,24 +105,21 @@ public final class Layer2Verticle extends VerticleBase {
     }
 
     public Layer2Verticle(Informers informers, KubernetesClient client, String nodeName, String namespace,
-            OperatorConfig.Layer2 config, Layer2Metrics metrics) {
+            OperatorConfig.Layer2 config, Layer2Metrics metrics, StatusBoard board) {
         this.informers = informers;
         this.client = client;
         this.nodeName = nodeName;
         this.namespace = namespace;
         this.config = config;
         this.metrics = metrics;
-    }
-
-    /** What this node's Layer 2 half knows now; any thread. */
-    public Layer2Snapshot snapshot() {
-        return snapshot;
+        this.board = board;
     }
 
     @Override
     public Future<?> start() {
         context = vertx.getOrCreateContext();
-        events = new Events(vertx, client, nodeName);
+        board.layer2(new Layer2Snapshot(nodeName, "", List.of(), List.of(), Map.of()));
+        events = new SpeakerEvents(vertx, client, nodeName);
         vertx.eventBus().consumer(Addresses.RESOURCE_CHANGED, msg -> queuePlan());
         vertx.eventBus().consumer(Addresses.INFORMERS_SYNCED, msg -> queuePlan());
         secretInformer = client.secrets().inNamespace(namespace).withName(SECRET_NAME).runnableInformer(0);
@@ -221,7 +220,9 @@ public final class Layer2Verticle extends VerticleBase {
         List<Assignment> assignments = Layer2Plan.assign(AnnounceInputs.services(informers), pools, nodes, live,
                 allUnservable);
         apply(assignments, nics);
-        snapshot = new Layer2Snapshot(nodeName, "", List.copyOf(live), assignments);
+        Map<String, String> interfaces = new HashMap<>();
+        nics.forEach((pool, nic) -> interfaces.put(pool, nic.name()));
+        board.layer2(new Layer2Snapshot(nodeName, "", List.copyOf(live), assignments, interfaces));
     }
 
     /** Resolves each pool's interface on this node and keeps one responder per interface in use. */
@@ -365,7 +366,7 @@ public final class Layer2Verticle extends VerticleBase {
     private void stand(String problem, List<Pool> pools) {
         releaseAll();
         problem(problem);
-        snapshot = new Layer2Snapshot(nodeName, problem, List.copyOf(live), List.of());
+        board.layer2(new Layer2Snapshot(nodeName, problem, List.copyOf(live), List.of(), Map.of()));
         if (pools.isEmpty()) {
             stopMembership();
         }

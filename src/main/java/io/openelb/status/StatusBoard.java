@@ -1,18 +1,23 @@
 package io.openelb.status;
 
+import io.openelb.announce.Layer2Snapshot;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The read-only status of this process: the owners publish immutable values (the cluster view from the
- * informer caches, each BGP session its neighbour view, from the BGP Vertx's event loop), and the HTTP
+ * informer caches, each BGP session its neighbour view, from the BGP Vertx's event loop, the Layer 2 half
+ * its snapshot), and the HTTP
  * verticle reads them from its own. Thread-safe; publishing and reading never block.
  */
 public final class StatusBoard {
     private final AtomicReference<ClusterView> cluster = new AtomicReference<>(ClusterView.empty());
     private final Map<String, NeighborView> neighbors = new ConcurrentHashMap<>();
+    /** Null in a process without a speaker. */
+    private final AtomicReference<Layer2Snapshot> layer2 = new AtomicReference<>();
 
     public void cluster(ClusterView view) {
         cluster.set(view);
@@ -29,6 +34,16 @@ public final class StatusBoard {
     /** The session of the peer ended (BgpPeer removed or changed, process stopping). */
     public void neighborGone(String peer) {
         neighbors.remove(peer);
+    }
+
+    /** Published by the Layer 2 half (speaker role) on every change of ownership, membership or problem. */
+    public void layer2(Layer2Snapshot snapshot) {
+        layer2.set(snapshot);
+    }
+
+    /** Empty in a process that runs no speaker. */
+    public Optional<Layer2Snapshot> layer2() {
+        return Optional.ofNullable(layer2.get());
     }
 
     /** Every neighbour, by peer name. */

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP endpoint: {@code /healthz} (the event loop answers), {@code /readyz} (the informers have
  * synced), {@code /metrics} (Prometheus text), the JSON status {@code /api/v1/pools}, {@code /api/v1/services},
- * {@code /api/v1/bgp/neighbors} (read from the {@link StatusBoard} the owners publish to), and the web page
+ * {@code /api/v1/bgp/neighbors}, {@code /api/v1/layer2} (read from the {@link StatusBoard} the owners publish to), and the web page
  * at {@code /} (static files of {@code webroot/} in the jar). Read-only: every route answers GET only
  * (other methods get 405).
  */
@@ -64,7 +64,13 @@ public final class HttpVerticle extends VerticleBase {
         router.get("/readyz").handler(this::readiness);
         router.get("/metrics").blockingHandler(this::prometheus);
         router.get("/api/v1/pools").handler(ctx -> json(ctx, StatusJson.pools(board.cluster())));
-        router.get("/api/v1/services").handler(ctx -> json(ctx, StatusJson.services(board.cluster())));
+        router.get("/api/v1/services").handler(ctx -> json(ctx, StatusJson.services(board.cluster(),
+                board.layer2())));
+        router.get("/api/v1/layer2").handler(ctx -> board.layer2().ifPresentOrElse(
+                l2 -> json(ctx, StatusJson.layer2(l2)),
+                () -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
+                        .end(new JsonObject().put("error", "this process runs no speaker: Layer 2 status is served "
+                                + "by the speakers").encode() + "\n")));
         router.get("/api/v1/bgp/neighbors").handler(ctx -> json(ctx, StatusJson.neighbors(board.neighbors(),
                 Instant.now())));
         router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));

@@ -1,5 +1,7 @@
 package io.openelb.web;
 
+import io.openelb.announce.Layer2Plan.Assignment;
+import io.openelb.announce.Layer2Snapshot;
 import io.openelb.status.AllocationView;
 import io.openelb.status.ClusterView;
 import io.openelb.status.MessageCounts;
@@ -10,7 +12,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The JSON of {@code /api/v1/*}: each field written out by name, so that nothing reaches a response by
@@ -38,12 +43,21 @@ final class StatusJson {
         return new JsonObject().put("computedAt", text(view.computedAt())).put("pools", items);
     }
 
-    static JsonObject services(ClusterView view) {
+    /** With the Layer 2 owner of each Layer 2 address where this process knows it (a speaker). */
+    static JsonObject services(ClusterView view, Optional<Layer2Snapshot> layer2) {
+        Map<String, Assignment> layer2Addresses = new HashMap<>();
+        layer2.ifPresent(l2 -> l2.addresses().forEach(a -> layer2Addresses.put(a.address().toString(), a)));
         JsonArray items = new JsonArray();
         for (ServiceView s : view.services()) {
             JsonObject service = new JsonObject().put("service", s.service()).put("ip", s.ip()).put("pool", s.pool())
                     .put("protocols", new JsonArray(s.protocols()));
-            if (s.announcingNodes() != null) {
+            Assignment l2 = layer2Addresses.get(s.ip());
+            if (l2 != null) {
+                service.put("layer2Owner", l2.owner());
+                if (!l2.reason().isEmpty()) {
+                    service.put("layer2Unanswered", l2.reason());
+                }
+            } else if (s.announcingNodes() != null) {
                 service.put("announcingNodes", new JsonArray(s.announcingNodes()));
             }
             items.add(service);
@@ -65,6 +79,27 @@ final class StatusJson {
                     .put("lastError", n.lastError()));
         }
         return new JsonObject().put("neighbors", items);
+    }
+
+    /** This node's Layer 2 half: the addresses it answers for (with the interface), and every owner. */
+    static JsonObject layer2(Layer2Snapshot l2) {
+        JsonArray owned = new JsonArray();
+        JsonArray addresses = new JsonArray();
+        for (Assignment a : l2.addresses()) {
+            JsonObject address = new JsonObject().put("ip", a.address().toString()).put("service", a.service())
+                    .put("pool", a.pool()).put("owner", a.owner()).put("reason", a.reason());
+            addresses.add(address);
+            if (a.owner().equals(l2.node())) {
+                owned.add(new JsonObject().put("ip", a.address().toString()).put("service", a.service())
+                        .put("pool", a.pool()).put("interface", l2.interfaces().getOrDefault(a.pool(), "")));
+            }
+        }
+        JsonObject interfaces = new JsonObject();
+        l2.interfaces().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> interfaces.put(e.getKey(), e.getValue()));
+        return new JsonObject().put("node", l2.node()).put("problem", l2.problem())
+                .put("members", new JsonArray(l2.members().stream().sorted().toList())).put("interfaces", interfaces)
+                .put("owned", owned).put("addresses", addresses);
     }
 
     private static JsonObject counts(MessageCounts c) {

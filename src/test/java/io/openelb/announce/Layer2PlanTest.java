@@ -162,7 +162,7 @@ class Layer2PlanTest {
     @Test
     void theSnapshotListsWhatThisNodeOwns() {
         List<Assignment> a = Layer2Plan.assign(services(10, "10.77.0.100"), POOLS, NODES, ALL, Map.of());
-        Layer2Snapshot s = new Layer2Snapshot("node2", "", List.of("node1", "node2", "node3"), a);
+        Layer2Snapshot s = new Layer2Snapshot("node2", "", List.of("node1", "node2", "node3"), a, Map.of());
 
         assertThat(s.owned()).isNotEmpty().allSatisfy(x -> assertThat(x.owner()).isEqualTo("node2"));
         assertThat(s.owned().size()).isLessThan(a.size());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.openelb.announce.Layer2Plan;
 import io.openelb.model.IpAddress;
+import io.vertx.core.json.JsonObject;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,6 +122,33 @@ class Layer2IT {
 
     @Test
     @Order(3)
+    void theApiAndThePageShowTheOwnerAndTheInterfaceItAnswersOn() throws Exception {
+        String owner = Layer2Plan.owner(IpAddress.parse(v4), List.of("node1", "node2", "node3"));
+        OpenElbProcess ownerSpeaker = l2.speakers.get(owner.charAt(owner.length() - 1) - '1');
+        JsonObject l2Status = new JsonObject(get(ownerSpeaker, "/api/v1/layer2").substring(4));
+        assertThat(l2Status.getString("node")).isEqualTo(owner);
+        assertThat(l2Status.getJsonArray("members").getList()).containsExactly("node1", "node2", "node3");
+        assertThat(l2Status.getJsonArray("owned").stream().map(JsonObject.class::cast)
+                .filter(o -> o.getString("ip").equals(v4)).findFirst().orElseThrow().getString("interface"))
+                .isEqualTo("eth0");
+        for (OpenElbProcess s : l2.speakers) {
+            JsonObject service = new JsonObject(get(s, "/api/v1/services").substring(4)).getJsonArray("services")
+                    .stream().map(JsonObject.class::cast).filter(o -> o.getString("ip").equals(v4)).findFirst()
+                    .orElseThrow();
+            assertThat(service.getString("layer2Owner")).as("owner of %s as %s sees it", v4, s).isEqualTo(owner);
+        }
+
+        BrowserPage.ensureChromium();
+        int other = (owner.charAt(owner.length() - 1) - '1' + 1) % 3;
+        BrowserPage page = BrowserPage.load(Lab.nodeNamespace(other + 1),
+                "http://127.0.0.1:" + l2.speakers.get(other).httpPort + "/",
+                "document.body.innerText.includes('" + v4 + "') && document.body.innerText.includes('membership')");
+        assertThat(page.text()).contains("Layer 2", v4, owner + " (ARP/NDP)", "membership: node1, node2, node3");
+        assertThat(page.errors()).as("console errors, exceptions, failed loads").isEmpty();
+    }
+
+    @Test
+    @Order(4)
     void killingTheOwnerMovesTheClientsNeighbourEntryToTheNewOwnerWithinTwoSeconds() throws Exception {
         for (int round = 0; round < 2; round++) {
             for (String ip : List.of(v4, v6)) {
@@ -151,7 +179,7 @@ class Layer2IT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void withExternalTrafficPolicyLocalTheOwnerMovesWithTheEndpoint() throws Exception {
         f.admin.services().inNamespace(f.namespace).resource(new ServiceBuilder()
                 .withNewMetadata().withName("local").withNamespace(f.namespace).withAnnotations(Map.of(EIP, "it-l2-v4"))
@@ -171,7 +199,7 @@ class Layer2IT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aNodeWithoutTheEipsInterfaceNeverAnswersAndAnEventSaysWhy() throws Exception {
         // a second NIC on the bridge for node1 and node2 only
         for (int i = 1; i <= 2; i++) {
@@ -210,7 +238,7 @@ class Layer2IT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theBridgeNeverCarriedAnswersFromTwoMacsForOneAddressOutsideAFailoverWindow() throws Exception {
         Map<String, List<Layer2Lab.Answer>> answers = l2.stopCapture(List.of(v4, v6));
         for (var e : answers.entrySet()) {

@@ -33,7 +33,7 @@ class WebStatusIT {
 
     @BeforeAll
     void start() throws Exception {
-        ensureChromium();
+        BrowserPage.ensureChromium();
         run = LabRun.start("web", "bird", 1, 1, """
                 apiVersion: v1
                 kind: Secret
@@ -79,17 +79,6 @@ class WebStatusIT {
         if (run != null) {
             run.close();
         }
-    }
-
-    /** Debian's chromium, installed with apt when missing (as hack/lab.sh installs the routers). */
-    private static void ensureChromium() {
-        if (LocalCluster.run(List.of("sh", "-c", "command -v chromium"), Map.of(), 10).exitCode() == 0) {
-            return;
-        }
-        LocalCluster.Result r = LocalCluster.run(List.of("sh", "-c",
-                "apt-get install -y -qq chromium || { apt-get update -qq && apt-get install -y -qq chromium; }"),
-                Map.of("DEBIAN_FRONTEND", "noninteractive"), 900);
-        assertThat(r.exitCode()).as("apt-get install chromium: %s", r.stderr()).isZero();
     }
 
     private static JsonObject json(OpenElbProcess process, String path) {
@@ -164,7 +153,7 @@ class WebStatusIT {
 
     @Test
     void thePageShowsAPoolAndANeighbourWithoutConsoleErrors() {
-        Probe page = probe(Lab.nodeNamespace(1), "http://127.0.0.1:" + speaker.httpPort + "/",
+        BrowserPage page = BrowserPage.load(Lab.nodeNamespace(1), "http://127.0.0.1:" + speaker.httpPort + "/",
                 "document.body.innerText.includes('ESTABLISHED') && document.body.innerText.includes('it-web-v4')"
                         + " && document.body.innerText.includes('" + address + "')");
 
@@ -175,46 +164,10 @@ class WebStatusIT {
     /** The probe would see a broken page: without this the test above could not fail. */
     @Test
     void theProbeReportsConsoleErrorsExceptionsAndFailedLoads() {
-        Probe page = probe(null, "data:text/html,<p>broken</p><img src='http://127.0.0.1:9/x.png'>"
+        BrowserPage page = BrowserPage.load(null, "data:text/html,<p>broken</p><img src='http://127.0.0.1:9/x.png'>"
                 + "<script>console.error('boom');undefinedFunction();</script>", "true");
 
         assertThat(page.text()).contains("broken");
         assertThat(String.join("\n", page.errors())).contains("boom", "undefinedFunction", "Failed to load resource");
-    }
-
-    private record Probe(String text, List<String> errors) {}
-
-    /** Runs {@link CdpProbe} (in {@code netns} unless null) and sorts what it saw. */
-    private static Probe probe(String netns, String url, String waitFor) {
-        List<String> command = new ArrayList<>();
-        if (netns != null) {
-            command.addAll(List.of("ip", "netns", "exec", netns));
-        }
-        command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                Path.of("target", "test-classes").toAbsolutePath().toString(), CdpProbe.class.getName(), url,
-                waitFor, "30000"));
-        LocalCluster.Result result = LocalCluster.run(command, Map.of(), 90);
-        assertThat(result.exitCode()).as("CdpProbe: %s", result.stderr()).isZero();
-        String text = null;
-        List<String> errors = new ArrayList<>();
-        for (String line : result.stdout().split("\n")) {
-            if (line.startsWith("TEXT ")) {
-                text = new JsonObject(line.substring(5)).getJsonObject("result").getJsonObject("result")
-                        .getString("value");
-            } else if (line.startsWith("CDP ")) {
-                JsonObject event = new JsonObject(line.substring(4));
-                String method = event.getString("method", "");
-                JsonObject params = event.getJsonObject("params", new JsonObject());
-                if (method.equals("Runtime.exceptionThrown")
-                        || method.equals("Runtime.consoleAPICalled")
-                                && List.of("error", "assert").contains(params.getString("type"))
-                        || method.equals("Log.entryAdded")
-                                && params.getJsonObject("entry").getString("level").equals("error")) {
-                    errors.add(params.encode());
-                }
-            }
-        }
-        assertThat(text).as("the page's text: %s", result.stdout()).isNotNull();
-        return new Probe(text, errors);
     }
 }

@@ -2,6 +2,8 @@ package io.openelb.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.openelb.announce.Layer2Plan.Assignment;
+import io.openelb.announce.Layer2Snapshot;
 import io.openelb.bus.Addresses;
 import io.openelb.bus.EventBusCodecs;
 import io.openelb.bus.InformersSynced;
@@ -123,7 +125,7 @@ class HttpVerticleVertxTest {
     @Test
     void endpointIsReadOnly() throws Exception {
         for (String path : List.of("/healthz", "/readyz", "/metrics", "/api/v1/pools", "/api/v1/services",
-                "/api/v1/bgp/neighbors", "/", "/index.html")) {
+                "/api/v1/bgp/neighbors", "/api/v1/layer2", "/", "/index.html")) {
             HttpResponse<Buffer> response =
                     web.request(HttpMethod.POST, port, "127.0.0.1", path).send().await(10, TimeUnit.SECONDS);
             assertThat(response.statusCode()).as("POST %s", path).isEqualTo(405);
@@ -184,6 +186,53 @@ class HttpVerticleVertxTest {
         assertThat(neighbor.getJsonObject("messages").getJsonObject("received").getLong("keepalive")).isEqualTo(4);
         assertThat(neighbor.getInteger("advertisedPrefixes")).isEqualTo(1);
         assertThat(neighbor.getString("lastError")).isEqualTo("hold timer expired");
+    }
+
+    private void publishLayer2() {
+        PoolSet pools = PoolSet.of(List.of(new EipDefinition("l2", 1, "10.77.0.100-10.77.0.103", "layer2", "eth0",
+                false, 0, List.of(), Map.of(), false, false)));
+        board.cluster(StatusViews.of(pools, List.of(
+                        new ServiceAddresses("ns/a", List.of(IpAddress.parse("10.77.0.100")), List.of("TCP")),
+                        new ServiceAddresses("ns/b", List.of(IpAddress.parse("10.77.0.101")), List.of("UDP"))),
+                Map.of(), Instant.parse("2026-01-02T03:04:05Z")));
+        board.layer2(new Layer2Snapshot("node1", "", List.of("node2", "node1"), List.of(
+                new Assignment(IpAddress.parse("10.77.0.100"), "ns/a", "l2", "eth0", "node1", ""),
+                new Assignment(IpAddress.parse("10.77.0.101"), "ns/b", "l2", "eth0", "node2", "")),
+                Map.of("l2", "lab0")));
+    }
+
+    @Test
+    void layer2ShowsTheAddressesThisNodeAnswersForOnWhichInterfaceAndEveryOwner() throws Exception {
+        publishLayer2();
+
+        HttpResponse<Buffer> response = get("/api/v1/layer2");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonObject l2 = response.bodyAsJsonObject();
+        assertThat(l2.getString("node")).isEqualTo("node1");
+        assertThat(l2.getJsonArray("members").getList()).containsExactly("node1", "node2");
+        assertThat(l2.getJsonArray("owned").encode())
+                .isEqualTo("[{\"ip\":\"10.77.0.100\",\"service\":\"ns/a\",\"pool\":\"l2\",\"interface\":\"lab0\"}]");
+        assertThat(l2.getJsonArray("addresses").stream().map(a -> ((JsonObject) a).getString("owner")).toList())
+                .containsExactly("node1", "node2");
+    }
+
+    @Test
+    void servicesShowTheLayer2OwnerOfALayer2Address() throws Exception {
+        publishLayer2();
+
+        JsonObject b = get("/api/v1/services").bodyAsJsonObject().getJsonArray("services").getJsonObject(1);
+
+        assertThat(b.encode()).isEqualTo("{\"service\":\"ns/b\",\"ip\":\"10.77.0.101\",\"pool\":\"l2\","
+                + "\"protocols\":[\"UDP\"],\"layer2Owner\":\"node2\"}");
+    }
+
+    @Test
+    void layer2IsNotFoundInAProcessWithoutASpeaker() throws Exception {
+        HttpResponse<Buffer> response = get("/api/v1/layer2");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.bodyAsJsonObject().getString("error")).contains("runs no speaker");
     }
 
     @Test

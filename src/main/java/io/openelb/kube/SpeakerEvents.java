@@ -1,6 +1,5 @@
-package io.openelb.layer2;
+package io.openelb.kube;
 
-import io.openelb.kube.KubeEvents;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,30 +9,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The speaker's Events: on a Service when this node starts answering for its address, on an Eip when
- * this node cannot serve it (the speaker may not write Eip status: the controller owns it). Written on a
- * worker thread; a failed write is logged, never retried.
+ * The speaker's Events: on a Service when this node starts or stops announcing its address (BGP) or
+ * answering for it (Layer 2), on an Eip when this node cannot serve it (the speaker may not write Eip
+ * status: the controller owns it). Written on a worker thread of the caller's Vertx; a failed write is
+ * logged, never retried.
  */
-final class Events {
-    private static final Logger LOG = LoggerFactory.getLogger(Events.class);
+public final class SpeakerEvents {
+    private static final Logger LOG = LoggerFactory.getLogger(SpeakerEvents.class);
 
     private final Vertx vertx;
     private final KubernetesClient client;
     private final String nodeName;
 
-    Events(Vertx vertx, KubernetesClient client, String nodeName) {
+    public SpeakerEvents(Vertx vertx, KubernetesClient client, String nodeName) {
         this.vertx = vertx;
         this.client = client;
         this.nodeName = nodeName;
     }
 
-    void onService(String key, String reason, String message) {
+    /** A Normal Event on the Service {@code namespace/name}. */
+    public void onService(String key, String reason, String message) {
         String[] nsName = key.split("/", 2);
         record(new ObjectReferenceBuilder().withApiVersion("v1").withKind("Service").withNamespace(nsName[0])
                 .withName(nsName[1]).build(), nsName[0], "Normal", reason, message);
     }
 
-    void onEip(String eip, String reason, String message) {
+    /** A Warning Event on the Eip. */
+    public void onEip(String eip, String reason, String message) {
         // Events about cluster-scoped objects live in "default", as kubectl describe looks for them
         record(new ObjectReferenceBuilder().withApiVersion(Eip.GROUP + "/" + Eip.VERSION).withKind("Eip")
                 .withName(eip).build(), "default", "Warning", reason, message);
