@@ -57,7 +57,7 @@ class DashboardsAndAlertsVertxTest {
             dashboards = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
         assertThat(dashboards).extracting(p -> p.getFileName().toString())
-                .contains("openelb-pools.json", "openelb-bgp.json", "openelb-controller.json");
+                .contains("openelb-pools.json", "openelb-bgp.json", "openelb-layer2.json", "openelb-controller.json");
         Map<String, Set<String>> missing = new TreeMap<>();
         for (Path file : dashboards) {
             JsonObject dashboard = new JsonObject(Files.readString(file));

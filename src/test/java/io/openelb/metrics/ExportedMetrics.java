@@ -6,6 +6,7 @@ import io.openelb.bus.InformersSynced;
 import io.openelb.bus.ResourceChanged;
 import io.openelb.bus.ResourceKind;
 import io.openelb.ipam.AllocationError;
+import io.openelb.model.IpFamily;
 import io.openelb.web.HttpVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -91,6 +92,14 @@ final class ExportedMetrics {
         KubeMetrics kube = new KubeMetrics(registry);
         kube.watchEvent(ResourceKind.SERVICE, ResourceChanged.Change.ADDED);
         kube.informersSynced();
+
+        Layer2Metrics layer2 = new Layer2Metrics(registry);
+        layer2.request(IpFamily.IPV4);
+        layer2.answered(IpFamily.IPV4);
+        layer2.announced(IpFamily.IPV6);
+        layer2.ownerChanged();
+        layer2.owned(2);
+        layer2.membership(true, 3);
 
         new LeaderGauge(registry).set(true);
     }
