@@ -68,12 +68,7 @@ public final class Main {
             System.out.print(config.describe());
             System.exit(0);
         }
-        // slf4j-simple reads its level once, when the first logger is made
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel());
-        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-        // pcap4j logs every filter change and wake-up at info
-        System.setProperty("org.slf4j.simpleLogger.log.org.pcap4j", "warn");
+        Logging.configure(config.logLevel(), config.logFormat());
         Main main = new Main(config);
         try {
             System.exit(main.run());

@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
  * @param httpPort        port of the HTTP endpoint (0 picks a free port)
  * @param kubeconfig      kubeconfig file; empty means the client's usual discovery
  * @param shutdownTimeout how long a clean shutdown may take before the process exits anyway
- * @param logLevel        slf4j-simple log level
+ * @param logLevel        log level of the root logger
+ * @param logFormat       {@code text} (one line per event) or {@code json} (one JSON object per line)
  * @param printConfig     print the effective configuration and exit
  * @param loadBalancerClass {@code spec.loadBalancerClass} of the Services this controller serves
  * @param allocateUnclassed also serve LoadBalancer Services that have no class and no OpenELB annotation
@@ -49,6 +50,7 @@ public record OperatorConfig(
         String kubeconfig,
         Duration shutdownTimeout,
         String logLevel,
+        String logFormat,
         boolean printConfig,
         String loadBalancerClass,
         boolean allocateUnclassed,
@@ -80,6 +82,7 @@ public record OperatorConfig(
     private static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error");
+    private static final List<String> LOG_FORMATS = List.of("text", "json");
 
     /** The flags, as picocli sees them. Mutable only while parsing. */
     @Command(
@@ -126,6 +129,11 @@ public record OperatorConfig(
         @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
                 description = "trace | debug | info | warn | error. Env OPENELB_LOG_LEVEL.")
         String logLevel;
+
+        @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+                description = "text (one line per event) | json (one JSON object per line: timestamp, level, "
+                        + "loggerName, threadName, message, throwable). Env OPENELB_LOG_FORMAT.")
+        String logFormat;
 
         @Option(names = "--load-balancer-class", paramLabel = "CLASS", defaultValue = "openelb.kubesphere.io/openelb",
                 description = "spec.loadBalancerClass of the Services to serve (besides those annotated "
@@ -272,6 +280,10 @@ public record OperatorConfig(
         if (!LOG_LEVELS.contains(logLevel)) {
             errors.add("--log-level: '" + f.logLevel + "' is not one of " + String.join(", ", LOG_LEVELS));
         }
+        String logFormat = f.logFormat.trim().toLowerCase(Locale.ROOT);
+        if (!LOG_FORMATS.contains(logFormat)) {
+            errors.add("--log-format: '" + f.logFormat + "' is not one of " + String.join(", ", LOG_FORMATS));
+        }
         boolean printConfig = parseBoolean("--print-config", f.printConfig, errors);
         if (f.loadBalancerClass.isBlank()) {
             errors.add("--load-balancer-class: must not be empty");
@@ -301,7 +313,7 @@ public record OperatorConfig(
             throw new InvalidConfigException(String.join("\n", errors));
         }
         return new OperatorConfig(role, nodeName, f.namespace, f.httpHost, httpPort, f.kubeconfig,
-                shutdownTimeout, logLevel, printConfig, f.loadBalancerClass.trim(), allocateUnclassed, leaderElection,
+                shutdownTimeout, logLevel, logFormat, printConfig, f.loadBalancerClass.trim(), allocateUnclassed, leaderElection,
                 layer2, effective);
     }
 

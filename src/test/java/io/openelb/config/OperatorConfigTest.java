@@ -34,6 +34,7 @@ class OperatorConfigTest {
         assertThat(config.kubeconfig()).isEmpty();
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.logLevel()).isEqualTo("info");
+        assertThat(config.logFormat()).isEqualTo("text");
         assertThat(config.printConfig()).isFalse();
         assertThat(config.loadBalancerClass()).isEqualTo("openelb.kubesphere.io/openelb");
         assertThat(config.allocateUnclassed()).isFalse();
@@ -89,6 +90,7 @@ class OperatorConfigTest {
         "--shutdown-timeout=10 | --shutdown-timeout: invalid duration '10'",
         "--shutdown-timeout=0s | --shutdown-timeout: must be longer than 0",
         "--log-level=loud      | --log-level: 'loud' is not one of trace, debug, info, warn, error",
+        "--log-format=xml      | --log-format: 'xml' is not one of text, json",
         "--namespace=Bad_NS    | --namespace: 'Bad_NS' is not a valid namespace name",
         "--node-name=Node_1    | --node-name: 'Node_1' is not a valid Kubernetes node name",
         "--print-config=maybe  | --print-config: 'maybe' is not true or false",

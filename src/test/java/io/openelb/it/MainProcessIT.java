@@ -112,6 +112,30 @@ class MainProcessIT {
         assertThat(process.exitValue()).isZero();
     }
 
+    @Test
+    void withJsonLogFormatEveryLineIsOneJsonObject() throws Exception {
+        int port = freePort();
+        Process process = start(kubeconfig("https://127.0.0.1:" + freePort()), port, "--log-format=json");
+        assertThat(awaitStatus(port, "/healthz", 200)).isEqualTo(200);
+        process.destroy();
+        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+
+        List<String> lines = Files.readAllLines(dir.resolve("stderr.log")).stream().filter(l -> !l.isBlank()).toList();
+        assertThat(lines).isNotEmpty();
+        List<io.vertx.core.json.JsonObject> events = new ArrayList<>();
+        for (String line : lines) {
+            assertThat(line).as("a log line").startsWith("{").endsWith("}");
+            events.add(new io.vertx.core.json.JsonObject(line));
+        }
+        assertThat(events).allSatisfy(e -> assertThat(e.fieldNames())
+                .contains("timestamp", "level", "loggerName", "threadName", "formattedMessage"));
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.getString("level")).isEqualTo("INFO");
+            assertThat(e.getString("loggerName")).isEqualTo("io.openelb.Main");
+            assertThat(e.getString("formattedMessage")).isEqualTo("stopped");
+        });
+    }
+
     private Path kubeconfig(String server) throws IOException {
         Path file = dir.resolve("kubeconfig");
         Files.writeString(file, """
@@ -134,10 +158,12 @@ class MainProcessIT {
         return file;
     }
 
-    private Process start(Path kubeconfig, int httpPort) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(java(), "-jar", JAR.toString(),
+    private Process start(Path kubeconfig, int httpPort, String... extraArgs) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString(),
                 "--role=all", "--node-name=node-1", "--http-host=127.0.0.1", "--http-port=" + httpPort,
-                "--kubeconfig=" + kubeconfig)
+                "--kubeconfig=" + kubeconfig));
+        command.addAll(List.of(extraArgs));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(dir.resolve("stdout.log").toFile())
                 .redirectError(dir.resolve("stderr.log").toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("OPENELB_") || k.equals("KUBECONFIG"));
