@@ -5,6 +5,8 @@
 #                   with the controller running; time to all served vs the API server's create floor,
 #                   controller peak RSS and CPU
 #   allocator       JMH: pure allocator allocate+release per second, /16 IPv4 and /64 IPv6 pools
+#   codec           JMH: BGP UPDATE encode and decode, host prefixes per second, IPv4 and IPv6, against
+#                   copying the same bytes (the floor)
 #   bgp-convergence [N]  N (default 200) Services one after another: create -> /32 in the lab
 #                   router's kernel table (BIRD), p50/p99/max
 #   bgp-table [N]   N (default 10000) VIPs served, then the speaker starts: time to all in BIRD
@@ -26,6 +28,7 @@ cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
 case "${1:-all}" in
   ipam-burst) java -cp "$cp" io.openelb.it.IpamBurstBenchmark "${2:-10000}" ;;
   allocator) java -cp "$cp" org.openjdk.jmh.Main AllocatorBenchmark ;;
+  codec) java -cp "$cp" org.openjdk.jmh.Main UpdateCodecBenchmark ;;
   bgp-convergence) java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark convergence "${2:-200}" ;;
   bgp-table) java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark table "${2:-10000}" ;;
   announce) hack/bench/announce.sh "${2:-10000}" ;;
@@ -36,7 +39,8 @@ case "${1:-all}" in
     java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark table 100
     hack/bench/announce.sh 100
     java -cp "$cp" io.openelb.it.Layer2FailoverBenchmark 1
-    java -cp "$cp" org.openjdk.jmh.Main AllocatorBenchmark -wi 1 -i 1 -w 1s -r 1s -p held=100 ;;
+    java -cp "$cp" org.openjdk.jmh.Main AllocatorBenchmark -wi 1 -i 1 -w 1s -r 1s -p held=100
+    java -cp "$cp" org.openjdk.jmh.Main UpdateCodecBenchmark -wi 1 -i 1 -w 1s -r 1s ;;
   all)
     java -cp "$cp" io.openelb.it.IpamBurstBenchmark 10000
     java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark convergence 200
@@ -45,6 +49,7 @@ case "${1:-all}" in
     hack/bench/announce.sh 100000
     java -cp "$cp" io.openelb.it.Layer2FailoverBenchmark 20
     hack/bench/footprint.sh 1000
-    java -cp "$cp" org.openjdk.jmh.Main AllocatorBenchmark ;;
-  *) echo "usage: $0 [ipam-burst [N] | allocator | bgp-convergence [N] | bgp-table [N] | announce [N] | l2-failover [K] | footprint [N] | smoke | all]" >&2; exit 2 ;;
+    java -cp "$cp" org.openjdk.jmh.Main AllocatorBenchmark
+    java -cp "$cp" org.openjdk.jmh.Main UpdateCodecBenchmark ;;
+  *) echo "usage: $0 [ipam-burst [N] | allocator | codec | bgp-convergence [N] | bgp-table [N] | announce [N] | l2-failover [K] | footprint [N] | smoke | all]" >&2; exit 2 ;;
 esac
