@@ -12,6 +12,7 @@ import java.util.List;
  * their teardown, which leaves the control plane as it found it.
  */
 final class LabRun implements AutoCloseable {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     final LocalCluster cluster;
     final Lab lab;
     final Path dir;
@@ -44,21 +45,36 @@ final class LabRun implements AutoCloseable {
         cluster.kubectlWithInput(bgpObjects, "apply", "-f", "-");
         Path dir = Files.createTempDirectory(name + "-it");
         List<OpenElbProcess> speakers = new ArrayList<>();
-        for (int i = 1; i <= speakerNodes; i++) {
-            speakers.add(lab.startSpeaker(i, dir, Lab.nodeName(i)));
+        OpenElbProcess controller = null;
+        try {
+            for (int i = 1; i <= speakerNodes; i++) {
+                speakers.add(lab.startSpeaker(i, dir, Lab.nodeName(i)));
+            }
+            controller = OpenElbProcess.start(cluster.kubeconfigFor("openelb-system", "openelb-controller", dir),
+                    dir, "controller", "--role=controller");
+            // three JVMs starting at once on a loaded 2-core machine: 30 s each is not unusual
+            for (OpenElbProcess p : speakers) {
+                p.awaitReady(READY_TIMEOUT);
+            }
+            controller.awaitReady(READY_TIMEOUT);
+        } catch (Exception | AssertionError e) {
+            // a process left running would hold the Lease (or the node's session) for the next test
+            for (OpenElbProcess p : speakers) {
+                p.close();
+            }
+            if (controller != null) {
+                controller.close();
+            }
+            cluster.kubectlWithInput(bgpObjects, "delete", "--ignore-not-found", "-f", "-");
+            Lab.down();
+            throw e;
         }
-        OpenElbProcess controller = OpenElbProcess.start(cluster.kubeconfigFor("openelb-system", "openelb-controller",
-                dir), dir, "controller", "--role=controller");
-        for (OpenElbProcess p : speakers) {
-            p.awaitReady(Duration.ofSeconds(60));
-        }
-        controller.awaitReady(Duration.ofSeconds(60));
         return new LabRun(cluster, lab, dir, speakers, controller, new IpamFixture(cluster.admin(), name), bgpObjects);
     }
 
     /** A speaker for lab node {@code i}, as the others were started, logging to {@code logName}. */
     OpenElbProcess startSpeaker(int i, String logName) throws InterruptedException {
-        return lab.startSpeaker(i, dir, logName).awaitReady(Duration.ofSeconds(60));
+        return lab.startSpeaker(i, dir, logName).awaitReady(READY_TIMEOUT);
     }
 
     @Override
