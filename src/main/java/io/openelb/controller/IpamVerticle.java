@@ -234,7 +234,9 @@ public final class IpamVerticle extends VerticleBase {
         if (wanted.equals(current)) {
             return claim;
         }
-        return claim.compose(v -> writer.serviceIngress(key, wanted)).compose(v -> {
+        // the claim and the address are independent writes: both at once, one API round trip on the path
+        // from Service created to routed; join waits for both, so a retry never overlaps the other write
+        return Future.join(claim, writer.serviceIngress(key, wanted)).<Void>mapEmpty().compose(v -> {
             metrics.allocated(pool);
             LOG.info("{}: allocated {} from Eip {}", key, String.join(", ", wanted), pool);
             return writer.event(reference(service), "Normal", "IPAllocated",
