@@ -5,11 +5,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.openelb.announce.BgpPlan;
 import io.openelb.announce.BgpRoutes;
 import io.openelb.announce.NodeHop;
+import io.openelb.announce.NodeState;
 import io.openelb.api.v1alpha2.BgpConf;
 import io.openelb.bus.Addresses;
 import io.openelb.kube.AnnounceInputs;
 import io.openelb.kube.EipDefinitions;
 import io.openelb.kube.Informers;
+import io.openelb.kube.SpeakerEvents;
 import io.openelb.metrics.BgpMetrics;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
@@ -21,11 +23,13 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SpeakerVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(SpeakerVerticle.class);
+    static final int EVENTS_PER_PLAN = 50;
 
     private final Informers informers;
     private final String nodeName;
@@ -51,6 +56,9 @@ public final class SpeakerVerticle extends VerticleBase {
     private final Map<String, BgpSession> sessions = new HashMap<>();
     private final Map<String, String> reportedSkips = new HashMap<>();
     private boolean planQueued;
+    private SpeakerEvents events;
+    /** Addresses this node announced at the last plan; null before the first (whose state is not reported). */
+    private Set<IpAddress> announcedHere;
 
     public SpeakerVerticle(Informers informers, String nodeName, KubernetesClient client, BgpMetrics metrics,
             TcpMd5Keys md5Keys, StatusBoard board) {
@@ -65,6 +73,7 @@ public final class SpeakerVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         status = new PeerStatusWriter(vertx, client, nodeName, metrics);
+        events = new SpeakerEvents(vertx, client, nodeName);
         vertx.eventBus().consumer(Addresses.RESOURCE_CHANGED, msg -> queuePlan());
         vertx.eventBus().consumer(Addresses.INFORMERS_SYNCED, msg -> queuePlan());
         if (informers.synced()) {
@@ -145,6 +154,45 @@ public final class SpeakerVerticle extends VerticleBase {
         }
         BgpRoutes routes = new BgpRoutes(nodeName, announcers, hops);
         sessions.values().forEach(s -> s.desired(routes));
+        reportChanges(AnnounceInputs.nodeState(node.get()), announcers);
+    }
+
+    /**
+     * An Event on each Service whose address this node started or stopped announcing (to at least one
+     * peer), so that {@code kubectl describe svc} shows which nodes announce it and why one stopped. The
+     * first plan's state is not reported (a restarted speaker would repeat every Service's Event), nor
+     * more than {@link #EVENTS_PER_PLAN} at once (a new BgpPeer starts every address): a log line counts
+     * the rest.
+     */
+    private void reportChanges(NodeState self, Map<IpAddress, SortedSet<String>> announcers) {
+        Set<IpAddress> now = new HashSet<>();
+        if (!sessions.isEmpty()) {
+            announcers.forEach((address, nodes) -> {
+                if (nodes.contains(nodeName)) {
+                    now.add(address);
+                }
+            });
+        }
+        Set<IpAddress> before = announcedHere;
+        announcedHere = now;
+        if (before == null || before.equals(now)) {
+            return;
+        }
+        String peers = String.join(", ", new TreeSet<>(sessions.keySet()));
+        List<BgpPlan.Change> changes = BgpPlan.changes(self, AnnounceInputs.services(informers), before, now);
+        for (BgpPlan.Change c : changes.subList(0, Math.min(EVENTS_PER_PLAN, changes.size()))) {
+            if (c.announced()) {
+                events.onService(c.service(), "BgpAnnounced", "node " + nodeName + " announces " + c.address()
+                        + " over BGP (BgpPeers: " + peers + ")");
+            } else {
+                events.onService(c.service(), "BgpWithdrawn", "node " + nodeName + " withdrew " + c.address()
+                        + " from BGP: " + BgpPlan.explain(c.why()));
+            }
+        }
+        if (changes.size() > EVENTS_PER_PLAN) {
+            LOG.info("{} more Services' BGP announcements changed on node {} (no Event for them)",
+                    changes.size() - EVENTS_PER_PLAN, nodeName);
+        }
     }
 
     /**

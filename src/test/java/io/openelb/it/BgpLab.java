@@ -74,6 +74,9 @@ abstract class BgpLab {
             assertThat(route4).contains("nexthop via 10.77.0.11", "nexthop via 10.77.0.12");
             assertThat(route6).contains("nexthop via fd77::11", "nexthop via fd77::12");
         }
+        // what kubectl describe svc shows
+        f.awaitEvent("web", "node node1 announces " + v4.replace("/32", "") + " over BGP");
+        f.awaitEvent("web", "node node2 announces " + v4.replace("/32", "") + " over BGP");
 
         f.delete("web");
         IpamFixture.await(() -> routes(v4), r -> !r.contains("10.77.0.1"), v4 + " withdrawn from " + router());
@@ -124,6 +127,8 @@ abstract class BgpLab {
         endpointsOn("node2");
         IpamFixture.await(() -> routes(address), r -> r.contains("10.77.0.12") && !r.contains("10.77.0.11"),
                 address + " moved to node2 with its endpoint");
+        f.awaitEvent("local", "node node1 withdrew " + address.replace("/32", "")
+                + " from BGP: externalTrafficPolicy is Local and no ready endpoint runs on this node");
     }
 
     /** The EndpointSlice the EndpointSlice controller would write: one ready endpoint on {@code node}. */
