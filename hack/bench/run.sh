@@ -7,8 +7,8 @@
 #   allocator       JMH: pure allocator allocate+release per second, /16 IPv4 and /64 IPv6 pools
 #   codec           JMH: BGP UPDATE encode and decode, host prefixes per second, IPv4 and IPv6, against
 #                   copying the same bytes (the floor)
-#   bgp-convergence [N]  N (default 200) Services one after another: create -> /32 in the lab
-#                   router's kernel table (BIRD), p50/p99/max
+#   bgp-convergence [N]  N (default 500) Services one after another: create -> /32 in the lab
+#                   router's kernel table (BIRD), p50/p99/max, against routes added with the gobgp CLI to a GoBGP peer
 #   bgp-table [N]   N (default 10000) VIPs served, then the speaker starts: time to all in BIRD
 #   announce [N]    N (default 10000) /32s, Established -> all in BIRD: our speaker vs GoBGP
 #   l2-failover [K] Layer 2 in the router lab (3 nodes, a speaker each): K (default 20) SIGKILLs of the
@@ -29,7 +29,7 @@ case "${1:-all}" in
   ipam-burst) java -cp "$cp" io.openelb.it.IpamBurstBenchmark "${2:-10000}" ;;
   allocator) java -cp "$cp" org.openjdk.jmh.Main AllocatorBenchmark ;;
   codec) java -cp "$cp" org.openjdk.jmh.Main UpdateCodecBenchmark ;;
-  bgp-convergence) java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark convergence "${2:-200}" ;;
+  bgp-convergence) java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark convergence "${2:-500}" ;;
   bgp-table) java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark table "${2:-10000}" ;;
   announce) hack/bench/announce.sh "${2:-10000}" ;;
   l2-failover) java -cp "$cp" io.openelb.it.Layer2FailoverBenchmark "${2:-20}" ;;
@@ -43,7 +43,7 @@ case "${1:-all}" in
     java -cp "$cp" org.openjdk.jmh.Main UpdateCodecBenchmark -wi 1 -i 1 -w 1s -r 1s ;;
   all)
     java -cp "$cp" io.openelb.it.IpamBurstBenchmark 10000
-    java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark convergence 200
+    java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark convergence 500
     java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark table 10000
     hack/bench/announce.sh 10000
     hack/bench/announce.sh 100000

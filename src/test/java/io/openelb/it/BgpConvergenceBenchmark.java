@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code convergence N}: N Services created one after another; for each, the time from the create
  *       call to its /32 in the router namespace's kernel table (BIRD installs it), seen by
- *       {@code ip monitor route}: p50, p99, max.
+ *       {@code ip monitor route}: p50, p99, max; against the floor of N routes added one by one with the
+ *       {@code gobgp} CLI to a GoBGP peer of the same BIRD.
  *   <li>{@code table N}: N Services served while no speaker runs; then the speaker starts: time from
  *       its session reaching Established (its own log) and from its start to all N routes in BIRD's
  *       table, and in the kernel.
@@ -48,7 +49,7 @@ public final class BgpConvergenceBenchmark {
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "convergence";
-        int count = args.length > 1 ? Integer.parseInt(args[1]) : mode.equals("table") ? 10_000 : 200;
+        int count = args.length > 1 ? Integer.parseInt(args[1]) : mode.equals("table") ? 10_000 : 500;
         LocalCluster.run(List.of("hack/cluster.sh", "down", "--purge"), ENV, 120);
         LocalCluster cluster = LocalCluster.start(ENV);
         Lab lab = Lab.up(cluster, "bird", 1);
@@ -69,30 +70,96 @@ public final class BgpConvergenceBenchmark {
         IpamFixture f = new IpamFixture(cluster.admin(), "bench");
         f.eip("bench-pool", "10.100.0.0/16");
         Path dir = Files.createTempDirectory("bgp-bench");
-        try (OpenElbProcess controller = controller(cluster, dir);
-                OpenElbProcess speaker = lab.startSpeakers(dir, "--log-level=warn").get(0);
-                RouteMonitor monitor = new RouteMonitor()) {
-            speaker.awaitReady(Duration.ofSeconds(60));
-            // warm-up: the first Services pay for class loading and JIT everywhere
-            for (int i = 0; i < 20; i++) {
-                f.service("warm" + i);
+        double[] ours = new double[count];
+        double[] floor;
+        try (RouteMonitor monitor = new RouteMonitor()) {
+            try (OpenElbProcess controller = controller(cluster, dir);
+                    OpenElbProcess speaker = lab.startSpeakers(dir, "--log-level=warn").get(0)) {
+                speaker.awaitReady(Duration.ofSeconds(60));
+                // warm-up: the first Services pay for class loading and JIT everywhere
+                for (int i = 0; i < 20; i++) {
+                    f.service("warm" + i);
+                    monitor.nextAdded(Duration.ofSeconds(30));
+                }
+                for (int i = 0; i < count; i++) {
+                    long start = System.nanoTime();
+                    f.service("c" + i);
+                    ours[i] = (monitor.nextAdded(Duration.ofSeconds(30)) - start) / 1e6;
+                }
+            }
+            floor = gobgpFloor(count, monitor, dir);
+        }
+        Arrays.sort(ours);
+        Arrays.sort(floor);
+        System.out.printf("%nService created -> /32 in the router's kernel table (BIRD), %d Services one after "
+                + "another, %d cores; floor: the same kind of route added with the gobgp CLI to a GoBGP peer of "
+                + "the same BIRD%n", count, Runtime.getRuntime().availableProcessors());
+        System.out.printf("| figure | OpenELB JVM (API server -> controller -> speaker) | floor (gobgp CLI -> gobgpd) "
+                + "| ratio |%n|---|---|---|---|%n");
+        for (int p : new int[] {50, 99}) {
+            System.out.printf("| p%d | %.1f ms | %.1f ms | %.2f |%n", p, percentile(ours, p), percentile(floor, p),
+                    percentile(ours, p) / percentile(floor, p));
+        }
+        System.out.printf("| max | %.1f ms | %.1f ms | %.2f |%n", ours[count - 1], floor[count - 1],
+                ours[count - 1] / floor[count - 1]);
+    }
+
+    /**
+     * The baseline floor: gobgpd in the node's namespace (as the speaker was, same AS and address) peering
+     * with the same BIRD; each route added with {@code gobgp global rib add}, timed from the CLI's start
+     * to the route in the kernel table.
+     */
+    private static double[] gobgpFloor(int count, RouteMonitor monitor, Path dir) throws Exception {
+        Path conf = dir.resolve("gobgpd.toml");
+        Files.writeString(conf, """
+                [global.config]
+                  as = 64513
+                  router-id = "10.77.0.11"
+                  port = -1
+                [[neighbors]]
+                  [neighbors.config]
+                    neighbor-address = "10.77.0.1"
+                    peer-as = 64512
+                  [[neighbors.afi-safis]]
+                    [neighbors.afi-safis.config]
+                      afi-safi-name = "ipv4-unicast"
+                """);
+        Process gobgpd = new ProcessBuilder("ip", "netns", "exec", Lab.nodeNamespace(1), "gobgpd", "-f",
+                conf.toString(), "-t", "toml", "--api-hosts", "127.0.0.1:50051", "--pprof-disable")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("gobgpd.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!gobgp("neighbor").contains("Establ")) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("gobgpd not Established with BIRD: " + gobgp("neighbor"));
+                }
+                Thread.sleep(200);
+            }
+            Thread.sleep(500);
+            monitor.clear();
+            for (int i = 0; i < 20; i++) { // the same warm-up
+                gobgp("global", "rib", "add", "10.101.1." + i + "/32", "nexthop", "10.77.0.11");
                 monitor.nextAdded(Duration.ofSeconds(30));
             }
             double[] millis = new double[count];
             for (int i = 0; i < count; i++) {
                 long start = System.nanoTime();
-                f.service("c" + i);
+                gobgp("global", "rib", "add", "10.101." + (2 + i / 250) + "." + i % 250 + "/32", "nexthop",
+                        "10.77.0.11");
                 millis[i] = (monitor.nextAdded(Duration.ofSeconds(30)) - start) / 1e6;
             }
-            Arrays.sort(millis);
-            System.out.printf("%nService created -> /32 in the router's kernel table (BIRD), %d Services one after "
-                    + "another, %d cores%n", count, Runtime.getRuntime().availableProcessors());
-            System.out.printf("| figure | value |%n|---|---|%n");
-            System.out.printf("| p50 | %.1f ms |%n", percentile(millis, 50));
-            System.out.printf("| p99 | %.1f ms |%n", percentile(millis, 99));
-            System.out.printf("| max | %.1f ms |%n", millis[count - 1]);
-            System.out.printf("| mean | %.1f ms |%n", Arrays.stream(millis).average().orElse(0));
+            return millis;
+        } finally {
+            gobgpd.destroy();
+            gobgpd.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    private static String gobgp(String... args) {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", Lab.nodeNamespace(1), "gobgp", "-p",
+                "50051"));
+        command.addAll(List.of(args));
+        return LocalCluster.run(command, Map.of(), 30).stdout();
     }
 
     private static void table(LocalCluster cluster, Lab lab, int count) throws Exception {
@@ -207,6 +274,11 @@ public final class BgpConvergenceBenchmark {
             reader.setDaemon(true);
             reader.start();
             Thread.sleep(200); // the monitor subscribes before the first Service
+        }
+
+        /** Forgets the routes added so far. */
+        void clear() {
+            added.clear();
         }
 
         /** When the next route was added (System.nanoTime). */
