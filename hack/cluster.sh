@@ -361,6 +361,15 @@ pid_of() {
   echo "$pid"
 }
 
+# running_or_starting <name>: up, or still the setsid that is about to exec it (on a loaded machine the
+# exec can come late; checking comm alone took that moment for an exit).
+running_or_starting() {
+  pid_of "$1" >/dev/null && return 0
+  local pid
+  pid=$(cat "$STATE_DIR/$1.pid" 2>/dev/null) || return 1
+  [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == setsid ]]
+}
+
 port_in_use() {
   if command -v ss >/dev/null 2>&1; then
     [[ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]]
@@ -437,7 +446,7 @@ start_etcd() {
     --log-level=warn
   # --unsafe-no-fsync: test data is disposable; skipping fsync makes the API much faster.
   for ((i = 0; i < 300; i++)); do
-    pid_of etcd >/dev/null || { tail_log etcd; die "etcd exited during startup"; }
+    running_or_starting etcd || { tail_log etcd; die "etcd exited during startup"; }
     curl -sf --max-time 2 "http://127.0.0.1:$client/health" 2>/dev/null | grep -q '"health":"true"' && return 0
     sleep 0.1
   done
@@ -477,7 +486,7 @@ start_apiserver() {
   # created in a fresh namespace would be rejected. envtest does the same.
   local deadline=$(( $(date +%s) + READY_TIMEOUT )) out=""
   while (( $(date +%s) < deadline )); do
-    pid_of kube-apiserver >/dev/null || { tail_log kube-apiserver; die "kube-apiserver exited during startup"; }
+    running_or_starting kube-apiserver || { tail_log kube-apiserver; die "kube-apiserver exited during startup"; }
     out=$(curl_admin "$url/readyz" 2>/dev/null || true)
     [[ "$out" == ok ]] && return 0
     sleep 0.2

@@ -57,7 +57,11 @@ final class LocalCluster {
      * would, with the ServiceAccounts' tokens.
      */
     static LocalCluster start(Map<String, String> env) {
-        String exports = run(List.of("hack/cluster.sh", "up"), env, 1800).stdout();
+        Result up = run(List.of("hack/cluster.sh", "up"), env, 1800);
+        if (up.exitCode() != 0) {
+            throw new AssertionError("hack/cluster.sh up failed (exit " + up.exitCode() + "): " + up.stderr());
+        }
+        String exports = up.stdout();
         LocalCluster cluster = new LocalCluster(Path.of(exported(exports, "KUBECONFIG")),
                 Path.of(exported(exports, "PATH").split(":")[0]));
         cluster.kubectl("apply", "-f", INSTALL.toString());
