@@ -68,6 +68,23 @@ final class PeerStatusWriter implements SessionReports {
                 });
     }
 
+    /**
+     * A Warning Event on a BgpPeer (in namespace default, where {@code kubectl describe} looks for Events of
+     * cluster-scoped objects), naming this node; a failed write is logged, not retried.
+     */
+    void peerEvent(String peer, String reason, String message) {
+        var about = new io.fabric8.kubernetes.api.model.ObjectReferenceBuilder()
+                .withApiVersion(io.openelb.api.v1alpha2.Eip.GROUP + "/" + io.openelb.api.v1alpha2.Eip.VERSION)
+                .withKind("BgpPeer").withName(peer).build();
+        var event = io.openelb.kube.KubeEvents.of(about, "default", "Warning", reason, message, "openelb-speaker",
+                "openelb-speaker-" + nodeName, nodeName);
+        vertx.executeBlocking(() -> client.v1().events().inNamespace("default").resource(event).create(), false)
+                .onFailure(e -> {
+                    LOG.warn("cannot record Event {} on BgpPeer {}: {}", reason, peer, e.getMessage());
+                    metrics.apiWriteError();
+                });
+    }
+
     private void flush() {
         flushQueued = false;
         Map<String, BgpPeerStatus.NodePeerStatus> batch = new HashMap<>(pending);

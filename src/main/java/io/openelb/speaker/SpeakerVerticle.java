@@ -7,6 +7,7 @@ import io.openelb.announce.BgpRoutes;
 import io.openelb.announce.NodeHop;
 import io.openelb.api.v1alpha2.BgpConf;
 import io.openelb.bus.Addresses;
+import io.openelb.bus.ReadinessChanged;
 import io.openelb.kube.AnnounceInputs;
 import io.openelb.kube.EipDefinitions;
 import io.openelb.kube.Informers;
@@ -51,6 +52,9 @@ public final class SpeakerVerticle extends VerticleBase {
     private final Map<String, BgpSession> sessions = new HashMap<>();
     private final Map<String, String> reportedSkips = new HashMap<>();
     private boolean planQueued;
+    private String readinessProblem;
+    /** The component {@code /readyz} names when BGP cannot work. */
+    static final String READINESS = "bgp";
 
     public SpeakerVerticle(Informers informers, String nodeName, KubernetesClient client, BgpMetrics metrics,
             TcpMd5Keys md5Keys, StatusBoard board) {
@@ -113,8 +117,11 @@ public final class SpeakerVerticle extends VerticleBase {
         config.skipped().forEach((peer, why) -> {
             if (!why.equals(reportedSkips.put(peer, why))) {
                 LOG.warn("BgpPeer {} not used on node {}: {}", peer, nodeName, why);
+                status.peerEvent(peer, "BgpPeerNotUsed", "node " + nodeName + ": " + why);
             }
         });
+        reportedSkips.keySet().retainAll(config.skipped().keySet());
+        readiness(noConfProblem(conf, config));
         Map<String, PeerTarget> wanted = new HashMap<>();
         config.targets().forEach(t -> wanted.put(t.name(), t));
         for (String name : new ArrayList<>(sessions.keySet())) {
@@ -145,6 +152,33 @@ public final class SpeakerVerticle extends VerticleBase {
         }
         BgpRoutes routes = new BgpRoutes(nodeName, announcers, hops);
         sessions.values().forEach(s -> s.desired(routes));
+    }
+
+    /**
+     * Why this node peers with nothing although BgpPeers exist: BgpConf default is missing ("" otherwise).
+     * Only then is the speaker unready: a Layer 2 only cluster has neither BgpConf nor BgpPeers.
+     */
+    private String noConfProblem(Optional<BgpConf> conf, BgpConfigs.Result config) {
+        if (conf.isPresent() || config.skipped().isEmpty()) {
+            return "";
+        }
+        List<String> others = informers.bgpConfs().stream().map(c -> c.getMetadata().getName()).sorted().toList();
+        return "BgpConf " + BgpConf.DEFAULT_NAME + " is missing" + (others.isEmpty() ? ""
+                : " (only the one named " + BgpConf.DEFAULT_NAME + " is used; found " + String.join(", ", others) + ")")
+                + ": " + config.skipped().size() + " BgpPeer(s) not used, this node peers with no router";
+    }
+
+    private void readiness(String problem) {
+        if (problem.equals(readinessProblem)) {
+            return;
+        }
+        if (!problem.isEmpty()) {
+            LOG.warn("BGP: {}", problem);
+        } else if (readinessProblem != null) {
+            LOG.info("BGP: BgpConf {} found", BgpConf.DEFAULT_NAME);
+        }
+        readinessProblem = problem;
+        vertx.eventBus().publish(Addresses.READINESS_CHANGED, new ReadinessChanged(READINESS, problem));
     }
 
     /**
