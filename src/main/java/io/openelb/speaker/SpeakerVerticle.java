@@ -127,7 +127,9 @@ public final class SpeakerVerticle extends VerticleBase {
         for (String name : new ArrayList<>(sessions.keySet())) {
             PeerTarget target = wanted.get(name);
             if (target == null || !target.equals(sessions.get(name).target())) {
-                sessions.remove(name).stop(target == null ? "BgpPeer removed" : "BgpPeer changed", false);
+                String why = target != null ? "BgpPeer changed" : config.skipped().containsKey(name)
+                        ? "BgpPeer not used: " + config.skipped().get(name) : "BgpPeer removed";
+                sessions.remove(name).stop(why, false);
             }
         }
         for (PeerTarget target : wanted.values()) {
