@@ -89,7 +89,9 @@ final class BgpConfigs {
                         "BgpConf default has no spec.as (nor asPerRack for this node's rack)");
                 IpAddress address = IpAddress.parse(spec.conf.neighborAddress.trim());
                 checkAs("spec.conf.peerAs", spec.conf.peerAs);
-                checkAs(spec.conf.localAs != null ? "spec.conf.localAs" : "BgpConf default spec.as", as);
+                checkAs(spec.conf.localAs != null ? "spec.conf.localAs" : global.asPerRack != null
+                        && labels.containsKey(RACK_LABEL) && global.asPerRack.containsKey(labels.get(RACK_LABEL))
+                        ? "BgpConf default spec.asPerRack[" + labels.get(RACK_LABEL) + "]" : "BgpConf default spec.as", as);
                 checkNeighbor(address, node);
                 String other = byAddress.putIfAbsent(address, name);
                 if (other != null) {

@@ -227,6 +227,9 @@ class BgpConfigsTest {
                 .get(name)).endsWith("is not a router's address (unspecified, loopback, multicast or broadcast)"));
         assertThat(BgpConfigs.of(Optional.of(conf(23456L, null, null)), List.of(fine), NODE, SECRETS).skipped())
                 .containsEntry("fine", "BgpConf default spec.as 23456 is AS_TRANS (RFC 6793), reserved: no router has it");
+        assertThat(BgpConfigs.of(Optional.of(conf(65000L, Map.of("rack-a", 23456L), null)), List.of(fine), NODE,
+                SECRETS).skipped()).containsEntry("fine",
+                        "BgpConf default spec.asPerRack[rack-a] 23456 is AS_TRANS (RFC 6793), reserved: no router has it");
     }
 
     /** A second BgpPeer for a neighbour already peered would open a second session that collides with the first. */
