@@ -101,6 +101,7 @@ public final class Main {
             EventLoopDelay.deploy(bgpVertx, metrics.registry(), "bgp", 1);
             forward(vertx, bgpVertx, Addresses.RESOURCE_CHANGED);
             forward(vertx, bgpVertx, Addresses.INFORMERS_SYNCED);
+            forward(bgpVertx, vertx, Addresses.READINESS_CHANGED); // the BGP half's, to /readyz
         }
         KubernetesClient client = kubernetesClient(vertx);
 

@@ -69,6 +69,32 @@ class InstallManifestTest {
         assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
     }
 
+    /**
+     * Beyond the containers' contexts: neither Pod shares the host's processes, IPC or files, both run under
+     * the runtime's seccomp profile, and only the speaker is root (uid 0, on purpose: see the manifest), while
+     * the controller may never be.
+     */
+    @Test
+    void neitherPodSharesHostProcessesIpcOrFilesAndOnlyTheSpeakerIsRoot() {
+        PodSpec controller = InstallFiles.object(Deployment.class, "openelb-controller").getSpec().getTemplate().getSpec();
+        PodSpec speaker = InstallFiles.object(DaemonSet.class, "openelb-speaker").getSpec().getTemplate().getSpec();
+        for (PodSpec pod : List.of(controller, speaker)) {
+            assertThat(pod.getHostPID()).isNotEqualTo(Boolean.TRUE);
+            assertThat(pod.getHostIPC()).isNotEqualTo(Boolean.TRUE);
+            assertThat(pod.getVolumes()).allSatisfy(v -> assertThat(v.getHostPath()).isNull());
+            assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+            assertThat(pod.getContainers()).hasSize(1);
+            assertThat(pod.getInitContainers()).isNullOrEmpty();
+        }
+        assertThat(InstallFiles.controllerContainer().getSecurityContext().getRunAsNonRoot()).isNotEqualTo(Boolean.FALSE);
+        SecurityContext root = InstallFiles.speakerContainer().getSecurityContext();
+        assertThat(root.getRunAsUser()).isZero();
+        assertThat(root.getCapabilities().getAdd()).as("root, but without root's capabilities")
+                .containsExactly("NET_RAW");
+        assertThat(InstallFiles.read(java.nio.file.Path.of("manifests", "base", "speaker.yaml")))
+                .as("the reason is written beside it").contains("Not a non-root user");
+    }
+
     @Test
     void bothRolesAreProbedOnTheHttpEndpointAndHaveMemoryRequestsAndLimits() {
         for (Container c : List.of(InstallFiles.controllerContainer(), InstallFiles.speakerContainer())) {

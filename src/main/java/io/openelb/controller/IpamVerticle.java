@@ -63,6 +63,8 @@ public final class IpamVerticle extends VerticleBase {
     private final Set<ServiceKey> queued = new LinkedHashSet<>();
     private final Set<ServiceKey> inFlight = new HashSet<>();
     private final Map<ServiceKey, String> lastFailure = new HashMap<>();
+    /** The reason each invalid Eip was last reported with (Event and log), so a reason is said once. */
+    private final Map<String, String> reportedInvalid = new HashMap<>();
     private boolean eipStatusDirty;
     private boolean eipStatusWriting;
 
@@ -117,6 +119,7 @@ public final class IpamVerticle extends VerticleBase {
         }
         LOG.info("allocator rebuilt from status: {} pools ({} invalid), {} addresses restored",
                 pools.pools().size(), pools.invalid().size(), restored);
+        reportInvalidEips();
         services.forEach(s -> queued.add(ServiceRequests.key(s)));
         eipStatusDirty = true;
         drain();
@@ -131,6 +134,7 @@ public final class IpamVerticle extends VerticleBase {
             case EIP -> {
                 pools = PoolSet.of(informers.eips().stream().map(EipDefinitions::of).toList());
                 allocator.setPools(pools.pools());
+                reportInvalidEips();
                 queueWaiting(null);
                 eipStatusDirty = true;
             }
@@ -242,6 +246,34 @@ public final class IpamVerticle extends VerticleBase {
             return writer.event(reference(service), "Normal", "IPAllocated",
                     "Allocated " + String.join(", ", wanted) + " from Eip " + pool);
         });
+    }
+
+    /**
+     * A Warning Event {@code InvalidEip} (and a log line) on each Eip that is invalid, once per reason, beside
+     * its {@code Valid=False} condition: {@code kubectl describe eip} shows both. Valid again: said once too.
+     */
+    private void reportInvalidEips() {
+        for (Eip eip : informers.eips()) {
+            String name = eip.getMetadata().getName();
+            String why = pools.invalid().get(name);
+            if (why != null && !why.equals(reportedInvalid.put(name, why))) {
+                LOG.warn("Eip {} is invalid and not used: {}", name, why);
+                writer.event(reference(eip), "Warning", "InvalidEip", why)
+                        .onFailure(e -> LOG.warn("cannot record Event InvalidEip on Eip {}: {}", name, e.getMessage()));
+            } else if (why == null && reportedInvalid.remove(name) != null && pools.pool(name).isPresent()) {
+                LOG.info("Eip {} is valid now", name);
+                writer.event(reference(eip), "Normal", "ValidEip", "address " + pools.pool(name).get().range()
+                        + " is valid").onFailure(e -> LOG.warn("cannot record Event ValidEip on Eip {}: {}", name,
+                                e.getMessage()));
+            }
+        }
+        reportedInvalid.keySet().retainAll(pools.invalid().keySet());
+    }
+
+    private static ObjectReference reference(Eip eip) {
+        return new ObjectReferenceBuilder().withApiVersion(Eip.GROUP + "/" + Eip.VERSION).withKind("Eip")
+                .withName(eip.getMetadata().getName()).withUid(eip.getMetadata().getUid())
+                .withResourceVersion(eip.getMetadata().getResourceVersion()).build();
     }
 
     private Future<Void> failed(Service service, AllocationError error) {

@@ -85,6 +85,10 @@ public final class Informers {
         return Optional.ofNullable(typed(ResourceKind.BGP_CONF, BgpConf.class).getStore().getByKey(name));
     }
 
+    public List<BgpConf> bgpConfs() {
+        return typed(ResourceKind.BGP_CONF, BgpConf.class).getStore().list();
+    }
+
     public List<BgpPeer> bgpPeers() {
         return typed(ResourceKind.BGP_PEER, BgpPeer.class).getStore().list();
     }

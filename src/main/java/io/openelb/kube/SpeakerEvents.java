@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The speaker's Events: on a Service when this node starts or stops announcing its address (BGP) or
  * answering for it (Layer 2), on an Eip when this node cannot serve it (the speaker may not write Eip
- * status: the controller owns it). Written on a worker thread of the caller's Vertx; a failed write is
+ * status: the controller owns it), on a BgpPeer this node cannot use. Written on a worker thread of the caller's Vertx; a failed write is
  * logged, never retried.
  */
 public final class SpeakerEvents {
@@ -39,6 +39,12 @@ public final class SpeakerEvents {
         // Events about cluster-scoped objects live in "default", as kubectl describe looks for them
         record(new ObjectReferenceBuilder().withApiVersion(Eip.GROUP + "/" + Eip.VERSION).withKind("Eip")
                 .withName(eip).build(), "default", "Warning", reason, message);
+    }
+
+    /** A Warning Event on the BgpPeer (this node cannot use it). */
+    public void onBgpPeer(String peer, String reason, String message) {
+        record(new ObjectReferenceBuilder().withApiVersion(Eip.GROUP + "/" + Eip.VERSION).withKind("BgpPeer")
+                .withName(peer).build(), "default", "Warning", reason, message);
     }
 
     private void record(ObjectReference about, String namespace, String type, String reason, String message) {

@@ -32,6 +32,8 @@ final class BgpConfigs {
     static final Duration DEFAULT_HOLD = Duration.ofSeconds(90);
     static final Duration CONNECT_RETRY = Duration.ofSeconds(1);
     static final Duration MAX_CONNECT_RETRY = Duration.ofSeconds(60);
+    /** RFC 6793 section 9: AS_TRANS stands in for a 4-octet AS in a 2-octet field; no speaker has it. */
+    static final long AS_TRANS = 23456;
 
     /**
      * @param conf this node's router id and AS, for BgpConf's status (null without a usable BgpConf)
@@ -53,7 +55,7 @@ final class BgpConfigs {
         List<PeerTarget> targets = new ArrayList<>();
         Map<String, String> skipped = new java.util.TreeMap<>();
         if (conf.isEmpty() || conf.get().getSpec() == null) {
-            peers.forEach(p -> skipped.put(p.getMetadata().getName(), "BgpConf default is missing"));
+            peers.forEach(p -> skipped.put(p.getMetadata().getName(), "BgpConf default is missing: it gives the speakers their AS"));
             return new Result(targets, skipped, null);
         }
         var global = conf.get().getSpec();
@@ -62,7 +64,12 @@ final class BgpConfigs {
                 ? global.asPerRack.getOrDefault(labels.get(RACK_LABEL), global.as) : global.as;
         Optional<IpAddress> routerId = Optional.ofNullable(global.routerId).map(IpAddress::parse)
                 .or(() -> internalIpv4(node));
-        for (BgpPeer peer : peers) {
+        Map<IpAddress, String> byAddress = new java.util.HashMap<>();
+        // oldest first: of two BgpPeers naming one neighbour the older keeps its session, the newer is skipped
+        List<BgpPeer> oldestFirst = peers.stream().sorted(java.util.Comparator
+                .comparing((BgpPeer p) -> Objects.requireNonNullElse(p.getMetadata().getCreationTimestamp(), ""))
+                .thenComparing(p -> p.getMetadata().getName())).toList();
+        for (BgpPeer peer : oldestFirst) {
             String name = peer.getMetadata().getName();
             try {
                 BgpPeerSpec spec = peer.getSpec();
@@ -81,6 +88,16 @@ final class BgpConfigs {
                 long as = spec.conf.localAs != null ? spec.conf.localAs : Objects.requireNonNull(localAs,
                         "BgpConf default has no spec.as (nor asPerRack for this node's rack)");
                 IpAddress address = IpAddress.parse(spec.conf.neighborAddress.trim());
+                checkAs("spec.conf.peerAs", spec.conf.peerAs);
+                checkAs(spec.conf.localAs != null ? "spec.conf.localAs" : global.asPerRack != null
+                        && labels.containsKey(RACK_LABEL) && global.asPerRack.containsKey(labels.get(RACK_LABEL))
+                        ? "BgpConf default spec.asPerRack[" + labels.get(RACK_LABEL) + "]" : "BgpConf default spec.as", as);
+                checkNeighbor(address, node);
+                String other = byAddress.putIfAbsent(address, name);
+                if (other != null) {
+                    throw new IllegalArgumentException("neighborAddress " + address + " is already BgpPeer " + other
+                            + "'s: one session per neighbour, the older BgpPeer keeps it");
+                }
                 long id = routerId.orElseThrow(() -> new IllegalArgumentException(
                         "no router id: set BgpConf spec.routerId or give the node an IPv4 InternalIP")).value().longValue();
                 var timers = spec.timers == null || spec.timers.config == null ? null : spec.timers.config;
@@ -105,6 +122,44 @@ final class BgpConfigs {
         mine.as = localAs;
         mine.routerId = routerId.map(IpAddress::toString).orElse(null);
         return new Result(targets, skipped, mine);
+    }
+
+    /** AS 0 (RFC 7607) and AS_TRANS (RFC 6793) are never a speaker's AS; objects older than the CRD's rule may hold them. */
+    static void checkAs(String field, long as) {
+        if (as <= 0 || as > 0xFFFFFFFFL) {
+            throw new IllegalArgumentException(field + " " + as + " is not an AS number (1-4294967295)");
+        }
+        if (as == AS_TRANS) {
+            throw new IllegalArgumentException(field + " 23456 is AS_TRANS (RFC 6793), reserved: no router has it");
+        }
+    }
+
+    /** A neighbour must be another host's unicast address, not one of this node's own. */
+    static void checkNeighbor(IpAddress address, Node node) {
+        byte[] b = address.toBytes();
+        boolean v4 = address.family() == IpFamily.IPV4;
+        if (address.value().signum() == 0 || v4 && ((b[0] & 0xff) == 127 || (b[0] & 0xf0) == 0xe0
+                || address.value().longValue() == 0xFFFFFFFFL)
+                || !v4 && ((b[0] & 0xff) == 0xff || address.value().equals(java.math.BigInteger.ONE))) {
+            throw new IllegalArgumentException("neighborAddress " + address
+                    + " is not a router's address (unspecified, loopback, multicast or broadcast)");
+        }
+        if (node.getStatus() != null && node.getStatus().getAddresses() != null) {
+            for (NodeAddress a : node.getStatus().getAddresses()) {
+                if (a.getAddress() != null && canonical(a.getAddress()).equals(address.toString())) {
+                    throw new IllegalArgumentException("neighborAddress " + address + " is this node's own address ("
+                            + a.getType() + "): a speaker cannot peer with itself");
+                }
+            }
+        }
+    }
+
+    private static String canonical(String text) {
+        try {
+            return IpAddress.parse(text.trim()).toString();
+        } catch (IllegalArgumentException e) {
+            return text;
+        }
     }
 
     /**

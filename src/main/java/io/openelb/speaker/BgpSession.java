@@ -285,6 +285,27 @@ final class BgpSession {
         });
     }
 
+    /**
+     * Why a connection failed, readable: Netty reports ENETUNREACH/EHOSTUNREACH as an exception without a
+     * message (shown as "null: /[2001:db8::1]:179"), so such a cause is named by its type ("no route to host").
+     */
+    static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        if (message != null && !message.isBlank() && !message.startsWith("null")) {
+            return message;
+        }
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root.getMessage() != null && !root.getMessage().isBlank() && !root.getMessage().startsWith("null")) {
+            return root.getMessage();
+        }
+        String words = root.getClass().getSimpleName().replaceFirst("Exception$", "")
+                .replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+        return message != null && message.startsWith("null") ? words + message.substring(4) : words;
+    }
+
     private void connect() {
         long attempt = ++connection;
         client.connect(target.port(), target.address().toString()).onComplete(result -> {
@@ -295,7 +316,7 @@ final class BgpSession {
                 return;
             }
             if (result.failed()) {
-                handle(new Event.TcpFailed(result.cause().getMessage()));
+                handle(new Event.TcpFailed(describe(result.cause())));
                 return;
             }
             adopt(result.result(), attempt);

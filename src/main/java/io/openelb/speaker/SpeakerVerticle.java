@@ -8,6 +8,7 @@ import io.openelb.announce.NodeHop;
 import io.openelb.announce.NodeState;
 import io.openelb.api.v1alpha2.BgpConf;
 import io.openelb.bus.Addresses;
+import io.openelb.bus.ReadinessChanged;
 import io.openelb.kube.AnnounceInputs;
 import io.openelb.kube.EipDefinitions;
 import io.openelb.kube.Informers;
@@ -59,6 +60,9 @@ public final class SpeakerVerticle extends VerticleBase {
     private SpeakerEvents events;
     /** Addresses this node announced at the last plan; null before the first (whose state is not reported). */
     private Set<IpAddress> announcedHere;
+    private String readinessProblem;
+    /** The component {@code /readyz} names when BGP cannot work. */
+    static final String READINESS = "bgp";
 
     public SpeakerVerticle(Informers informers, String nodeName, KubernetesClient client, BgpMetrics metrics,
             TcpMd5Keys md5Keys, StatusBoard board) {
@@ -122,14 +126,19 @@ public final class SpeakerVerticle extends VerticleBase {
         config.skipped().forEach((peer, why) -> {
             if (!why.equals(reportedSkips.put(peer, why))) {
                 LOG.warn("BgpPeer {} not used on node {}: {}", peer, nodeName, why);
+                events.onBgpPeer(peer, "BgpPeerNotUsed", "node " + nodeName + ": " + why);
             }
         });
+        reportedSkips.keySet().retainAll(config.skipped().keySet());
+        readiness(noConfProblem(conf, config));
         Map<String, PeerTarget> wanted = new HashMap<>();
         config.targets().forEach(t -> wanted.put(t.name(), t));
         for (String name : new ArrayList<>(sessions.keySet())) {
             PeerTarget target = wanted.get(name);
             if (target == null || !target.equals(sessions.get(name).target())) {
-                sessions.remove(name).stop(target == null ? "BgpPeer removed" : "BgpPeer changed", false);
+                String why = target != null ? "BgpPeer changed" : config.skipped().containsKey(name)
+                        ? "BgpPeer not used: " + config.skipped().get(name) : "BgpPeer removed";
+                sessions.remove(name).stop(why, false);
             }
         }
         for (PeerTarget target : wanted.values()) {
@@ -193,6 +202,33 @@ public final class SpeakerVerticle extends VerticleBase {
             LOG.info("{} more Services' BGP announcements changed on node {} (no Event for them)",
                     changes.size() - EVENTS_PER_PLAN, nodeName);
         }
+    }
+
+    /**
+     * Why this node peers with nothing although BgpPeers exist: BgpConf default is missing ("" otherwise).
+     * Only then is the speaker unready: a Layer 2 only cluster has neither BgpConf nor BgpPeers.
+     */
+    private String noConfProblem(Optional<BgpConf> conf, BgpConfigs.Result config) {
+        if (conf.isPresent() || config.skipped().isEmpty()) {
+            return "";
+        }
+        List<String> others = informers.bgpConfs().stream().map(c -> c.getMetadata().getName()).sorted().toList();
+        return "BgpConf " + BgpConf.DEFAULT_NAME + " is missing" + (others.isEmpty() ? ""
+                : " (only the one named " + BgpConf.DEFAULT_NAME + " is used; found " + String.join(", ", others) + ")")
+                + ": " + config.skipped().size() + " BgpPeer(s) not used, this node peers with no router";
+    }
+
+    private void readiness(String problem) {
+        if (problem.equals(readinessProblem)) {
+            return;
+        }
+        if (!problem.isEmpty()) {
+            LOG.warn("BGP: {}", problem);
+        } else if (readinessProblem != null) {
+            LOG.info("BGP: BgpConf {} found", BgpConf.DEFAULT_NAME);
+        }
+        readinessProblem = problem;
+        vertx.eventBus().publish(Addresses.READINESS_CHANGED, new ReadinessChanged(READINESS, problem));
     }
 
     /**

@@ -69,6 +69,8 @@ class CrdsIT {
         "layer2 no iface   | Eip     | {address: 192.0.2.1, protocol: layer2}           | spec.interface is required when spec.protocol is layer2",
         "AS too large      | BgpConf | {as: 4294967296}                                 | spec.as: Invalid value: 4294967296",
         "AS zero           | BgpPeer | {conf: {peerAs: 0, neighborAddress: 192.0.2.1}}  | spec.conf.peerAs: Invalid value: 0",
+        "AS_TRANS peer     | BgpPeer | {conf: {peerAs: 23456, neighborAddress: 192.0.2.1}} | spec.conf.peerAs: Invalid value: \"integer\": 23456 is AS_TRANS (RFC 6793)",
+        "AS_TRANS global   | BgpConf | {as: 23456}                                      | spec.as: Invalid value: \"integer\": 23456 is AS_TRANS (RFC 6793)",
         "bad neighbour     | BgpPeer | {conf: {peerAs: 1, neighborAddress: router-1}}   | must be an IPv4 or IPv6 address",
         "port too large    | BgpConf | {as: 1, listenPort: 70000}                       | spec.listenPort: Invalid value: 70000",
         "two passwords     | BgpPeer | {conf: {peerAs: 1, neighborAddress: 192.0.2.1, authPassword: a, authPasswordSecretRef: {name: s, key: k}}} | set either conf.authPassword or conf.authPasswordSecretRef",

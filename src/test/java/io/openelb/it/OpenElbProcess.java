@@ -103,16 +103,29 @@ final class OpenElbProcess implements AutoCloseable {
      * namespace the request is made there with curl, as only that namespace reaches its loopback.
      */
     String get(String path) throws InterruptedException {
+        return request("GET", path);
+    }
+
+    /** "STATUS body" of a request with this method (and a small JSON body unless GET), as {@link #get}. */
+    String request(String method, String path) throws InterruptedException {
         String url = "http://127.0.0.1:" + httpPort + path;
+        String body = "{\"ready\":true,\"pools\":[]}";
         if (netns != null) {
-            LocalCluster.Result r = LocalCluster.run(List.of("ip", "netns", "exec", netns, "curl", "-s", "-w",
-                    "\n%{http_code}", url), java.util.Map.of(), 10);
+            List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", netns, "curl", "-s", "-w",
+                    "\n%{http_code}", "-X", method));
+            if (!method.equals("GET")) {
+                command.addAll(List.of("-H", "Content-Type: application/json", "--data", body));
+            }
+            command.add(url);
+            LocalCluster.Result r = LocalCluster.run(command, java.util.Map.of(), 10);
             int cut = r.stdout().lastIndexOf('\n');
             return r.exitCode() != 0 || cut < 0 ? "" : r.stdout().substring(cut + 1) + " " + r.stdout().substring(0, cut);
         }
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).method(method,
+                    method.equals("GET") ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json")
+                    .build(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() + " " + r.body();
         } catch (IOException notListening) {
             return "";

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.TestInstance;
  * The status a user sees, from real processes: a speaker in a lab node peering with BIRD over TCP MD5,
  * and the controller. The JSON API shows the pool, the Service and the Established neighbours; the web
  * page, loaded in headless Chromium inside the node's namespace, shows a pool and a neighbour without a
- * console error; and no response of either process contains the configured BGP password.
+ * console error; the configured BGP password is in no response, log, status or Event; and the endpoint
+ * answers every method but GET with 405 and changes nothing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebStatusIT {
@@ -140,15 +141,64 @@ class WebStatusIT {
                 found -> found, "the controller's /api/v1/pools too");
     }
 
+    /** The password as a leak would show it: in clear, as hex of its bytes, in base64 (as a Secret holds it). */
+    private static Map<String, String> passwordForms() {
+        byte[] bytes = PASSWORD.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String hex = java.util.HexFormat.of().formatHex(bytes);
+        return Map.of("clear", PASSWORD, "hex", hex, "HEX", hex.toUpperCase(java.util.Locale.ROOT),
+                "base64", java.util.Base64.getEncoder().encodeToString(bytes).replace("=", ""),
+                "base64url", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+    }
+
+    /**
+     * The password (set in clear on one BgpPeer and through a Secret on the other, both in use by the
+     * Established sessions) is in no process log, no object status, no Event, and no response of either
+     * process: the JSON API, the page and its script, /metrics, /readyz, /healthz.
+     */
     @Test
-    void noResponseOfEitherProcessContainsTheBgpPassword() throws Exception {
+    void thePasswordIsInNoLogStatusEventMetricOrResponse() throws Exception {
+        Map<String, String> places = new java.util.LinkedHashMap<>();
         for (OpenElbProcess process : List.of(speaker, controller)) {
+            String name = process == speaker ? "speaker" : "controller";
             for (String path : PATHS) {
                 String response = process.get(path);
-                assertThat(response).as("GET %s", path).startsWith("200 ").doesNotContain(PASSWORD);
+                assertThat(response).as("%s GET %s", name, path).startsWith("200 ");
+                places.put(name + " GET " + path, response);
             }
+            places.put(name + " GET /healthz", process.get("/healthz"));
+            places.put(name + " log", process.log());
         }
-        assertThat(speaker.log()).doesNotContain(PASSWORD);
+        String status = cluster.kubectl("get", "bgppeer,bgpconf,eip", "-o",
+                "jsonpath={range .items[*]}{.kind}/{.metadata.name}: {.status}{\"\\n\"}{end}");
+        assertThat(status).as("the statuses are there to grep").contains("lab-router-v4", "ESTABLISHED", "it-web-v4");
+        places.put("status of every BgpPeer, BgpConf and Eip", status);
+        places.put("Events of every namespace", cluster.kubectl("get", "events", "-A", "-o", "yaml"));
+
+        places.forEach((place, text) -> passwordForms().forEach((form, value) ->
+                assertThat(text).as("%s contains the password (%s)", place, form).doesNotContain(value)));
+        // the grep finds it where the user put it: the BgpPeer's spec (OpenELB's clear-text field)
+        assertThat(cluster.kubectl("get", "bgppeer", "lab-router-v6", "-o", "yaml")).contains(PASSWORD);
+    }
+
+    /** Every route, every method but GET: 405 (404 for a path that is not one), and nothing changes. */
+    @Test
+    void theHttpEndpointIsReadOnly() throws Exception {
+        List<String> paths = new ArrayList<>(PATHS);
+        paths.addAll(List.of("/healthz", "/index.html", "/api/v1/nope"));
+        for (OpenElbProcess process : List.of(speaker, controller)) {
+            String pools = process.get("/api/v1/pools");
+            String services = process.get("/api/v1/services");
+            for (String path : paths) {
+                for (String method : List.of("POST", "PUT", "DELETE", "PATCH")) {
+                    assertThat(process.request(method, path)).as("%s %s", method, path).matches("(?s)(405|404) .*");
+                }
+            }
+            assertThat(process.get("/api/v1/pools")).isEqualTo(pools);
+            assertThat(process.get("/api/v1/services")).isEqualTo(services);
+            assertThat(process.get("/readyz")).startsWith("200 ");
+        }
+        assertThat(f.get("shop").map(IpamFixture::ingress).orElseThrow()).containsExactly(address);
+        assertThat(speaker.request("POST", "/api/v1/pools")).as("a route that exists answers 405").startsWith("405 ");
     }
 
     @Test

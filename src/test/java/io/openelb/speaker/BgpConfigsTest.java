@@ -131,7 +131,7 @@ class BgpConfigsTest {
                 .containsKey("garbage");
         assertThat(result.skipped().get("md5")).doesNotContain("secret");
         assertThat(BgpConfigs.of(Optional.empty(), List.of(fine), NODE, NO_MD5).skipped())
-                .containsEntry("fine", "BgpConf default is missing");
+                .containsEntry("fine", "BgpConf default is missing: it gives the speakers their AS");
         BgpConf listening = conf(65000L, null, null);
         listening.getSpec().listenPort = 179;
         assertThat(BgpConfigs.of(Optional.of(listening), List.of(passive), NODE, NO_MD5).targets().get(0).config().passive())
@@ -197,5 +197,55 @@ class BgpConfigsTest {
         assertThat(BgpConfigs.listenAddresses(conf)).containsExactly("10.77.0.11", "fd77::11");
         conf.getSpec().listenAddresses = List.of("0.0.0.0", "::"); // gobgp's usual: one dual-stack socket
         assertThat(BgpConfigs.listenAddresses(conf)).containsExactly("::");
+    }
+
+    /** What CRD validation cannot see (the node's own address) or objects stored before its rules: skipped, saying why. */
+    @Test
+    void reservedAsNumbersNonRouterAddressesAndTheNodesOwnAddressAreSkippedWithTheReason() {
+        BgpPeer asTrans = peer("as-trans", "10.77.0.2", 23456);
+        BgpPeer asZero = peer("as-zero", "10.77.0.3", 0);
+        BgpPeer self = peer("self", "10.77.0.11", 64512);
+        BgpPeer loopback = peer("loopback", "127.0.0.1", 64512);
+        BgpPeer unspecified = peer("unspecified", "::", 64512);
+        BgpPeer multicast = peer("multicast", "224.0.0.5", 64512);
+        BgpPeer localAsTrans = peer("local-as-trans", "10.77.0.4", 64512);
+        localAsTrans.getSpec().conf.localAs = 23456L;
+        BgpPeer fine = peer("fine", "10.77.0.1", 64512);
+
+        BgpConfigs.Result result = BgpConfigs.of(Optional.of(conf(65000L, null, null)),
+                List.of(asTrans, asZero, self, loopback, unspecified, multicast, localAsTrans, fine), NODE, SECRETS);
+
+        assertThat(result.targets()).extracting(PeerTarget::name).containsExactly("fine");
+        assertThat(result.skipped())
+                .containsEntry("as-trans", "spec.conf.peerAs 23456 is AS_TRANS (RFC 6793), reserved: no router has it")
+                .containsEntry("as-zero", "spec.conf.peerAs 0 is not an AS number (1-4294967295)")
+                .containsEntry("self", "neighborAddress 10.77.0.11 is this node's own address (InternalIP): a speaker "
+                        + "cannot peer with itself")
+                .containsEntry("local-as-trans",
+                        "spec.conf.localAs 23456 is AS_TRANS (RFC 6793), reserved: no router has it");
+        assertThat(List.of("loopback", "unspecified", "multicast")).allSatisfy(name -> assertThat(result.skipped()
+                .get(name)).endsWith("is not a router's address (unspecified, loopback, multicast or broadcast)"));
+        assertThat(BgpConfigs.of(Optional.of(conf(23456L, null, null)), List.of(fine), NODE, SECRETS).skipped())
+                .containsEntry("fine", "BgpConf default spec.as 23456 is AS_TRANS (RFC 6793), reserved: no router has it");
+        assertThat(BgpConfigs.of(Optional.of(conf(65000L, Map.of("rack-a", 23456L), null)), List.of(fine), NODE,
+                SECRETS).skipped()).containsEntry("fine",
+                        "BgpConf default spec.asPerRack[rack-a] 23456 is AS_TRANS (RFC 6793), reserved: no router has it");
+    }
+
+    /** A second BgpPeer for a neighbour already peered would open a second session that collides with the first. */
+    @Test
+    void ofTwoPeersNamingOneNeighbourTheOlderKeepsItsSessionWhateverTheOrder() {
+        BgpPeer older = peer("router", "10.77.0.1", 64512);
+        older.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
+        BgpPeer newer = peer("again", "10.77.0.1", 64999);
+        newer.getMetadata().setCreationTimestamp("2026-01-02T00:00:00Z");
+
+        for (List<BgpPeer> order : List.of(List.of(older, newer), List.of(newer, older))) {
+            BgpConfigs.Result result = BgpConfigs.of(Optional.of(conf(65000L, null, null)), order, NODE, SECRETS);
+
+            assertThat(result.targets()).extracting(PeerTarget::name).containsExactly("router");
+            assertThat(result.skipped()).containsExactly(Map.entry("again", "neighborAddress 10.77.0.1 is already "
+                    + "BgpPeer router's: one session per neighbour, the older BgpPeer keeps it"));
+        }
     }
 }

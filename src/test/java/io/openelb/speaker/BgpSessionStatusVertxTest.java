@@ -110,4 +110,16 @@ class BgpSessionStatusVertxTest {
         }
         throw new AssertionError("no such neighbour view within 10 s: " + board.neighbors());
     }
+
+    /** What Netty gives for an unreachable network: no message; the reason a user reads must still say it. */
+    @org.junit.jupiter.api.Test
+    void aConnectFailureWithoutAMessageIsNamedByItsKind() {
+        var annotated = new java.net.SocketException("null: /[2001:db8:dead:0:0:0:0:1]:179");
+        annotated.initCause(new java.net.NoRouteToHostException());
+
+        assertThat(BgpSession.describe(annotated)).isEqualTo("no route to host: /[2001:db8:dead:0:0:0:0:1]:179");
+        assertThat(BgpSession.describe(new java.net.NoRouteToHostException())).isEqualTo("no route to host");
+        assertThat(BgpSession.describe(new java.net.ConnectException("Connection refused: /10.77.0.1:179")))
+                .isEqualTo("Connection refused: /10.77.0.1:179");
+    }
 }
