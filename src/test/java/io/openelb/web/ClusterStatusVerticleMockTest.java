@@ -117,7 +117,9 @@ class ClusterStatusVerticleMockTest {
         deploy(Role.SPEAKER);
         createEipAndService();
 
-        ClusterView view = await(v -> v.services().size() == 1);
+        // the caches fill in any order: wait for the view that saw the Service, its Eip and the Node
+        ClusterView view = await(v -> v.services().size() == 1 && v.services().get(0).pool().equals("pool-a")
+                && !v.services().get(0).announcingNodes().isEmpty());
         assertThat(view.services().get(0).announcingNodes()).containsExactly("node1");
 
         client.services().inNamespace("default").withName("web").delete();
