@@ -10,6 +10,7 @@ import io.openelb.config.Invocation;
 import io.openelb.config.OperatorConfig;
 import io.openelb.controller.IpamVerticle;
 import io.openelb.controller.Leadership;
+import io.openelb.grpc.GrpcVerticle;
 import io.openelb.kube.Informers;
 import io.openelb.kube.KubeVerticle;
 import io.openelb.kube.WatchedKinds;
@@ -117,6 +118,8 @@ public final class Main {
             if (bgpVertx != null) {
                 bgpVertx.deployVerticle(new SpeakerVerticle(informers, config.nodeName(), client,
                                 new BgpMetrics(metrics.registry()), md5Keys, board))
+                        .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                vertx.deployVerticle(new GrpcVerticle(config.grpcHost(), config.grpcPort(), board))
                         .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 vertx.deployVerticle(new Layer2Verticle(informers, client, config.nodeName(), config.namespace(),
                                 config.layer2(), new Layer2Metrics(metrics.registry()), board))

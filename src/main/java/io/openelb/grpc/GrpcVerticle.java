@@ -1,0 +1,52 @@
+package io.openelb.grpc;
+
+import io.openelb.grpc.apipb.GobgpApiGrpcService;
+import io.openelb.status.StatusBoard;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.grpc.server.GrpcServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the speaker's subset of gobgp's gRPC API ({@code apipb.GobgpApi}: GetBgp, ListPeer, ListPath) over
+ * HTTP/2 without TLS, as gobgpd does, so {@code gobgp -u HOST -p PORT global|neighbor|global rib} works
+ * against it. Runs on the main Vertx (no TCP MD5 transport) and reads the {@link StatusBoard}.
+ *
+ * <p>A port that cannot be bound is logged and the speaker goes on without the API: it is a window on the
+ * speaker, and announcing must not depend on it.
+ */
+public final class GrpcVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(GrpcVerticle.class);
+
+    private final String host;
+    private final int port;
+    private final StatusBoard board;
+    private HttpServer server;
+
+    public GrpcVerticle(String host, int port, StatusBoard board) {
+        this.host = host;
+        this.port = port;
+        this.board = board;
+    }
+
+    @Override
+    public Future<?> start() {
+        GrpcServer grpc = GrpcServer.server(vertx).addService(GobgpApiGrpcService.of(new GobgpApiServer(board)));
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(grpc);
+        return server.listen()
+                .onSuccess(s -> LOG.info("gobgp-compatible gRPC API on {}:{}", host, s.actualPort()))
+                .recover(e -> {
+                    LOG.error("gobgp-compatible gRPC API not served: cannot listen on {}:{}: {}", host, port,
+                            e.getMessage());
+                    return Future.succeededFuture();
+                });
+    }
+
+    /** The port listened on (the chosen one when configured as 0), or -1 when not listening. */
+    public int actualPort() {
+        return server == null || server.actualPort() == 0 ? -1 : server.actualPort();
+    }
+}
