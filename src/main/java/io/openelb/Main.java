@@ -119,10 +119,10 @@ public final class Main {
                 bgpVertx.deployVerticle(new SpeakerVerticle(informers, config.nodeName(), client,
                                 new BgpMetrics(metrics.registry()), md5Keys, board))
                         .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                vertx.deployVerticle(new GrpcVerticle(config.grpcHost(), config.grpcPort(), board))
-                        .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 vertx.deployVerticle(new Layer2Verticle(informers, client, config.nodeName(), config.namespace(),
                                 config.layer2(), new Layer2Metrics(metrics.registry()), board))
+                        .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                vertx.deployVerticle(new GrpcVerticle(config.grpcHost(), config.grpcPort(), board))
                         .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
             if (config.role().runsController()) {
