@@ -152,7 +152,7 @@ final class BgpSession {
         peer.sessionState = session.state().name().replace("_", "");
         BgpPeerStatus.TimersState timers = new BgpPeerStatus.TimersState();
         if (negotiated != null) {
-            peer.routerId = new IpAddress(IpFamily.IPV4, java.math.BigInteger.valueOf(negotiated.peerId())).toString();
+            peer.routerId = peerRouterId();
             timers.negotiatedHoldTime = String.valueOf(negotiated.holdTime().toSeconds());
             timers.keepaliveInterval = String.valueOf(negotiated.keepalive().toSeconds());
         }
@@ -190,14 +190,18 @@ final class BgpSession {
         var config = target.config();
         return new SessionDetail(
                 socket == null ? "" : socket.localAddress().hostAddress().replaceFirst("^::ffff:", ""),
-                negotiated == null ? ""
-                        : new IpAddress(IpFamily.IPV4, java.math.BigInteger.valueOf(negotiated.peerId())).toString(),
+                negotiated == null ? "" : peerRouterId(),
                 config.holdTime().toSeconds(), config.keepalive() == null ? 0 : config.keepalive().toSeconds(),
                 config.connectRetry().toSeconds(),
                 negotiated == null ? 0 : negotiated.holdTime().toSeconds(),
                 negotiated == null ? 0 : negotiated.keepalive().toSeconds(),
                 config.passive(), target.ttl(), config.gracefulRestartTime(),
                 config.families().stream().sorted().toList(), lastEstablishedAt, advertisedView);
+    }
+
+    /** The peer's BGP identifier from its OPEN, dotted; only while {@code negotiated} is set. */
+    private String peerRouterId() {
+        return new IpAddress(IpFamily.IPV4, java.math.BigInteger.valueOf(negotiated.peerId())).toString();
     }
 
     private void clearAdvertised() {
