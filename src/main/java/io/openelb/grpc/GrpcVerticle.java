@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * against it. Runs on the main Vertx (no TCP MD5 transport) and reads the {@link StatusBoard}.
  *
  * <p>A port that cannot be bound is logged and the speaker goes on without the API: it is a window on the
- * speaker, and announcing must not depend on it.
+ * speaker, and announcing must not depend on it (nor wait for it: {@code Main} does not await this start).
  */
 public final class GrpcVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcVerticle.class);
@@ -41,14 +41,19 @@ public final class GrpcVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        GrpcServer grpc = GrpcServer.server(vertx).addService(GobgpApiGrpcService.of(new GobgpApiServer(board)));
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(grpc);
-        return server.listen()
+        // Building the service loads and links the protobuf descriptors: seconds on a busy 2-core node, so
+        // on a worker, never on the event loop (it blocked the main loop for 5 s in a loaded lab run).
+        return vertx.executeBlocking(() -> GrpcServer.server(vertx)
+                        .addService(GobgpApiGrpcService.of(new GobgpApiServer(board))), false)
+                .compose(grpc -> {
+                    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+                            .requestHandler(grpc);
+                    return server.listen();
+                })
                 .onSuccess(s -> LOG.info("gobgp-compatible gRPC API on {}:{}", host, s.actualPort()))
                 .compose(s -> warmUp(s.actualPort()))
                 .recover(e -> {
-                    LOG.error("gobgp-compatible gRPC API not served: cannot listen on {}:{}: {}", host, port,
-                            e.getMessage());
+                    LOG.error("gobgp-compatible gRPC API not served on {}:{}: {}", host, port, e.toString());
                     return Future.succeededFuture();
                 });
     }
