@@ -24,6 +24,8 @@
 #   hack/lab.sh routes [PREFIX]                             router RIB + kernel route(s)
 #   hack/lab.sh relay-apiserver HOSTPORT                    host 127.0.0.1:PORT -> same address in nodes
 #   hack/lab.sh exec NS CMD...                              run CMD in namespace $NS_PREFIX$NS
+#   hack/lab.sh packages                                    only install the lab's packages (routers, tools,
+#                                                           the gobgp CLI), their daemons disabled
 #
 # Environment: OPENELB_LAB_DIR (state: configs, sockets, pid files, logs; default /tmp/openelb-lab),
 #   OPENELB_LAB_PREFIX (namespace prefix, default oelb-: a second lab with another prefix and dir runs beside it)
@@ -604,5 +606,6 @@ case $cmd in
     relay-apiserver) cmd_relay_apiserver "$@" ;;
     router) cmd_router "$@" ;;
     exec) cmd_exec "$@" ;;
+    packages) ensure_packages ;;
     *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -10,6 +10,7 @@ import io.openelb.config.Invocation;
 import io.openelb.config.OperatorConfig;
 import io.openelb.controller.IpamVerticle;
 import io.openelb.controller.Leadership;
+import io.openelb.grpc.GrpcVerticle;
 import io.openelb.kube.Informers;
 import io.openelb.kube.KubeVerticle;
 import io.openelb.kube.WatchedKinds;
@@ -121,6 +122,8 @@ public final class Main {
                 vertx.deployVerticle(new Layer2Verticle(informers, client, config.nodeName(), config.namespace(),
                                 config.layer2(), new Layer2Metrics(metrics.registry()), board))
                         .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                // not awaited: the API is a window on the speaker; a slow start of it never holds the speaker up
+                vertx.deployVerticle(new GrpcVerticle(config.grpcHost(), config.grpcPort(), board));
             }
             if (config.role().runsController()) {
                 leadership = startController(vertx, client, informers, metrics);

@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
  * @param namespace       namespace of the process's own objects (Lease, Secrets)
  * @param httpHost        address the HTTP endpoint binds to
  * @param httpPort        port of the HTTP endpoint (0 picks a free port)
+ * @param grpcHost        address the speaker's gobgp-compatible gRPC API binds to
+ * @param grpcPort        port of that API (0 picks a free port)
  * @param kubeconfig      kubeconfig file; empty means the client's usual discovery
  * @param shutdownTimeout how long a clean shutdown may take before the process exits anyway
  * @param logLevel        log level of the root logger
@@ -47,6 +49,8 @@ public record OperatorConfig(
         String namespace,
         String httpHost,
         int httpPort,
+        String grpcHost,
+        int grpcPort,
         String kubeconfig,
         Duration shutdownTimeout,
         String logLevel,
@@ -116,6 +120,16 @@ public record OperatorConfig(
         @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "50052",
                 description = "Port of the HTTP endpoint; 0 picks a free port. Env OPENELB_HTTP_PORT.")
         String httpPort;
+
+        @Option(names = "--grpc-host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+                description = "Address of the speaker's read-only gobgp-compatible gRPC API (gobgp -u ADDR -p PORT "
+                        + "global|neighbor|global rib). Env OPENELB_GRPC_HOST.")
+        String grpcHost;
+
+        @Option(names = "--grpc-port", paramLabel = "PORT", defaultValue = "50051",
+                description = "Port of the speaker's gobgp-compatible gRPC API (gobgpd's default); 0 picks a free "
+                        + "port. Env OPENELB_GRPC_PORT.")
+        String grpcPort;
 
         @Option(names = "--kubeconfig", paramLabel = "FILE", defaultValue = "",
                 description = "Kubeconfig file. Empty: $KUBECONFIG, ~/.kube/config, then the in-cluster "
@@ -272,6 +286,10 @@ public record OperatorConfig(
             errors.add("--http-host: must not be empty");
         }
         int httpPort = parsePort("--http-port", f.httpPort, errors);
+        if (f.grpcHost.isBlank()) {
+            errors.add("--grpc-host: must not be empty");
+        }
+        int grpcPort = parsePort("--grpc-port", f.grpcPort, errors);
         if (!f.kubeconfig.isEmpty() && !Files.isReadable(Path.of(f.kubeconfig))) {
             errors.add("--kubeconfig: cannot read '" + f.kubeconfig + "'");
         }
@@ -312,9 +330,9 @@ public record OperatorConfig(
         if (!errors.isEmpty()) {
             throw new InvalidConfigException(String.join("\n", errors));
         }
-        return new OperatorConfig(role, nodeName, f.namespace, f.httpHost, httpPort, f.kubeconfig,
-                shutdownTimeout, logLevel, logFormat, printConfig, f.loadBalancerClass.trim(), allocateUnclassed, leaderElection,
-                layer2, effective);
+        return new OperatorConfig(role, nodeName, f.namespace, f.httpHost, httpPort, f.grpcHost.trim(), grpcPort,
+                f.kubeconfig, shutdownTimeout, logLevel, logFormat, printConfig, f.loadBalancerClass.trim(),
+                allocateUnclassed, leaderElection, layer2, effective);
     }
 
     private static int parsePort(String option, String text, List<String> errors) {

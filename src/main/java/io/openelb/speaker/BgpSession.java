@@ -18,8 +18,10 @@ import io.openelb.bgp.fsm.Timer;
 import io.openelb.metrics.BgpMetrics;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
+import io.openelb.status.AdvertisedRoute;
 import io.openelb.status.MessageCounts;
 import io.openelb.status.NeighborView;
+import io.openelb.status.SessionDetail;
 import io.openelb.status.StatusBoard;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -59,11 +61,14 @@ final class BgpSession {
     private NetSocket incoming; // a connection the peer opened, while the FSM decides on it
     private long connection; // counts sockets, so that callbacks of an old one are ignored
     private BgpRoutes desired;
-    private final Map<Prefix, IpAddress> advertised = new HashMap<>(); // Adj-RIB-Out: prefix (path) -> next hop
+    private final Map<Prefix, AdvertisedRoute> advertised = new HashMap<>(); // Adj-RIB-Out, by prefix (path)
+    private List<AdvertisedRoute> advertisedView = List.of(); // its last copy for the status board
+    private boolean advertisedChanged;
     private Negotiated negotiated;
     private final BgpMetrics metrics;
     private final SessionReports status;
     private Instant establishedAt;
+    private Instant lastEstablishedAt;
     private Instant downSince;
     private final long[] sent = new long[6]; // by message type 1-5; [0] the total
     private final long[] received = new long[6];
@@ -147,7 +152,7 @@ final class BgpSession {
         peer.sessionState = session.state().name().replace("_", "");
         BgpPeerStatus.TimersState timers = new BgpPeerStatus.TimersState();
         if (negotiated != null) {
-            peer.routerId = new IpAddress(IpFamily.IPV4, java.math.BigInteger.valueOf(negotiated.peerId())).toString();
+            peer.routerId = peerRouterId();
             timers.negotiatedHoldTime = String.valueOf(negotiated.holdTime().toSeconds());
             timers.keepaliveInterval = String.valueOf(negotiated.keepalive().toSeconds());
         }
@@ -174,7 +179,34 @@ final class BgpSession {
         board.neighbor(new NeighborView(target.name(), target.address().toString(), target.port(),
                 target.config().localAs(), target.config().peerAs(), session.state().name(),
                 establishedAt, downSince, view(sent), view(received), advertised.size(), pendingCount(),
-                lastError));
+                lastError, detail()));
+    }
+
+    private SessionDetail detail() {
+        if (advertisedChanged) { // copied only when it changed: publishing live counters stays cheap
+            advertisedView = List.copyOf(advertised.values());
+            advertisedChanged = false;
+        }
+        var config = target.config();
+        return new SessionDetail(
+                socket == null ? "" : socket.localAddress().hostAddress().replaceFirst("^::ffff:", ""),
+                negotiated == null ? "" : peerRouterId(),
+                config.holdTime().toSeconds(), config.keepalive() == null ? 0 : config.keepalive().toSeconds(),
+                config.connectRetry().toSeconds(),
+                negotiated == null ? 0 : negotiated.holdTime().toSeconds(),
+                negotiated == null ? 0 : negotiated.keepalive().toSeconds(),
+                config.passive(), target.ttl(), config.gracefulRestartTime(),
+                config.families().stream().sorted().toList(), lastEstablishedAt, advertisedView);
+    }
+
+    /** The peer's BGP identifier from its OPEN, dotted; only while {@code negotiated} is set. */
+    private String peerRouterId() {
+        return new IpAddress(IpFamily.IPV4, java.math.BigInteger.valueOf(negotiated.peerId())).toString();
+    }
+
+    private void clearAdvertised() {
+        advertised.clear();
+        advertisedChanged = true;
     }
 
     private static MessageCounts view(long[] byType) {
@@ -239,7 +271,8 @@ final class BgpSession {
         } else if (action instanceof Action.SessionUp up) {
             negotiated = up.negotiated();
             establishedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-            advertised.clear();
+            lastEstablishedAt = establishedAt;
+            clearAdvertised();
             sync();
             for (IpFamily family : negotiated.families()) {
                 send(UpdatePacker.endOfRib(family));
@@ -250,11 +283,11 @@ final class BgpSession {
             }
             negotiated = null;
             establishedAt = null;
-            advertised.clear();
+            clearAdvertised();
             metrics.announced(target.name(), 0);
             pending();
         } else if (action instanceof Action.ResendAll) {
-            advertised.clear();
+            clearAdvertised();
             sync();
         }
     }
@@ -431,18 +464,22 @@ final class BgpSession {
             }
             Map<IpAddress, List<Prefix>> announce = new TreeMap<>();
             want.forEach((prefix, nextHop) -> {
-                if (!nextHop.equals(advertised.get(prefix))) { // new, or its next hop moved (replaces)
+                AdvertisedRoute was = advertised.get(prefix);
+                if (was == null || !nextHop.equals(was.nextHop())) { // new, or its next hop moved (replaces)
                     announce.computeIfAbsent(nextHop, n -> new ArrayList<>()).add(prefix);
                 }
             });
             if (!withdraw.isEmpty()) {
                 UpdatePacker.withdraw(family, withdraw).forEach(this::send);
                 withdraw.forEach(advertised::remove);
+                advertisedChanged = true;
             }
+            Instant now = announce.isEmpty() ? null : Instant.now().truncatedTo(ChronoUnit.SECONDS);
             announce.forEach((nextHop, prefixes) -> {
                 UpdatePacker.announce(family, PathAttribute.AsPath.sequence(target.config().localAs()), nextHop,
                         prefixes, negotiated.fourOctetAs()).forEach(this::send);
-                prefixes.forEach(p -> advertised.put(p, nextHop));
+                prefixes.forEach(p -> advertised.put(p, new AdvertisedRoute(p.address(), p.pathId(), nextHop, now)));
+                advertisedChanged = true;
             });
             metrics.announced(target.name(), advertised.size());
             pending();

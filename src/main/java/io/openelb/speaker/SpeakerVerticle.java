@@ -17,6 +17,7 @@ import io.openelb.metrics.BgpMetrics;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
 import io.openelb.model.PoolSet;
+import io.openelb.status.SpeakerView;
 import io.openelb.status.StatusBoard;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -122,6 +123,10 @@ public final class SpeakerVerticle extends VerticleBase {
         }
         listen(conf.map(BgpConfigs::listenPort).orElse(0),
                 conf.map(BgpConfigs::listenAddresses).orElse(List.of()), keysChanged);
+        board.speaker(config.conf() == null ? null : new SpeakerView(
+                java.util.Objects.requireNonNullElse(config.conf().as, 0L),
+                java.util.Objects.requireNonNullElse(config.conf().routerId, ""),
+                Math.max(0, listenPort), listenPort > 0 ? listenAddresses : List.of()));
         metrics.invalidPeers(config.skipped().size());
         config.skipped().forEach((peer, why) -> {
             if (!why.equals(reportedSkips.put(peer, why))) {

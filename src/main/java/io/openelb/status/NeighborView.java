@@ -12,7 +12,8 @@ import java.time.Instant;
  * @param advertisedPrefixes prefixes in the Adj-RIB-Out now
  * @param pendingPrefixes    prefixes this node should announce to the peer but has not (session not up)
  * @param lastError          the reason of the last time the session went down or failed, or ""
+ * @param detail             timers, transport and Adj-RIB-Out, for the gobgp-compatible API
  */
 public record NeighborView(String peer, String address, int port, long localAs, long peerAs, String state,
         Instant establishedAt, Instant downSince, MessageCounts sent, MessageCounts received,
-        int advertisedPrefixes, int pendingPrefixes, String lastError) {}
+        int advertisedPrefixes, int pendingPrefixes, String lastError, SessionDetail detail) {}

@@ -18,6 +18,7 @@ public final class StatusBoard {
     private final Map<String, NeighborView> neighbors = new ConcurrentHashMap<>();
     /** Null in a process without a speaker. */
     private final AtomicReference<Layer2Snapshot> layer2 = new AtomicReference<>();
+    private final AtomicReference<SpeakerView> speaker = new AtomicReference<>();
 
     public void cluster(ClusterView view) {
         cluster.set(view);
@@ -25,6 +26,16 @@ public final class StatusBoard {
 
     public ClusterView cluster() {
         return cluster.get();
+    }
+
+    /** This node's speaker as configured now; null without a usable BgpConf. */
+    public void speaker(SpeakerView view) {
+        speaker.set(view);
+    }
+
+    /** This node's speaker, or null when it has no usable BgpConf (or this process runs no speaker). */
+    public SpeakerView speaker() {
+        return speaker.get();
     }
 
     public void neighbor(NeighborView view) {

@@ -31,6 +31,8 @@ class OperatorConfigTest {
         assertThat(config.namespace()).isEqualTo("openelb-system");
         assertThat(config.httpHost()).isEqualTo("0.0.0.0");
         assertThat(config.httpPort()).isEqualTo(50052);
+        assertThat(config.grpcHost()).isEqualTo("127.0.0.1");
+        assertThat(config.grpcPort()).isEqualTo(50051);
         assertThat(config.kubeconfig()).isEmpty();
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.logLevel()).isEqualTo("info");
@@ -50,6 +52,17 @@ class OperatorConfigTest {
                 "--membership-port=7000", "--layer2-handover-delay=0ms");
 
         assertThat(config.layer2()).isEqualTo(new OperatorConfig.Layer2(7000, Duration.ofSeconds(2), Duration.ZERO));
+    }
+
+    @Test
+    void theGrpcApiAddressComesFromFlagsOrEnvironment() {
+        OperatorConfig config = run(Map.of("HOSTNAME", "n", "OPENELB_GRPC_HOST", "::1"), "--grpc-port=50061");
+
+        assertThat(config.grpcHost()).isEqualTo("::1");
+        assertThat(config.grpcPort()).isEqualTo(50061);
+        assertThat(exit(Map.of("HOSTNAME", "n"), "--grpc-port=65536").text())
+                .contains("--grpc-port: '65536' is not a port number");
+        assertThat(exit(Map.of("HOSTNAME", "n"), "--grpc-host= ").text()).contains("--grpc-host: must not be empty");
     }
 
     @Test

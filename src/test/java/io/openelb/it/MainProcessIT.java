@@ -160,7 +160,7 @@ class MainProcessIT {
 
     private Process start(Path kubeconfig, int httpPort, String... extraArgs) throws IOException {
         List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString(),
-                "--role=all", "--node-name=node-1", "--http-host=127.0.0.1", "--http-port=" + httpPort,
+                "--role=all", "--node-name=node-1", "--http-host=127.0.0.1", "--http-port=" + httpPort, "--grpc-port=0",
                 "--kubeconfig=" + kubeconfig));
         command.addAll(List.of(extraArgs));
         ProcessBuilder builder = new ProcessBuilder(command)

@@ -14,9 +14,11 @@ import io.openelb.metrics.KubeMetrics;
 import io.openelb.metrics.Metrics;
 import io.openelb.model.EipDefinition;
 import io.openelb.model.IpAddress;
+import io.openelb.model.IpFamily;
 import io.openelb.model.PoolSet;
 import io.openelb.status.MessageCounts;
 import io.openelb.status.NeighborView;
+import io.openelb.status.SessionDetail;
 import io.openelb.status.ServiceAddresses;
 import io.openelb.status.StatusBoard;
 import io.openelb.status.StatusViews;
@@ -142,7 +144,9 @@ class HttpVerticleVertxTest {
                 Instant.parse("2026-01-02T03:04:05Z")));
         board.neighbor(new NeighborView("router", "10.77.0.1", 179, 64513, 64512, "ESTABLISHED",
                 Instant.now().minusSeconds(90), null, new MessageCounts(7, 1, 2, 0, 4, 0),
-                new MessageCounts(6, 1, 1, 0, 4, 0), 1, 0, "hold timer expired"));
+                new MessageCounts(6, 1, 1, 0, 4, 0), 1, 0, "hold timer expired",
+                new SessionDetail("10.77.0.11", "10.77.0.1", 90, 30, 1, 90, 30, false, 1, -1,
+                        List.of(IpFamily.IPV4), null, List.of())));
     }
 
     @Test
