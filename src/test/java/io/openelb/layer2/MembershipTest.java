@@ -121,7 +121,10 @@ class MembershipTest {
             assertThat(right.unservable).as("reports that would move Layer 2 ownership")
                     .doesNotContainKeys("node-wrong", "node-none");
         }
-        assertThat(a.views).as("no view change at all while they tried").hasSize(viewsBefore);
+        // a second view of the same two may still come from the pair's own forming (a merge): the set of
+        // members, which is what Layer 2 ownership depends on, never changed
+        assertThat(a.views.subList(viewsBefore, a.views.size())).as("views while they tried")
+                .allSatisfy(v -> assertThat(v).isEqualTo(Set.of("node-a", "node-b")));
         assertThat(wrong.last()).doesNotContain("node-a", "node-b");
         assertThat(none.last()).doesNotContain("node-a", "node-b");
     }
