@@ -12,6 +12,9 @@
 #   hack/cluster.sh env            print `export ...` lines: eval "$(hack/cluster.sh env)"
 #   hack/cluster.sh status         show processes and /readyz; exit 0 only when ready
 #   hack/cluster.sh build          only build/cache the binaries (e.g. to warm a CI cache)
+#   hack/cluster.sh apiserver stop|kill|start
+#                                  only the API server: SIGTERM / SIGKILL it (etcd and the data stay),
+#                                  or start it again on the same port and etcd (outage tests)
 #
 # Environment (all optional):
 #   OPENELB_CACHE                 binary/build cache        (default ~/.cache/openelb)
@@ -631,6 +634,31 @@ cmd_build() {
   "$ETCD_BIN_DIR/etcd" --version >&2
 }
 
+# An API server outage, as when its node reboots: etcd keeps running with the data, clients see
+# connection refused until `start` brings the API server back on the same URL.
+cmd_apiserver() {
+  local what=${1:-} pid i
+  [[ -d "$STATE_DIR" ]] || die "no $STATE_DIR: start the cluster with: hack/cluster.sh up"
+  lock_state
+  load_runtime_env
+  case "$what" in
+    stop) stop_proc kube-apiserver; log "kube-apiserver stopped (etcd keeps running)" ;;
+    kill)
+      if pid=$(pid_of kube-apiserver); then kill -KILL "$pid" 2>/dev/null || true; fi
+      for ((i = 0; i < 100; i++)); do pid_of kube-apiserver >/dev/null || break; sleep 0.05; done
+      rm -f "$STATE_DIR/kube-apiserver.pid"
+      log "kube-apiserver killed (etcd keeps running)" ;;
+    start)
+      pid_of etcd >/dev/null || die "etcd is not running: use hack/cluster.sh up"
+      if pid_of kube-apiserver >/dev/null; then log "kube-apiserver already running"; return 0; fi
+      [[ -n "${ETCD_CLIENT_PORT:-}" && -n "${APISERVER_URL:-}" ]] || die "no $RUNTIME_ENV: use hack/cluster.sh up"
+      local t0; t0=$(now_ms)
+      start_apiserver "$ETCD_CLIENT_PORT" "$APISERVER_URL"
+      log "kube-apiserver ready again at $APISERVER_URL in $(elapsed "$t0")" ;;
+    *) die "usage: $0 apiserver stop|kill|start" ;;
+  esac
+}
+
 main() {
   local cmd=${1:-}; shift || true
   case "$cmd" in
@@ -639,6 +667,7 @@ main() {
     env) cmd_env "$@" ;;
     status) cmd_status "$@" ;;
     build) cmd_build "$@" ;;
+    apiserver) cmd_apiserver "$@" ;;
     *) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac
 }
