@@ -364,6 +364,18 @@ pid_of() {
   echo "$pid"
 }
 
+# starting <name>: whether the process start_bg launched is still alive. Right after the launch it
+# may still be setsid (not yet exec-ed into <name>), which pid_of would take for dead: a race that
+# under load failed `up` with "exited during startup" although the daemon came up.
+starting() {
+  local pid state
+  pid_of "$1" >/dev/null && return 0
+  pid=$(cat "$STATE_DIR/$1.pid" 2>/dev/null) || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || return 1
+  [[ "$state" != Z ]]
+}
+
 port_in_use() {
   if command -v ss >/dev/null 2>&1; then
     [[ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]]
@@ -440,7 +452,7 @@ start_etcd() {
     --log-level=warn
   # --unsafe-no-fsync: test data is disposable; skipping fsync makes the API much faster.
   for ((i = 0; i < 300; i++)); do
-    pid_of etcd >/dev/null || { tail_log etcd; die "etcd exited during startup"; }
+    starting etcd || { tail_log etcd; die "etcd exited during startup"; }
     curl -sf --max-time 2 "http://127.0.0.1:$client/health" 2>/dev/null | grep -q '"health":"true"' && return 0
     sleep 0.1
   done
@@ -480,7 +492,7 @@ start_apiserver() {
   # created in a fresh namespace would be rejected. envtest does the same.
   local deadline=$(( $(date +%s) + READY_TIMEOUT )) out=""
   while (( $(date +%s) < deadline )); do
-    pid_of kube-apiserver >/dev/null || { tail_log kube-apiserver; die "kube-apiserver exited during startup"; }
+    starting kube-apiserver || { tail_log kube-apiserver; die "kube-apiserver exited during startup"; }
     out=$(curl_admin "$url/readyz" 2>/dev/null || true)
     [[ "$out" == ok ]] && return 0
     sleep 0.2
