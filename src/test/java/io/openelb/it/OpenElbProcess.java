@@ -105,8 +105,8 @@ final class OpenElbProcess implements AutoCloseable {
     String get(String path) throws InterruptedException {
         String url = "http://127.0.0.1:" + httpPort + path;
         if (netns != null) {
-            LocalCluster.Result r = LocalCluster.run(List.of("ip", "netns", "exec", netns, "curl", "-s", "-w",
-                    "\n%{http_code}", url), java.util.Map.of(), 10);
+            LocalCluster.Result r = LocalCluster.run(List.of("ip", "netns", "exec", netns, "curl", "-s", "--max-time",
+                    "5", "-w", "\n%{http_code}", url), java.util.Map.of(), 10);
             int cut = r.stdout().lastIndexOf('\n');
             return r.exitCode() != 0 || cut < 0 ? "" : r.stdout().substring(cut + 1) + " " + r.stdout().substring(0, cut);
         }
