@@ -3,6 +3,7 @@ package io.openelb.controller;
 import io.openelb.api.Annotations;
 import io.openelb.kube.KubeEvents;
 import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -20,8 +21,11 @@ import java.util.concurrent.Callable;
 
 /**
  * The controller's writes to the API server. fabric8 calls block, so each runs on a Vert.x worker
- * thread and completes a Future back on the caller's context. Patches carry no resourceVersion: the
- * controller is the only writer of these fields. A 404 means the object is gone, which is success.
+ * thread and completes a Future back on the caller's context. A 404 means the object is gone, which is
+ * success. The writes that hand out an address carry the resourceVersion of the Service the decision was
+ * made on: the controller's view may lag (a new leader whose watch is reconnecting after an API server
+ * restart, a replica that lost the Lease and still writes), and a decision made on an old version must
+ * fail with 409 Conflict and be made again, not overwrite an address the Service already holds.
  */
 final class KubeWriter {
     private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
@@ -37,24 +41,43 @@ final class KubeWriter {
         this.client = client;
     }
 
-    /** Sets {@code status.loadBalancer.ingress} to exactly these addresses. */
-    Future<Void> serviceIngress(ServiceKey service, List<String> addresses) {
+    /**
+     * Sets {@code status.loadBalancer.ingress} to exactly these addresses, if the Service is still at
+     * {@code resourceVersion} (409 Conflict otherwise).
+     */
+    Future<Void> serviceIngress(ServiceKey service, List<String> addresses, String resourceVersion) {
         List<Map<String, String>> ingress = addresses.stream().map(a -> Map.of("ip", a)).toList();
-        String patch = json.asJson(Map.of("status", Map.of("loadBalancer", Map.of("ingress", ingress))));
+        String patch = json.asJson(Map.of("metadata", Map.of("resourceVersion", resourceVersion),
+                "status", Map.of("loadBalancer", Map.of("ingress", ingress))));
         return run(() -> client.services().inNamespace(service.namespace()).withName(service.name())
                 .subresource("status").patch(MERGE, patch));
     }
 
-    /** Adds our finalizer (keeping others) and the label naming the Eip the addresses come from. */
-    Future<Void> claim(ServiceKey service, String pool) {
+    /**
+     * Adds our finalizer (keeping others) and the label naming the Eip the addresses come from, if the
+     * Service is still at {@code resourceVersion} (409 Conflict otherwise); completes with its new one.
+     */
+    Future<String> claim(ServiceKey service, String pool, String resourceVersion) {
         Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("resourceVersion", resourceVersion);
         metadata.put("finalizers", List.of(Annotations.FINALIZER));
         if (!pool.isEmpty()) {
             metadata.put("labels", Map.of(Annotations.POOL, pool));
         }
         String patch = json.asJson(Map.of("metadata", metadata));
-        return run(() -> client.services().inNamespace(service.namespace()).withName(service.name())
-                .patch(STRATEGIC, patch));
+        return call(() -> {
+            Service patched = client.services().inNamespace(service.namespace()).withName(service.name())
+                    .patch(STRATEGIC, patch);
+            return patched == null ? resourceVersion : patched.getMetadata().getResourceVersion();
+        }, resourceVersion);
+    }
+
+    /**
+     * Every Service as the API server has it now (a consistent read, not a cache that may lag): what a
+     * new leader rebuilds its allocator from.
+     */
+    Future<List<Service>> services() {
+        return call(() -> client.services().inAnyNamespace().list().getItems(), List.of());
     }
 
     /** Removes our finalizer (only ours) and the Eip label. */
@@ -81,15 +104,23 @@ final class KubeWriter {
     }
 
     private Future<Void> run(Callable<?> write) {
+        return call(() -> {
+            write.call();
+            return null;
+        }, null);
+    }
+
+    /** The call's result, or {@code gone} on a 404. */
+    private <T> Future<T> call(Callable<T> call, T gone) {
         return vertx.executeBlocking(() -> {
             try {
-                write.call();
+                return call.call();
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 404) {
                     throw e;
                 }
+                return gone;
             }
-            return null;
         }, false);
     }
 }
