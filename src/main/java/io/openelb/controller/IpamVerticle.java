@@ -73,11 +73,12 @@ public final class IpamVerticle extends VerticleBase {
         this.metrics = metrics;
     }
 
-    /** Builds the verticle for the configured class. */
+    /** Builds the verticle for the configured class; it writes only while {@code leading} says so. */
     public static IpamVerticle create(Informers informers, KubernetesClient client, Vertx vertx,
-            String loadBalancerClass, boolean allocateUnclassed, IpamMetrics metrics) {
+            String loadBalancerClass, boolean allocateUnclassed, IpamMetrics metrics,
+            java.util.function.BooleanSupplier leading) {
         return new IpamVerticle(informers, new ServiceRequests(loadBalancerClass, allocateUnclassed),
-                new KubeWriter(vertx, client), metrics);
+                new KubeWriter(vertx, client, leading), metrics);
     }
 
     @Override

@@ -35,10 +35,13 @@ final class KubeWriter {
     private final Vertx vertx;
     private final KubernetesClient client;
     private final KubernetesSerialization json = new KubernetesSerialization();
+    private final java.util.function.BooleanSupplier leading;
 
-    KubeWriter(Vertx vertx, KubernetesClient client) {
+    /** {@code leading}: checked right before every write; a write is refused when it is false. */
+    KubeWriter(Vertx vertx, KubernetesClient client, java.util.function.BooleanSupplier leading) {
         this.vertx = vertx;
         this.client = client;
+        this.leading = leading;
     }
 
     /**
@@ -77,7 +80,7 @@ final class KubeWriter {
      * new leader rebuilds its allocator from.
      */
     Future<List<Service>> services() {
-        return call(() -> client.services().inAnyNamespace().list().getItems(), List.of());
+        return vertx.executeBlocking(() -> client.services().inAnyNamespace().list().getItems(), false);
     }
 
     /** Removes our finalizer (only ours) and the Eip label. */
@@ -110,9 +113,12 @@ final class KubeWriter {
         }, null);
     }
 
-    /** The call's result, or {@code gone} on a 404. */
+    /** The write's result, or {@code gone} on a 404; refused unless this replica surely still leads. */
     private <T> Future<T> call(Callable<T> call, T gone) {
         return vertx.executeBlocking(() -> {
+            if (!leading.getAsBoolean()) {
+                throw new IllegalStateException("not written: the Lease was not renewed in time");
+            }
             try {
                 return call.call();
             } catch (KubernetesClientException e) {
