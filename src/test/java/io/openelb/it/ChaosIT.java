@@ -44,11 +44,12 @@ import org.junit.jupiter.api.Test;
  */
 class ChaosIT {
     /**
-     * Eventual properties must hold this long after the last fault (and after churn paused): 60 s, or
-     * {@code OPENELB_CHAOS_SETTLE}. 30 s was too short on a 2-core machine shared with other test runs,
-     * where a speaker restarted just before a checkpoint took 20 s to start its JVM and list its objects.
+     * Eventual properties must hold this long after the last fault (and after churn paused): 90 s, or
+     * {@code OPENELB_CHAOS_SETTLE}. 30 s was too short on a 2-core machine shared with other test runs
+     * (load average 10-20), where a speaker restarted just before a checkpoint took 20 s to start its JVM
+     * and list its objects; settle times measured there: 2-50 s.
      */
-    static final Duration SETTLE = duration(System.getenv().getOrDefault("OPENELB_CHAOS_SETTLE", "60s"));
+    static final Duration SETTLE = duration(System.getenv().getOrDefault("OPENELB_CHAOS_SETTLE", "90s"));
     private static final Duration CI_DURATION = Duration.ofSeconds(150);
     private static final String POOL = "192.0.2.0/24";
     private static final String POOL_PREFIX = "192.0.2.";
@@ -63,8 +64,9 @@ class ChaosIT {
                 .isGreaterThanOrEqualTo((int) (duration.toSeconds() / 20));
         assertThat(report.kills.keySet()).as("kinds of fault").contains("controller-leader-sigkill",
                 "speaker-sigkill", "router-sigkill");
-        assertThat(report.created.get()).as("Services created").isGreaterThan((int) (duration.toSeconds() / 2));
-        assertThat(report.deleted.get()).as("Services deleted").isGreaterThan((int) (duration.toSeconds() / 4));
+        // churn stops while the API server is down and at checkpoints; a loaded machine slows it further
+        assertThat(report.created.get()).as("Services created").isGreaterThan((int) (duration.toSeconds() / 10));
+        assertThat(report.deleted.get()).as("Services deleted").isGreaterThan((int) (duration.toSeconds() / 20));
         // 5 a second when the machine is idle; a shared 2-core machine under load manages far fewer
         assertThat(report.serviceSamples.get()).as("Service samples").isGreaterThan((int) duration.toSeconds() / 2);
         assertThat(report.routeSamples.get()).as("BIRD samples").isGreaterThan((int) duration.toSeconds() / 2);
@@ -292,9 +294,17 @@ class ChaosIT {
             }
         }
 
+        /** The kinds of fault, in a shuffled order refilled when used up: every kind comes, at random times. */
+        private final java.util.Deque<Integer> kinds = new java.util.ArrayDeque<>();
+
         private void fault() throws Exception {
-            int pick = random.nextInt(100);
-            if (pick < 30) {
+            if (kinds.isEmpty()) {
+                List<Integer> all = new ArrayList<>(List.of(0, 1, 2, 3));
+                java.util.Collections.shuffle(all, random);
+                kinds.addAll(all);
+            }
+            int kind = kinds.poll();
+            if (kind == 0) {
                 int leader = leader();
                 boolean known = leader >= 0;
                 leader = known ? leader : random.nextInt(controllers.length);
@@ -302,13 +312,13 @@ class ChaosIT {
                 report.fault(known ? "controller-leader-sigkill" : "controller-sigkill-no-leader-known");
                 sleep(random.nextInt(2000));
                 controllers[leader] = startController();
-            } else if (pick < 55) {
+            } else if (kind == 1) {
                 int i = 1 + random.nextInt(NODES);
                 speakers[i].kill();
                 report.fault("speaker-sigkill");
                 sleep(random.nextInt(3000));
                 speakers[i] = startSpeaker(i);
-            } else if (pick < 75) {
+            } else if (kind == 2) {
                 lab.router("kill");
                 report.fault("router-sigkill");
                 sleep(1000 + random.nextInt(4000));
