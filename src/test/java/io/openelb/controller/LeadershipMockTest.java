@@ -34,7 +34,10 @@ class LeadershipMockTest {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), true);
         server.init();
-        client = server.createClient();
+        // no request retries: once the server is gone, the elector's calls (and its release on stop) fail at once
+        client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder(server.createClient().getConfiguration())
+                        .withRequestRetryBackoffLimit(0).withRequestTimeout(2000).build()).build();
         leadership = new Leadership(client, "openelb-system", FAST, "replica-a", new LeaderGauge(new SimpleMeterRegistry()));
     }
 

@@ -126,7 +126,7 @@ class ApiServerOutageIT {
                     .toList();
             IpamFixture.await(() -> viaBoth(BirdTable.routes().orElse(Map.of()), prefixes), List::isEmpty,
                     "every address routed via both nodes before the outage");
-            r.sessionsBefore = BirdTable.sessions().orElseThrow();
+            r.sessionsBefore = established(BirdTable.sessions().orElseThrow());
             r.routesBefore = only(BirdTable.routes().orElseThrow(), prefixes);
             r.updatesBefore = updates(run.speakers);
 
@@ -179,6 +179,7 @@ class ApiServerOutageIT {
             sampling.set(false);
             sampler.join(30_000);
             r.sessionsAfter = BirdTable.sessions().orElseThrow();
+            r.sessionsAfter.keySet().retainAll(r.sessionsBefore.keySet());
             r.routesAfter = only(BirdTable.routes().orElseThrow(), prefixes);
             r.addressesAfter = addresses(f, names);
         } finally {
@@ -198,6 +199,17 @@ class ApiServerOutageIT {
             }
         }
         return r;
+    }
+
+    /**
+     * BIRD's Established sessions (to the nodes over IPv4): the IPv6 ones are not configured on the
+     * speakers here, and BIRD moves their "since" with every attempt.
+     */
+    private static Map<String, BirdTable.Session> established(Map<String, BirdTable.Session> sessions) {
+        Map<String, BirdTable.Session> up = new TreeMap<>(sessions);
+        up.values().removeIf(s -> !s.bgpState().equals("Established"));
+        assertThat(up).as("BIRD's Established sessions before the outage").containsOnlyKeys("node1_v4", "node2_v4");
+        return up;
     }
 
     /** The prefixes (of these) BIRD does not have via both nodes, with what it has. */
