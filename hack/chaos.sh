@@ -12,6 +12,10 @@
 # and OPENELB_LAB_PREFIX/OPENELB_LAB_DIR like the ITs. Needs root (network namespaces).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+case "${1:-}" in
+  restarts|outage|""|[0-9]*|P*|p*) ;;
+  *) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac
 
 mvn -B -q package -DskipTests
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/chaos.classpath
