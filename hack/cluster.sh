@@ -12,6 +12,9 @@
 #   hack/cluster.sh env            print `export ...` lines: eval "$(hack/cluster.sh env)"
 #   hack/cluster.sh status         show processes and /readyz; exit 0 only when ready
 #   hack/cluster.sh build          only build/cache the binaries (e.g. to warm a CI cache)
+#   hack/cluster.sh apiserver stop|kill|start
+#                                  only the API server: SIGTERM / SIGKILL it (etcd and the data stay),
+#                                  or start it again on the same port and etcd (outage tests)
 #
 # Environment (all optional):
 #   OPENELB_CACHE                 binary/build cache        (default ~/.cache/openelb)
@@ -361,13 +364,16 @@ pid_of() {
   echo "$pid"
 }
 
-# running_or_starting <name>: up, or still the setsid that is about to exec it (on a loaded machine the
-# exec can come late; checking comm alone took that moment for an exit).
-running_or_starting() {
+# starting <name>: whether the process start_bg launched is still alive. Right after the launch it
+# may still be setsid (not yet exec-ed into <name>), which pid_of would take for dead: a race that
+# under load failed `up` with "exited during startup" although the daemon came up.
+starting() {
+  local pid state
   pid_of "$1" >/dev/null && return 0
-  local pid
   pid=$(cat "$STATE_DIR/$1.pid" 2>/dev/null) || return 1
-  [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == setsid ]]
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || return 1
+  [[ "$state" != Z ]]
 }
 
 port_in_use() {
@@ -446,7 +452,7 @@ start_etcd() {
     --log-level=warn
   # --unsafe-no-fsync: test data is disposable; skipping fsync makes the API much faster.
   for ((i = 0; i < 300; i++)); do
-    running_or_starting etcd || { tail_log etcd; die "etcd exited during startup"; }
+    starting etcd || { tail_log etcd; die "etcd exited during startup"; }
     curl -sf --max-time 2 "http://127.0.0.1:$client/health" 2>/dev/null | grep -q '"health":"true"' && return 0
     sleep 0.1
   done
@@ -486,7 +492,7 @@ start_apiserver() {
   # created in a fresh namespace would be rejected. envtest does the same.
   local deadline=$(( $(date +%s) + READY_TIMEOUT )) out=""
   while (( $(date +%s) < deadline )); do
-    running_or_starting kube-apiserver || { tail_log kube-apiserver; die "kube-apiserver exited during startup"; }
+    starting kube-apiserver || { tail_log kube-apiserver; die "kube-apiserver exited during startup"; }
     out=$(curl_admin "$url/readyz" 2>/dev/null || true)
     [[ "$out" == ok ]] && return 0
     sleep 0.2
@@ -640,6 +646,31 @@ cmd_build() {
   "$ETCD_BIN_DIR/etcd" --version >&2
 }
 
+# An API server outage, as when its node reboots: etcd keeps running with the data, clients see
+# connection refused until `start` brings the API server back on the same URL.
+cmd_apiserver() {
+  local what=${1:-} pid i
+  [[ -d "$STATE_DIR" ]] || die "no $STATE_DIR: start the cluster with: hack/cluster.sh up"
+  lock_state
+  load_runtime_env
+  case "$what" in
+    stop) stop_proc kube-apiserver; log "kube-apiserver stopped (etcd keeps running)" ;;
+    kill)
+      if pid=$(pid_of kube-apiserver); then kill -KILL "$pid" 2>/dev/null || true; fi
+      for ((i = 0; i < 100; i++)); do pid_of kube-apiserver >/dev/null || break; sleep 0.05; done
+      rm -f "$STATE_DIR/kube-apiserver.pid"
+      log "kube-apiserver killed (etcd keeps running)" ;;
+    start)
+      pid_of etcd >/dev/null || die "etcd is not running: use hack/cluster.sh up"
+      if pid_of kube-apiserver >/dev/null; then log "kube-apiserver already running"; return 0; fi
+      [[ -n "${ETCD_CLIENT_PORT:-}" && -n "${APISERVER_URL:-}" ]] || die "no $RUNTIME_ENV: use hack/cluster.sh up"
+      local t0; t0=$(now_ms)
+      start_apiserver "$ETCD_CLIENT_PORT" "$APISERVER_URL"
+      log "kube-apiserver ready again at $APISERVER_URL in $(elapsed "$t0")" ;;
+    *) die "usage: $0 apiserver stop|kill|start" ;;
+  esac
+}
+
 main() {
   local cmd=${1:-}; shift || true
   case "$cmd" in
@@ -648,6 +679,7 @@ main() {
     env) cmd_env "$@" ;;
     status) cmd_status "$@" ;;
     build) cmd_build "$@" ;;
+    apiserver) cmd_apiserver "$@" ;;
     *) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac
 }

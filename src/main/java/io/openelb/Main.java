@@ -160,23 +160,25 @@ public final class Main {
     /** Runs the IPAM controller at once, or once this replica wins the Lease. */
     private Leadership startController(Vertx vertx, KubernetesClient client, Informers informers, Metrics metrics) {
         IpamMetrics ipamMetrics = new IpamMetrics(metrics.registry());
-        Runnable deploy = () -> vertx.deployVerticle(IpamVerticle.create(informers, client, vertx,
-                        config.loadBalancerClass(), config.allocateUnclassed(), ipamMetrics))
-                .onFailure(e -> {
-                    log.error("controller failed to start: {}", e.getMessage(), e);
-                    exitCode.set(1);
-                    stopRequested.countDown();
-                });
+        // leading: checked before every write of the controller (a replica that lost the Lease must not write)
+        java.util.function.Function<java.util.function.BooleanSupplier, Runnable> deploy = leading -> () ->
+                vertx.deployVerticle(IpamVerticle.create(informers, client, vertx, config.loadBalancerClass(),
+                                config.allocateUnclassed(), ipamMetrics, leading))
+                        .onFailure(e -> {
+                            log.error("controller failed to start: {}", e.getMessage(), e);
+                            exitCode.set(1);
+                            stopRequested.countDown();
+                        });
         LeaderGauge leader = new LeaderGauge(metrics.registry());
         if (!config.leaderElection().enabled()) {
             leader.set(true);
-            deploy.run();
+            deploy.apply(() -> true).run();
             return null;
         }
         String identity = ManagementFactory.getRuntimeMXBean().getName();
         Leadership leadership = new Leadership(client, config.namespace(), config.leaderElection(), identity,
                 leader);
-        leadership.start(deploy, () -> {
+        leadership.start(deploy.apply(leadership::holdsLease), () -> {
             exitCode.set(1);
             stopRequested.countDown();
         });

@@ -75,11 +75,12 @@ public final class IpamVerticle extends VerticleBase {
         this.metrics = metrics;
     }
 
-    /** Builds the verticle for the configured class. */
+    /** Builds the verticle for the configured class; it writes only while {@code leading} says so. */
     public static IpamVerticle create(Informers informers, KubernetesClient client, Vertx vertx,
-            String loadBalancerClass, boolean allocateUnclassed, IpamMetrics metrics) {
+            String loadBalancerClass, boolean allocateUnclassed, IpamMetrics metrics,
+            java.util.function.BooleanSupplier leading) {
         return new IpamVerticle(informers, new ServiceRequests(loadBalancerClass, allocateUnclassed),
-                new KubeWriter(vertx, client), metrics);
+                new KubeWriter(vertx, client, leading), metrics);
     }
 
     @Override
@@ -93,22 +94,42 @@ public final class IpamVerticle extends VerticleBase {
         return Future.succeededFuture();
     }
 
+    private boolean rebuilding;
+
     /**
-     * Rebuilds the allocator from {@code Service.status}, the source of truth, oldest Service first (so
-     * of two Services claiming one address the older keeps it), then reconciles everything.
+     * Rebuilds the allocator from {@code Service.status}, the source of truth, as the API server has it
+     * now: from a fresh list, not from the informer cache, which may lag (a standby's watch may still be
+     * reconnecting after an API server restart when it takes over, and an address written by the last
+     * leader would look free). Oldest Service first, so of two Services claiming one address the older
+     * keeps it; then reconciles everything. Retried while the API server does not answer.
      */
     private void rebuild() {
-        if (allocator != null) {
+        if (allocator != null || rebuilding) {
             return;
         }
+        rebuilding = true;
+        writer.services().onComplete(listed -> {
+            rebuilding = false;
+            if (listed.failed()) {
+                LOG.warn("cannot list Services to rebuild the allocator, retrying in {} ms: {}", RETRY_MS,
+                        listed.cause().getMessage());
+                vertx.setTimer(RETRY_MS, id -> rebuild());
+            } else {
+                rebuild(listed.result());
+            }
+        });
+    }
+
+    private void rebuild(List<Service> listed) {
         pools = PoolSet.of(informers.eips().stream().map(EipDefinitions::of).toList());
         allocator = new Allocator(pools.pools());
-        List<Service> services = new ArrayList<>(informers.services());
+        List<Service> services = new ArrayList<>(listed);
         services.sort(Comparator.comparing((Service s) -> Objects.requireNonNullElse(
                 s.getMetadata().getCreationTimestamp(), "")).thenComparing(s -> ServiceRequests.key(s)));
         int restored = 0;
         for (Service service : services) {
-            if (!requests.isManaged(service) || service.getMetadata().getDeletionTimestamp() != null) {
+            // a Service being deleted keeps its address until it is gone: it may not go to another meanwhile
+            if (!requests.isManaged(service) && service.getMetadata().getDeletionTimestamp() == null) {
                 continue;
             }
             List<IpAddress> held = ServiceRequests.statusAddresses(service);
@@ -121,6 +142,7 @@ public final class IpamVerticle extends VerticleBase {
                 pools.pools().size(), pools.invalid().size(), restored);
         reportInvalidEips();
         services.forEach(s -> queued.add(ServiceRequests.key(s)));
+        informers.services().forEach(s -> queued.add(ServiceRequests.key(s))); // created since the list
         eipStatusDirty = true;
         drain();
     }
@@ -206,14 +228,35 @@ public final class IpamVerticle extends VerticleBase {
             release(key);
             return Future.succeededFuture();
         }
-        if (!requests.isManaged(service) || service.getMetadata().getDeletionTimestamp() != null) {
-            boolean held = release(key);
+        String version = service.getMetadata().getResourceVersion();
+        if (service.getMetadata().getDeletionTimestamp() != null) {
+            // It keeps its address until it is gone (released then, above): while it exists, no other
+            // Service may show the same address.
+            return ServiceRequests.hasFinalizer(service) ? writer.unclaim(key) : Future.succeededFuture();
+        }
+        if (!requests.isManaged(service)) {
+            boolean held = !allocator.allocationsOf(key).isEmpty();
             boolean ours = ServiceRequests.hasFinalizer(service);
-            Future<Void> clear = held && service.getMetadata().getDeletionTimestamp() == null
-                    && !ServiceRequests.statusAddresses(service).isEmpty()
-                    ? writer.serviceIngress(key, List.of())
+            Future<Void> clear = held && !ServiceRequests.statusAddresses(service).isEmpty()
+                    ? writer.serviceIngress(key, List.of(), version).<Void>mapEmpty()
                     : Future.succeededFuture();
-            return ours ? clear.compose(v -> writer.unclaim(key)) : clear;
+            return clear.compose(v -> {
+                release(key);
+                return ours ? writer.unclaim(key) : Future.succeededFuture();
+            });
+        }
+        List<IpAddress> status = ServiceRequests.statusAddresses(service);
+        if (!status.isEmpty()) {
+            // The status is the truth: a decision made on an older view of this Service (or another
+            // writer's) gives way to what the Service holds.
+            List<IpAddress> recorded = allocator.allocationsOf(key).stream().map(Allocation::address).toList();
+            List<AllocationError> conflicts = allocator.adopt(key, status, ServiceRequests.ports(service),
+                    ServiceRequests.sharingKey(service));
+            if (!conflicts.isEmpty()) {
+                conflicts.forEach(c -> LOG.warn("{}: status address not adopted: {}", key, c));
+            } else if (!new java.util.HashSet<>(recorded).equals(new java.util.HashSet<>(status))) {
+                LOG.warn("{}: the status holds {}, not {}: kept", key, status, recorded);
+            }
         }
         AllocationResult result;
         try {
@@ -232,19 +275,19 @@ public final class IpamVerticle extends VerticleBase {
         List<String> wanted = ServiceRequests.texts(allocations.stream().map(Allocation::address).toList());
         List<String> current = ServiceRequests.texts(ServiceRequests.statusAddresses(service));
         String pool = allocations.get(0).pool();
-        Future<Void> claim = ServiceRequests.hasFinalizer(service) && pool.equals(label(service))
-                ? Future.succeededFuture()
-                : writer.claim(key, pool);
+        boolean claimed = ServiceRequests.hasFinalizer(service) && pool.equals(label(service));
         if (wanted.equals(current)) {
-            return claim;
+            return claimed ? Future.succeededFuture() : writer.claim(key, pool, version).mapEmpty();
         }
-        // the claim and the address are independent writes: both at once, one API round trip on the path
-        // from Service created to routed; join waits for both, so a retry never overlaps the other write
-        return Future.join(claim, writer.serviceIngress(key, wanted)).<Void>mapEmpty().compose(v -> {
+        // the address first: the speakers announce as soon as they see it, one API round trip after the
+        // decision; the claim (finalizer, Eip label) follows at the version that write returned
+        return writer.serviceIngress(key, wanted, version).compose(written -> {
             metrics.allocated(pool);
             LOG.info("{}: allocated {} from Eip {}", key, String.join(", ", wanted), pool);
-            return writer.event(reference(service), "Normal", "IPAllocated",
+            Future<Void> event = writer.event(reference(service), "Normal", "IPAllocated",
                     "Allocated " + String.join(", ", wanted) + " from Eip " + pool);
+            Future<?> claim = claimed ? Future.succeededFuture() : writer.claim(key, pool, written);
+            return Future.join(event, claim).mapEmpty();
         });
     }
 

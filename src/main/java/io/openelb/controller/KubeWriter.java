@@ -3,6 +3,7 @@ package io.openelb.controller;
 import io.openelb.api.Annotations;
 import io.openelb.kube.KubeEvents;
 import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -20,8 +21,11 @@ import java.util.concurrent.Callable;
 
 /**
  * The controller's writes to the API server. fabric8 calls block, so each runs on a Vert.x worker
- * thread and completes a Future back on the caller's context. Patches carry no resourceVersion: the
- * controller is the only writer of these fields. A 404 means the object is gone, which is success.
+ * thread and completes a Future back on the caller's context. A 404 means the object is gone, which is
+ * success. The writes that hand out an address carry the resourceVersion of the Service the decision was
+ * made on: the controller's view may lag (a new leader whose watch is reconnecting after an API server
+ * restart, a replica that lost the Lease and still writes), and a decision made on an old version must
+ * fail with 409 Conflict and be made again, not overwrite an address the Service already holds.
  */
 final class KubeWriter {
     private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
@@ -31,30 +35,55 @@ final class KubeWriter {
     private final Vertx vertx;
     private final KubernetesClient client;
     private final KubernetesSerialization json = new KubernetesSerialization();
+    private final java.util.function.BooleanSupplier leading;
 
-    KubeWriter(Vertx vertx, KubernetesClient client) {
+    /** {@code leading}: checked right before every write; a write is refused when it is false. */
+    KubeWriter(Vertx vertx, KubernetesClient client, java.util.function.BooleanSupplier leading) {
         this.vertx = vertx;
         this.client = client;
+        this.leading = leading;
     }
 
-    /** Sets {@code status.loadBalancer.ingress} to exactly these addresses. */
-    Future<Void> serviceIngress(ServiceKey service, List<String> addresses) {
+    /**
+     * Sets {@code status.loadBalancer.ingress} to exactly these addresses, if the Service is still at
+     * {@code resourceVersion} (409 Conflict otherwise); completes with its new one.
+     */
+    Future<String> serviceIngress(ServiceKey service, List<String> addresses, String resourceVersion) {
         List<Map<String, String>> ingress = addresses.stream().map(a -> Map.of("ip", a)).toList();
-        String patch = json.asJson(Map.of("status", Map.of("loadBalancer", Map.of("ingress", ingress))));
-        return run(() -> client.services().inNamespace(service.namespace()).withName(service.name())
-                .subresource("status").patch(MERGE, patch));
+        String patch = json.asJson(Map.of("metadata", Map.of("resourceVersion", resourceVersion),
+                "status", Map.of("loadBalancer", Map.of("ingress", ingress))));
+        return call(() -> {
+            Service patched = client.services().inNamespace(service.namespace()).withName(service.name())
+                    .subresource("status").patch(MERGE, patch);
+            return patched == null ? resourceVersion : patched.getMetadata().getResourceVersion();
+        }, resourceVersion);
     }
 
-    /** Adds our finalizer (keeping others) and the label naming the Eip the addresses come from. */
-    Future<Void> claim(ServiceKey service, String pool) {
+    /**
+     * Adds our finalizer (keeping others) and the label naming the Eip the addresses come from, if the
+     * Service is still at {@code resourceVersion} (409 Conflict otherwise); completes with its new one.
+     */
+    Future<String> claim(ServiceKey service, String pool, String resourceVersion) {
         Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("resourceVersion", resourceVersion);
         metadata.put("finalizers", List.of(Annotations.FINALIZER));
         if (!pool.isEmpty()) {
             metadata.put("labels", Map.of(Annotations.POOL, pool));
         }
         String patch = json.asJson(Map.of("metadata", metadata));
-        return run(() -> client.services().inNamespace(service.namespace()).withName(service.name())
-                .patch(STRATEGIC, patch));
+        return call(() -> {
+            Service patched = client.services().inNamespace(service.namespace()).withName(service.name())
+                    .patch(STRATEGIC, patch);
+            return patched == null ? resourceVersion : patched.getMetadata().getResourceVersion();
+        }, resourceVersion);
+    }
+
+    /**
+     * Every Service as the API server has it now (a consistent read, not a cache that may lag): what a
+     * new leader rebuilds its allocator from.
+     */
+    Future<List<Service>> services() {
+        return vertx.executeBlocking(() -> client.services().inAnyNamespace().list().getItems(), false);
     }
 
     /** Removes our finalizer (only ours) and the Eip label. */
@@ -81,15 +110,26 @@ final class KubeWriter {
     }
 
     private Future<Void> run(Callable<?> write) {
+        return call(() -> {
+            write.call();
+            return null;
+        }, null);
+    }
+
+    /** The write's result, or {@code gone} on a 404; refused unless this replica surely still leads. */
+    private <T> Future<T> call(Callable<T> call, T gone) {
         return vertx.executeBlocking(() -> {
+            if (!leading.getAsBoolean()) {
+                throw new IllegalStateException("not written: the Lease was not renewed in time");
+            }
             try {
-                write.call();
+                return call.call();
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 404) {
                     throw e;
                 }
+                return gone;
             }
-            return null;
         }, false);
     }
 }

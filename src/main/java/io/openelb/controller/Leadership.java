@@ -3,6 +3,7 @@ package io.openelb.controller;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.openelb.config.OperatorConfig.LeaderElection;
 import io.openelb.metrics.LeaderGauge;
@@ -15,6 +16,12 @@ import org.slf4j.LoggerFactory;
  * Lease leader election among the controller replicas (fabric8's elector, client-go semantics). The
  * winner runs the controller; a replica that loses the lease while running stops the process, so that
  * two replicas never allocate at once, and its Deployment restarts it as a standby.
+ *
+ * <p>Noticing the loss is not enough: under load a renewal can hang past the renew deadline, and the
+ * standby takes over while this replica still believes it leads (ChaosIT and ControllerRestartsIT saw
+ * two replicas hand out the same address that way). So {@link #holdsLease} fences the writes: it is
+ * true only until {@code renewDeadline} after the last successful renewal was <em>sent</em>; a standby
+ * can take over only {@code leaseDuration} after it observed that renewal, which is later.
  */
 public final class Leadership {
     private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
@@ -26,6 +33,8 @@ public final class Leadership {
     private final LeaderGauge leader;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private CompletableFuture<?> election;
+    private volatile long validUntilNanos;
+    private volatile boolean valid;
 
     public Leadership(KubernetesClient client, String namespace, LeaderElection settings, String identity,
             LeaderGauge leader) {
@@ -48,7 +57,7 @@ public final class Leadership {
                         .withRenewDeadline(settings.renewDeadline())
                         .withRetryPeriod(settings.retryPeriod())
                         .withReleaseOnCancel(true)
-                        .withLock(new LeaseLock(namespace, settings.leaseName(), identity))
+                        .withLock(new FencedLeaseLock(namespace, settings.leaseName(), identity))
                         .withLeaderCallbacks(new LeaderCallbacks(
                                 () -> {
                                     LOG.info("{} leads (Lease {}/{})", identity, namespace, settings.leaseName());
@@ -69,9 +78,60 @@ public final class Leadership {
                 .start();
     }
 
+    /**
+     * Whether this replica surely still holds the Lease: less than {@code renewDeadline} since the last
+     * successful renewal (or acquisition) was sent. Any thread.
+     */
+    public boolean holdsLease() {
+        return valid && System.nanoTime() - validUntilNanos < 0;
+    }
+
+    /** The Lease lock, timing its own successful writes for {@link #holdsLease}. */
+    private final class FencedLeaseLock extends LeaseLock {
+        FencedLeaseLock(String namespace, String name, String identity) {
+            super(namespace, name, identity);
+        }
+
+        @Override
+        public synchronized void create(io.fabric8.kubernetes.client.KubernetesClient client,
+                LeaderElectionRecord record) {
+            long sent = System.nanoTime();
+            before(record);
+            super.create(client, record);
+            after(record, sent);
+        }
+
+        @Override
+        public synchronized void update(io.fabric8.kubernetes.client.KubernetesClient client,
+                LeaderElectionRecord record) {
+            long sent = System.nanoTime();
+            before(record);
+            super.update(client, record);
+            after(record, sent);
+        }
+
+        private boolean mine(LeaderElectionRecord record) {
+            return identity().equals(record.getHolderIdentity());
+        }
+
+        private void before(LeaderElectionRecord record) {
+            if (!mine(record)) {
+                valid = false; // releasing
+            }
+        }
+
+        private void after(LeaderElectionRecord record, long sent) {
+            if (mine(record)) {
+                validUntilNanos = sent + settings.renewDeadline().toNanos();
+                valid = true;
+            }
+        }
+    }
+
     /** Stops campaigning and releases the Lease if held, so a standby takes over at once. */
     public void stop() {
         stopping.set(true);
+        valid = false;
         if (election != null) {
             election.cancel(true);
         }

@@ -67,6 +67,30 @@ public final class Allocator {
     }
 
     /**
+     * The Service's status says it holds {@code addresses}: when this allocator records others for it
+     * (a decision made on a stale view, or another writer's), the status wins, as at a restart. When
+     * another Service holds one of them (and may not share it), nothing changes and the conflicts are
+     * returned.
+     *
+     * @return the conflicts; empty when the allocator now records exactly these addresses for it
+     */
+    public List<AllocationError> adopt(ServiceKey service, List<IpAddress> addresses, Collection<ServicePort> ports,
+            String sharingKey) {
+        List<Allocation> before = allocationsOf(service);
+        if (before.stream().map(Allocation::address).collect(java.util.stream.Collectors.toSet())
+                .equals(Set.copyOf(addresses))) {
+            return List.of();
+        }
+        release(service);
+        List<AllocationError> conflicts = restore(service, addresses, ports, sharingKey);
+        if (!conflicts.isEmpty()) {
+            release(service);
+            before.forEach(this::hold);
+        }
+        return conflicts;
+    }
+
+    /**
      * Gives the Service the addresses its request asks for, keeping every address it already holds that
      * still fits the request. All or nothing: on failure nothing changes.
      */

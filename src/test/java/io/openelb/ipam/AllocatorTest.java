@@ -301,6 +301,40 @@ class AllocatorTest {
                 .containsExactly(nth(family, 0));
     }
 
+    /**
+     * The chaos test's finding: a new leader decided on a lagging view (it had not seen WEB's address yet)
+     * and gave WEB another one; when WEB's status shows up, the status wins and the address it already
+     * held is kept, so the next decision keeps it too instead of moving WEB.
+     */
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void adoptLetsTheStatusWinOverADecisionMadeOnAStaleView(IpFamily family) {
+        Allocator allocator = new Allocator(List.of(pool("a", range(family))));
+        assertThat(addresses(allocator.assign(request(WEB, family)))).containsExactly(nth(family, 0));
+
+        assertThat(allocator.adopt(WEB, List.of(nth(family, 2)), HTTP, "")).isEmpty();
+
+        assertThat(allocator.allocationsOf(WEB)).extracting(Allocation::address).containsExactly(nth(family, 2));
+        assertThat(addresses(allocator.assign(request(WEB, family)))).containsExactly(nth(family, 2));
+        assertThat(addresses(allocator.assign(request(API, family)))).as("the stale pick is free again")
+                .containsExactly(nth(family, 0));
+    }
+
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void adoptChangesNothingWhenAnotherServiceHoldsTheAddress(IpFamily family) {
+        Allocator allocator = new Allocator(List.of(pool("a", range(family))));
+        assertThat(addresses(allocator.assign(request(WEB, family)))).containsExactly(nth(family, 0));
+        assertThat(addresses(allocator.assign(request(API, family)))).containsExactly(nth(family, 1));
+
+        assertThat(allocator.adopt(WEB, List.of(nth(family, 1)), HTTP, ""))
+                .extracting(AllocationError::reason).containsExactly(Reason.ADDRESS_IN_USE);
+
+        assertThat(allocator.allocationsOf(WEB)).extracting(Allocation::address).containsExactly(nth(family, 0));
+        assertThat(allocator.allocationsOf(API)).extracting(Allocation::address).containsExactly(nth(family, 1));
+        assertThat(allocator.adopt(WEB, List.of(nth(family, 0)), HTTP, "")).as("already recorded").isEmpty();
+    }
+
     @Test
     void networkAndBroadcastAddressesAreSkippedWhenThePoolAsks() {
         Pool avoiding = new Pool("a", AddressRange.parse("192.0.2.0/30"), Protocol.BGP, "", false, 0, false,

@@ -111,8 +111,8 @@ final class OpenElbProcess implements AutoCloseable {
         String url = "http://127.0.0.1:" + httpPort + path;
         String body = "{\"ready\":true,\"pools\":[]}";
         if (netns != null) {
-            List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", netns, "curl", "-s", "-w",
-                    "\n%{http_code}", "-X", method));
+            List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", netns, "curl", "-s", "--max-time",
+                    "5", "-w", "\n%{http_code}", "-X", method));
             if (!method.equals("GET")) {
                 command.addAll(List.of("-H", "Content-Type: application/json", "--data", body));
             }
