@@ -82,4 +82,50 @@ final class BirdTable {
     static String node(String protocol) {
         return protocol.replaceAll("_v[46]$", "");
     }
+
+    private static final Pattern TIME = Pattern.compile("(\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{3}))?");
+
+    /**
+     * Whether two "since" texts name the same moment: BIRD recomputes the wall-clock time on every call
+     * (seen 1 ms apart between two calls); a reset moves it by far more than 100 ms.
+     */
+    static boolean sameMoment(String a, String b) {
+        Matcher ma = TIME.matcher(a);
+        Matcher mb = TIME.matcher(b);
+        if (!ma.find() || !mb.find()) {
+            return a.equals(b);
+        }
+        return ma.replaceFirst("").equals(mb.replaceFirst("")) && Math.abs(millis(ma) - millis(mb)) <= 100;
+    }
+
+    private static long millis(Matcher m) {
+        return ((Long.parseLong(m.group(1)) * 60 + Long.parseLong(m.group(2))) * 60 + Long.parseLong(m.group(3)))
+                * 1000 + (m.group(4) == null ? 0 : Long.parseLong(m.group(4)));
+    }
+
+    /** The same sessions in the same states, each since the same moment. */
+    static boolean sameSessions(Map<String, Session> a, Map<String, Session> b) {
+        return a != null && b != null && a.keySet().equals(b.keySet()) && a.keySet().stream().allMatch(k -> {
+            Session x = a.get(k);
+            Session y = b.get(k);
+            return x.state().equals(y.state()) && x.bgpState().equals(y.bgpState()) && sameMoment(x.since(), y.since());
+        });
+    }
+
+    /** The same prefixes with the same paths, each since the same moment. */
+    static boolean sameRoutes(Map<String, List<Path4>> a, Map<String, List<Path4>> b) {
+        return a != null && b != null && a.keySet().equals(b.keySet()) && a.keySet().stream().allMatch(k -> {
+            List<Path4> x = a.get(k);
+            List<Path4> y = b.get(k);
+            if (x.size() != y.size()) {
+                return false;
+            }
+            for (int i = 0; i < x.size(); i++) {
+                if (!x.get(i).protocol().equals(y.get(i).protocol()) || !sameMoment(x.get(i).since(), y.get(i).since())) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
 }

@@ -1,5 +1,7 @@
 package io.openelb.it;
 
+import io.openelb.api.v1alpha2.BgpConf;
+import io.openelb.api.v1alpha2.BgpPeer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +43,10 @@ final class LabRun implements AutoCloseable {
             String... labOptions) throws Exception {
         LocalCluster cluster = LocalCluster.get();
         IpamFixture.removeLeftovers(cluster.admin());
+        // the IT cluster's BGP objects are this lab's alone: one left by another test (a second peer for
+        // the router, an older one) would change what this lab's speakers do
+        cluster.admin().resources(BgpPeer.class).delete();
+        cluster.admin().resources(BgpConf.class).delete();
         Lab lab = Lab.up(cluster, router, nodes, labOptions);
         cluster.kubectlWithInput(bgpObjects, "apply", "-f", "-");
         Path dir = Files.createTempDirectory(name + "-it");
