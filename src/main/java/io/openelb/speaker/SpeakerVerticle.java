@@ -6,6 +6,7 @@ import io.openelb.announce.BgpPlan;
 import io.openelb.announce.BgpRoutes;
 import io.openelb.announce.NodeHop;
 import io.openelb.announce.NodeState;
+import io.openelb.announce.ServiceState;
 import io.openelb.api.v1alpha2.BgpConf;
 import io.openelb.bus.Addresses;
 import io.openelb.bus.ReadinessChanged;
@@ -156,8 +157,9 @@ public final class SpeakerVerticle extends VerticleBase {
         // Other nodes matter only to sessions sending one path per node (ADD-PATH): skip the work otherwise.
         boolean addPath = sessions.values().stream().anyMatch(s -> !s.target().config().addPathSend().isEmpty());
         List<Node> nodes = addPath ? informers.nodes() : List.of(node.get());
+        List<ServiceState> services = AnnounceInputs.services(informers);
         Map<IpAddress, SortedSet<String>> announcers = BgpPlan.announcers(
-                nodes.stream().map(AnnounceInputs::nodeState).toList(), AnnounceInputs.services(informers),
+                nodes.stream().map(AnnounceInputs::nodeState).toList(), services,
                 PoolSet.of(informers.eips().stream().map(EipDefinitions::of).toList()).pools());
         Map<String, NodeHop> hops = new HashMap<>();
         for (Node n : nodes) {
@@ -168,7 +170,7 @@ public final class SpeakerVerticle extends VerticleBase {
         }
         BgpRoutes routes = new BgpRoutes(nodeName, announcers, hops);
         sessions.values().forEach(s -> s.desired(routes));
-        reportChanges(AnnounceInputs.nodeState(node.get()), announcers);
+        reportChanges(AnnounceInputs.nodeState(node.get()), services, announcers);
     }
 
     /**
@@ -178,7 +180,8 @@ public final class SpeakerVerticle extends VerticleBase {
      * more than {@link #EVENTS_PER_PLAN} at once (a new BgpPeer starts every address): a log line counts
      * the rest.
      */
-    private void reportChanges(NodeState self, Map<IpAddress, SortedSet<String>> announcers) {
+    private void reportChanges(NodeState self, List<ServiceState> services,
+            Map<IpAddress, SortedSet<String>> announcers) {
         Set<IpAddress> now = new HashSet<>();
         if (!sessions.isEmpty()) {
             announcers.forEach((address, nodes) -> {
@@ -193,7 +196,7 @@ public final class SpeakerVerticle extends VerticleBase {
             return;
         }
         String peers = String.join(", ", new TreeSet<>(sessions.keySet()));
-        List<BgpPlan.Change> changes = BgpPlan.changes(self, AnnounceInputs.services(informers), before, now);
+        List<BgpPlan.Change> changes = BgpPlan.changes(self, services, before, now);
         for (BgpPlan.Change c : changes.subList(0, Math.min(EVENTS_PER_PLAN, changes.size()))) {
             if (c.announced()) {
                 events.onService(c.service(), "BgpAnnounced", "node " + nodeName + " announces " + c.address()
