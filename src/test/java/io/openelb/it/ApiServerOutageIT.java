@@ -98,19 +98,7 @@ class ApiServerOutageIT {
 
     static Report run(Duration outage) throws Exception {
         Report r = new Report();
-        LabRun run = LabRun.start("outage", "bird", 2, 2, """
-                apiVersion: network.kubesphere.io/v1alpha2
-                kind: BgpConf
-                metadata: {name: default}
-                spec: {as: 64513}
-                ---
-                apiVersion: network.kubesphere.io/v1alpha2
-                kind: BgpPeer
-                metadata: {name: lab-router-v4}
-                spec:
-                  conf: {peerAs: 64512, neighborAddress: 10.77.0.1}
-                  timers: {config: {holdTime: "9", connectRetry: "1"}}
-                """);
+        LabRun run = LabRun.start("outage", "bird", 2, 2, LabRun.V4_ROUTER);
         Path controllerKubeconfig = run.cluster.kubeconfigFor("openelb-system", "openelb-controller", run.dir);
         List<OpenElbProcess> controllers = java.util.Collections.synchronizedList(new ArrayList<>(List.of(run.controller)));
         AtomicBoolean sampling = new AtomicBoolean(true);

@@ -168,7 +168,7 @@ class ChaosIT {
             cluster = LocalCluster.get();
             IpamFixture.removeLeftovers(cluster.admin());
             lab = Lab.up(cluster, "bird", NODES);
-            cluster.kubectlWithInput(BGP, "apply", "-f", "-");
+            cluster.kubectlWithInput(LabRun.V4_ROUTER, "apply", "-f", "-");
             dir = Files.createTempDirectory("chaos-it");
             // made once: a token request needs the API server, which is down at times
             speakerKubeconfig = cluster.kubeconfigFor("openelb-system", "openelb-speaker", dir);
@@ -201,20 +201,6 @@ class ChaosIT {
                 throw e;
             }
         }
-
-        private static final String BGP = """
-                apiVersion: network.kubesphere.io/v1alpha2
-                kind: BgpConf
-                metadata: {name: default}
-                spec: {as: 64513}
-                ---
-                apiVersion: network.kubesphere.io/v1alpha2
-                kind: BgpPeer
-                metadata: {name: lab-router-v4}
-                spec:
-                  conf: {peerAs: 64512, neighborAddress: 10.77.0.1}
-                  timers: {config: {holdTime: "9", connectRetry: "1"}}
-                """;
 
         private OpenElbProcess startSpeaker(int i) {
             return OpenElbProcess.startIn(Lab.nodeNamespace(i), speakerKubeconfig, dir,
@@ -421,7 +407,7 @@ class ChaosIT {
                         p.close();
                     }
                 }
-                cluster.kubectlWithInput(BGP, "delete", "--ignore-not-found", "-f", "-");
+                cluster.kubectlWithInput(LabRun.V4_ROUTER, "delete", "--ignore-not-found", "-f", "-");
                 IpamFixture.removeLeftovers(cluster.admin());
                 Lab.down();
             }

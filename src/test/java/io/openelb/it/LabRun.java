@@ -15,6 +15,20 @@ import java.util.List;
  */
 final class LabRun implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /** BgpConf default (AS 64513) and one IPv4 BgpPeer to the lab router (BIRD's AS 64512), fast timers. */
+    static final String V4_ROUTER = """
+            apiVersion: network.kubesphere.io/v1alpha2
+            kind: BgpConf
+            metadata: {name: default}
+            spec: {as: 64513}
+            ---
+            apiVersion: network.kubesphere.io/v1alpha2
+            kind: BgpPeer
+            metadata: {name: lab-router-v4}
+            spec:
+              conf: {peerAs: 64512, neighborAddress: 10.77.0.1}
+              timers: {config: {holdTime: "9", connectRetry: "1"}}
+            """;
     final LocalCluster cluster;
     final Lab lab;
     final Path dir;
