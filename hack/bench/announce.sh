@@ -100,11 +100,16 @@ read -r ours_est ours_all < <(time_router "$start")
 kill "$OURS"; OURS=
 
 gobgp_ms=$((gobgp_all - gobgp_est)); ours_ms=$((ours_all - ours_est))
-echo
-echo "Announce throughput: $N IPv4 /32s to BIRD $(bird --version 2>&1 | awk '{print $NF}'), $(nproc) cores"
-echo "| speaker | Established -> all in BIRD | routes per second |"
-echo "|---|---|---|"
-printf '| GoBGP %s (baseline) | %d ms | %d |\n' "$(gobgpd --version 2>&1 | awk '{print $NF}')" "$gobgp_ms" \
-    "$((N * 1000 / (gobgp_ms > 0 ? gobgp_ms : 1)))"
-printf '| OpenELB JVM speaker | %d ms | %d |\n' "$ours_ms" "$((N * 1000 / (ours_ms > 0 ? ours_ms : 1)))"
-awk -v g="$gobgp_ms" -v o="$ours_ms" 'BEGIN {printf "ratio (GoBGP time / ours, >= 1.0 is at least as fast): %.2f\n", g / (o > 0 ? o : 1)}'
+ratio=$(awk -v g="$gobgp_ms" -v o="$ours_ms" 'BEGIN {printf "%.2f", g / (o > 0 ? o : 1)}')
+met=$(awk -v r="$ratio" 'BEGIN {print (r >= 1.0 ? "met" : "missed")}')
+source hack/bench/report.sh
+{
+    echo "$N IPv4 /32s to BIRD $(bird --version 2>&1 | awk '{print $NF}') from lab node 1, timed by BIRD from its"\
+        "session reaching Established to all $N routes in its table. OpenELB: the speaker's BGP session alone"\
+        "(no Kubernetes, a cold JVM). Baseline: GoBGP $(gobgpd --version 2>&1 | awk '{print $NF}') (gobgpd) with"\
+        "the same routes in its RIB beforehand."
+    report_header
+    report_row "Established -> all $N routes in BIRD" "$ours_ms ms" "$gobgp_ms ms" "$ratio" ">= 1.0: $met"
+    report_row "routes per second" "$((N * 1000 / (ours_ms > 0 ? ours_ms : 1)))" \
+        "$((N * 1000 / (gobgp_ms > 0 ? gobgp_ms : 1)))" "$ratio" "-"
+} | report_emit

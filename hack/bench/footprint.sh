@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# hack/bench/footprint.sh [N] - memory of the controller and the speaker, run with exactly the JVM flags
-# of the Dockerfile's ENTRYPOINT, as in their containers: the figures the install manifest's resource
-# requests and limits come from. A benchmark, never part of the tests.
+# hack/bench/footprint.sh [N] - memory and start-to-ready of the controller and the speaker, run with
+# exactly the JVM flags of the Dockerfile's ENTRYPOINT, as in their containers: the figures the install
+# manifest's resource requests and limits come from. A benchmark, never part of the tests.
 #
-# Each role runs as its ServiceAccount against the tests' local control plane, with -XX:MaxRAM set to
-# the manifest's memory limit (what the JVM would read from the container's cgroup), idle first, then
-# after N (default 1000) LoadBalancer Services, each with an EndpointSlice, and 20 Nodes. Reported:
-# RSS (VmRSS) idle and loaded, peak RSS (VmHWM), and the heap in use after a full GC (jcmd GC.heap_info).
+# Each role runs as its ServiceAccount against a real local control plane, with -XX:MaxRAM set to the
+# manifest's memory limit (what the JVM would read from the container's cgroup), started alone (the two
+# do not share the CPU while starting): idle, then again after N (default 10000) LoadBalancer Services,
+# each with an EndpointSlice, and 20 Nodes. Reported: start -> /readyz answering 200, RSS (VmRSS), peak
+# RSS (VmHWM), the heap in use after a full GC (jcmd GC.heap_info). Baseline: a bare JVM with the same
+# flags (hack/bench/Idle.java), start -> main and its RSS idling.
 #
 # Environment: OPENELB_FOOTPRINT_FLAGS replaces the Dockerfile's flags (to compare choices). The control
 # plane is its own (OPENELB_FOOTPRINT_CLUSTER_DIR, default /tmp/openelb-footprint-cluster, port
 # OPENELB_FOOTPRINT_PORT, default 27443), purged before and after so that every run starts empty.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-N=${1:-1000}
+N=${1:-10000}
 export OPENELB_CLUSTER_DIR=${OPENELB_FOOTPRINT_CLUSTER_DIR:-/tmp/openelb-footprint-cluster}
 export OPENELB_APISERVER_PORT=${OPENELB_FOOTPRINT_PORT:-27443}
 WORK=$(mktemp -d /tmp/openelb-footprint.XXXXXX)
@@ -55,19 +57,27 @@ kubeconfig_for() { # <service account> <file>
 kubeconfig_for openelb-controller "$WORK/controller.kubeconfig"
 kubeconfig_for openelb-speaker "$WORK/speaker.kubeconfig"
 
-start() { # <name> <port> <args...>: prints the pid
-  local name=$1 port=$2 limit
+now_ms() { date +%s%3N; }
+start() { # <name> <port> <args...>: starts a role, waits for /readyz; sets PID and READY_MS
+  local name=$1 port=$2 limit t0
   shift 2
   limit=$(limit_mib "$name")
+  t0=$(now_ms)
   java "${FLAGS[@]}" -XX:MaxRAM="${limit}m" -jar target/openelb.jar --http-host=127.0.0.1 --http-port="$port" \
-    --log-level=warn "$@" >"$WORK/$name.log" 2>&1 &
-  echo $!
+    --log-level=warn "$@" >>"$WORK/$name.log" 2>&1 &
+  PID=$!
+  pids+=("$PID")
+  for _ in $(seq 1 1200); do
+    if curl -fs "http://127.0.0.1:$port/readyz" >/dev/null; then READY_MS=$(($(now_ms) - t0)); return 0; fi
+    kill -0 "$PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  tail "$WORK/$name.log" >&2
+  exit 1
 }
-ready() { # <port>
-  for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$1/readyz" >/dev/null && return 0; sleep 0.2; done
-  return 1
-}
+stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
 kib() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status"; }
+mib() { echo "$(($(kib "$1" "$2") / 1024)) MiB"; }
 heap_after_gc() { # "heap used / metaspace used" in MiB after a full GC (SerialGC's two generations)
   jcmd "$1" GC.run >/dev/null 2>&1 || true
   jcmd "$1" GC.heap_info 2>/dev/null | awk '
@@ -75,10 +85,26 @@ heap_after_gc() { # "heap used / metaspace used" in MiB after a full GC (SerialG
     /Metaspace/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub(/K,?/, "", v); meta = v}}
     END {printf "%d / %d", heap / 1024, meta / 1024}'
 }
-report() { # <label> <pid> <role>
-  printf '| %s | %s | %d MiB | %d MiB | %s MiB |\n' "$3" "$1" $(($(kib "$2" VmRSS) / 1024)) \
-    $(($(kib "$2" VmHWM) / 1024)) "$(heap_after_gc "$2")"
-}
+ratio() { awk -v b="$1" -v o="$2" 'BEGIN {printf "%.2f", b / (o > 0 ? o : 1)}'; }
+under() { awk -v v="$1" -v bar="$2" -v u="$3" 'BEGIN {printf "< %s %s: %s", bar, u, (v < bar ? "met" : "missed")}'; }
+settle() { sleep "${OPENELB_FOOTPRINT_SETTLE:-20}"; }
+
+# The baseline: a bare JVM with the same flags, start -> main (median of 3), and its RSS idling.
+mkdir -p "$WORK/idle"
+javac -d "$WORK/idle" hack/bench/Idle.java
+floor_ms=()
+for _ in 1 2 3; do
+  : >"$WORK/idle.out"
+  t0=$(now_ms)
+  java "${FLAGS[@]}" -XX:MaxRAM=256m -cp "$WORK/idle" Idle >"$WORK/idle.out" &
+  idle=$!
+  until [[ -s $WORK/idle.out ]]; do kill -0 "$idle" || exit 1; sleep 0.005; done
+  floor_ms+=($(($(now_ms) - t0)))
+  sleep 2
+  floor_rss_mib=$(($(kib "$idle" VmRSS) / 1024))
+  stop "$idle"
+done
+floor_start=$(printf '%s\n' "${floor_ms[@]}" | sort -n | sed -n 2p)
 
 kubectl create namespace "$NS" >/dev/null
 kubectl apply -f - >/dev/null <<EOF
@@ -87,21 +113,24 @@ kind: Eip
 metadata: {name: footprint-pool}
 spec: {address: 10.10.0.0/16, namespaces: [$NS]}
 EOF
-controller=$(start controller 18551 --role=controller --kubeconfig="$WORK/controller.kubeconfig")
-pids+=("$controller")
-speaker=$(start speaker 18552 --role=speaker --node-name=fp-node-1 --kubeconfig="$WORK/speaker.kubeconfig")
-pids+=("$speaker")
-ready 18551 || { tail "$WORK/controller.log"; exit 1; }
-ready 18552 || { tail "$WORK/speaker.log"; exit 1; }
-sleep "${OPENELB_FOOTPRINT_SETTLE:-20}"
-
-echo "JVM flags: ${FLAGS[*]}; MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset}"
-echo "memory limits (-XX:MaxRAM): controller $(limit_mib controller) MiB, speaker $(limit_mib speaker) MiB"
-echo
-echo "| role | state | RSS | peak RSS | heap / metaspace used after a full GC |"
-echo "|---|---|---|---|---|"
-report "idle" "$controller" controller
-report "idle" "$speaker" speaker
+declare -A ready rss hwm heap
+measure() { # <state>: starts each role alone, lets both settle; records the figures of <state>
+  start controller 18551 --role=controller --kubeconfig="$WORK/controller.kubeconfig"
+  controller=$PID
+  ready[controller.$1]=$READY_MS
+  start speaker 18552 --role=speaker --node-name=fp-node-1 --kubeconfig="$WORK/speaker.kubeconfig"
+  speaker=$PID
+  ready[speaker.$1]=$READY_MS
+  settle
+  local role pid
+  for role in controller speaker; do
+    pid=${!role}
+    rss[$role.$1]=$(mib "$pid" VmRSS)
+    hwm[$role.$1]=$(mib "$pid" VmHWM)
+    heap[$role.$1]=$(heap_after_gc "$pid")
+  done
+}
+measure idle
 
 {
   for i in $(seq 1 20); do
@@ -116,16 +145,45 @@ report "idle" "$speaker" speaker
   done
 } >"$WORK/load.yaml"
 kubectl apply --server-side -f "$WORK/load.yaml" >/dev/null
-applied=$(date +%s%N)
-for _ in $(seq 1 600); do
+served=0
+for _ in $(seq 1 900); do
   served=$(kubectl get svc -n "$NS" -o jsonpath='{range .items[*]}{.status.loadBalancer.ingress[0].ip}{"\n"}{end}' | grep -c . || true)
   ((served >= N)) && break
-  sleep 0.5
+  sleep 2
 done
-served_ms=$((($(date +%s%N) - applied) / 1000000))
-sleep 10
-report "$N Services served" "$controller" controller
-report "$N Services, EndpointSlices" "$speaker" speaker
-echo
-echo "all $N Services served ${served_ms} ms after the API server had accepted them (controller CPU time:" \
-  "$(ps -o cputime= -p "$controller" | tr -d ' '))"
+((served >= N)) || { echo "only $served of $N Services served" >&2; exit 1; }
+settle
+for role in controller speaker; do
+  rss[$role.busy]=$(mib "${!role}" VmRSS)
+  hwm[$role.busy]=$(mib "${!role}" VmHWM)
+done
+stop "$controller"
+stop "$speaker"
+measure loaded # each started again, now with the N Services to list
+
+source hack/bench/report.sh
+{
+  echo "The image's JVM flags (${FLAGS[*]}; MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset}) with -XX:MaxRAM at the"\
+    "manifest's memory limit (controller $(limit_mib controller) MiB, speaker $(limit_mib speaker) MiB); each role"\
+    "started alone against a real API server, idle, then with $N LoadBalancer Services (each with an"\
+    "EndpointSlice) and 20 Nodes. Baseline: a bare JVM with the same flags (hack/bench/Idle.java), start -> main"\
+    "and its RSS idling."
+  report_header
+  for role in controller speaker; do
+    start_target=- rss_target=-
+    if [[ $role == speaker ]]; then
+      start_target=$(under "${ready[$role.idle]}" 3000 ms)
+      rss_target=$(under "${rss[$role.idle]% MiB}" 128 MiB)
+    fi
+    report_row "$role start -> ready, nothing to serve" "${ready[$role.idle]} ms" "$floor_start ms" \
+      "$(ratio "$floor_start" "${ready[$role.idle]}")" "$start_target"
+    report_row "$role RSS idle (peak)" "${rss[$role.idle]} (${hwm[$role.idle]})" "$floor_rss_mib MiB" \
+      "$(ratio "$floor_rss_mib" "${rss[$role.idle]% MiB}")" "$rss_target"
+    report_row "$role heap / metaspace in use after a full GC, idle" "${heap[$role.idle]} MiB" - - -
+    report_row "$role RSS (peak) once $N Services are served" "${rss[$role.busy]} (${hwm[$role.busy]})" - - -
+    report_row "$role start -> ready with $N Services" "${ready[$role.loaded]} ms" "$floor_start ms" \
+      "$(ratio "$floor_start" "${ready[$role.loaded]}")" -
+    report_row "$role RSS (peak) started with $N Services" "${rss[$role.loaded]} (${hwm[$role.loaded]})" - - -
+    report_row "$role heap / metaspace in use after a full GC, $N Services" "${heap[$role.loaded]} MiB" - - -
+  done
+} | report_emit

@@ -1,55 +1,115 @@
 #!/usr/bin/env bash
 # hack/bench/run.sh [BENCHMARK [N] | smoke | all] - benchmarks; never part of the tests.
 #
-#   ipam-burst [N]  N (default 10000) LoadBalancer Services in a burst against a real local API server
-#                   with the controller running; time to all served vs the API server's create floor,
-#                   controller peak RSS and CPU
-#   allocator       JMH: pure allocator allocate+release per second, /16 IPv4 and /64 IPv6 pools
+# Each prints its table (figure, ours, baseline, ratio, the issue's target) under a line describing the
+# machine and the commit, and writes that into docs/benchmarks.md between the markers
+# <!-- bench:NAME-N --> and <!-- /bench:NAME-N --> (appended at the end for a name or N not there yet).
+# The ratio is always our speed relative to the baseline's: 1.0 as fast, above faster, below slower.
+#
+#   scale [N]       N (default 10000) LoadBalancer Services in a burst with the controller and a speaker
+#                   running: time to all with an address and all routes in BIRD, peak RSS and CPU time
+#                   of both; against the same burst to a fresh API server alone
+#   allocator       JMH: pure allocator allocate+release per second, /16 IPv4 and /64 IPv6 pools, against
+#                   a bitmap's find-set-clear
 #   codec           JMH: BGP UPDATE encode and decode, host prefixes per second, IPv4 and IPv6, against
 #                   copying the same bytes (the floor)
-#   bgp-convergence [N]  N (default 500) Services one after another: create -> /32 in the lab
-#                   router's kernel table (BIRD), p50/p99/max, against routes added with the gobgp CLI to a GoBGP peer
+#   bgp-convergence [N]  N (default 500) Services one after another: create -> /32 in the lab router's
+#                   kernel table (BIRD), p50/p99/max, against routes added with the gobgp CLI to a GoBGP peer
 #   bgp-table [N]   N (default 10000) VIPs served, then the speaker starts: time to all in BIRD
 #   announce [N]    N (default 10000) /32s, Established -> all in BIRD: our speaker vs GoBGP
 #   l2-failover [K] Layer 2 in the router lab (3 nodes, a speaker each): K (default 20) SIGKILLs of the
 #                   owner, time until the client's neighbour entry holds the new owner's MAC (p50, max),
-#                   and arping answer latency against the kernel answering for a configured address.
+#                   and the ARP answer latency against the kernel answering for a configured address.
 #                   Honours OPENELB_LAB_PREFIX/OPENELB_LAB_DIR and OPENELB_IT_CLUSTER_DIR/_APISERVER_PORT
-#   footprint [N]   RSS of the controller and the speaker with the image's JVM flags (hack/bench/footprint.sh)
-#   smoke           all, tiny, to check they still run (CI)
+#   footprint [N]   RSS and start-to-ready of the controller and the speaker with the image's JVM flags,
+#                   idle and with N (default 10000) Services (hack/bench/footprint.sh), against a bare JVM
+#   smoke           all, tiny, to check they still run (CI); writes nothing into docs/
+#   all             every one at its default size (about 40 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-[[ "${1:-}" == footprint ]] && exec hack/bench/footprint.sh "${2:-1000}"
 
+# What they need: the lab's routers and tools (BIRD, gobgpd, arping, tcpdump, ...); the local control
+# plane builds itself on first use (hack/cluster.sh).
+hack/lab.sh packages
 mvn -B -q package -DskipTests
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
+mkdir -p target/bench
+SMOKE=
 
+machine() {
+    local cpu mem os
+    cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+    mem=$(awk '/^MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
+    os=$(. /etc/os-release && echo "$PRETTY_NAME")
+    echo "$(nproc) cores (${cpu:-unknown CPU}), $mem, $os, Linux $(uname -r), $(java -version 2>&1 | head -n 1)"
+}
+
+# bench <key> <command...>: runs one benchmark with OPENELB_BENCH_REPORT pointing at its table, then
+# prints the table under the machine's description and (unless smoke) puts it into docs/benchmarks.md.
+bench() {
+    local key=$1 report section load
+    shift
+    report=target/bench/$key.md
+    section=target/bench/$key.section.md
+    rm -f "$report"
+    load=$(cut -d ' ' -f 1-3 /proc/loadavg)
+    OPENELB_BENCH_REPORT=$PWD/$report "$@"
+    [[ -s $report ]] || { echo "$key wrote no table" >&2; exit 1; }
+    {
+        echo "Measured $(date -u '+%Y-%m-%d %H:%M') UTC at commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(
+            git diff --quiet HEAD -- . ':!docs' 2>/dev/null || echo ' (with uncommitted changes)') on $(machine);"\
+            "load average $load at the start."
+        echo
+        cat "$report"
+    } >"$section"
+    echo
+    cat "$section"
+    if [[ -z $SMOKE ]]; then
+        python3 hack/bench/splice.py docs/benchmarks.md "$key" "$section"
+        echo "(written to docs/benchmarks.md, section bench:$key)"
+    fi
+}
+
+jmh() { # <kind> <benchmark class>: JMH's JSON turned into the table
+    java -cp "$cp" org.openjdk.jmh.Main "$2" -rf json -rff "target/bench/$1.json" "${JMH_OPTIONS[@]}"
+    python3 hack/bench/jmh_table.py "$1" "target/bench/$1.json" >>"$OPENELB_BENCH_REPORT"
+}
+
+run() { # <name> [N]
+    local name=$1 n=${2:-}
+    case "$name" in
+      scale) n=${n:-10000}; bench "scale-$n" java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark scale "$n" ;;
+      allocator) bench allocator jmh allocator AllocatorBenchmark ;;
+      codec) bench codec jmh codec UpdateCodecBenchmark ;;
+      bgp-convergence) n=${n:-500}
+        bench "bgp-convergence-$n" java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark convergence "$n" ;;
+      bgp-table) n=${n:-10000}; bench "bgp-table-$n" java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark table "$n" ;;
+      announce) n=${n:-10000}; bench "announce-$n" hack/bench/announce.sh "$n" ;;
+      l2-failover) n=${n:-20}; bench "l2-failover-$n" java -cp "$cp" io.openelb.it.Layer2FailoverBenchmark "$n" ;;
+      footprint) n=${n:-10000}; bench "footprint-$n" hack/bench/footprint.sh "$n" ;;
+      *) echo "usage: $0 [scale [N] | allocator | codec | bgp-convergence [N] | bgp-table [N] | announce [N]" \
+          "| l2-failover [K] | footprint [N] | smoke | all]" >&2; exit 2 ;;
+    esac
+}
+
+JMH_OPTIONS=()
 case "${1:-all}" in
-  ipam-burst) java -cp "$cp" io.openelb.it.IpamBurstBenchmark "${2:-10000}" ;;
-  allocator) java -cp "$cp" org.openjdk.jmh.Main AllocatorBenchmark ;;
-  codec) java -cp "$cp" org.openjdk.jmh.Main UpdateCodecBenchmark ;;
-  bgp-convergence) java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark convergence "${2:-500}" ;;
-  bgp-table) java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark table "${2:-10000}" ;;
-  announce) hack/bench/announce.sh "${2:-10000}" ;;
-  l2-failover) java -cp "$cp" io.openelb.it.Layer2FailoverBenchmark "${2:-20}" ;;
   smoke)
-    java -cp "$cp" io.openelb.it.IpamBurstBenchmark 50
-    java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark convergence 10
-    java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark table 100
-    hack/bench/announce.sh 100
-    java -cp "$cp" io.openelb.it.Layer2FailoverBenchmark 1
-    java -cp "$cp" org.openjdk.jmh.Main AllocatorBenchmark -wi 1 -i 1 -w 1s -r 1s -p held=100
-    java -cp "$cp" org.openjdk.jmh.Main UpdateCodecBenchmark -wi 1 -i 1 -w 1s -r 1s ;;
+    SMOKE=1
+    JMH_OPTIONS=(-wi 1 -i 1 -w 1s -r 1s)
+    run scale 50
+    run bgp-convergence 10
+    run bgp-table 100
+    run announce 100
+    run l2-failover 1
+    OPENELB_FOOTPRINT_SETTLE=2 run footprint 50
+    run allocator
+    run codec ;;
   all)
-    java -cp "$cp" io.openelb.it.IpamBurstBenchmark 10000
-    java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark convergence 500
-    java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark table 10000
-    hack/bench/announce.sh 10000
-    hack/bench/announce.sh 100000
-    java -cp "$cp" io.openelb.it.Layer2FailoverBenchmark 20
-    hack/bench/footprint.sh 1000
-    java -cp "$cp" org.openjdk.jmh.Main AllocatorBenchmark
-    java -cp "$cp" org.openjdk.jmh.Main UpdateCodecBenchmark ;;
-  *) echo "usage: $0 [ipam-burst [N] | allocator | codec | bgp-convergence [N] | bgp-table [N] | announce [N] | l2-failover [K] | footprint [N] | smoke | all]" >&2; exit 2 ;;
+    for name in scale bgp-convergence bgp-table announce l2-failover footprint allocator codec; do
+      run "$name"
+    done
+    run announce 100000 ;;
+  *) run "$@" ;;
 esac

@@ -8,6 +8,7 @@ import io.openelb.ipam.ServiceKey;
 import io.openelb.model.EipDefinition;
 import io.openelb.model.IpFamily;
 import io.openelb.model.PoolSet;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,8 +28,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Allocations per second of the pure allocator: a pool half full (so the free-address search has
- * something to skip), then one Service allocated and released per operation. Run by
- * {@code hack/bench/run.sh ipam}; not a test.
+ * something to skip), then one Service allocated and released per operation. The baseline
+ * {@code bitmapFloor} does the least any allocator must: find a clear bit in a bitmap of 65,536 addresses
+ * holding the same addresses, set it, clear it (no Service bookkeeping, no families, no pools). Run by
+ * {@code hack/bench/run.sh allocator}; not a test.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -45,6 +48,7 @@ public class AllocatorBenchmark {
 
     private Allocator allocator;
     private AllocationRequest request;
+    private final BitSet bitmap = new BitSet(1 << 16);
 
     @Setup(Level.Trial)
     public void fill() {
@@ -55,8 +59,10 @@ public class AllocatorBenchmark {
         for (int i = 0; i < held; i++) {
             allocator.assign(request("s" + i, family));
         }
+        bitmap.set(0, held);
         for (int i = 0; i < held; i += 2) {
             allocator.release(new ServiceKey("ns", "s" + i)); // holes, so the first free one is found by search
+            bitmap.clear(i);
         }
         request = request("bench", family);
     }
@@ -71,5 +77,13 @@ public class AllocatorBenchmark {
         AllocationResult result = allocator.assign(request);
         allocator.release(request.service());
         return result;
+    }
+
+    @Benchmark
+    public int bitmapFloor() {
+        int free = bitmap.nextClearBit(0);
+        bitmap.set(free);
+        bitmap.clear(free);
+        return free;
     }
 }

@@ -1,6 +1,8 @@
 package io.openelb.it;
 
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,22 +47,26 @@ public final class BgpConvergenceBenchmark {
     private static final Pattern ESTABLISHED_AT =
             Pattern.compile("^(\\S+) .*peer lab-router-v4 \\(10\\.77\\.0\\.1\\): OPEN_CONFIRM -> ESTABLISHED",
                     Pattern.MULTILINE);
+    private static final int WRITERS = 16;
     private static final Pattern BIRD_COUNT = Pattern.compile("(\\d+) of \\d+ routes");
 
     private BgpConvergenceBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "convergence";
-        int count = args.length > 1 ? Integer.parseInt(args[1]) : mode.equals("table") ? 10_000 : 500;
+        int count = args.length > 1 ? Integer.parseInt(args[1])
+                : switch (mode) { case "table", "scale" -> 10_000; default -> 500; };
         LocalCluster.run(List.of("hack/cluster.sh", "down", "--purge"), ENV, 120);
+        // the floor of a burst: the API server alone, in a control plane of its own (purged after)
+        double floorMillis = mode.equals("scale") ? apiServerFloor(count) : 0;
         LocalCluster cluster = LocalCluster.start(ENV);
         Lab lab = Lab.up(cluster, "bird", 1);
         try {
             cluster.kubectl("apply", "-f", "hack/lab/bgp.yaml");
-            if (mode.equals("table")) {
-                table(cluster, lab, count);
-            } else {
-                convergence(cluster, lab, count);
+            switch (mode) {
+                case "table" -> table(cluster, lab, count);
+                case "scale" -> scale(cluster, lab, count, floorMillis);
+                default -> convergence(cluster, lab, count);
             }
         } finally {
             Lab.down();
@@ -91,17 +99,13 @@ public final class BgpConvergenceBenchmark {
         }
         Arrays.sort(ours);
         Arrays.sort(floor);
-        System.out.printf("%nService created -> /32 in the router's kernel table (BIRD), %d Services one after "
-                + "another, %d cores; floor: the same kind of route added with the gobgp CLI to a GoBGP peer of "
-                + "the same BIRD%n", count, Runtime.getRuntime().availableProcessors());
-        System.out.printf("| figure | OpenELB JVM (API server -> controller -> speaker) | floor (gobgp CLI -> gobgpd) "
-                + "| ratio |%n|---|---|---|---|%n");
-        for (int p : new int[] {50, 99}) {
-            System.out.printf("| p%d | %.1f ms | %.1f ms | %.2f |%n", p, percentile(ours, p), percentile(floor, p),
-                    percentile(ours, p) / percentile(floor, p));
-        }
-        System.out.printf("| max | %.1f ms | %.1f ms | %.2f |%n", ours[count - 1], floor[count - 1],
-                ours[count - 1] / floor[count - 1]);
+        new BenchReport(BenchReport.format("Service created -> /32 in the router's kernel table (BIRD), %d Services "
+                + "one after another. OpenELB: API server -> controller -> API server -> speaker -> BIRD. Baseline "
+                + "(floor): the same kind of route added with the gobgp CLI to a GoBGP peer of the same BIRD.", count))
+                .times("p50", percentile(ours, 50), percentile(floor, 50), BenchReport.under(percentile(ours, 50), 30))
+                .times("p99", percentile(ours, 99), percentile(floor, 99), BenchReport.under(percentile(ours, 99), 100))
+                .times("max", ours[count - 1], floor[count - 1], BenchReport.NONE)
+                .emit();
     }
 
     /**
@@ -162,21 +166,111 @@ public final class BgpConvergenceBenchmark {
         return LocalCluster.run(command, Map.of(), 30).stdout();
     }
 
-    private static void table(LocalCluster cluster, Lab lab, int count) throws Exception {
-        IpamFixture f = new IpamFixture(cluster.admin(), "bench");
-        f.eip("bench-pool", "10.100.0.0/16");
-        Path dir = Files.createTempDirectory("bgp-bench");
-        try (OpenElbProcess controller = controller(cluster, dir)) {
-            ExecutorService writers = Executors.newFixedThreadPool(16);
+    /** Milliseconds the API server takes to accept {@code count} creates with nothing else running. */
+    private static double apiServerFloor(int count) throws Exception {
+        LocalCluster cluster = LocalCluster.start(ENV);
+        try {
+            IpamFixture f = new IpamFixture(cluster.admin(), "floor");
+            return burst(f, "f", count) / 1e6;
+        } finally {
+            LocalCluster.run(List.of("hack/cluster.sh", "down", "--purge"), ENV, 120);
+        }
+    }
+
+    /** Creates {@code count} Services with {@link #WRITERS} client threads; nanoseconds until all accepted. */
+    private static long burst(IpamFixture f, String prefix, int count) throws Exception {
+        long start = System.nanoTime();
+        ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
+        try {
             List<Future<Service>> created = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                String name = "t" + i;
+                String name = prefix + i;
                 created.add(writers.submit(() -> f.service(name)));
             }
             for (Future<Service> c : created) {
                 c.get();
             }
+            return System.nanoTime() - start;
+        } finally {
             writers.shutdown();
+        }
+    }
+
+    /**
+     * N Services in a burst while the controller and one speaker run: time until every one holds an
+     * address (an informer counts them, so that polling does not load the API server) and until all N
+     * routes are in BIRD's table; peak RSS and CPU time of both processes.
+     */
+    private static void scale(LocalCluster cluster, Lab lab, int count, double floorMillis) throws Exception {
+        IpamFixture f = new IpamFixture(cluster.admin(), "bench");
+        f.eip("bench-pool", "10.100.0.0/16");
+        Path dir = Files.createTempDirectory("bgp-bench");
+        Set<String> served = ConcurrentHashMap.newKeySet();
+        long[] allServedAt = {0};
+        try (OpenElbProcess controller = controller(cluster, dir);
+                OpenElbProcess speaker = lab.startSpeakers(dir, "--log-level=warn").get(0);
+                SharedIndexInformer<Service> informer = cluster.admin().services().inNamespace(f.namespace)
+                        .inform(new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(Service s) {
+                                onUpdate(s, s);
+                            }
+
+                            @Override
+                            public void onUpdate(Service old, Service s) {
+                                if (!IpamFixture.ingress(s).isEmpty() && served.add(s.getMetadata().getName())
+                                        && served.size() == count) {
+                                    allServedAt[0] = System.nanoTime();
+                                }
+                            }
+
+                            @Override
+                            public void onDelete(Service s, boolean unknown) {}
+                        })) {
+            speaker.awaitReady(Duration.ofSeconds(60));
+            long start = System.nanoTime();
+            double createdMillis = burst(f, "s", count) / 1e6;
+            long inBird;
+            long lastRouteAt = 0;
+            while ((inBird = birdRoutes()) < count || allServedAt[0] == 0) {
+                if (System.nanoTime() - start > Duration.ofMinutes(15).toNanos()) {
+                    throw new IllegalStateException("after 15 min: " + served.size() + " served, " + inBird
+                            + " routes in BIRD");
+                }
+                if (inBird >= count && lastRouteAt == 0) {
+                    lastRouteAt = System.nanoTime();
+                }
+                Thread.sleep(100);
+            }
+            if (lastRouteAt == 0) {
+                lastRouteAt = System.nanoTime();
+            }
+            double inBirdMillis = (lastRouteAt - start) / 1e6;
+            double servedMillis = (allServedAt[0] - start) / 1e6;
+            new BenchReport(BenchReport.format("%,d LoadBalancer Services created in a burst (%d client threads) "
+                    + "while the controller and one speaker run (-Xmx256m each), BIRD as the router. Baseline "
+                    + "(floor): the same burst to a fresh API server with nothing else running.", count, WRITERS))
+                    .times("first create -> API server accepted all creates", createdMillis, floorMillis,
+                            BenchReport.NONE)
+                    .times("first create -> every Service has an address", servedMillis, floorMillis, BenchReport.NONE)
+                    .times("first create -> all routes in BIRD's table", inBirdMillis, floorMillis,
+                            BenchReport.under(inBirdMillis, 60_000))
+                    .row("controller peak RSS / CPU time", BenchReport.mib(controller.peakRssKiB()) + " / "
+                            + BenchReport.format("%.1f s", controller.cpuTime().toMillis() / 1e3),
+                            BenchReport.NONE, BenchReport.NONE, BenchReport.NONE)
+                    .row("speaker peak RSS / CPU time", BenchReport.mib(speaker.peakRssKiB()) + " / "
+                            + BenchReport.format("%.1f s", speaker.cpuTime().toMillis() / 1e3),
+                            BenchReport.NONE, BenchReport.NONE, BenchReport.NONE)
+                    .emit();
+        }
+    }
+
+    private static void table(LocalCluster cluster, Lab lab, int count) throws Exception {
+        IpamFixture f = new IpamFixture(cluster.admin(), "bench");
+        f.eip("bench-pool", "10.100.0.0/16");
+        Path dir = Files.createTempDirectory("bgp-bench");
+        try (OpenElbProcess controller = controller(cluster, dir)) {
+            burst(f, "t", count);
             long served;
             do {
                 Thread.sleep(500);
@@ -207,15 +301,23 @@ public final class BgpConvergenceBenchmark {
                 }
                 double establishedMs = Duration.between(startedAt,
                         java.time.OffsetDateTime.parse(m.group(1)).toInstant()).toNanos() / 1e6;
-                System.out.printf("%n%d VIPs to BIRD after the speaker starts (%d cores)%n", count,
-                        Runtime.getRuntime().availableProcessors());
-                System.out.printf("| figure | value |%n|---|---|%n");
-                System.out.printf("| speaker start -> session Established | %.0f ms |%n", establishedMs);
-                System.out.printf("| Established -> all %d routes in BIRD's table | %.0f ms |%n", count,
-                        birdNanos / 1e6 - establishedMs);
-                System.out.printf("| speaker start -> all in BIRD's table | %.0f ms |%n", birdNanos / 1e6);
-                System.out.printf("| speaker start -> all in the router's kernel table | %.0f ms |%n", kernelNanos / 1e6);
-                System.out.printf("| speaker peak RSS | %d MiB |%n", speaker.peakRssKiB() / 1024);
+                double inBirdMillis = birdNanos / 1e6;
+                new BenchReport(BenchReport.format("%,d Services served while no speaker runs; then the speaker "
+                        + "starts in lab node 1 (-Xmx256m) and peers with BIRD. Times from the speaker's start (its "
+                        + "log gives Established). No baseline here: `announce` compares Established -> all routes "
+                        + "with GoBGP.", count))
+                        .row("speaker start -> session Established", BenchReport.millis(establishedMs),
+                                BenchReport.NONE, BenchReport.NONE, BenchReport.NONE)
+                        .row("Established -> all routes in BIRD's table", BenchReport.millis(inBirdMillis - establishedMs),
+                                BenchReport.NONE, BenchReport.NONE, BenchReport.NONE)
+                        .row("speaker start -> all VIPs in BIRD's table", BenchReport.millis(inBirdMillis),
+                                BenchReport.NONE, BenchReport.NONE, BenchReport.under(inBirdMillis, 1000))
+                        .row("speaker start -> all VIPs in the router's kernel table",
+                                BenchReport.millis(kernelNanos / 1e6), BenchReport.NONE, BenchReport.NONE,
+                                BenchReport.NONE)
+                        .row("speaker peak RSS", BenchReport.mib(speaker.peakRssKiB()), BenchReport.NONE,
+                                BenchReport.NONE, BenchReport.NONE)
+                        .emit();
             }
         }
     }

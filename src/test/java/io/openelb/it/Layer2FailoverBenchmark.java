@@ -93,7 +93,37 @@ public final class Layer2FailoverBenchmark {
             both.addAll(entry6);
             report("client neighbour entry -> new owner, all", both);
             report("kill -> new owner's first announcement on the bridge", wire);
-            bridgeLatency(l2.captureText(), v4, "10.77.0.99");
+            List<List<Double>> bridge = bridgeLatency(l2.captureText(), v4, "10.77.0.99");
+
+            BenchReport table = new BenchReport(BenchReport.format("Layer 2 in the router lab: 3 nodes on one "
+                    + "bridge, a speaker each (-Xmx256m, --membership-failure-timeout=1s), one IPv4 and one IPv6 "
+                    + "address; %d SIGKILLs of the owner's speaker (IPv4 and IPv6 alternate). Baseline for "
+                    + "answering: the kernel answering ARP for an address configured on node1's eth0, the same "
+                    + "requests timed on the bridge (tcpdump).", kills));
+            if (kills > 0) {
+                List<Double> moved = sorted(both.stream().filter(d -> !d.isNaN()).toList());
+                long never = both.size() - moved.size();
+                double maxMillis = never > 0 ? Double.POSITIVE_INFINITY : moved.get(moved.size() - 1) * 1000;
+                table.row("SIGKILL -> client's neighbour entry holds the new owner's MAC, p50",
+                                BenchReport.millis(median(moved) * 1000), BenchReport.NONE, BenchReport.NONE,
+                                BenchReport.NONE)
+                        .row("SIGKILL -> client's neighbour entry holds the new owner's MAC, max",
+                                never > 0 ? never + " never moved" : BenchReport.millis(maxMillis),
+                                BenchReport.NONE, BenchReport.NONE, BenchReport.under(maxMillis, 2000));
+                List<Double> announced = sorted(wire);
+                if (!announced.isEmpty()) {
+                    table.row("SIGKILL -> new owner's first gratuitous ARP / NA on the bridge, p50",
+                            BenchReport.millis(median(announced) * 1000), BenchReport.NONE, BenchReport.NONE,
+                            BenchReport.NONE);
+                }
+            }
+            List<Double> ours = bridge.get(0);
+            List<Double> kernel = bridge.get(1);
+            if (!ours.isEmpty() && !kernel.isEmpty()) {
+                table.times("ARP request -> reply on the bridge, p50", median(ours), median(kernel), BenchReport.NONE)
+                        .times("ARP request -> reply on the bridge, p90", p90(ours), p90(kernel), BenchReport.NONE);
+            }
+            table.emit();
         }
     }
 
@@ -114,18 +144,17 @@ public final class Layer2FailoverBenchmark {
         System.out.println("== ARP answer latency (arping RTT from the client, 5 interleaved batches of 20)");
         reportMs("speaker (pcap4j responder) for " + vip, speaker);
         reportMs("kernel floor: address configured on node1's eth0", kernel);
-        speaker.sort(null);
-        kernel.sort(null);
-        System.out.printf("median ratio speaker/kernel: %.2f%n", median(speaker) / median(kernel));
     }
 
     /**
      * The same requests timed on the bridge (tcpdump timestamps of request and reply, both at br0): free of
      * arping's own scheduling, which on 2 busy cores sometimes stamps a request after its reply is back.
+     * Returns the sorted milliseconds for the speaker's address and for the kernel's.
      */
-    private static void bridgeLatency(String capture, String vip, String floorIp) {
+    private static List<List<Double>> bridgeLatency(String capture, String vip, String floorIp) {
         System.out.println();
         System.out.println("== ARP answer latency on the bridge (request seen -> reply seen)");
+        List<List<Double>> result = new ArrayList<>();
         for (String ip : List.of(vip, floorIp)) {
             List<Double> ms = new ArrayList<>();
             double asked = -1;
@@ -138,7 +167,9 @@ public final class Layer2FailoverBenchmark {
                 }
             }
             reportMs((ip.equals(vip) ? "speaker for " : "kernel floor for ") + ip, ms);
+            result.add(sorted(ms));
         }
+        return result;
     }
 
     private static List<Double> rtts(Layer2Lab l2, String ip, int count) {
@@ -172,11 +203,21 @@ public final class Layer2FailoverBenchmark {
             System.out.printf("%-58s no replies%n", what);
             return;
         }
-        System.out.printf("%-58s n=%d p50=%.3f ms p90=%.3f ms min=%.3f ms%n", what, s.size(), median(s),
-                s.get((int) (s.size() * 0.9)), s.get(0));
+        System.out.printf("%-58s n=%d p50=%.3f ms p90=%.3f ms min=%.3f ms%n", what, s.size(), median(s), p90(s),
+                s.get(0));
+    }
+
+    private static List<Double> sorted(List<Double> values) {
+        List<Double> s = new ArrayList<>(values);
+        Collections.sort(s);
+        return s;
     }
 
     private static double median(List<Double> sorted) {
         return sorted.get(sorted.size() / 2);
+    }
+
+    private static double p90(List<Double> sorted) {
+        return sorted.get((int) (sorted.size() * 0.9));
     }
 }
