@@ -136,7 +136,7 @@ public final class Main {
             exitCode.set(1);
         }
         if (leadership != null) {
-            leadership.stop();
+            leadership.stop(config.shutdownTimeout());
         }
         if (bgpVertx != null) { // first: sessions close (gracefully) while the API server client still works
             closeQuietly(bgpVertx);

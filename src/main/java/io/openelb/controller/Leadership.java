@@ -7,7 +7,11 @@ import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderE
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.openelb.config.OperatorConfig.LeaderElection;
 import io.openelb.metrics.LeaderGauge;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,12 +132,27 @@ public final class Leadership {
         }
     }
 
-    /** Stops campaigning and releases the Lease if held, so a standby takes over at once. */
-    public void stop() {
+    /**
+     * Stops campaigning and releases the Lease if held, so a standby takes over at once; waits for that at
+     * most {@code within}. The elector's thread holds its lock through a renewal call, and against an API
+     * server that does not answer that call retries for about 20 s: past the process's shutdown timeout.
+     */
+    public void stop(Duration within) {
         stopping.set(true);
         valid = false;
-        if (election != null) {
-            election.cancel(true);
+        if (election == null) {
+            return;
+        }
+        CompletableFuture<Void> cancelled = CompletableFuture.runAsync(() -> election.cancel(true));
+        try {
+            cancelled.get(within.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("leader election did not stop within {} (API server not answering?); the Lease expires "
+                    + "on its own", within);
+        } catch (ExecutionException e) {
+            LOG.warn("stopping the leader election failed: {}", e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

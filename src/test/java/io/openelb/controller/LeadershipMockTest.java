@@ -43,7 +43,7 @@ class LeadershipMockTest {
 
     @AfterEach
     void stop() {
-        leadership.stop();
+        leadership.stop(java.time.Duration.ofSeconds(5));
         client.close();
         server.destroy();
     }
