@@ -94,6 +94,24 @@ public final class InstallFiles {
                 java.util.stream.Stream.of("-XX:MaxRAM=" + memoryLimitMiB(container) + "m")).toList();
     }
 
+    /**
+     * {@link #jvmFlagsInContainer} with the image's class-data sharing archive replaced by {@code archive},
+     * made from target/openelb.jar as the Dockerfile makes it (hack/cds-archive.sh).
+     */
+    public static List<String> jvmFlagsInContainer(Container container, Path archive) {
+        return jvmFlagsInContainer(container).stream()
+                .map(f -> f.startsWith("-XX:SharedArchiveFile=") ? "-XX:SharedArchiveFile=" + archive : f).toList();
+    }
+
+    /** The JVM flags of the Dockerfile's training run (its {@code RUN /tmp/cds-archive.sh JAR ARCHIVE FLAGS}). */
+    public static List<String> cdsTrainingFlags() {
+        Matcher m = Pattern.compile("(?m)^RUN /tmp/cds-archive.sh \\S+ \\S+ (.*?) *\\\\?$").matcher(read(DOCKERFILE));
+        if (!m.find()) {
+            throw new AssertionError("no RUN /tmp/cds-archive.sh in " + DOCKERFILE);
+        }
+        return List.of(m.group(1).trim().split(" +"));
+    }
+
     public static String read(Path file) {
         try {
             return Files.readString(file);

@@ -1,6 +1,7 @@
 package io.openelb.it;
 
 import io.fabric8.kubernetes.api.model.Service;
+import io.openelb.InstallFiles;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.BufferedReader;
@@ -48,6 +49,9 @@ public final class BgpConvergenceBenchmark {
             Pattern.compile("^(\\S+) .*peer lab-router-v4 \\(10\\.77\\.0\\.1\\): OPEN_CONFIRM -> ESTABLISHED",
                     Pattern.MULTILINE);
     private static final int WRITERS = 16;
+    /** Above this many Services the speaker runs with a memory limit of LARGE_LIMIT_MIB (README, "Resources"). */
+    private static final int LARGE = 2000;
+    private static final int LARGE_LIMIT_MIB = 512;
     private static final Pattern BIRD_COUNT = Pattern.compile("(\\d+) of \\d+ routes");
 
     private BgpConvergenceBenchmark() {}
@@ -278,9 +282,24 @@ public final class BgpConvergenceBenchmark {
                         .filter(s -> !IpamFixture.ingress(s).isEmpty()).count();
             } while (served < count);
 
+            // as in its container: the image's JVM flags, memory limit and class-data sharing archive
+            Path archive = dir.resolve("openelb.jsa");
+            List<String> training = new ArrayList<>(List.of("hack/cds-archive.sh", "target/openelb.jar",
+                    archive.toString()));
+            training.addAll(InstallFiles.cdsTrainingFlags());
+            LocalCluster.Result trained = LocalCluster.run(training, Map.of(), 120);
+            if (trained.exitCode() != 0) {
+                throw new IllegalStateException("hack/cds-archive.sh failed: " + trained.stderr());
+            }
+            List<String> flags = new ArrayList<>(InstallFiles.jvmFlagsInContainer(InstallFiles.speakerContainer(),
+                    archive));
+            if (count > LARGE) { // README: beyond a few thousand Services, raise the memory limit
+                flags.replaceAll(flag -> flag.startsWith("-XX:MaxRAM=") ? "-XX:MaxRAM=" + LARGE_LIMIT_MIB + "m" : flag);
+            }
             long start = System.nanoTime();
             Instant startedAt = Instant.now();
-            try (OpenElbProcess speaker = lab.startSpeakers(dir, "--log-level=info").get(0)) {
+            try (OpenElbProcess speaker = lab.startSpeaker(1, dir, "speaker", flags, InstallFiles.environment(),
+                    "--log-level=info")) {
                 long inBird = 0;
                 long inKernel = 0;
                 long birdNanos = 0;
@@ -303,7 +322,10 @@ public final class BgpConvergenceBenchmark {
                         java.time.OffsetDateTime.parse(m.group(1)).toInstant()).toNanos() / 1e6;
                 double inBirdMillis = birdNanos / 1e6;
                 new BenchReport(BenchReport.format("%,d Services served while no speaker runs; then the speaker "
-                        + "starts in lab node 1 (-Xmx256m) and peers with BIRD. Times from the speaker's start (its "
+                        + "starts in lab node 1 as in its container (the image's JVM flags, -XX:MaxRAM of its memory "
+                        + "limit (" + (count > LARGE ? LARGE_LIMIT_MIB + " MiB, raised as README advises beyond a few "
+                        + "thousand Services" : "the manifest's") + "), the class-data sharing archive made as the "
+                        + "Dockerfile makes it) and peers with BIRD. Times from the speaker's start (its "
                         + "log gives Established). No baseline here: `announce` compares Established -> all routes "
                         + "with GoBGP.", count))
                         .row("speaker start -> session Established", BenchReport.millis(establishedMs),

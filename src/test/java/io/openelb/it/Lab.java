@@ -79,10 +79,17 @@ final class Lab {
 
     /** One speaker, for node {@code i}, logging to {@code logName}.log in {@code dir}; does not wait. */
     OpenElbProcess startSpeaker(int i, java.nio.file.Path dir, String logName, String... options) {
+        return startSpeaker(i, dir, logName, List.of("-Xmx256m"), java.util.Map.of(), options);
+    }
+
+    /** {@link #startSpeaker(int, java.nio.file.Path, String, String...)} with these JVM flags and environment. */
+    OpenElbProcess startSpeaker(int i, java.nio.file.Path dir, String logName, List<String> jvmFlags,
+            java.util.Map<String, String> env, String... options) {
         java.nio.file.Path kubeconfig = cluster.kubeconfigFor("openelb-system", "openelb-speaker", dir);
         List<String> args = new java.util.ArrayList<>(List.of("--role=speaker", "--node-name=" + nodeName(i)));
         args.addAll(List.of(options));
-        return OpenElbProcess.startIn(nodeNamespace(i), kubeconfig, dir, logName, args.toArray(String[]::new));
+        return OpenElbProcess.startIn(nodeNamespace(i), jvmFlags, env, kubeconfig, dir, logName,
+                args.toArray(String[]::new));
     }
 
     /**

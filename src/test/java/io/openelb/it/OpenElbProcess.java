@@ -55,7 +55,8 @@ final class OpenElbProcess implements AutoCloseable {
         return startIn(netns, jvmFlags, java.util.Map.of(), kubeconfig, logDir, name, args);
     }
 
-    private static OpenElbProcess startIn(String netns, List<String> jvmFlags, java.util.Map<String, String> env,
+    /** Starts the jar inside network namespace {@code netns} (null: this one) with these JVM flags and environment. */
+    static OpenElbProcess startIn(String netns, List<String> jvmFlags, java.util.Map<String, String> env,
             Path kubeconfig, Path logDir, String name, String... args) {
         try {
             int port = freePort();
