@@ -11,6 +11,7 @@ import io.openelb.announce.Layer2Plan.Assignment;
 import io.openelb.announce.Layer2Snapshot;
 import io.openelb.announce.NodeState;
 import io.openelb.bus.Addresses;
+import io.openelb.bus.PacedPlan;
 import io.openelb.bus.ReadinessChanged;
 import io.openelb.config.OperatorConfig;
 import io.openelb.kube.AnnounceInputs;
@@ -89,7 +90,7 @@ public final class Layer2Verticle extends VerticleBase {
     private final Map<IpAddress, Claim> claims = new HashMap<>();
     private String readinessProblem = "";
     private String loggedProblem = "";
-    private boolean planQueued;
+    private PacedPlan planner;
 
     /** An address this node answers for, or will after the handover delay. */
     private static final class Claim {
@@ -165,13 +166,10 @@ public final class Layer2Verticle extends VerticleBase {
     }
 
     private void queuePlan() {
-        if (!planQueued) {
-            planQueued = true;
-            context.runOnContext(v -> {
-                planQueued = false;
-                plan();
-            });
+        if (planner == null) {
+            planner = new PacedPlan(context, this::plan);
         }
+        planner.request();
     }
 
     private void plan() {

@@ -9,6 +9,7 @@ import io.openelb.announce.NodeState;
 import io.openelb.announce.ServiceState;
 import io.openelb.api.v1alpha2.BgpConf;
 import io.openelb.bus.Addresses;
+import io.openelb.bus.PacedPlan;
 import io.openelb.bus.ReadinessChanged;
 import io.openelb.kube.AnnounceInputs;
 import io.openelb.kube.EipDefinitions;
@@ -58,7 +59,7 @@ public final class SpeakerVerticle extends VerticleBase {
     private int listenPort;
     private final Map<String, BgpSession> sessions = new HashMap<>();
     private final Map<String, String> reportedSkips = new HashMap<>();
-    private boolean planQueued;
+    private PacedPlan planner;
     private SpeakerEvents events;
     /** Addresses this node announced at the last plan; null before the first (whose state is not reported). */
     private Set<IpAddress> announcedHere;
@@ -96,13 +97,10 @@ public final class SpeakerVerticle extends VerticleBase {
     }
 
     private void queuePlan() {
-        if (!planQueued) {
-            planQueued = true;
-            vertx.runOnContext(v -> {
-                planQueued = false;
-                plan();
-            });
+        if (planner == null) {
+            planner = new PacedPlan(context, this::plan);
         }
+        planner.request();
     }
 
     private void plan() {
