@@ -55,7 +55,10 @@ final class BenchReport {
     }
 
     static String millis(double millis) {
-        return millis >= 10_000 ? format("%.1f s", millis / 1e3) : format("%.1f ms", millis);
+        if (millis >= 10_000) {
+            return format("%.1f s", millis / 1e3);
+        }
+        return format(millis >= 10 ? "%.1f ms" : millis >= 1 ? "%.2f ms" : "%.3f ms", millis);
     }
 
     static String mib(long kib) {
