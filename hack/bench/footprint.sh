@@ -182,9 +182,10 @@ measure loaded # each started again, now with the N Services to list
 
 source hack/bench/report.sh
 {
+  raised=${RAISED_LIMIT_MIB:+; raised to $RAISED_LIMIT_MIB MiB for $N Services}
   echo "The image's JVM flags (${FLAGS[*]}; MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset}) with -XX:MaxRAM at the"\
-    "manifest's memory limit (controller $(limit_mib controller) MiB, speaker $(limit_mib speaker) MiB${RAISED_LIMIT_MIB:+;"\
-    "raised to $RAISED_LIMIT_MIB MiB for $N Services}), the class-data sharing archive made as the Dockerfile makes"\
+    "manifest's memory limit (controller $(limit_mib controller) MiB, speaker $(limit_mib speaker) MiB$raised), the"\
+    "class-data sharing archive made as the Dockerfile makes"\
     "it; each role started alone against a real API server, idle, then with $N LoadBalancer Services (each with an"\
     "EndpointSlice) and 20 Nodes. Baseline: a bare JVM with the same flags (hack/bench/Idle.java), start -> main"\
     "and its RSS idling."
