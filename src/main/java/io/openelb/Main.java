@@ -52,6 +52,8 @@ public final class Main {
     private final Logger log;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicInteger exitCode = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicReference<String> ipamDeployment =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private Main(OperatorConfig config) {
         this.config = config;
@@ -135,6 +137,14 @@ public final class Main {
             log.error("failed to start: {}", e.getMessage(), e);
             exitCode.set(1);
         }
+        // the controller first, while this replica still holds the Lease: it finishes the writes it started
+        if (ipamDeployment.get() != null) {
+            try {
+                vertx.undeploy(ipamDeployment.get()).await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                log.error("controller did not stop within {}: {}", config.shutdownTimeout(), e.toString());
+            }
+        }
         if (leadership != null) {
             leadership.stop(config.shutdownTimeout());
         }
@@ -164,6 +174,7 @@ public final class Main {
         java.util.function.Function<java.util.function.BooleanSupplier, Runnable> deploy = leading -> () ->
                 vertx.deployVerticle(IpamVerticle.create(informers, client, vertx, config.loadBalancerClass(),
                                 config.allocateUnclassed(), ipamMetrics, leading))
+                        .onSuccess(ipamDeployment::set)
                         .onFailure(e -> {
                             log.error("controller failed to start: {}", e.getMessage(), e);
                             exitCode.set(1);

@@ -23,6 +23,7 @@ import io.openelb.model.InvalidAddressException;
 import io.openelb.model.IpAddress;
 import io.openelb.model.PoolSet;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import java.time.Instant;
@@ -179,9 +180,32 @@ public final class IpamVerticle extends VerticleBase {
     }
 
     private boolean drainQueued;
+    private boolean stopping;
+
+    /**
+     * Starts nothing new and completes once the writes already started have ended: an address written
+     * without the claim that follows it (finalizer, Eip label) would let its Service be deleted unseen while
+     * no controller runs. Main undeploys this verticle before it releases the Lease, so the write fence
+     * still lets these writes through.
+     */
+    @Override
+    public Future<?> stop() {
+        stopping = true;
+        Promise<Void> idle = Promise.promise();
+        whenIdle(idle);
+        return idle.future();
+    }
+
+    private void whenIdle(Promise<Void> idle) {
+        if (inFlight.isEmpty()) {
+            idle.complete();
+        } else {
+            vertx.setTimer(20, id -> whenIdle(idle));
+        }
+    }
 
     private void drain() {
-        while (inFlight.size() < MAX_WRITES_IN_FLIGHT) {
+        while (!stopping && inFlight.size() < MAX_WRITES_IN_FLIGHT) {
             // a key whose reconcile is running waits in the queue until that one ends
             ServiceKey key = queued.stream().filter(k -> !inFlight.contains(k)).findFirst().orElse(null);
             if (key == null) {
