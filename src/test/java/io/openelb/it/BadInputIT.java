@@ -103,8 +103,7 @@ class BadInputIT {
             // which default is used: the older one, for a Service that names none
             f.service("default-check");
             assertThat(f.awaitIngress("default-check").get(0)).startsWith("192.0.2.1");
-            assertThat(f.get("default-check").orElseThrow().getMetadata().getLabels())
-                    .containsEntry("eip.openelb.kubesphere.io/v1alpha2", BASE_EIP);
+            f.awaitClaim("default-check", BASE_EIP);
             f.delete("default-check");
             IpamFixture.await(() -> f.get("default-check").isPresent(), present -> !present, "default-check gone");
         }

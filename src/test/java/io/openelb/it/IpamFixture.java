@@ -137,6 +137,19 @@ final class IpamFixture {
                 "an address for " + namespace + "/" + name);
     }
 
+    /**
+     * Waits until the Service carries the controller's claim: its finalizer and the label naming
+     * {@code eip}. The controller writes the address first and the claim one API round trip later.
+     */
+    Service awaitClaim(String name, String eip) throws InterruptedException {
+        return await(() -> get(name).orElse(null), s -> s != null
+                && s.getMetadata().getFinalizers() != null
+                && s.getMetadata().getFinalizers().contains("finalizer.lb.kubesphere.io/v1alpha1")
+                && s.getMetadata().getLabels() != null
+                && eip.equals(s.getMetadata().getLabels().get("eip.openelb.kubesphere.io/v1alpha2")),
+                "the finalizer and the Eip label " + eip + " on " + namespace + "/" + name);
+    }
+
     List<String> events(String name) {
         return admin.v1().events().inNamespace(namespace)
                 .withField("involvedObject.name", name).list().getItems().stream()

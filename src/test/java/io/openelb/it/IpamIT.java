@@ -70,9 +70,8 @@ class IpamIT {
         f.service("web", pool("it-alloc"), 80);
 
         assertThat(f.awaitIngress("web")).containsExactly("192.0.2.16");
-        Service web = f.get("web").orElseThrow();
-        assertThat(web.getMetadata().getFinalizers()).contains("finalizer.lb.kubesphere.io/v1alpha1");
-        assertThat(web.getMetadata().getLabels()).containsEntry("eip.openelb.kubesphere.io/v1alpha2", "it-alloc");
+        Service web = f.awaitClaim("web", "it-alloc");
+        assertThat(web.getMetadata().getFinalizers()).containsExactly("finalizer.lb.kubesphere.io/v1alpha1");
         assertThat(f.awaitEvent("web", "IPAllocated")).isEqualTo("IPAllocated: Allocated 192.0.2.16 from Eip it-alloc");
         Eip eip = IpamFixture.await(() -> f.eipNow("it-alloc"),
                 e -> e.getStatus() != null && Long.valueOf(1).equals(e.getStatus().usage), "Eip usage 1");
