@@ -4,15 +4,15 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
-import io.openelb.bus.Addresses;
 import io.openelb.bus.EventBusCodecs;
+import io.openelb.cluster.Conversion;
 import io.openelb.config.Invocation;
 import io.openelb.config.OperatorConfig;
 import io.openelb.controller.IpamVerticle;
 import io.openelb.controller.Leadership;
 import io.openelb.grpc.GrpcVerticle;
 import io.openelb.kube.Informers;
-import io.openelb.kube.KubeVerticle;
+import io.openelb.kube.WatchVerticle;
 import io.openelb.kube.WatchedKinds;
 import io.openelb.metrics.BgpMetrics;
 import io.openelb.metrics.EventLoopDelay;
@@ -86,49 +86,43 @@ public final class Main {
         Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
 
         Metrics metrics = new Metrics();
-        Vertx vertx = Vertx.builder()
+        // One Vertx. A speaker's runs on the epoll transport that puts TCP MD5 keys on BGP sockets only (BGP
+        // clients and the BGP listen port): the HTTP endpoint and the API server client stay untouched by it.
+        TcpMd5Keys md5Keys = new TcpMd5Keys();
+        var builder = Vertx.builder()
                 .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-                .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
-                .build();
+                .withMetrics(new MicrometerMetricsFactory(metrics.registry()));
+        if (config.role().runsSpeaker()) {
+            md5Keys.transport().ifPresent(builder::withTransport);
+        }
+        Vertx vertx = builder.build();
         EventBusCodecs.registerAll(vertx.eventBus());
         EventLoopDelay.deploy(vertx, metrics.registry(), "main", VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
-        // BGP has a Vertx of its own, on the epoll transport that puts TCP MD5 keys on its sockets: the HTTP
-        // endpoint and the API server client stay on the default transport, untouched by it.
-        TcpMd5Keys md5Keys = new TcpMd5Keys();
-        Vertx bgpVertx = null;
-        if (config.role().runsSpeaker()) {
-            var bgpBuilder = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(1));
-            md5Keys.transport().ifPresent(bgpBuilder::withTransport);
-            bgpVertx = bgpBuilder.build();
-            EventBusCodecs.registerAll(bgpVertx.eventBus());
-            EventLoopDelay.deploy(bgpVertx, metrics.registry(), "bgp", 1);
-            forward(vertx, bgpVertx, Addresses.RESOURCE_CHANGED);
-            forward(vertx, bgpVertx, Addresses.INFORMERS_SYNCED);
-            forward(bgpVertx, vertx, Addresses.READINESS_CHANGED); // the BGP half's, to /readyz
-        }
         KubernetesClient client = kubernetesClient(vertx);
 
         log.info("starting roles {} (node '{}')", config.role(), config.nodeName());
         Informers informers = new Informers(client, WatchedKinds.of(config.role()), config.namespace());
         StatusBoard board = new StatusBoard();
+        // the consumers of the cluster snapshots first: the watcher's first snapshot reaches them all
         Future<?> started = vertx.deployVerticle(new HttpVerticle(config.httpHost(), config.httpPort(), metrics, board))
-                .compose(id -> vertx.deployVerticle(new KubeVerticle(informers, new KubeMetrics(metrics.registry()))))
-                .compose(id -> vertx.deployVerticle(new ClusterStatusVerticle(informers, board)));
+                .compose(id -> vertx.deployVerticle(new ClusterStatusVerticle(board)));
         Leadership leadership = null;
         try {
             started.await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            if (bgpVertx != null) {
-                bgpVertx.deployVerticle(new SpeakerVerticle(informers, config.nodeName(), client,
+            if (config.role().runsSpeaker()) {
+                vertx.deployVerticle(new SpeakerVerticle(config.nodeName(), config.namespace(), client,
                                 new BgpMetrics(metrics.registry()), md5Keys, board))
                         .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                vertx.deployVerticle(new Layer2Verticle(informers, client, config.nodeName(), config.namespace(),
+                vertx.deployVerticle(new Layer2Verticle(client, config.nodeName(), config.namespace(),
                                 config.layer2(), new Layer2Metrics(metrics.registry()), board))
                         .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 // not awaited: the API is a window on the speaker; a slow start of it never holds the speaker up
                 vertx.deployVerticle(new GrpcVerticle(config.grpcHost(), config.grpcPort(), board));
             }
+            vertx.deployVerticle(new WatchVerticle(informers, new KubeMetrics(metrics.registry()), new Conversion()))
+                    .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
             if (config.role().runsController()) {
-                leadership = startController(vertx, client, informers, metrics);
+                leadership = startController(vertx, client, metrics);
             }
             log.info("started");
             stopRequested.await();
@@ -148,31 +142,15 @@ public final class Main {
         if (leadership != null) {
             leadership.stop(config.shutdownTimeout());
         }
-        if (bgpVertx != null) { // first: sessions close (gracefully) while the API server client still works
-            closeQuietly(bgpVertx);
-        }
         return stop(vertx, client, metrics, exitCode.get());
     }
 
-    /** The informers' events, published on the main Vertx, reach the BGP Vertx's consumers too. */
-    private static void forward(Vertx from, Vertx to, String address) {
-        from.eventBus().consumer(address, message -> to.eventBus().publish(address, message.body()));
-    }
-
-    private void closeQuietly(Vertx bgpVertx) {
-        try {
-            bgpVertx.close().await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            log.error("BGP did not stop within {}: {}", config.shutdownTimeout(), e.toString());
-        }
-    }
-
     /** Runs the IPAM controller at once, or once this replica wins the Lease. */
-    private Leadership startController(Vertx vertx, KubernetesClient client, Informers informers, Metrics metrics) {
+    private Leadership startController(Vertx vertx, KubernetesClient client, Metrics metrics) {
         IpamMetrics ipamMetrics = new IpamMetrics(metrics.registry());
         // leading: checked before every write of the controller (a replica that lost the Lease must not write)
         java.util.function.Function<java.util.function.BooleanSupplier, Runnable> deploy = leading -> () ->
-                vertx.deployVerticle(IpamVerticle.create(informers, client, vertx, config.loadBalancerClass(),
+                vertx.deployVerticle(IpamVerticle.create(client, vertx, config.loadBalancerClass(),
                                 config.allocateUnclassed(), ipamMetrics, leading))
                         .onSuccess(ipamDeployment::set)
                         .onFailure(e -> {

@@ -1,7 +1,5 @@
 package io.openelb.controller;
 
-import io.openelb.kube.EipDefinitions;
-import io.openelb.api.Annotations;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -9,19 +7,21 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.openelb.api.v1alpha2.Eip;
 import io.openelb.api.v1alpha2.EipStatus;
-import io.openelb.bus.Addresses;
-import io.openelb.bus.ResourceChanged;
+import io.openelb.bus.Snapshots;
+import io.openelb.cluster.ClusterSnapshot;
+import io.openelb.cluster.Conversion;
+import io.openelb.cluster.ResourceKind;
 import io.openelb.ipam.Allocation;
 import io.openelb.ipam.AllocationError;
 import io.openelb.ipam.AllocationRequest;
 import io.openelb.ipam.AllocationResult;
 import io.openelb.ipam.Allocator;
 import io.openelb.ipam.ServiceKey;
-import io.openelb.kube.Informers;
 import io.openelb.metrics.IpamMetrics;
 import io.openelb.model.InvalidAddressException;
 import io.openelb.model.IpAddress;
 import io.openelb.model.PoolSet;
+import io.openelb.model.ServiceModel;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * every Eip's status current. Deployed on the leader only.
  *
  * <p>Decisions are made by the pure {@link Allocator} on this verticle's event loop, in order; only the
- * writes run concurrently (on workers, never two for one Service). Level-triggered: a change of any
- * watched object queues the Services it may affect, and each is reconciled from the informer caches.
+ * writes run concurrently (on workers, never two for one Service). Level-triggered: each cluster snapshot
+ * queues the Services its changes may affect, and each is reconciled from the newest snapshot.
  */
 public final class IpamVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(IpamVerticle.class);
@@ -54,11 +54,11 @@ public final class IpamVerticle extends VerticleBase {
     private static final long RETRY_MS = 1000;
     private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
-    private final Informers informers;
     private final ServiceRequests requests;
     private final KubeWriter writer;
     private final IpamMetrics metrics;
 
+    private ClusterSnapshot snapshot;
     private Allocator allocator;
     private PoolSet pools = PoolSet.of(List.of());
     private final Set<ServiceKey> queued = new LinkedHashSet<>();
@@ -69,28 +69,22 @@ public final class IpamVerticle extends VerticleBase {
     private boolean eipStatusDirty;
     private boolean eipStatusWriting;
 
-    IpamVerticle(Informers informers, ServiceRequests requests, KubeWriter writer, IpamMetrics metrics) {
-        this.informers = informers;
+    IpamVerticle(ServiceRequests requests, KubeWriter writer, IpamMetrics metrics) {
         this.requests = requests;
         this.writer = writer;
         this.metrics = metrics;
     }
 
     /** Builds the verticle for the configured class; it writes only while {@code leading} says so. */
-    public static IpamVerticle create(Informers informers, KubernetesClient client, Vertx vertx,
-            String loadBalancerClass, boolean allocateUnclassed, IpamMetrics metrics,
-            java.util.function.BooleanSupplier leading) {
-        return new IpamVerticle(informers, new ServiceRequests(loadBalancerClass, allocateUnclassed),
+    public static IpamVerticle create(KubernetesClient client, Vertx vertx, String loadBalancerClass,
+            boolean allocateUnclassed, IpamMetrics metrics, java.util.function.BooleanSupplier leading) {
+        return new IpamVerticle(new ServiceRequests(loadBalancerClass, allocateUnclassed),
                 new KubeWriter(vertx, client, leading), metrics);
     }
 
     @Override
     public Future<?> start() {
-        vertx.eventBus().<ResourceChanged>consumer(Addresses.RESOURCE_CHANGED, msg -> changed(msg.body()));
-        vertx.eventBus().consumer(Addresses.INFORMERS_SYNCED, msg -> rebuild());
-        if (informers.synced()) {
-            rebuild();
-        }
+        Snapshots.follow(vertx, this::changed);
         vertx.setPeriodic(EIP_STATUS_INTERVAL_MS, id -> writeEipStatuses());
         return Future.succeededFuture();
     }
@@ -122,18 +116,17 @@ public final class IpamVerticle extends VerticleBase {
     }
 
     private void rebuild(List<Service> listed) {
-        pools = PoolSet.of(informers.eips().stream().map(EipDefinitions::of).toList());
+        pools = snapshot.pools();
         allocator = new Allocator(pools.pools());
-        List<Service> services = new ArrayList<>(listed);
-        services.sort(Comparator.comparing((Service s) -> Objects.requireNonNullElse(
-                s.getMetadata().getCreationTimestamp(), "")).thenComparing(s -> ServiceRequests.key(s)));
+        List<ServiceModel> services = new ArrayList<>(listed.stream().map(Conversion::service).toList());
+        services.sort(Comparator.comparing(ServiceModel::createdAt).thenComparing(ServiceModel::key));
         int restored = 0;
-        for (Service service : services) {
+        for (ServiceModel service : services) {
             // a Service being deleted keeps its address until it is gone: it may not go to another meanwhile
-            if (!requests.isManaged(service) && service.getMetadata().getDeletionTimestamp() == null) {
+            if (!requests.isManaged(service) && !service.deleting()) {
                 continue;
             }
-            List<IpAddress> held = ServiceRequests.statusAddresses(service);
+            List<IpAddress> held = service.ingress();
             List<AllocationError> conflicts = allocator.restore(ServiceRequests.key(service), held,
                     ServiceRequests.ports(service), ServiceRequests.sharingKey(service));
             conflicts.forEach(c -> LOG.warn("{}: status address not restored: {}", ServiceRequests.key(service), c));
@@ -143,28 +136,43 @@ public final class IpamVerticle extends VerticleBase {
                 pools.pools().size(), pools.invalid().size(), restored);
         reportInvalidEips();
         services.forEach(s -> queued.add(ServiceRequests.key(s)));
-        informers.services().forEach(s -> queued.add(ServiceRequests.key(s))); // created since the list
+        snapshot.services().values().forEach(s -> queued.add(ServiceRequests.key(s))); // created since the list
         eipStatusDirty = true;
         drain();
     }
 
-    private void changed(ResourceChanged change) {
-        if (allocator == null) {
-            return; // the rebuild after sync reconciles everything
+    private void changed(ClusterSnapshot next) {
+        ClusterSnapshot previous = snapshot;
+        snapshot = next;
+        if (!next.synced()) {
+            return;
         }
-        switch (change.kind()) {
-            case SERVICE -> queued.add(new ServiceKey(change.namespace(), change.name()));
-            case EIP -> {
-                pools = PoolSet.of(informers.eips().stream().map(EipDefinitions::of).toList());
-                allocator.setPools(pools.pools());
-                reportInvalidEips();
-                queueWaiting(null);
-                eipStatusDirty = true;
-            }
-            case NAMESPACE -> queueWaiting(change.name());
-            default -> { }
+        if (allocator == null) {
+            rebuild(); // reconciles everything
+            return;
+        }
+        // a snapshot missed (none is, in order on one bus; but never guess): everything may have changed
+        boolean gap = previous == null || next.revision() != previous.revision() + 1;
+        ClusterSnapshot.Changes changes = next.changes();
+        if (gap || changes.kinds().contains(ResourceKind.EIP)) {
+            pools = next.pools();
+            allocator.setPools(pools.pools());
+            reportInvalidEips();
+            queueWaiting(null);
+            eipStatusDirty = true;
+        }
+        if (gap) {
+            next.services().values().forEach(s -> queued.add(ServiceRequests.key(s)));
+        } else {
+            changes.services().forEach(key -> queued.add(serviceKey(key)));
+            changes.namespaces().forEach(this::queueWaiting);
         }
         drain();
+    }
+
+    private static ServiceKey serviceKey(String key) {
+        String[] nsName = key.split("/", 2);
+        return new ServiceKey(nsName[0], nsName[1]);
     }
 
     /**
@@ -247,21 +255,21 @@ public final class IpamVerticle extends VerticleBase {
 
     /** One Service: decide with the allocator now, then write what differs. */
     private Future<Void> reconcile(ServiceKey key) {
-        Service service = informers.service(key.namespace(), key.name()).orElse(null);
+        ServiceModel service = snapshot.service(key.toString()).orElse(null);
         if (service == null) {
             release(key);
             return Future.succeededFuture();
         }
-        String version = service.getMetadata().getResourceVersion();
-        if (service.getMetadata().getDeletionTimestamp() != null) {
+        String version = service.resourceVersion();
+        if (service.deleting()) {
             // It keeps its address until it is gone (released then, above): while it exists, no other
             // Service may show the same address.
-            return ServiceRequests.hasFinalizer(service) ? writer.unclaim(key) : Future.succeededFuture();
+            return service.hasFinalizer() ? writer.unclaim(key) : Future.succeededFuture();
         }
         if (!requests.isManaged(service)) {
             boolean held = !allocator.allocationsOf(key).isEmpty();
-            boolean ours = ServiceRequests.hasFinalizer(service);
-            Future<Void> clear = held && !ServiceRequests.statusAddresses(service).isEmpty()
+            boolean ours = service.hasFinalizer();
+            Future<Void> clear = held && !service.ingress().isEmpty()
                     ? writer.serviceIngress(key, List.of(), version).<Void>mapEmpty()
                     : Future.succeededFuture();
             return clear.compose(v -> {
@@ -269,7 +277,7 @@ public final class IpamVerticle extends VerticleBase {
                 return ours ? writer.unclaim(key) : Future.succeededFuture();
             });
         }
-        List<IpAddress> status = ServiceRequests.statusAddresses(service);
+        List<IpAddress> status = service.ingress();
         if (!status.isEmpty()) {
             // The status is the truth: a decision made on an older view of this Service (or another
             // writer's) gives way to what the Service holds.
@@ -284,7 +292,7 @@ public final class IpamVerticle extends VerticleBase {
         }
         AllocationResult result;
         try {
-            AllocationRequest request = ServiceRequests.request(service, informers.namespaceLabels(key.namespace()));
+            AllocationRequest request = ServiceRequests.request(service, snapshot.namespaceLabels(key.namespace()));
             result = allocator.assign(request);
         } catch (InvalidAddressException e) {
             result = new AllocationResult.Failed(
@@ -297,9 +305,9 @@ public final class IpamVerticle extends VerticleBase {
         lastFailure.remove(key);
         eipStatusDirty = true;
         List<String> wanted = ServiceRequests.texts(allocations.stream().map(Allocation::address).toList());
-        List<String> current = ServiceRequests.texts(ServiceRequests.statusAddresses(service));
+        List<String> current = ServiceRequests.texts(service.ingress());
         String pool = allocations.get(0).pool();
-        boolean claimed = ServiceRequests.hasFinalizer(service) && pool.equals(label(service));
+        boolean claimed = service.hasFinalizer() && pool.equals(service.poolLabel());
         if (wanted.equals(current)) {
             return claimed ? Future.succeededFuture() : writer.claim(key, pool, version).mapEmpty();
         }
@@ -320,7 +328,7 @@ public final class IpamVerticle extends VerticleBase {
      * its {@code Valid=False} condition: {@code kubectl describe eip} shows both. Valid again: said once too.
      */
     private void reportInvalidEips() {
-        for (Eip eip : informers.eips()) {
+        for (Eip eip : snapshot.eips().values()) {
             String name = eip.getMetadata().getName();
             String why = pools.invalid().get(name);
             if (why != null && !why.equals(reportedInvalid.put(name, why))) {
@@ -343,7 +351,7 @@ public final class IpamVerticle extends VerticleBase {
                 .withResourceVersion(eip.getMetadata().getResourceVersion()).build();
     }
 
-    private Future<Void> failed(Service service, AllocationError error) {
+    private Future<Void> failed(ServiceModel service, AllocationError error) {
         ServiceKey key = ServiceRequests.key(service);
         metrics.allocationFailed(error.reason());
         if (error.message().equals(lastFailure.put(key, error.message()))) {
@@ -373,7 +381,7 @@ public final class IpamVerticle extends VerticleBase {
         eipStatusWriting = true;
         Instant now = Instant.now();
         List<Future<Void>> writes = new ArrayList<>();
-        for (Eip eip : informers.eips()) {
+        for (Eip eip : snapshot.eips().values()) {
             String name = eip.getMetadata().getName();
             if (pools.pool(name).isEmpty() && !pools.invalid().containsKey(name)) {
                 eipStatusDirty = true; // in the cache before its change event reached us: next pass
@@ -387,8 +395,7 @@ public final class IpamVerticle extends VerticleBase {
             }
         }
         metrics.invalidPools(pools.invalid().size());
-        metrics.retainPools(informers.eips().stream().map(e -> e.getMetadata().getName())
-                .collect(java.util.stream.Collectors.toSet()));
+        metrics.retainPools(snapshot.eips().keySet());
         Future.join(writes).onComplete(done -> {
             eipStatusWriting = false;
             if (done.failed()) {
@@ -403,15 +410,10 @@ public final class IpamVerticle extends VerticleBase {
         return current != null && JSON.asJson(desired).equals(JSON.asJson(current));
     }
 
-    private static String label(Service service) {
-        Map<String, String> labels = service.getMetadata().getLabels();
-        return labels == null ? null : labels.get(Annotations.POOL);
-    }
-
-    private static ObjectReference reference(Service service) {
+    private static ObjectReference reference(ServiceModel service) {
         return new ObjectReferenceBuilder().withApiVersion("v1").withKind("Service")
-                .withNamespace(service.getMetadata().getNamespace()).withName(service.getMetadata().getName())
-                .withUid(service.getMetadata().getUid()).withResourceVersion(service.getMetadata().getResourceVersion())
+                .withNamespace(service.namespace()).withName(service.name())
+                .withUid(service.uid()).withResourceVersion(service.resourceVersion())
                 .build();
     }
 

@@ -1,21 +1,18 @@
 package io.openelb.controller;
 
 import io.openelb.api.Annotations;
-import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
 import io.openelb.ipam.AllocationRequest;
 import io.openelb.ipam.FamilyPolicy;
 import io.openelb.ipam.ServiceKey;
+import io.openelb.ipam.ServicePort;
 import io.openelb.model.InvalidAddressException;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
+import io.openelb.model.ServiceModel;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -29,20 +26,19 @@ final class ServiceRequests {
         this.allocateUnclassed = allocateUnclassed;
     }
 
-    static ServiceKey key(Service service) {
-        return new ServiceKey(service.getMetadata().getNamespace(), service.getMetadata().getName());
+    static ServiceKey key(ServiceModel service) {
+        return new ServiceKey(service.namespace(), service.name());
     }
 
     /** A LoadBalancer Service of our class, or annotated for OpenELB without another class. */
-    boolean isManaged(Service service) {
-        if (service.getSpec() == null || !"LoadBalancer".equals(service.getSpec().getType())) {
+    boolean isManaged(ServiceModel service) {
+        if (!service.loadBalancer()) {
             return false;
         }
-        String serviceClass = service.getSpec().getLoadBalancerClass();
-        if (serviceClass != null) {
-            return serviceClass.equals(loadBalancerClass);
+        if (service.loadBalancerClass() != null) {
+            return service.loadBalancerClass().equals(loadBalancerClass);
         }
-        return Annotations.LOAD_BALANCER_OPENELB.equals(annotation(service, Annotations.LOAD_BALANCER))
+        return Annotations.LOAD_BALANCER_OPENELB.equals(service.annotation(Annotations.LOAD_BALANCER).orElse(null))
                 || allocateUnclassed;
     }
 
@@ -51,25 +47,23 @@ final class ServiceRequests {
      *
      * @throws InvalidAddressException when a requested address is not an IP literal
      */
-    static AllocationRequest request(Service service, Map<String, String> namespaceLabels) {
-        String pool = Objects.requireNonNullElse(annotation(service, Annotations.POOL), "").trim();
+    static AllocationRequest request(ServiceModel service, Map<String, String> namespaceLabels) {
+        String pool = service.annotation(Annotations.POOL).orElse("").trim();
         List<IpAddress> requested = new ArrayList<>();
-        String requestedText = annotation(service, Annotations.REQUESTED_ADDRESS);
+        String requestedText = service.annotation(Annotations.REQUESTED_ADDRESS).orElse(null);
         if (requestedText == null || requestedText.isBlank()) {
-            requestedText = service.getSpec().getLoadBalancerIP();
+            requestedText = service.loadBalancerIp();
         }
         if (requestedText != null && !requestedText.isBlank()) {
             for (String part : requestedText.split(",")) {
                 requested.add(IpAddress.parse(part.trim()));
             }
         }
-        List<IpFamily> families = Optional.ofNullable(service.getSpec().getIpFamilies()).orElse(List.of()).stream()
-                .map(f -> "IPv6".equals(f) ? IpFamily.IPV6 : IpFamily.IPV4)
-                .toList();
+        List<IpFamily> families = service.ipFamilies();
         if (families.isEmpty() && !requested.isEmpty()) {
             families = List.of(requested.get(0).family());
         }
-        FamilyPolicy policy = switch (Objects.requireNonNullElse(service.getSpec().getIpFamilyPolicy(), "")) {
+        FamilyPolicy policy = switch (service.ipFamilyPolicy()) {
             case "PreferDualStack" -> FamilyPolicy.PREFER_DUAL_STACK;
             case "RequireDualStack" -> FamilyPolicy.REQUIRE_DUAL_STACK;
             default -> FamilyPolicy.SINGLE_STACK;
@@ -78,50 +72,15 @@ final class ServiceRequests {
                 sharingKey(service), namespaceLabels);
     }
 
-    static Set<io.openelb.ipam.ServicePort> ports(Service service) {
-        return Optional.ofNullable(service.getSpec().getPorts()).orElse(List.of()).stream()
-                .map(ServiceRequests::port)
-                .collect(Collectors.toSet());
+    static Set<ServicePort> ports(ServiceModel service) {
+        return service.ports().stream().map(p -> new ServicePort(p.protocol(), p.port())).collect(Collectors.toSet());
     }
 
-    static String sharingKey(Service service) {
-        return Objects.requireNonNullElse(annotation(service, Annotations.SHARING_KEY), "").trim();
-    }
-
-    /** The IP addresses in {@code status.loadBalancer.ingress}; host names and garbage are skipped. */
-    static List<IpAddress> statusAddresses(Service service) {
-        if (service.getStatus() == null || service.getStatus().getLoadBalancer() == null) {
-            return List.of();
-        }
-        List<IpAddress> addresses = new ArrayList<>();
-        for (LoadBalancerIngress ingress
-                : Optional.ofNullable(service.getStatus().getLoadBalancer().getIngress()).orElse(List.of())) {
-            if (ingress.getIp() != null) {
-                try {
-                    addresses.add(IpAddress.parse(ingress.getIp()));
-                } catch (InvalidAddressException e) {
-                    // not an address we could have written; the next status write replaces it
-                }
-            }
-        }
-        return addresses;
-    }
-
-    static boolean hasFinalizer(Service service) {
-        return service.getMetadata().getFinalizers() != null
-                && service.getMetadata().getFinalizers().contains(Annotations.FINALIZER);
+    static String sharingKey(ServiceModel service) {
+        return service.annotation(Annotations.SHARING_KEY).orElse("").trim();
     }
 
     static List<String> texts(Collection<IpAddress> addresses) {
         return addresses.stream().map(IpAddress::toString).toList();
-    }
-
-    private static io.openelb.ipam.ServicePort port(ServicePort p) {
-        return new io.openelb.ipam.ServicePort(Objects.requireNonNullElse(p.getProtocol(), "TCP"), p.getPort());
-    }
-
-    private static String annotation(Service service, String name) {
-        Map<String, String> annotations = service.getMetadata().getAnnotations();
-        return annotations == null ? null : annotations.get(name);
     }
 }

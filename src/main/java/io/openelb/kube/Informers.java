@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.openelb.api.v1alpha2.BgpConf;
 import io.openelb.api.v1alpha2.BgpPeer;
 import io.openelb.api.v1alpha2.Eip;
-import io.openelb.bus.ResourceKind;
+import io.openelb.cluster.ResourceKind;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.openelb.kube;
 
-import io.openelb.bus.ResourceKind;
+import io.openelb.cluster.ResourceKind;
 import io.openelb.config.Role;
 import java.util.EnumSet;
 import java.util.Set;

@@ -1,11 +1,6 @@
 package io.openelb.layer2;
 
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeAddress;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.openelb.announce.Layer2Plan;
 import io.openelb.announce.Layer2Plan.Assignment;
 import io.openelb.announce.Layer2Snapshot;
@@ -14,14 +9,13 @@ import io.openelb.bus.Addresses;
 import io.openelb.bus.PacedPlan;
 import io.openelb.bus.ReadinessChanged;
 import io.openelb.config.OperatorConfig;
-import io.openelb.kube.AnnounceInputs;
-import io.openelb.kube.EipDefinitions;
-import io.openelb.kube.Informers;
+import io.openelb.bus.Snapshots;
+import io.openelb.cluster.ClusterSnapshot;
 import io.openelb.kube.SpeakerEvents;
 import io.openelb.metrics.Layer2Metrics;
 import io.openelb.model.IpAddress;
+import io.openelb.model.NodeModel;
 import io.openelb.model.Pool;
-import io.openelb.model.PoolSet;
 import io.openelb.model.Protocol;
 import io.openelb.status.StatusBoard;
 import io.vertx.core.Context;
@@ -29,15 +23,12 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -65,7 +56,6 @@ public final class Layer2Verticle extends VerticleBase {
     /** Gratuitous ARP / unsolicited NA after gaining an address, milliseconds after the first. */
     private static final long[] ANNOUNCE_AFTER = {0, 250, 1000, 2000, 4000};
 
-    private final Informers informers;
     private final KubernetesClient client;
     private final String nodeName;
     private final String namespace;
@@ -75,7 +65,7 @@ public final class Layer2Verticle extends VerticleBase {
 
     private Context context;
     private SpeakerEvents events;
-    private SharedIndexInformer<Secret> secretInformer;
+    private ClusterSnapshot snapshot;
     private Membership membership;
     private boolean membershipStarting;
     private boolean inView;
@@ -105,9 +95,8 @@ public final class Layer2Verticle extends VerticleBase {
         }
     }
 
-    public Layer2Verticle(Informers informers, KubernetesClient client, String nodeName, String namespace,
+    public Layer2Verticle(KubernetesClient client, String nodeName, String namespace,
             OperatorConfig.Layer2 config, Layer2Metrics metrics, StatusBoard board) {
-        this.informers = informers;
         this.client = client;
         this.nodeName = nodeName;
         this.namespace = namespace;
@@ -121,30 +110,10 @@ public final class Layer2Verticle extends VerticleBase {
         context = vertx.getOrCreateContext();
         board.layer2(new Layer2Snapshot(nodeName, "", List.of(), List.of(), Map.of()));
         events = new SpeakerEvents(vertx, client, nodeName);
-        vertx.eventBus().consumer(Addresses.RESOURCE_CHANGED, msg -> queuePlan());
-        vertx.eventBus().consumer(Addresses.INFORMERS_SYNCED, msg -> queuePlan());
-        secretInformer = client.secrets().inNamespace(namespace).withName(SECRET_NAME).runnableInformer(0);
-        secretInformer.addEventHandler(new ResourceEventHandler<Secret>() {
-            @Override
-            public void onAdd(Secret obj) {
-                context.runOnContext(v -> queuePlan());
-            }
-
-            @Override
-            public void onUpdate(Secret oldObj, Secret newObj) {
-                context.runOnContext(v -> queuePlan());
-            }
-
-            @Override
-            public void onDelete(Secret obj, boolean deletedFinalStateUnknown) {
-                context.runOnContext(v -> queuePlan());
-            }
+        Snapshots.follow(vertx, s -> {
+            snapshot = s;
+            queuePlan();
         });
-        secretInformer.exceptionHandler((started, error) -> {
-            LOG.warn("watching Secret {}/{} failed, retrying: {}", namespace, SECRET_NAME, error.getMessage());
-            return true;
-        });
-        secretInformer.start().whenComplete((ok, e) -> context.runOnContext(v -> queuePlan()));
         queuePlan();
         return Future.succeededFuture();
     }
@@ -154,9 +123,6 @@ public final class Layer2Verticle extends VerticleBase {
         releaseAll();
         responders.values().forEach(Responder::close);
         responders.clear();
-        if (secretInformer != null) {
-            secretInformer.close();
-        }
         Membership m = membership;
         membership = null;
         return m == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
@@ -173,10 +139,11 @@ public final class Layer2Verticle extends VerticleBase {
     }
 
     private void plan() {
-        if (!informers.synced()) {
+        ClusterSnapshot s = snapshot;
+        if (s == null || !s.synced()) {
             return;
         }
-        List<Pool> pools = PoolSet.of(informers.eips().stream().map(EipDefinitions::of).toList()).pools().stream()
+        List<Pool> pools = s.pools().pools().stream()
                 .filter(p -> p.protocol() != Protocol.BGP)
                 .toList();
         if (pools.isEmpty()) {
@@ -187,22 +154,21 @@ public final class Layer2Verticle extends VerticleBase {
         Set<String> mineUnservable = new TreeSet<>();
         interfaces(pools, nics, mineUnservable);
 
-        byte[] secret = secret();
+        byte[] secret = secret(s);
         if (secret == null) {
-            stand(secretInformer.hasSynced()
+            stand(s.synced()
                     ? "Secret " + namespace + "/" + SECRET_NAME + " (key '" + SECRET_KEY + "') not found: this node "
                             + "answers no ARP/NDP until it exists (answering as if alone could answer beside others)"
                     : "waiting for Secret " + namespace + "/" + SECRET_NAME, pools);
             stopMembership();
             return;
         }
-        Optional<Node> self = informers.node(nodeName);
-        InetAddress bind = self.map(Layer2Verticle::internalIp).orElse(null);
+        InetAddress bind = s.node(nodeName).map(Layer2Verticle::internalIp).orElse(null);
         if (bind == null) {
             stand("node " + nodeName + " has no InternalIP to bind the membership to", pools);
             return;
         }
-        ensureMembership(bind, secret);
+        ensureMembership(s, bind, secret);
         if (!inView) {
             stand("joining the Layer 2 membership", pools);
             return;
@@ -214,8 +180,8 @@ public final class Layer2Verticle extends VerticleBase {
         }
         Map<String, Set<String>> allUnservable = new HashMap<>(unservable);
         allUnservable.put(nodeName, mineUnservable);
-        List<NodeState> nodes = informers.nodes().stream().map(AnnounceInputs::nodeState).toList();
-        List<Assignment> assignments = Layer2Plan.assign(AnnounceInputs.services(informers), pools, nodes, live,
+        List<NodeState> nodes = s.nodeStates();
+        List<Assignment> assignments = Layer2Plan.assign(s.announcedServices(), pools, nodes, live,
                 allUnservable);
         apply(assignments, nics);
         Map<String, String> interfaces = new HashMap<>();
@@ -383,9 +349,8 @@ public final class Layer2Verticle extends VerticleBase {
         }
     }
 
-    private byte[] secret() {
-        Secret s = secretInformer.getStore().getByKey(namespace + "/" + SECRET_NAME);
-        String value = s == null || s.getData() == null ? null : s.getData().get(SECRET_KEY);
+    private static byte[] secret(ClusterSnapshot s) {
+        String value = s.secret(SECRET_NAME).map(data -> data.get(SECRET_KEY)).orElse(null);
         if (value == null || value.isEmpty()) {
             return null;
         }
@@ -397,7 +362,7 @@ public final class Layer2Verticle extends VerticleBase {
     }
 
     /** Joins with these settings, unless a channel with the same address and secret runs or starts. */
-    private void ensureMembership(InetAddress bind, byte[] secret) {
+    private void ensureMembership(ClusterSnapshot snap, InetAddress bind, byte[] secret) {
         if (membershipStarting) {
             return;
         }
@@ -410,7 +375,7 @@ public final class Layer2Verticle extends VerticleBase {
             stopMembership();
         }
         List<InetSocketAddress> seeds = new ArrayList<>();
-        for (Node n : informers.nodes()) {
+        for (NodeModel n : snap.nodes().values()) {
             InetAddress a = internalIp(n);
             if (a != null && a.getClass() == bind.getClass()) {
                 seeds.add(new InetSocketAddress(a, config.membershipPort()));
@@ -489,25 +454,13 @@ public final class Layer2Verticle extends VerticleBase {
     }
 
     /** The node's InternalIP, IPv4 preferred. */
-    static InetAddress internalIp(Node node) {
-        if (node.getStatus() == null || node.getStatus().getAddresses() == null) {
-            return null;
-        }
-        InetAddress best = null;
-        for (NodeAddress a : node.getStatus().getAddresses()) {
-            if (!"InternalIP".equals(a.getType())) {
-                continue;
-            }
+    static InetAddress internalIp(NodeModel node) {
+        return node.preferredInternalIp().map(a -> {
             try {
-                InetAddress parsed = InetAddress.getByAddress(IpAddress.parse(Objects.requireNonNullElse(a.getAddress(),
-                        "")).toBytes());
-                if (best == null || (parsed.getAddress().length == 4 && best.getAddress().length != 4)) {
-                    best = parsed;
-                }
-            } catch (IllegalArgumentException | UnknownHostException ignored) {
-                // not an address
+                return InetAddress.getByAddress(a.toBytes());
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException("a parsed address has 4 or 16 bytes", e);
             }
-        }
-        return best;
+        }).orElse(null);
     }
 }

@@ -3,22 +3,22 @@ package io.openelb.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.openelb.bus.ResourceChanged;
-import io.openelb.bus.ResourceKind;
+import io.openelb.cluster.WatchChange;
+import io.openelb.cluster.ResourceKind;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Meters of the Kubernetes edge: watch events by kind and change, and whether the informers synced. */
 public final class KubeMetrics {
-    private final Map<ResourceKind, Map<ResourceChanged.Change, Counter>> watchEvents =
+    private final Map<ResourceKind, Map<WatchChange, Counter>> watchEvents =
             new EnumMap<>(ResourceKind.class);
     private final AtomicInteger informersSynced = new AtomicInteger();
 
     public KubeMetrics(MeterRegistry registry) {
         for (ResourceKind kind : ResourceKind.values()) {
-            Map<ResourceChanged.Change, Counter> byChange = new EnumMap<>(ResourceChanged.Change.class);
-            for (ResourceChanged.Change change : ResourceChanged.Change.values()) {
+            Map<WatchChange, Counter> byChange = new EnumMap<>(WatchChange.class);
+            for (WatchChange change : WatchChange.values()) {
                 byChange.put(change, Counter.builder("openelb_kube_watch_events")
                         .description("Watch events received from the Kubernetes API, by resource and change")
                         .tag("resource", kind.plural())
@@ -33,7 +33,7 @@ public final class KubeMetrics {
     }
 
     /** Thread-safe; called from informer threads. */
-    public void watchEvent(ResourceKind kind, ResourceChanged.Change change) {
+    public void watchEvent(ResourceKind kind, WatchChange change) {
         watchEvents.get(kind).get(change).increment();
     }
 

@@ -3,8 +3,6 @@ package io.openelb.speaker;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.openelb.api.v1alpha2.BgpConf;
 import io.openelb.api.v1alpha2.BgpConfStatus;
 import io.openelb.api.v1alpha2.BgpPeer;
@@ -12,8 +10,10 @@ import io.openelb.api.v1alpha2.BgpPeerSpec;
 import io.openelb.bgp.fsm.SessionConfig;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
+import io.openelb.model.NodeModel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +51,7 @@ final class BgpConfigs {
 
     private BgpConfigs() {}
 
-    static Result of(Optional<BgpConf> conf, List<BgpPeer> peers, Node node, Passwords passwords) {
+    static Result of(Optional<BgpConf> conf, Collection<BgpPeer> peers, NodeModel node, Passwords passwords) {
         List<PeerTarget> targets = new ArrayList<>();
         Map<String, String> skipped = new java.util.TreeMap<>();
         if (conf.isEmpty() || conf.get().getSpec() == null) {
@@ -59,11 +59,11 @@ final class BgpConfigs {
             return new Result(targets, skipped, null);
         }
         var global = conf.get().getSpec();
-        Map<String, String> labels = Objects.requireNonNullElse(node.getMetadata().getLabels(), Map.of());
+        Map<String, String> labels = node.labels();
         Long localAs = global.asPerRack != null && labels.containsKey(RACK_LABEL)
                 ? global.asPerRack.getOrDefault(labels.get(RACK_LABEL), global.as) : global.as;
         Optional<IpAddress> routerId = Optional.ofNullable(global.routerId).map(IpAddress::parse)
-                .or(() -> internalIpv4(node));
+                .or(() -> node.internalIp(IpFamily.IPV4));
         Map<IpAddress, String> byAddress = new java.util.HashMap<>();
         // oldest first: of two BgpPeers naming one neighbour the older keeps its session, the newer is skipped
         List<BgpPeer> oldestFirst = peers.stream().sorted(java.util.Comparator
@@ -85,8 +85,10 @@ final class BgpConfigs {
                     throw new IllegalArgumentException(
                             "transport.passiveMode needs BgpConf spec.listenPort: the router must connect to it");
                 }
-                long as = spec.conf.localAs != null ? spec.conf.localAs : Objects.requireNonNull(localAs,
-                        "BgpConf default has no spec.as (nor asPerRack for this node's rack)");
+                if (spec.conf.localAs == null && localAs == null) {
+                    throw new IllegalArgumentException("BgpConf default has no spec.as (nor asPerRack for this node's rack)");
+                }
+                long as = spec.conf.localAs != null ? spec.conf.localAs : localAs;
                 IpAddress address = IpAddress.parse(spec.conf.neighborAddress.trim());
                 checkAs("spec.conf.peerAs", spec.conf.peerAs);
                 checkAs(spec.conf.localAs != null ? "spec.conf.localAs" : global.asPerRack != null
@@ -114,7 +116,7 @@ final class BgpConfigs {
                 targets.add(new PeerTarget(name, address, port, md5, ttl(spec, as), new SessionConfig(as, id,
                         spec.conf.peerAs, families, hold, keepalive, retry, MAX_CONNECT_RETRY, passive, restartTime,
                         addPathSend(spec, families))));
-            } catch (RuntimeException e) {
+            } catch (IllegalArgumentException e) { // a bad object; a programming error is not a reason
                 skipped.put(name, e.getMessage());
             }
         }
@@ -135,7 +137,7 @@ final class BgpConfigs {
     }
 
     /** A neighbour must be another host's unicast address, not one of this node's own. */
-    static void checkNeighbor(IpAddress address, Node node) {
+    static void checkNeighbor(IpAddress address, NodeModel node) {
         byte[] b = address.toBytes();
         boolean v4 = address.family() == IpFamily.IPV4;
         if (address.value().signum() == 0 || v4 && ((b[0] & 0xff) == 127 || (b[0] & 0xf0) == 0xe0
@@ -144,21 +146,10 @@ final class BgpConfigs {
             throw new IllegalArgumentException("neighborAddress " + address
                     + " is not a router's address (unspecified, loopback, multicast or broadcast)");
         }
-        if (node.getStatus() != null && node.getStatus().getAddresses() != null) {
-            for (NodeAddress a : node.getStatus().getAddresses()) {
-                if (a.getAddress() != null && canonical(a.getAddress()).equals(address.toString())) {
-                    throw new IllegalArgumentException("neighborAddress " + address + " is this node's own address ("
-                            + a.getType() + "): a speaker cannot peer with itself");
-                }
-            }
-        }
-    }
-
-    private static String canonical(String text) {
-        try {
-            return IpAddress.parse(text.trim()).toString();
-        } catch (IllegalArgumentException e) {
-            return text;
+        String type = node.addresses().get(address);
+        if (type != null) {
+            throw new IllegalArgumentException("neighborAddress " + address + " is this node's own address ("
+                    + type + "): a speaker cannot peer with itself");
         }
     }
 
@@ -273,30 +264,6 @@ final class BgpConfigs {
         return Duration.ofMillis(Math.round(Double.parseDouble(text.trim()) * 1000));
     }
 
-    static Optional<IpAddress> internalIpv4(Node node) {
-        return internalIp(node, IpFamily.IPV4);
-    }
-
-    /** The node's first InternalIP of this family. */
-    static Optional<IpAddress> internalIp(Node node, IpFamily family) {
-        if (node.getStatus() == null || node.getStatus().getAddresses() == null) {
-            return Optional.empty();
-        }
-        for (NodeAddress a : node.getStatus().getAddresses()) {
-            if ("InternalIP".equals(a.getType())) {
-                try {
-                    IpAddress ip = IpAddress.parse(a.getAddress());
-                    if (ip.family() == family) {
-                        return Optional.of(ip);
-                    }
-                } catch (IllegalArgumentException ignored) {
-                    // not an address; try the next
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
     /** Kubernetes label selector semantics; absent selects every node. */
     static boolean selects(LabelSelector selector, Map<String, String> labels) {
         if (selector == null) {
@@ -310,7 +277,7 @@ final class BgpConfigs {
                 List.<LabelSelectorRequirement>of())) {
             String value = labels.get(r.getKey());
             List<String> values = Objects.requireNonNullElse(r.getValues(), List.of());
-            boolean ok = switch (r.getOperator()) {
+            boolean ok = switch (Objects.requireNonNullElse(r.getOperator(), "")) {
                 case "In" -> value != null && values.contains(value);
                 case "NotIn" -> value == null || !values.contains(value);
                 case "Exists" -> value != null;

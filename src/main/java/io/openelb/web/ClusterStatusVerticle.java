@@ -1,16 +1,10 @@
 package io.openelb.web;
 
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
 import io.openelb.announce.BgpPlan;
-import io.openelb.bus.Addresses;
-import io.openelb.bus.ResourceChanged;
-import io.openelb.bus.ResourceKind;
-import io.openelb.kube.EipDefinitions;
-import io.openelb.kube.Informers;
-import io.openelb.model.IpAddress;
-import io.openelb.model.PoolSet;
-import io.openelb.kube.AnnounceInputs;
+import io.openelb.bus.Snapshots;
+import io.openelb.cluster.ClusterSnapshot;
+import io.openelb.cluster.ResourceKind;
+import io.openelb.model.ServiceModel;
 import io.openelb.status.ServiceAddresses;
 import io.openelb.status.StatusBoard;
 import io.openelb.status.StatusViews;
@@ -19,14 +13,13 @@ import io.vertx.core.VerticleBase;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Publishes the pools and Services of the HTTP API: recomputed from the informer caches (by the pure
- * {@link StatusViews}) {@link #DEBOUNCE_MS} ms after a watched Service, Eip, Node or EndpointSlice
- * changed, so a burst of changes costs one pass. The pass runs on a worker (at thousands of Services and
+ * Publishes the pools and Services of the HTTP API: recomputed from the newest cluster snapshot (by the
+ * pure {@link StatusViews}) {@link #DEBOUNCE_MS} ms after a Service, Eip, Node or EndpointSlice changed,
+ * so a burst of changes costs one pass. The pass runs on a worker (at thousands of Services and
  * nodes it is not free) and never two at once, so an older view never replaces a newer one. Runs in
  * every role on the main Vertx.
  */
@@ -35,29 +28,26 @@ public final class ClusterStatusVerticle extends VerticleBase {
     private static final Set<ResourceKind> SHOWN =
             Set.of(ResourceKind.SERVICE, ResourceKind.EIP, ResourceKind.NODE, ResourceKind.ENDPOINT_SLICE);
 
-    private final Informers informers;
     private final StatusBoard board;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterStatusVerticle.class);
     private boolean queued;
     private boolean computing;
     private boolean again;
+    private ClusterSnapshot snapshot;
 
-    public ClusterStatusVerticle(Informers informers, StatusBoard board) {
-        this.informers = informers;
+    public ClusterStatusVerticle(StatusBoard board) {
         this.board = board;
     }
 
     @Override
     public Future<?> start() {
-        vertx.eventBus().<ResourceChanged>consumer(Addresses.RESOURCE_CHANGED, msg -> {
-            if (SHOWN.contains(msg.body().kind())) {
+        Snapshots.follow(vertx, s -> {
+            boolean firstSynced = s.synced() && (snapshot == null || !snapshot.synced());
+            snapshot = s;
+            if (firstSynced || s.changes().kinds().stream().anyMatch(SHOWN::contains)) {
                 queue();
             }
         });
-        vertx.eventBus().consumer(Addresses.INFORMERS_SYNCED, msg -> queue());
-        if (informers.synced()) {
-            queue();
-        }
         return Future.succeededFuture();
     }
 
@@ -74,11 +64,12 @@ public final class ClusterStatusVerticle extends VerticleBase {
     }
 
     private void publish() {
-        if (!informers.synced()) {
+        ClusterSnapshot s = snapshot;
+        if (s == null || !s.synced()) {
             return;
         }
         computing = true;
-        vertx.executeBlocking(this::view, false).onComplete(result -> {
+        vertx.executeBlocking(() -> view(s), false).onComplete(result -> {
             computing = false;
             if (result.succeeded()) {
                 board.cluster(result.result());
@@ -92,33 +83,24 @@ public final class ClusterStatusVerticle extends VerticleBase {
         });
     }
 
-    /** Reads the informer caches (thread-safe) on a worker. */
-    private io.openelb.status.ClusterView view() {
-        PoolSet pools = PoolSet.of(informers.eips().stream().map(EipDefinitions::of).toList());
+    /** On a worker: the snapshot is immutable. */
+    private static io.openelb.status.ClusterView view(ClusterSnapshot s) {
         // announcing nodes are known only where Nodes and EndpointSlices are watched (the speaker)
-        boolean knowsNodes = informers.kinds().containsAll(Set.of(ResourceKind.NODE, ResourceKind.ENDPOINT_SLICE));
-        var announcers = knowsNodes
-                ? BgpPlan.announcers(informers.nodes().stream().map(AnnounceInputs::nodeState).toList(),
-                        AnnounceInputs.services(informers), pools.pools())
+        boolean knowsNodes = s.watched().containsAll(Set.of(ResourceKind.NODE, ResourceKind.ENDPOINT_SLICE));
+        var announcers = knowsNodes ? BgpPlan.announcers(s.nodeStates(), s.announcedServices(), s.pools().pools())
                 : null;
-        return StatusViews.of(pools, services(), announcers, Instant.now());
+        return StatusViews.of(s.pools(), services(s), announcers, Instant.now());
     }
 
-    private List<ServiceAddresses> services() {
+    private static List<ServiceAddresses> services(ClusterSnapshot s) {
         List<ServiceAddresses> out = new ArrayList<>();
-        for (Service s : informers.services()) {
-            List<IpAddress> addresses = AnnounceInputs.loadBalancerAddresses(s).orElse(null);
-            if (addresses == null) {
+        for (ServiceModel service : s.services().values()) {
+            if (!service.loadBalancer() || service.ingress().isEmpty()) {
                 continue;
             }
             Set<String> protocols = new TreeSet<>();
-            for (ServicePort port : Objects.requireNonNullElse(s.getSpec().getPorts(), List.<ServicePort>of())) {
-                protocols.add(Objects.requireNonNullElse(port.getProtocol(), "TCP"));
-            }
-            if (!addresses.isEmpty()) {
-                out.add(new ServiceAddresses(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(),
-                        addresses, List.copyOf(protocols)));
-            }
+            service.ports().forEach(port -> protocols.add(port.protocol()));
+            out.add(new ServiceAddresses(service.key(), service.ingress(), List.copyOf(protocols)));
         }
         return out;
     }

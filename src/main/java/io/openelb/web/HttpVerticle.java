@@ -1,7 +1,7 @@
 package io.openelb.web;
 
 import io.openelb.bus.Addresses;
-import io.openelb.bus.InformersSynced;
+import io.openelb.bus.Snapshots;
 import io.openelb.bus.ReadinessChanged;
 import io.openelb.metrics.Metrics;
 import io.openelb.status.StatusBoard;
@@ -50,7 +50,7 @@ public final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        vertx.eventBus().<InformersSynced>consumer(Addresses.INFORMERS_SYNCED, msg -> informersSynced = true);
+        Snapshots.follow(vertx, s -> informersSynced |= s.synced());
         vertx.eventBus().<ReadinessChanged>consumer(Addresses.READINESS_CHANGED, msg -> {
             if (msg.body().problem().isEmpty()) {
                 problems.remove(msg.body().component());

@@ -2,6 +2,11 @@ package io.openelb.bus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.openelb.cluster.ClusterSnapshot;
+import io.openelb.cluster.ClusterSnapshots;
+import io.openelb.cluster.ResourceKind;
+import io.openelb.cluster.SnapshotBuilder;
+import io.openelb.model.NodeModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.junit5.VertxExtension;
@@ -17,9 +22,8 @@ class EventBusCodecsVertxTest {
 
     /** One example of every message type; a new type without an example fails the test below. */
     private static final Map<Class<?>, BusMessage> EXAMPLES = Map.of(
-            InformersSynced.class, new InformersSynced(List.of(ResourceKind.SERVICE, ResourceKind.EIP)),
-            ResourceChanged.class,
-                    new ResourceChanged(ResourceKind.SERVICE, ResourceChanged.Change.UPDATED, "default", "web"),
+            ClusterChanged.class, new ClusterChanged(ClusterSnapshots.synced()),
+            CurrentSnapshot.class, new CurrentSnapshot(),
             ReadinessChanged.class, new ReadinessChanged("layer2", "Secret openelb-membership not found"));
 
     @BeforeEach
@@ -45,21 +49,27 @@ class EventBusCodecsVertxTest {
 
     @Test
     void wireEncodingIsRefused() {
-        LocalCodec<InformersSynced> codec = new LocalCodec<>(InformersSynced.class);
+        LocalCodec<ClusterChanged> codec = new LocalCodec<>(ClusterChanged.class);
 
-        assertThat(codec.name()).isEqualTo("local:" + InformersSynced.class.getName());
+        assertThat(codec.name()).isEqualTo("local:" + ClusterChanged.class.getName());
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> codec.encodeToWire(io.vertx.core.buffer.Buffer.buffer(), new InformersSynced(List.of())))
+                        () -> codec.encodeToWire(io.vertx.core.buffer.Buffer.buffer(),
+                                new ClusterChanged(ClusterSnapshots.synced())))
                 .isInstanceOf(UnsupportedOperationException.class)
                 .hasMessageContaining("local-only");
     }
 
     @Test
     void messagesAreImmutable() {
-        List<ResourceKind> kinds = new java.util.ArrayList<>(List.of(ResourceKind.NODE));
-        InformersSynced message = new InformersSynced(kinds);
-        kinds.add(ResourceKind.EIP);
+        SnapshotBuilder builder = new SnapshotBuilder(java.util.Set.of(ResourceKind.NODE));
+        builder.put(ResourceKind.NODE, "node1", new NodeModel("node1", true, false, Map.of(), List.of(), Map.of()));
+        ClusterChanged message = new ClusterChanged(builder.snapshot(true));
+        builder.put(ResourceKind.NODE, "node2", new NodeModel("node2", true, false, Map.of(), List.of(), Map.of()));
+        builder.remove(ResourceKind.NODE, "node1");
+        ClusterSnapshot later = builder.snapshot(true);
 
-        assertThat(message.kinds()).containsExactly(ResourceKind.NODE);
+        assertThat(message.snapshot().nodes()).containsOnlyKeys("node1");
+        assertThat(message.snapshot().changes().kinds()).containsExactly(ResourceKind.NODE);
+        assertThat(later.nodes()).containsOnlyKeys("node2");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.openelb.cluster.Conversion;
 import io.openelb.ipam.AllocationRequest;
 import io.openelb.ipam.FamilyPolicy;
 import io.openelb.ipam.ServicePort;
@@ -41,7 +42,7 @@ class ServiceRequestsTest {
         Service service = service(type, lbClass.isEmpty() ? null : lbClass,
                 annotation.isEmpty() ? Map.of() : Map.of(Annotations.LOAD_BALANCER, annotation));
 
-        assertThat(new ServiceRequests(CLASS, unclassed).isManaged(service)).isEqualTo(served);
+        assertThat(new ServiceRequests(CLASS, unclassed).isManaged(Conversion.service(service))).isEqualTo(served);
     }
 
     @Test
@@ -53,7 +54,7 @@ class ServiceRequestsTest {
                 .editSpec().withIpFamilies("IPv6", "IPv4").withIpFamilyPolicy("RequireDualStack")
                 .withLoadBalancerIP("198.51.100.1").endSpec().build();
 
-        AllocationRequest request = ServiceRequests.request(service, Map.of("tier", "a"));
+        AllocationRequest request = ServiceRequests.request(Conversion.service(service), Map.of("tier", "a"));
 
         assertThat(request.pool()).isEqualTo("pool-a");
         assertThat(request.requested()).containsExactly(IpAddress.parse("192.0.2.7"), IpAddress.parse("2001:db8::7"));
@@ -69,7 +70,7 @@ class ServiceRequestsTest {
         Service service = new ServiceBuilder(service("LoadBalancer", CLASS, Map.of()))
                 .editSpec().withLoadBalancerIP("192.0.2.9").endSpec().build();
 
-        AllocationRequest request = ServiceRequests.request(service, Map.of());
+        AllocationRequest request = ServiceRequests.request(Conversion.service(service), Map.of());
 
         assertThat(request.requested()).containsExactly(IpAddress.parse("192.0.2.9"));
         assertThat(request.families()).containsExactly(IpFamily.IPV4);

@@ -2,9 +2,10 @@ package io.openelb.metrics;
 
 import io.openelb.bus.Addresses;
 import io.openelb.bus.EventBusCodecs;
-import io.openelb.bus.InformersSynced;
-import io.openelb.bus.ResourceChanged;
-import io.openelb.bus.ResourceKind;
+import io.openelb.bus.ClusterChanged;
+import io.openelb.cluster.ClusterSnapshots;
+import io.openelb.cluster.WatchChange;
+import io.openelb.cluster.ResourceKind;
 import io.openelb.ipam.AllocationError;
 import io.openelb.model.IpFamily;
 import io.openelb.web.HttpVerticle;
@@ -44,7 +45,7 @@ final class ExportedMetrics {
                 HttpVerticle http = new HttpVerticle("127.0.0.1", 0, metrics);
                 vertx.deployVerticle(http).await(10, TimeUnit.SECONDS);
                 EventLoopDelay.deploy(vertx, metrics.registry(), "main", 1).await(10, TimeUnit.SECONDS);
-                vertx.eventBus().publish(Addresses.INFORMERS_SYNCED, new InformersSynced(List.of(ResourceKind.EIP)));
+                vertx.eventBus().publish(Addresses.CLUSTER_CHANGED, new ClusterChanged(ClusterSnapshots.synced()));
                 WebClient.create(vertx).get(http.actualPort(), "127.0.0.1", "/healthz").send()
                         .await(10, TimeUnit.SECONDS);
                 drive(metrics);
@@ -90,7 +91,7 @@ final class ExportedMetrics {
         bgp.apiWriteError();
 
         KubeMetrics kube = new KubeMetrics(registry);
-        kube.watchEvent(ResourceKind.SERVICE, ResourceChanged.Change.ADDED);
+        kube.watchEvent(ResourceKind.SERVICE, WatchChange.ADDED);
         kube.informersSynced();
 
         Layer2Metrics layer2 = new Layer2Metrics(registry);

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.Node;
+import io.openelb.cluster.Conversion;
+import io.openelb.model.NodeModel;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.openelb.api.v1alpha2.BgpConf;
@@ -21,10 +22,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class BgpConfigsTest {
-    private static final Node NODE = new NodeBuilder().withNewMetadata().withName("node1")
+    private static final NodeModel NODE = Conversion.node(new NodeBuilder().withNewMetadata().withName("node1")
             .withLabels(Map.of("openelb.kubesphere.io/rack", "rack-a", "zone", "z1")).endMetadata()
             .withNewStatus().addNewAddress().withType("InternalIP").withAddress("10.77.0.11").endAddress().endStatus()
-            .build();
+            .build());
 
     /** A process without epoll: MD5 peers are refused with this reason. */
     private static final BgpConfigs.Passwords NO_MD5 = new BgpConfigs.Passwords() {

@@ -19,8 +19,9 @@ import io.openelb.api.v1alpha2.Eip;
 import io.openelb.api.v1alpha2.EipSpec;
 import io.openelb.bus.EventBusCodecs;
 import io.openelb.config.Role;
+import io.openelb.cluster.Conversion;
 import io.openelb.kube.Informers;
-import io.openelb.kube.KubeVerticle;
+import io.openelb.kube.WatchVerticle;
 import io.openelb.kube.WatchedKinds;
 import io.openelb.metrics.KubeMetrics;
 import io.openelb.status.ClusterView;
@@ -66,8 +67,8 @@ class ClusterStatusVerticleMockTest {
 
     private void deploy(Role role) throws Exception {
         Informers informers = new Informers(client, WatchedKinds.of(role), "openelb-system");
-        vertx.deployVerticle(new KubeVerticle(informers, new KubeMetrics(new SimpleMeterRegistry())))
-                .compose(id -> vertx.deployVerticle(new ClusterStatusVerticle(informers, board)))
+        vertx.deployVerticle(new WatchVerticle(informers, new KubeMetrics(new SimpleMeterRegistry()), new Conversion()))
+                .compose(id -> vertx.deployVerticle(new ClusterStatusVerticle(board)))
                 .await(10, TimeUnit.SECONDS);
     }
 

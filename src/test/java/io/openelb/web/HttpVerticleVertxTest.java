@@ -6,10 +6,11 @@ import io.openelb.announce.Layer2Plan.Assignment;
 import io.openelb.announce.Layer2Snapshot;
 import io.openelb.bus.Addresses;
 import io.openelb.bus.EventBusCodecs;
-import io.openelb.bus.InformersSynced;
+import io.openelb.bus.ClusterChanged;
 import io.openelb.bus.ReadinessChanged;
-import io.openelb.bus.ResourceChanged;
-import io.openelb.bus.ResourceKind;
+import io.openelb.cluster.ClusterSnapshots;
+import io.openelb.cluster.WatchChange;
+import io.openelb.cluster.ResourceKind;
 import io.openelb.metrics.KubeMetrics;
 import io.openelb.metrics.Metrics;
 import io.openelb.model.EipDefinition;
@@ -85,7 +86,7 @@ class HttpVerticleVertxTest {
         assertThat(before.statusCode()).isEqualTo(503);
         assertThat(before.bodyAsJsonObject().getJsonArray("waitingFor").getList()).containsExactly("informers");
 
-        vertx.eventBus().publish(Addresses.INFORMERS_SYNCED, new InformersSynced(List.of(ResourceKind.EIP)));
+        vertx.eventBus().publish(Addresses.CLUSTER_CHANGED, new ClusterChanged(ClusterSnapshots.synced()));
 
         HttpResponse<Buffer> after = awaitStatus("/readyz", 200);
         assertThat(after.bodyAsJsonObject().getBoolean("ready")).isTrue();
@@ -94,7 +95,7 @@ class HttpVerticleVertxTest {
 
     @Test
     void readyzListsAComponentThatCannotWorkWithItsReasonUntilItCan() throws Exception {
-        vertx.eventBus().publish(Addresses.INFORMERS_SYNCED, new InformersSynced(List.of(ResourceKind.EIP)));
+        vertx.eventBus().publish(Addresses.CLUSTER_CHANGED, new ClusterChanged(ClusterSnapshots.synced()));
         vertx.eventBus().publish(Addresses.READINESS_CHANGED, new ReadinessChanged("layer2", "no Secret"));
 
         HttpResponse<Buffer> waiting = awaitStatus("/readyz", 503);
@@ -108,7 +109,7 @@ class HttpVerticleVertxTest {
 
     @Test
     void metricsServePrometheusTextWithJvmVertxAndOwnMeters() throws Exception {
-        new KubeMetrics(metrics.registry()).watchEvent(ResourceKind.EIP, ResourceChanged.Change.ADDED);
+        new KubeMetrics(metrics.registry()).watchEvent(ResourceKind.EIP, WatchChange.ADDED);
         get("/healthz"); // so that Vert.x HTTP server meters exist
 
         HttpResponse<Buffer> response = get("/metrics");

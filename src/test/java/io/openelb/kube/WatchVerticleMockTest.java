@@ -17,10 +17,10 @@ import io.openelb.api.v1alpha2.Eip;
 import io.openelb.api.v1alpha2.EipSpec;
 import io.openelb.bus.Addresses;
 import io.openelb.bus.EventBusCodecs;
-import io.openelb.bus.InformersSynced;
-import io.openelb.bus.ResourceChanged;
-import io.openelb.bus.ResourceChanged.Change;
-import io.openelb.bus.ResourceKind;
+import io.openelb.bus.ClusterChanged;
+import io.openelb.cluster.ClusterSnapshot;
+import io.openelb.cluster.Conversion;
+import io.openelb.cluster.ResourceKind;
 import io.openelb.config.Role;
 import io.openelb.metrics.KubeMetrics;
 import io.vertx.core.Promise;
@@ -34,13 +34,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class KubeVerticleMockTest {
+/** The watcher turns watch events into snapshots, through the real informers against the mock API server. */
+class WatchVerticleMockTest {
     private KubernetesMockServer server;
     private KubernetesClient client;
     private Vertx vertx;
-    private final Promise<InformersSynced> synced = Promise.promise();
-    private final BlockingQueue<ResourceChanged> changes = new LinkedBlockingQueue<>();
+    private final Promise<ClusterSnapshot> synced = Promise.promise();
+    private final BlockingQueue<ClusterSnapshot> snapshots = new LinkedBlockingQueue<>();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final Conversion conversion = new Conversion();
 
     @BeforeEach
     void start() {
@@ -54,8 +56,12 @@ class KubeVerticleMockTest {
         client = server.createClient();
         vertx = Vertx.vertx();
         EventBusCodecs.registerAll(vertx.eventBus());
-        vertx.eventBus().<InformersSynced>consumer(Addresses.INFORMERS_SYNCED, m -> synced.tryComplete(m.body()));
-        vertx.eventBus().<ResourceChanged>consumer(Addresses.RESOURCE_CHANGED, m -> changes.add(m.body()));
+        vertx.eventBus().<ClusterChanged>consumer(Addresses.CLUSTER_CHANGED, m -> {
+            snapshots.add(m.body().snapshot());
+            if (m.body().snapshot().synced()) {
+                synced.tryComplete(m.body().snapshot());
+            }
+        });
     }
 
     @AfterEach
@@ -66,7 +72,8 @@ class KubeVerticleMockTest {
     }
 
     private void deploy(Role role) throws Exception {
-        vertx.deployVerticle(new KubeVerticle(new Informers(client, WatchedKinds.of(role), "openelb-system"), new KubeMetrics(meters)))
+        vertx.deployVerticle(new WatchVerticle(new Informers(client, WatchedKinds.of(role), "openelb-system"),
+                        new KubeMetrics(meters), conversion))
                 .await(10, TimeUnit.SECONDS);
     }
 
@@ -74,9 +81,9 @@ class KubeVerticleMockTest {
     void tellsTheBusOnceEveryInformerHasSynced() throws Exception {
         deploy(Role.ALL);
 
-        InformersSynced message = synced.future().await(10, TimeUnit.SECONDS);
+        ClusterSnapshot first = synced.future().await(10, TimeUnit.SECONDS);
 
-        assertThat(message.kinds()).containsExactlyInAnyOrder(ResourceKind.values());
+        assertThat(first.watched()).containsExactlyInAnyOrder(ResourceKind.values());
         assertThat(meters.get("openelb_kube_informers_synced").gauge().value()).isEqualTo(1.0);
     }
 
@@ -96,30 +103,63 @@ class KubeVerticleMockTest {
                 .build()).create();
         client.resources(Eip.class).withName("pool-a").delete();
 
-        ResourceChanged eipAdded = new ResourceChanged(ResourceKind.EIP, Change.ADDED, "", "pool-a");
-        ResourceChanged eipDeleted = new ResourceChanged(ResourceKind.EIP, Change.DELETED, "", "pool-a");
-        ResourceChanged serviceAdded = new ResourceChanged(ResourceKind.SERVICE, Change.ADDED, "default", "web");
-        java.util.List<ResourceChanged> seen = java.util.List.of(next(), next(), next());
+        // every change reaches a snapshot, in order within a kind (kinds are independent streams)
+        ClusterSnapshot withEip = until(x -> x.eips().containsKey("pool-a"));
+        ClusterSnapshot last = until(x -> !x.eips().containsKey("pool-a") && x.services().containsKey("default/web"));
 
-        // informers of different kinds are independent streams; within one kind the order holds
-        assertThat(seen).containsExactlyInAnyOrder(eipAdded, serviceAdded, eipDeleted);
-        assertThat(seen.indexOf(eipAdded)).isLessThan(seen.indexOf(eipDeleted));
+        assertThat(withEip.pools().pool("pool-a")).isPresent();
+        assertThat(last.revision()).isGreaterThan(withEip.revision());
+        assertThat(last.services().get("default/web").loadBalancer()).isTrue();
         assertThat(meters.get("openelb_kube_watch_events").tag("resource", "eips").tag("change", "added")
                 .counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void eachWatchEventConvertsItsObjectOnce() throws Exception {
+        deploy(Role.ALL);
+        synced.future().await(10, TimeUnit.SECONDS);
+        long atSync = conversion.conversions();
+
+        for (int i = 0; i < 20; i++) {
+            client.services().inNamespace("default").resource(new ServiceBuilder()
+                    .withNewMetadata().withName("web-" + i).withNamespace("default").endMetadata()
+                    .withNewSpec().withType("LoadBalancer").endSpec()
+                    .build()).create();
+        }
+        client.services().inNamespace("default").withName("web-0").edit(s -> {
+            s.getMetadata().setLabels(java.util.Map.of(io.openelb.api.Annotations.POOL, "pool-x"));
+            return s;
+        });
+        until(x -> x.services().size() == 20 && "pool-x".equals(x.services().get("default/web-0").poolLabel()));
+
+        // 20 adds and 1 update, each converted once, however many snapshots carried them
+        assertThat(conversion.conversions() - atSync).isEqualTo(21);
+        assertThat(watchEvents("services", "added") + watchEvents("services", "updated")).isEqualTo(21.0);
+    }
+
+    private double watchEvents(String resource, String change) {
+        return meters.get("openelb_kube_watch_events").tag("resource", resource).tag("change", change)
+                .counter().count();
     }
 
     @Test
     void controllerWatchesOnlyWhatItNeeds() throws Exception {
         deploy(Role.CONTROLLER);
 
-        assertThat(synced.future().await(10, TimeUnit.SECONDS).kinds())
+        assertThat(synced.future().await(10, TimeUnit.SECONDS).watched())
                 .containsExactlyInAnyOrderElementsOf(EnumSet.of(ResourceKind.SERVICE, ResourceKind.NAMESPACE,
                         ResourceKind.EIP));
     }
 
-    private ResourceChanged next() throws InterruptedException {
-        ResourceChanged change = changes.poll(10, TimeUnit.SECONDS);
-        assertThat(change).as("a ResourceChanged within 10 s").isNotNull();
-        return change;
+    /** The first snapshot (published from now on, or queued) that passes; fails after 10 s. */
+    private ClusterSnapshot until(java.util.function.Predicate<ClusterSnapshot> done) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            ClusterSnapshot next = snapshots.poll(100, TimeUnit.MILLISECONDS);
+            if (next != null && done.test(next)) {
+                return next;
+            }
+        }
+        throw new AssertionError("no such snapshot within 10 s");
     }
 }

@@ -1,4 +1,4 @@
-package io.openelb.bus;
+package io.openelb.cluster;
 
 /** The Kubernetes kinds this program watches. */
 public enum ResourceKind {

@@ -1,4 +1,4 @@
-package io.openelb.kube;
+package io.openelb.cluster;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.openelb.api.Annotations;

@@ -1,0 +1,8 @@
+package io.openelb.cluster;
+
+/** What a watch event did to an object. */
+public enum WatchChange {
+    ADDED,
+    UPDATED,
+    DELETED
+}
