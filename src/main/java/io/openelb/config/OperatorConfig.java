@@ -7,23 +7,27 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.Set;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Every knob of the process, its default, validated once at start.
  *
  * <p>Each option is read from its flag, else from its environment variable ({@code OPENELB_} and the
  * flag name in upper snake case, e.g. {@code --http-port} from {@code OPENELB_HTTP_PORT}), else from
- * its default. {@code --help} lists them all with defaults.
+ * its default. {@code --help} lists them all with defaults. The options are declared, typed and converted
+ * in {@link Flags}; a value picocli refuses, and each cross-option check that fails, is reported at once.
  *
  * @param role            which roles this process runs
  * @param nodeName        the Kubernetes Node this speaker runs on (empty for a controller)
@@ -82,159 +86,49 @@ public record OperatorConfig(
     public record Layer2(int membershipPort, Duration failureTimeout, Duration handoverDelay) {}
 
     static final String ENV_PREFIX = "OPENELB_";
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-    private static final Pattern DNS_SUBDOMAIN =
-            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-    private static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error");
-    private static final List<String> LOG_FORMATS = List.of("text", "json");
-
-    /** The flags, as picocli sees them. Mutable only while parsing. */
-    @Command(
-            name = "openelb",
-            mixinStandardHelpOptions = true,
-            versionProvider = Version.class,
-            sortOptions = false,
-            usageHelpAutoWidth = true,
-            showDefaultValues = true,
-            description = "Load balancer for Kubernetes clusters without a cloud load balancer: gives each "
-                    + "LoadBalancer Service an IP from an Eip pool and announces it over BGP or answers ARP/NDP "
-                    + "for it. Every option can also be set by its environment variable; a flag wins.%n")
-    static final class Flags {
-        @Option(names = "--role", paramLabel = "ROLE", defaultValue = "all",
-                description = "controller | speaker | all. Env OPENELB_ROLE.")
-        String role;
-
-        @Option(names = "--node-name", paramLabel = "NAME", defaultValue = "",
-                description = "Node this speaker runs on (set from the downward API in a cluster). "
-                        + "Required for speaker and all; falls back to $HOSTNAME. Env OPENELB_NODE_NAME.")
-        String nodeName;
-
-        @Option(names = "--namespace", paramLabel = "NS", defaultValue = "openelb-system",
-                description = "Namespace of this program's own objects (Lease, Secrets). Env OPENELB_NAMESPACE.")
-        String namespace;
-
-        @Option(names = "--http-host", paramLabel = "ADDR", defaultValue = "0.0.0.0",
-                description = "Address of the HTTP endpoint (/healthz, /readyz, /metrics). Env OPENELB_HTTP_HOST.")
-        String httpHost;
-
-        @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "50052",
-                description = "Port of the HTTP endpoint; 0 picks a free port. Env OPENELB_HTTP_PORT.")
-        String httpPort;
-
-        @Option(names = "--grpc-host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
-                description = "Address of the speaker's read-only gobgp-compatible gRPC API (gobgp -u ADDR -p PORT "
-                        + "global|neighbor|global rib). Env OPENELB_GRPC_HOST.")
-        String grpcHost;
-
-        @Option(names = "--grpc-port", paramLabel = "PORT", defaultValue = "50051",
-                description = "Port of the speaker's gobgp-compatible gRPC API (gobgpd's default); 0 picks a free "
-                        + "port. Env OPENELB_GRPC_PORT.")
-        String grpcPort;
-
-        @Option(names = "--kubeconfig", paramLabel = "FILE", defaultValue = "",
-                description = "Kubeconfig file. Empty: $KUBECONFIG, ~/.kube/config, then the in-cluster "
-                        + "ServiceAccount. Env OPENELB_KUBECONFIG.")
-        String kubeconfig;
-
-        @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "10s",
-                description = "Longest clean shutdown on SIGTERM before exiting anyway. Env OPENELB_SHUTDOWN_TIMEOUT.")
-        String shutdownTimeout;
-
-        @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
-                description = "trace | debug | info | warn | error. Env OPENELB_LOG_LEVEL.")
-        String logLevel;
-
-        @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
-                description = "text (one line per event) | json (one JSON object per line: timestamp, level, "
-                        + "loggerName, threadName, message, throwable). Env OPENELB_LOG_FORMAT.")
-        String logFormat;
-
-        @Option(names = "--load-balancer-class", paramLabel = "CLASS", defaultValue = "openelb.kubesphere.io/openelb",
-                description = "spec.loadBalancerClass of the Services to serve (besides those annotated "
-                        + "lb.kubesphere.io/v1alpha1: openelb). Env OPENELB_LOAD_BALANCER_CLASS.")
-        String loadBalancerClass;
-
-        @Option(names = "--allocate-unclassed", defaultValue = "false", fallbackValue = "true", arity = "0..1",
-                description = "Also serve LoadBalancer Services with neither a class nor the OpenELB annotation. "
-                        + "Env OPENELB_ALLOCATE_UNCLASSED.")
-        String allocateUnclassed;
-
-        @Option(names = "--leader-elect", defaultValue = "true", fallbackValue = "true", arity = "0..1",
-                description = "Elect one active controller through a Lease; turn off only for a single replica. "
-                        + "Env OPENELB_LEADER_ELECT.")
-        String leaderElect;
-
-        @Option(names = "--lease-name", paramLabel = "NAME", defaultValue = "openelb-controller",
-                description = "Name of the leader-election Lease in --namespace. Env OPENELB_LEASE_NAME.")
-        String leaseName;
-
-        @Option(names = "--lease-duration", paramLabel = "DURATION", defaultValue = "15s",
-                description = "How long a standby waits after the leader's last renewal before taking over. "
-                        + "Env OPENELB_LEASE_DURATION.")
-        String leaseDuration;
-
-        @Option(names = "--renew-deadline", paramLabel = "DURATION", defaultValue = "10s",
-                description = "How long the leader keeps trying to renew before it gives up leading. "
-                        + "Env OPENELB_RENEW_DEADLINE.")
-        String renewDeadline;
-
-        @Option(names = "--retry-period", paramLabel = "DURATION", defaultValue = "2s",
-                description = "Interval between leader-election attempts and renewals. Env OPENELB_RETRY_PERIOD.")
-        String retryPeriod;
-
-        @Option(names = "--membership-port", paramLabel = "PORT", defaultValue = "7946",
-                description = "TCP port of the Layer 2 membership among speakers on the node's address; failure "
-                        + "detection also uses PORT+100. Env OPENELB_MEMBERSHIP_PORT.")
-        String membershipPort;
-
-        @Option(names = "--membership-failure-timeout", paramLabel = "DURATION", defaultValue = "1s",
-                description = "A speaker that sends no heartbeat this long (hung, cut off) leaves the Layer 2 "
-                        + "membership; a killed one leaves at once. Env OPENELB_MEMBERSHIP_FAILURE_TIMEOUT.")
-        String membershipFailureTimeout;
-
-        @Option(names = "--layer2-handover-delay", paramLabel = "DURATION", defaultValue = "300ms",
-                description = "When ownership of an address moves while the old owner is still live (a node "
-                        + "joins, an endpoint moves), the new owner waits this long before answering, so two "
-                        + "nodes never answer at once. Env OPENELB_LAYER2_HANDOVER_DELAY.")
-        String layer2HandoverDelay;
-
-        @Option(names = "--print-config", defaultValue = "false", fallbackValue = "true", arity = "0..1",
-                description = "Print the effective configuration and exit. Env OPENELB_PRINT_CONFIG.")
-        String printConfig;
-    }
+    private static final String SEE_HELP = "\nRun with --help to see every option.";
 
     public OperatorConfig {
         effective = Collections.unmodifiableMap(new LinkedHashMap<>(effective));
     }
 
     /**
-     * Reads the command line and environment.
+     * Reads the command line and environment. Called once, on the main thread.
      *
      * @param env  the process environment (a map, so tests pass their own)
      * @param args the command-line arguments
-     * @return what to do: run with a valid configuration, or print help, version or an error and exit
+     * @return what to do: run with a valid configuration, or print help, version or every error and exit
      */
     public static Invocation parse(Map<String, String> env, String... args) {
         Flags flags = new Flags();
         CommandLine cli = new CommandLine(flags);
+        cli.getCommandSpec().parser().collectErrors(true);
         cli.setDefaultValueProvider(spec -> fromEnvironment(spec, env));
-        try {
-            CommandLine.ParseResult parsed = cli.parseArgs(args);
-            if (cli.isUsageHelpRequested()) {
-                return new Invocation.Exit(0, cli.getUsageMessage());
-            }
-            if (cli.isVersionHelpRequested()) {
-                StringWriter out = new StringWriter();
-                cli.printVersionHelp(new PrintWriter(out));
-                return new Invocation.Exit(0, out.toString());
-            }
-            return new Invocation.Run(validate(flags, effectiveValues(parsed)));
-        } catch (CommandLine.ParameterException e) {
-            return new Invocation.Exit(2, "openelb: " + e.getMessage() + "\nRun with --help to see every option.");
-        } catch (InvalidConfigException e) {
-            return new Invocation.Exit(2, "openelb: invalid configuration:\n" + e.getMessage()
-                    + "\nRun with --help to see every option.");
+        ParseResult parsed = cli.parseArgs(args);
+        if (cli.isUsageHelpRequested()) {
+            return new Invocation.Exit(0, cli.getUsageMessage());
         }
+        if (cli.isVersionHelpRequested()) {
+            StringWriter out = new StringWriter();
+            cli.printVersionHelp(new PrintWriter(out));
+            return new Invocation.Exit(0, out.toString());
+        }
+        List<String> errors = new ArrayList<>();
+        if (!parsed.errors().isEmpty()) {
+            Set<ArgSpec> refused = new HashSet<>();
+            for (Exception error : parsed.errors()) {
+                errors.add(describeError(error, parsed));
+                if (error instanceof ParameterException bad && bad.getArgSpec() != null) {
+                    refused.add(bad.getArgSpec());
+                }
+            }
+            applyRemainingDefaults(parsed, refused, errors);
+        }
+        errors.addAll(crossChecks(flags));
+        if (!errors.isEmpty()) {
+            return new Invocation.Exit(2, "openelb: invalid configuration:\n" + String.join("\n", errors) + SEE_HELP);
+        }
+        return new Invocation.Run(from(flags, effectiveValues(parsed)));
     }
 
     /** The environment variable that sets the option named {@code --some-flag}. */
@@ -242,6 +136,7 @@ public record OperatorConfig(
         return ENV_PREFIX + longOption.replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT);
     }
 
+    /** An option's default: its environment variable if set and not empty, else the declared one. */
     private static String fromEnvironment(ArgSpec spec, Map<String, String> env) {
         if (!(spec instanceof OptionSpec option)) {
             return null;
@@ -253,130 +148,86 @@ public record OperatorConfig(
         return value == null || value.isEmpty() ? null : value;
     }
 
-    private static Map<String, String> effectiveValues(CommandLine.ParseResult parsed) {
+    /** A refused value as {@code --option: what is wrong}, naming the variable when it came from there. */
+    private static String describeError(Exception error, ParseResult parsed) {
+        if (error instanceof ParameterException bad && bad.getCause() instanceof TypeConversionException refusal
+                && bad.getArgSpec() instanceof OptionSpec option) {
+            return refusal(option, refusal, !onCommandLine(option, parsed));
+        }
+        return error.getMessage();
+    }
+
+    /** Whether the command line gave the option (picocli counts a refused value as not matched). */
+    private static boolean onCommandLine(OptionSpec option, ParseResult parsed) {
+        String name = option.longestName();
+        return parsed.hasMatchedOption(option)
+                || parsed.originalArgs().stream().anyMatch(arg -> arg.equals(name) || arg.startsWith(name + "="));
+    }
+
+    private static String refusal(OptionSpec option, TypeConversionException refusal, boolean fromEnvironment) {
+        String source = fromEnvironment ? " (set by " + envName(option.longestName()) + ")" : "";
+        return option.longestName() + ": " + refusal.getMessage() + source;
+    }
+
+    /**
+     * picocli applies no default once an argument was refused, and stops at the first refused default:
+     * apply the others here, so that every bad value is reported at once and the cross checks see them all.
+     */
+    private static void applyRemainingDefaults(ParseResult parsed, Set<ArgSpec> refused, List<String> errors) {
+        for (OptionSpec option : parsed.commandSpec().options()) {
+            if (option.usageHelp() || option.versionHelp() || parsed.hasMatchedOption(option)
+                    || refused.contains(option)) {
+                continue;
+            }
+            String text = option.defaultValueString();
+            ITypeConverter<?>[] converters = option.converters();
+            try {
+                option.setValue(converters.length == 0 ? text : converters[0].convert(text));
+            } catch (TypeConversionException e) {
+                errors.add(refusal(option, e, true));
+            } catch (Exception e) {
+                throw new IllegalStateException("converter of " + option.longestName() + " failed", e);
+            }
+        }
+    }
+
+    /** The checks that involve more than one option or the file system; a refused (null) value skips them. */
+    private static List<String> crossChecks(Flags f) {
+        List<String> errors = new ArrayList<>();
+        String nodeName = f.nodeName.trim();
+        if (f.role != null && f.role.runsSpeaker()) {
+            if (nodeName.isEmpty()) {
+                errors.add("--node-name: required for role " + f.role + " (set OPENELB_NODE_NAME from spec.nodeName)");
+            } else if (!Converters.isObjectName(nodeName)) {
+                errors.add("--node-name: '" + nodeName + "' is not a valid Kubernetes node name");
+            }
+        }
+        if (!f.kubeconfig.isEmpty() && !Files.isReadable(Path.of(f.kubeconfig))) {
+            errors.add("--kubeconfig: cannot read '" + f.kubeconfig + "'");
+        }
+        if (f.leaseDuration != null && f.renewDeadline != null && f.retryPeriod != null
+                && (f.renewDeadline.compareTo(f.leaseDuration) >= 0 || f.retryPeriod.compareTo(f.renewDeadline) >= 0)) {
+            errors.add("--lease-duration, --renew-deadline, --retry-period: each must be longer than the next");
+        }
+        return errors;
+    }
+
+    private static Map<String, String> effectiveValues(ParseResult parsed) {
         Map<String, String> values = new LinkedHashMap<>();
         for (OptionSpec option : parsed.commandSpec().options()) {
             if (!option.usageHelp() && !option.versionHelp()) {
-                values.put(option.longestName(), String.valueOf((Object) option.getValue()));
+                values.put(option.longestName(), Flags.display(option.getValue()));
             }
         }
         return values;
     }
 
-    private static OperatorConfig validate(Flags f, Map<String, String> effective) {
-        List<String> errors = new ArrayList<>();
-        Role role = null;
-        try {
-            role = Role.parse(f.role);
-        } catch (IllegalArgumentException e) {
-            errors.add("--role: " + e.getMessage());
-        }
-        String nodeName = f.nodeName.trim();
-        if (role != null && role.runsSpeaker()) {
-            if (nodeName.isEmpty()) {
-                errors.add("--node-name: required for role " + role + " (set OPENELB_NODE_NAME from spec.nodeName)");
-            } else if (!DNS_SUBDOMAIN.matcher(nodeName).matches() || nodeName.length() > 253) {
-                errors.add("--node-name: '" + nodeName + "' is not a valid Kubernetes node name");
-            }
-        }
-        if (!DNS_LABEL.matcher(f.namespace).matches()) {
-            errors.add("--namespace: '" + f.namespace + "' is not a valid namespace name");
-        }
-        if (f.httpHost.isBlank()) {
-            errors.add("--http-host: must not be empty");
-        }
-        int httpPort = parsePort("--http-port", f.httpPort, errors);
-        if (f.grpcHost.isBlank()) {
-            errors.add("--grpc-host: must not be empty");
-        }
-        int grpcPort = parsePort("--grpc-port", f.grpcPort, errors);
-        if (!f.kubeconfig.isEmpty() && !Files.isReadable(Path.of(f.kubeconfig))) {
-            errors.add("--kubeconfig: cannot read '" + f.kubeconfig + "'");
-        }
-        Duration shutdownTimeout = parsePositiveDuration("--shutdown-timeout", f.shutdownTimeout, errors);
-        String logLevel = f.logLevel.trim().toLowerCase(Locale.ROOT);
-        if (!LOG_LEVELS.contains(logLevel)) {
-            errors.add("--log-level: '" + f.logLevel + "' is not one of " + String.join(", ", LOG_LEVELS));
-        }
-        String logFormat = f.logFormat.trim().toLowerCase(Locale.ROOT);
-        if (!LOG_FORMATS.contains(logFormat)) {
-            errors.add("--log-format: '" + f.logFormat + "' is not one of " + String.join(", ", LOG_FORMATS));
-        }
-        boolean printConfig = parseBoolean("--print-config", f.printConfig, errors);
-        if (f.loadBalancerClass.isBlank()) {
-            errors.add("--load-balancer-class: must not be empty");
-        }
-        boolean allocateUnclassed = parseBoolean("--allocate-unclassed", f.allocateUnclassed, errors);
-        LeaderElection leaderElection = new LeaderElection(
-                parseBoolean("--leader-elect", f.leaderElect, errors),
-                f.leaseName,
-                parsePositiveDuration("--lease-duration", f.leaseDuration, errors),
-                parsePositiveDuration("--renew-deadline", f.renewDeadline, errors),
-                parsePositiveDuration("--retry-period", f.retryPeriod, errors));
-        if (!DNS_SUBDOMAIN.matcher(f.leaseName).matches()) {
-            errors.add("--lease-name: '" + f.leaseName + "' is not a valid object name");
-        }
-        if (errors.isEmpty() && (leaderElection.renewDeadline().compareTo(leaderElection.leaseDuration()) >= 0
-                || leaderElection.retryPeriod().compareTo(leaderElection.renewDeadline()) >= 0)) {
-            errors.add("--lease-duration, --renew-deadline, --retry-period: each must be longer than the next");
-        }
-        int membershipPort = parsePort("--membership-port", f.membershipPort, errors);
-        if (membershipPort == 0 || membershipPort > 65535 - 100) {
-            errors.add("--membership-port: must be 1-65435 (failure detection uses PORT+100)");
-        }
-        Layer2 layer2 = new Layer2(membershipPort,
-                parsePositiveDuration("--membership-failure-timeout", f.membershipFailureTimeout, errors),
-                parseDuration("--layer2-handover-delay", f.layer2HandoverDelay, errors));
-        if (!errors.isEmpty()) {
-            throw new InvalidConfigException(String.join("\n", errors));
-        }
-        return new OperatorConfig(role, nodeName, f.namespace, f.httpHost, httpPort, f.grpcHost.trim(), grpcPort,
-                f.kubeconfig, shutdownTimeout, logLevel, logFormat, printConfig, f.loadBalancerClass.trim(),
-                allocateUnclassed, leaderElection, layer2, effective);
-    }
-
-    private static int parsePort(String option, String text, List<String> errors) {
-        try {
-            int port = Integer.parseInt(text.trim());
-            if (port >= 0 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        errors.add(option + ": '" + text + "' is not a port number (0-65535)");
-        return -1;
-    }
-
-    private static Duration parsePositiveDuration(String option, String text, List<String> errors) {
-        try {
-            Duration d = DurationParser.parse(text);
-            if (!d.isZero()) {
-                return d;
-            }
-            errors.add(option + ": must be longer than 0");
-        } catch (IllegalArgumentException e) {
-            errors.add(option + ": " + e.getMessage());
-        }
-        return Duration.ZERO;
-    }
-
-    private static Duration parseDuration(String option, String text, List<String> errors) {
-        try {
-            return DurationParser.parse(text);
-        } catch (IllegalArgumentException e) {
-            errors.add(option + ": " + e.getMessage());
-            return Duration.ZERO;
-        }
-    }
-
-    private static boolean parseBoolean(String option, String text, List<String> errors) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.equals("true") || t.equals("false")) {
-            return Boolean.parseBoolean(t);
-        }
-        errors.add(option + ": '" + text + "' is not true or false");
-        return false;
+    private static OperatorConfig from(Flags f, Map<String, String> effective) {
+        return new OperatorConfig(f.role, f.nodeName.trim(), f.namespace, f.httpHost, f.httpPort, f.grpcHost,
+                f.grpcPort, f.kubeconfig, f.shutdownTimeout, Flags.display(f.logLevel), Flags.display(f.logFormat),
+                f.printConfig, f.loadBalancerClass, f.allocateUnclassed,
+                new LeaderElection(f.leaderElect, f.leaseName, f.leaseDuration, f.renewDeadline, f.retryPeriod),
+                new Layer2(f.membershipPort, f.membershipFailureTimeout, f.layer2HandoverDelay), effective);
     }
 
     /** The effective configuration, one {@code --option = value} line each, in --help order. */
@@ -384,20 +235,5 @@ public record OperatorConfig(
         StringBuilder out = new StringBuilder();
         effective.forEach((option, value) -> out.append(option).append(" = ").append(value).append('\n'));
         return out.toString();
-    }
-
-    private static final class InvalidConfigException extends RuntimeException {
-        InvalidConfigException(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** Version from the jar manifest, or "dev" when run from classes. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String v = OperatorConfig.class.getPackage().getImplementationVersion();
-            return new String[] {"openelb " + (v == null ? "dev" : v)};
-        }
     }
 }

@@ -130,6 +130,68 @@ class OperatorConfigTest {
         assertThat(exit.text()).contains("--http-port: '-1' is not a port number");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--http-host=not an address | --http-host: 'not an address' is not an IP address or host name",
+        "--grpc-host=2001:db8::zz   | --grpc-host: '2001:db8::zz' is not an IP address or host name",
+        "--membership-port=x        | --membership-port: 'x' is not a port number (0-65535)",
+        "--lease-duration=15        | --lease-duration: invalid duration '15', expected e.g. 500ms, 15s, 2m or 1h",
+        "--allocate-unclassed=yes   | --allocate-unclassed: 'yes' is not true or false",
+    })
+    void typedOptionsRefuseValuesTheirTypeCannotHold(String arg, String message) {
+        Invocation.Exit exit = exit(Map.of("HOSTNAME", "n"), arg);
+
+        assertThat(exit.exitCode()).isEqualTo(2);
+        assertThat(exit.text()).contains("invalid configuration", message).doesNotContain("set by");
+    }
+
+    @Test
+    void addressesAreIpLiteralsOrHostNames() {
+        OperatorConfig config = run(Map.of("HOSTNAME", "n"), "--http-host=fe80::1%eth0", "--grpc-host=Localhost");
+
+        assertThat(config.httpHost()).isEqualTo("fe80::1%eth0");
+        assertThat(config.grpcHost()).isEqualTo("Localhost");
+    }
+
+    @Test
+    void everyBadEnvironmentValueIsReportedWithItsVariable() {
+        Invocation.Exit exit = exit(Map.of("HOSTNAME", "n", "OPENELB_SHUTDOWN_TIMEOUT", "soon",
+                "OPENELB_LOG_FORMAT", "xml", "OPENELB_GRPC_PORT", "-2"), "--http-port=x");
+
+        assertThat(exit.exitCode()).isEqualTo(2);
+        assertThat(exit.text()).contains(
+                "--http-port: 'x' is not a port number (0-65535)\n",
+                "--shutdown-timeout: invalid duration 'soon', expected e.g. 500ms, 15s, 2m or 1h"
+                        + " (set by OPENELB_SHUTDOWN_TIMEOUT)",
+                "--log-format: 'xml' is not one of text, json (set by OPENELB_LOG_FORMAT)",
+                "--grpc-port: '-2' is not a port number (0-65535) (set by OPENELB_GRPC_PORT)");
+    }
+
+    @Test
+    void anOptionWithoutItsValueIsAnError() {
+        Invocation.Exit exit = exit(Map.of("HOSTNAME", "n"), "--http-port");
+
+        assertThat(exit.exitCode()).isEqualTo(2);
+        assertThat(exit.text()).contains("Missing required parameter for option '--http-port'");
+    }
+
+    @Test
+    void booleanOptionsTakeTheirValueAttachedOrSeparate() {
+        assertThat(run(Map.of("HOSTNAME", "n"), "--leader-elect", "false").leaderElection().enabled()).isFalse();
+        assertThat(run(Map.of("HOSTNAME", "n"), "--leader-elect=FALSE").leaderElection().enabled()).isFalse();
+        assertThat(run(Map.of("HOSTNAME", "n", "OPENELB_LEADER_ELECT", "false"), "--leader-elect")
+                .leaderElection().enabled()).isTrue();
+    }
+
+    @Test
+    void printConfigWritesDurationsAndEnumsAsFlagsDo() {
+        OperatorConfig config = run(Map.of("HOSTNAME", "n", "OPENELB_LOG_LEVEL", "WARN"),
+                "--shutdown-timeout=120s", "--lease-duration=90s", "--layer2-handover-delay=1500ms");
+
+        assertThat(config.describe()).contains("--shutdown-timeout = 2m\n", "--lease-duration = 90s\n",
+                "--layer2-handover-delay = 1500ms\n", "--log-level = warn\n");
+    }
+
     @Test
     void everyErrorIsReportedAtOnce() {
         Invocation.Exit exit = exit(Map.of(), "--role=speaker", "--http-port=x", "--log-level=y");
