@@ -132,6 +132,7 @@ class InstallManifestTest {
 
     @Test
     void everythingNamespacedIsInOpenElbSystem() {
+        assertThat(InstallFiles.objects()).isNotEmpty();
         for (HasMetadata o : InstallFiles.objects()) {
             boolean clusterScoped = Set.of("Namespace", "CustomResourceDefinition", "ClusterRole",
                     "ClusterRoleBinding").contains(o.getKind());
@@ -177,6 +178,7 @@ class InstallManifestTest {
                         }
                     }
                 });
+        assertThat(found).as("writes the roles grant").isNotEmpty();
         assertThat(allowedWrites).containsAll(found);
     }
 

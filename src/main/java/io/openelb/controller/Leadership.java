@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,7 @@ public final class Leadership {
     private final LeaderElection settings;
     private final String identity;
     private final LeaderGauge leader;
+    private final LongSupplier nanoClock;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private CompletableFuture<?> election;
     private volatile long validUntilNanos;
@@ -42,11 +44,18 @@ public final class Leadership {
 
     public Leadership(KubernetesClient client, String namespace, LeaderElection settings, String identity,
             LeaderGauge leader) {
+        this(client, namespace, settings, identity, leader, System::nanoTime);
+    }
+
+    /** As above, with the fence timed by {@code nanoClock} (a monotonic clock in nanoseconds, any thread). */
+    public Leadership(KubernetesClient client, String namespace, LeaderElection settings, String identity,
+            LeaderGauge leader, LongSupplier nanoClock) {
         this.client = client;
         this.namespace = namespace;
         this.settings = settings;
         this.identity = identity;
         this.leader = leader;
+        this.nanoClock = nanoClock;
     }
 
     /**
@@ -87,7 +96,7 @@ public final class Leadership {
      * successful renewal (or acquisition) was sent. Any thread.
      */
     public boolean holdsLease() {
-        return valid && System.nanoTime() - validUntilNanos < 0;
+        return valid && nanoClock.getAsLong() - validUntilNanos < 0;
     }
 
     /** The Lease lock, timing its own successful writes for {@link #holdsLease}. */
@@ -99,7 +108,7 @@ public final class Leadership {
         @Override
         public synchronized void create(io.fabric8.kubernetes.client.KubernetesClient client,
                 LeaderElectionRecord record) {
-            long sent = System.nanoTime();
+            long sent = nanoClock.getAsLong();
             before(record);
             super.create(client, record);
             after(record, sent);
@@ -108,7 +117,7 @@ public final class Leadership {
         @Override
         public synchronized void update(io.fabric8.kubernetes.client.KubernetesClient client,
                 LeaderElectionRecord record) {
-            long sent = System.nanoTime();
+            long sent = nanoClock.getAsLong();
             before(record);
             super.update(client, record);
             after(record, sent);

@@ -177,6 +177,15 @@ final class Membership implements AutoCloseable {
         });
     }
 
+    /**
+     * How often this member, as a coordinator, found another view among the members it can reach and asked
+     * its group to merge with it (MERGE3's merge events); 0 before {@link #start}.
+     */
+    int mergeAttempts() {
+        JChannel ch = channel;
+        return ch == null ? 0 : ch.getProtocolStack().<MERGE3>findProtocol(MERGE3.class).getNumMergeEvents();
+    }
+
     private static String name(Address member) {
         String name = NameCache.get(member);
         return name == null ? member.toString() : name;

@@ -72,6 +72,7 @@ class Layer2PlanTest {
         Map<IpAddress, String> after = owners(Layer2Plan.assign(services, POOLS, NODES, Set.of("node1", "node3"),
                 Map.of()));
 
+        assertThat(before).hasSize(60).containsValue("node2");
         before.forEach((address, owner) -> {
             if (owner.equals("node2")) {
                 assertThat(after.get(address)).isIn("node1", "node3");

@@ -14,13 +14,16 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The write fence of {@link Leadership}: it holds while renewals succeed and drops within the renew
- * deadline once they stop, whether or not the elector has noticed yet.
+ * deadline once they stop, whether or not the elector has noticed yet. The fence reads a clock the test
+ * moves, so "past the deadline" is exact and needs no waiting.
  */
 class LeadershipMockTest {
     private static final LeaderElection FAST = new LeaderElection(true, "openelb-controller",
@@ -28,6 +31,8 @@ class LeadershipMockTest {
     private KubernetesMockServer server;
     private KubernetesClient client;
     private Leadership leadership;
+    /** The fence's clock: moves only when the test moves it, while the elector renews in real time. */
+    private final AtomicLong clock = new AtomicLong();
 
     @BeforeEach
     void start() {
@@ -38,7 +43,8 @@ class LeadershipMockTest {
         client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
                 new io.fabric8.kubernetes.client.ConfigBuilder(server.createClient().getConfiguration())
                         .withRequestRetryBackoffLimit(0).withRequestTimeout(2000).build()).build();
-        leadership = new Leadership(client, "openelb-system", FAST, "replica-a", new LeaderGauge(new SimpleMeterRegistry()));
+        leadership = new Leadership(client, "openelb-system", FAST, "replica-a", new LeaderGauge(new SimpleMeterRegistry()),
+                clock::get);
     }
 
     @AfterEach
@@ -55,16 +61,23 @@ class LeadershipMockTest {
         leadership.start(leading::countDown, () -> { });
         assertThat(leading.await(10, TimeUnit.SECONDS)).as("leads").isTrue();
         assertThat(leadership.holdsLease()).isTrue();
-        Thread.sleep(1500); // longer than the renew deadline: only renewals keep it
-        assertThat(leadership.holdsLease()).as("kept by renewals").isTrue();
 
-        server.shutdown(); // every renewal fails from now on
-        long stopped = System.nanoTime();
-        while (leadership.holdsLease() && System.nanoTime() - stopped < TimeUnit.SECONDS.toNanos(5)) {
-            Thread.sleep(20);
+        long lastRenewal = clock.addAndGet(Duration.ofMillis(1500).toNanos()); // past the renew deadline
+        awaitTrue(leadership::holdsLease, "kept by renewals"); // the elector renews every 200 ms
+
+        // every renewal fails from now on, so none was sent after lastRenewal, and one was sent at it
+        server.shutdown();
+        clock.set(lastRenewal + FAST.renewDeadline().toNanos());
+        assertThat(leadership.holdsLease()).as("fenced at the renew deadline (1 s) after the last renewal")
+                .isFalse();
+    }
+
+    /** Polls the elector's effect (it runs on its own thread against the mock server) up to 10 s. */
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("waited 10 s: " + what).isNegative();
+            Thread.sleep(10);
         }
-        long ms = (System.nanoTime() - stopped) / 1_000_000;
-        assertThat(leadership.holdsLease()).isFalse();
-        assertThat(ms).as("fenced within the renew deadline (1 s) after the last renewal").isLessThan(1300);
     }
 }

@@ -45,13 +45,16 @@ class ApiServerOutageIT {
         assertThat(r.samples.get()).as("BIRD samples (one per 150 ms when idle)")
                 .isGreaterThan((int) (outage.toSeconds() + AFTER_RETURN.toSeconds()));
         assertThat(r.misses).as("samples where an address was missing a path").isEmpty();
+        assertThat(r.sessionsBefore).as("BIRD's established sessions before the outage").isNotEmpty();
+        assertThat(r.routesBefore).as("BIRD's routes to the Services before the outage").isNotEmpty();
         assertThat(BirdTable.sameSessions(r.sessionsAfter, r.sessionsBefore))
                 .as("BIRD's sessions to the nodes: the same, never reset: %s, before %s", r.sessionsAfter,
                         r.sessionsBefore).isTrue();
         assertThat(BirdTable.sameRoutes(r.routesAfter, r.routesBefore))
                 .as("BIRD's routes: the same paths, never withdrawn and re-announced: %s, before %s", r.routesAfter,
                         r.routesBefore).isTrue();
-        assertThat(r.updatesBefore).as("UPDATEs each speaker sent before the outage").allMatch(n -> n >= 1);
+        assertThat(r.updatesBefore).as("UPDATEs each of the two speakers sent before the outage").hasSize(2)
+                .allMatch(n -> n >= 1);
         assertThat(r.updatesAfterReturn).as("UPDATEs sent by the speakers, outage to the new Service")
                 .isEqualTo(r.updatesBefore);
         assertThat(r.addressesAfter).as("the Services' addresses").isEqualTo(r.addressesBefore);

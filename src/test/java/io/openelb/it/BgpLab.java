@@ -104,6 +104,7 @@ abstract class BgpLab {
         assertThat(cluster.kubectl("get", "bgpconf", "default", "-o",
                 "jsonpath={.status.nodesConfStatus.node2.as} {.status.nodesConfStatus.node2.routerId}"))
                 .isEqualTo("64513 10.77.0.12");
+        assertThat(speakers).hasSize(2);
         for (OpenElbProcess speaker : speakers) {
             assertThat(speaker.metrics()).contains("openelb_bgp_session_up{peer=\"lab-router-v4\"} 1.0",
                     "openelb_bgp_session_up{peer=\"lab-router-v6\"} 1.0",

@@ -161,6 +161,8 @@ class IpamRestartIT {
         Map<String, List<String>> after = IpamFixture.await(() -> addresses(names),
                 all -> all.values().stream().noneMatch(List::isEmpty), "all 200 Services served");
 
+        assertThat(atKill.values()).as("Services served when the controller was killed")
+                .filteredOn(held -> !held.isEmpty()).hasSizeGreaterThanOrEqualTo(40);
         List<String> flat = after.values().stream().flatMap(List::stream).toList();
         assertThat(new HashSet<>(flat)).as("no address held twice").hasSize(200);
         atKill.forEach((name, held) -> {

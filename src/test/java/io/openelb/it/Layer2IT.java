@@ -131,6 +131,7 @@ class Layer2IT {
         assertThat(l2Status.getJsonArray("owned").stream().map(JsonObject.class::cast)
                 .filter(o -> o.getString("ip").equals(v4)).findFirst().orElseThrow().getString("interface"))
                 .isEqualTo("eth0");
+        assertThat(l2.speakers).hasSize(3);
         for (OpenElbProcess s : l2.speakers) {
             JsonObject service = new JsonObject(get(s, "/api/v1/services").substring(4)).getJsonArray("services")
                     .stream().map(JsonObject.class::cast).filter(o -> o.getString("ip").equals(v4)).findFirst()

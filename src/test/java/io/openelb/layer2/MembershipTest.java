@@ -83,6 +83,16 @@ class MembershipTest {
         }
     }
 
+    /** Until the members' coordinators together made {@code n} more merge attempts than before. */
+    private static void awaitMergeAttempts(List<Membership> members, int n) throws InterruptedException {
+        int before = mergeAttempts(members);
+        await(() -> mergeAttempts(members) >= before + n, n + " merge attempts");
+    }
+
+    private static int mergeAttempts(List<Membership> members) {
+        return members.stream().mapToInt(Membership::mergeAttempts).sum();
+    }
+
     /** Ports for {@code n} members, every one a seed of every other (as the speakers seed from the Nodes). */
     private void ports(int n) throws Exception {
         for (int i = 0; i < n; i++) {
@@ -106,13 +116,15 @@ class MembershipTest {
         Membership wrongMember = member("node-wrong", ports.get(2), "wrong-secret".getBytes(StandardCharsets.UTF_8),
                 wrong);
         Membership noneMember = member("node-none", ports.get(3), new byte[0], none);
+        List<Membership> all = List.copyOf(started);
         wrongMember.publish(Set.of("pool-x"));
         noneMember.publish(Set.of("pool-x"));
-        // MERGE3 runs every 2-5 s: long enough for it to try to merge the other views twice
-        Thread.sleep(10_000);
+        // MERGE3 looks for other views every 2-5 s: wait until it has tried to merge them twice, the second
+        // time after the second reports, which then have had seconds to arrive
+        awaitMergeAttempts(all, 1);
         wrongMember.publish(Set.of("pool-y"));
         noneMember.publish(Set.of("pool-y"));
-        Thread.sleep(1_000);
+        awaitMergeAttempts(all, 1);
 
         for (Heard right : List.of(a, b)) {
             assertThat(right.views).as("views of a right-secret member")

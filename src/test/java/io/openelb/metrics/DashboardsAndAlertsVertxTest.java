@@ -77,6 +77,7 @@ class DashboardsAndAlertsVertxTest {
                     queries.add(q.getString("query"));
                 }
             }
+            assertThat(queries).as("%s reads some metric", file).isNotEmpty();
             check(file.toString(), queries, missing);
         }
         assertThat(missing).as("metrics read by dashboards but not exported").isEmpty();

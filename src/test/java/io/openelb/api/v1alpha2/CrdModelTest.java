@@ -86,7 +86,9 @@ class CrdModelTest {
     void everySchemaFieldIsDescribedForKubectlExplain(String kind) {
         Map<String, Object> spec = CrdFiles.get(CrdFiles.schema(CrdFiles.crdOfKind(kind), "v1alpha2"), "properties", "spec");
         List<String> undescribed = new ArrayList<>();
-        CrdFiles.<Map<String, Map<String, Object>>>get(spec, "properties").forEach((name, field) -> {
+        Map<String, Map<String, Object>> fields = CrdFiles.get(spec, "properties");
+        assertThat(fields).as(kind + ".spec fields").isNotEmpty();
+        fields.forEach((name, field) -> {
             if (!field.containsKey("description")) {
                 undescribed.add(kind + ".spec." + name);
             }

@@ -24,9 +24,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The gRPC server as the stock {@code gobgp} CLI (Debian's gobgpd package, gobgp 3.x) reads it, on loopback,
  * with the status board filled as a speaker fills it. The lab IT ({@code GobgpCliIT}) does the same against
- * a real speaker; this one pins what each command prints for known values, in a second.
+ * a real speaker; this one pins what each command prints for known values, in a second. An integration test
+ * because the CLI is a lab package: it installs it ({@code hack/lab.sh packages}) when missing, as the lab
+ * ITs install the routers, which the unit phase must not do.
  */
-class GobgpCliVertxTest {
+class GobgpCliVertxIT {
     private static final Instant UP = Instant.now().minusSeconds(125).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
 
     private Vertx vertx;
