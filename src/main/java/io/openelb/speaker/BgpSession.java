@@ -17,6 +17,8 @@ import io.openelb.status.StatusBoard;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetSocket;
 import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Queue;
 
 /**
  * One BGP session of this node with one router. The pure {@link Session} decides; this class feeds it
@@ -33,6 +35,8 @@ final class BgpSession {
     private final SessionTimers timers;
     private final AdjRibOut adjRibOut = new AdjRibOut(Clock.systemUTC());
     private final SessionObserver observer;
+    private final Queue<Event> queued = new ArrayDeque<>();
+    private boolean handling;
     private Session session = Session.idle();
     private BgpRoutes desired = BgpRoutes.none("");
     private Negotiated negotiated; // while Established
@@ -102,7 +106,26 @@ final class BgpSession {
         return connection.settled(offered);
     }
 
+    /**
+     * Feeds an event to the state machine. One raised while the actions of another run (a write that
+     * fails at once) waits until they are done: each transition's actions run as one, in order.
+     */
     private void handle(Event event) {
+        queued.add(event);
+        if (handling) {
+            return;
+        }
+        handling = true;
+        try {
+            for (Event next = queued.poll(); next != null; next = queued.poll()) {
+                step(next);
+            }
+        } finally {
+            handling = false;
+        }
+    }
+
+    private void step(Event event) {
         State before = session.state();
         Transition transition = session.step(target.config(), event);
         session = transition.next();

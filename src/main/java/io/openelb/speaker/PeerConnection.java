@@ -40,6 +40,7 @@ final class PeerConnection {
     private NetSocket socket;
     private NetSocket incoming; // a connection the peer opened, while the session decides on it
     private long connection; // counts sockets, so that callbacks of an old one are ignored
+    private long writeFailureReported; // the connection whose failed write was reported: once is enough
 
     PeerConnection(Vertx vertx, PeerTarget target, Listener listener) {
         this.target = target;
@@ -102,11 +103,25 @@ final class PeerConnection {
         return socket != null;
     }
 
-    /** Writes one encoded message, if there is a connection. */
+    /**
+     * Writes one encoded message, if there is a connection. A write that fails is logged and reported as
+     * TcpFailed, once per connection: the messages queued behind it fail for the same reason.
+     */
     void write(byte[] message) {
         if (socket != null) {
-            socket.write(Buffer.buffer(message));
+            long attempt = connection;
+            socket.write(Buffer.buffer(message)).onFailure(cause -> writeFailed(attempt, cause));
         }
+    }
+
+    private void writeFailed(long attempt, Throwable cause) {
+        if (attempt != connection || attempt == writeFailureReported || socket == null) {
+            return; // that connection is closed already, or its failure is told
+        }
+        writeFailureReported = attempt;
+        String why = "write failed: " + describe(cause);
+        LOG.warn("peer {}: {}", target.name(), why);
+        listener.event(new Event.TcpFailed(why));
     }
 
     /** Closes the connection after what was written first (a NOTIFICATION) has gone out. */
