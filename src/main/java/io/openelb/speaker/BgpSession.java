@@ -1,92 +1,66 @@
 package io.openelb.speaker;
 
 import io.openelb.announce.BgpRoutes;
-import io.openelb.api.v1alpha2.BgpPeerStatus;
 import io.openelb.bgp.codec.BgpCodec;
-import io.openelb.bgp.codec.BgpError;
 import io.openelb.bgp.codec.BgpMessage;
-import io.openelb.bgp.codec.PathAttribute;
-import io.openelb.bgp.codec.Prefix;
-import io.openelb.bgp.codec.Update;
 import io.openelb.bgp.codec.UpdatePacker;
 import io.openelb.bgp.fsm.Action;
 import io.openelb.bgp.fsm.Event;
 import io.openelb.bgp.fsm.Negotiated;
 import io.openelb.bgp.fsm.Session;
 import io.openelb.bgp.fsm.State;
-import io.openelb.bgp.fsm.Timer;
+import io.openelb.bgp.fsm.Transition;
 import io.openelb.metrics.BgpMetrics;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
-import io.openelb.status.AdvertisedRoute;
-import io.openelb.status.MessageCounts;
-import io.openelb.status.NeighborView;
-import io.openelb.status.SessionDetail;
 import io.openelb.status.StatusBoard;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
-import java.util.HashMap;
-import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Queue;
 
 /**
- * One BGP session of this node with one router: the socket, the timers and the Adj-RIB-Out. The pure
- * {@link Session} decides; this class carries out its actions. Every method runs on the owning
- * verticle's event loop.
+ * One BGP session of this node with one router. The pure {@link Session} decides; this class feeds it
+ * the events of its {@link PeerConnection} and {@link SessionTimers} and carries out its actions, sending
+ * what the {@link AdjRibOut} computes; the {@link SessionObserver} makes it visible. Every method runs on
+ * the owning verticle's event loop.
  *
  * <p>Announces each desired address as a host route with this node's address on the session as next
  * hop, so routers with multipath install ECMP across the nodes.
  */
 final class BgpSession {
-    private static final Logger LOG = LoggerFactory.getLogger(BgpSession.class);
-
-    private final Vertx vertx;
     private final PeerTarget target;
-    private final NetClient client;
-    private final Map<Timer, Long> timers = new EnumMap<>(Timer.class);
+    private final PeerConnection connection;
+    private final SessionTimers timers;
+    private final AdjRibOut adjRibOut = new AdjRibOut(Clock.systemUTC());
+    private final SessionObserver observer;
+    private final Queue<Event> queued = new ArrayDeque<>();
+    private boolean handling;
     private Session session = Session.idle();
-    private NetSocket socket;
-    private NetSocket incoming; // a connection the peer opened, while the FSM decides on it
-    private long connection; // counts sockets, so that callbacks of an old one are ignored
-    private BgpRoutes desired;
-    private final Map<Prefix, AdvertisedRoute> advertised = new HashMap<>(); // Adj-RIB-Out, by prefix (path)
-    private List<AdvertisedRoute> advertisedView = List.of(); // its last copy for the status board
-    private boolean advertisedChanged;
-    private Negotiated negotiated;
-    private final BgpMetrics metrics;
-    private final SessionReports status;
-    private Instant establishedAt;
-    private Instant lastEstablishedAt;
-    private Instant downSince;
-    private final long[] sent = new long[6]; // by message type 1-5; [0] the total
-    private final long[] received = new long[6];
-    private final StatusBoard board;
-    private String lastError = "";
-    private long publishedAt; // System.nanoTime() of the last neighbour view given to the board
+    private BgpRoutes desired = BgpRoutes.none("");
+    private Negotiated negotiated; // while Established
 
     BgpSession(Vertx vertx, PeerTarget target, BgpMetrics metrics, SessionReports status, StatusBoard board) {
-        this.vertx = vertx;
         this.target = target;
-        this.metrics = metrics;
-        this.status = status;
-        this.board = board;
-        this.desired = BgpRoutes.none("");
-        // the metrics name marks the client as BGP's: TcpMd5Transport signs its sockets and sets the TTL
-        this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
-                .setMetricsName(TcpMd5Transport.bgpClient(target.ttl()))
-                .setConnectTimeout((int) Math.max(1000, target.config().connectRetry().toMillis())));
+        this.connection = new PeerConnection(vertx, target, new PeerConnection.Listener() {
+            @Override
+            public boolean connecting() {
+                return session.state() == State.CONNECT;
+            }
+
+            @Override
+            public void event(Event event) {
+                handle(event);
+            }
+
+            @Override
+            public void frame(byte[] frame) {
+                receive(frame);
+            }
+        });
+        this.timers = new SessionTimers(vertx, timer -> handle(new Event.TimerExpired(timer)));
+        this.observer = new SessionObserver(target, metrics, status, board, adjRibOut, this::facts);
     }
 
     PeerTarget target() {
@@ -98,7 +72,7 @@ final class BgpSession {
     }
 
     void start() {
-        report();
+        observer.report();
         handle(new Event.Start());
     }
 
@@ -108,9 +82,8 @@ final class BgpSession {
      */
     void stop(String reason, boolean restarting) {
         handle(new Event.Stop(reason, restarting));
-        client.close();
-        metrics.remove(target.name());
-        board.neighborGone(target.name());
+        connection.dispose();
+        observer.gone();
     }
 
     /** The routes this node should announce now (the cluster's plan); sent at once when Established. */
@@ -119,176 +92,7 @@ final class BgpSession {
         if (session.state() == State.ESTABLISHED) {
             sync();
         } else {
-            pending();
-        }
-    }
-
-    private void handle(Event event) {
-        State before = session.state();
-        var transition = session.step(target.config(), event);
-        session = transition.next();
-        if (before != session.state()) {
-            LOG.info("peer {} ({}): {} -> {}{}", target.name(), target.address(), before, session.state(),
-                    transition.reason().isEmpty() ? "" : ": " + transition.reason());
-            metrics.state(target.name(), session.state().ordinal(), session.state() == State.ESTABLISHED);
-            if (session.state().ordinal() < before.ordinal() && !transition.reason().isEmpty()) {
-                lastError = transition.reason(); // it went back: why is what an operator looks for
-            }
-        }
-        for (Action action : transition.actions()) {
-            execute(action);
-        }
-        if (before != session.state()) {
-            report();
-        }
-    }
-
-    /** This node's view of the session, in OpenELB's status shape (gobgp's state names). */
-    private void report() {
-        BgpPeerStatus.PeerState peer = new BgpPeerStatus.PeerState();
-        peer.neighborAddress = target.address().toString();
-        peer.peerAs = target.config().peerAs();
-        peer.localAs = target.config().localAs();
-        peer.sessionState = session.state().name().replace("_", "");
-        BgpPeerStatus.TimersState timers = new BgpPeerStatus.TimersState();
-        if (negotiated != null) {
-            peer.routerId = peerRouterId();
-            timers.negotiatedHoldTime = String.valueOf(negotiated.holdTime().toSeconds());
-            timers.keepaliveInterval = String.valueOf(negotiated.keepalive().toSeconds());
-        }
-        if (establishedAt != null) {
-            timers.uptime = establishedAt.toString();
-        }
-        if (downSince != null) {
-            timers.downtime = downSince.toString();
-        }
-        peer.advertisedPrefixes = advertised.size();
-        peer.messages = new BgpPeerStatus.Messages();
-        peer.messages.sent = counters(sent);
-        peer.messages.received = counters(received);
-        BgpPeerStatus.NodePeerStatus node = new BgpPeerStatus.NodePeerStatus();
-        node.peerState = peer;
-        node.timersState = timers;
-        status.report(target.name(), node);
-        publish();
-    }
-
-    /** This session's neighbour view for the HTTP API: no key, only what the operator may see. */
-    private void publish() {
-        publishedAt = System.nanoTime();
-        board.neighbor(new NeighborView(target.name(), target.address().toString(), target.port(),
-                target.config().localAs(), target.config().peerAs(), session.state().name(),
-                establishedAt, downSince, view(sent), view(received), advertised.size(), pendingCount(),
-                lastError, detail()));
-    }
-
-    private SessionDetail detail() {
-        if (advertisedChanged) { // copied only when it changed: publishing live counters stays cheap
-            advertisedView = List.copyOf(advertised.values());
-            advertisedChanged = false;
-        }
-        var config = target.config();
-        return new SessionDetail(
-                socket == null ? "" : socket.localAddress().hostAddress().replaceFirst("^::ffff:", ""),
-                negotiated == null ? "" : peerRouterId(),
-                config.holdTime().toSeconds(), config.keepalive() == null ? 0 : config.keepalive().toSeconds(),
-                config.connectRetry().toSeconds(),
-                negotiated == null ? 0 : negotiated.holdTime().toSeconds(),
-                negotiated == null ? 0 : negotiated.keepalive().toSeconds(),
-                config.passive(), target.ttl(), config.gracefulRestartTime(),
-                config.families().stream().sorted().toList(), lastEstablishedAt, advertisedView);
-    }
-
-    /** The peer's BGP identifier from its OPEN, dotted; only while {@code negotiated} is set. */
-    private String peerRouterId() {
-        return new IpAddress(IpFamily.IPV4, java.math.BigInteger.valueOf(negotiated.peerId())).toString();
-    }
-
-    private void clearAdvertised() {
-        advertised.clear();
-        advertisedChanged = true;
-    }
-
-    private static MessageCounts view(long[] byType) {
-        return new MessageCounts(byType[0], byType[BgpMessage.OPEN], byType[BgpMessage.UPDATE],
-                byType[BgpMessage.NOTIFICATION], byType[BgpMessage.KEEPALIVE], byType[BgpMessage.ROUTE_REFRESH]);
-    }
-
-    /** Addresses this node should announce to the peer while the session is not up to carry them. */
-    private int pendingCount() {
-        if (session.state() == State.ESTABLISHED) {
-            return 0;
-        }
-        boolean addPath = !target.config().addPathSend().isEmpty();
-        return (int) desired.announcers().entrySet().stream()
-                .filter(e -> target.config().families().contains(e.getKey().family()))
-                .filter(e -> addPath || e.getValue().contains(desired.self()))
-                .count();
-    }
-
-    private void pending() {
-        metrics.pending(target.name(), pendingCount());
-    }
-
-    private static BgpPeerStatus.MessageCounters counters(long[] byType) {
-        BgpPeerStatus.MessageCounters c = new BgpPeerStatus.MessageCounters();
-        c.total = String.valueOf(byType[0]);
-        c.open = String.valueOf(byType[BgpMessage.OPEN]);
-        c.update = String.valueOf(byType[BgpMessage.UPDATE]);
-        c.notification = String.valueOf(byType[BgpMessage.NOTIFICATION]);
-        c.keepalive = String.valueOf(byType[BgpMessage.KEEPALIVE]);
-        c.refresh = String.valueOf(byType[BgpMessage.ROUTE_REFRESH]);
-        return c;
-    }
-
-    private void execute(Action action) {
-        if (action instanceof Action.Connect) {
-            connect();
-        } else if (action instanceof Action.Close) {
-            close();
-        } else if (action instanceof Action.Send send) {
-            send(send.message());
-        } else if (action instanceof Action.AdoptIncoming) {
-            adopt(incoming, ++connection);
-            incoming = null;
-        } else if (action instanceof Action.RefuseIncoming refuse) {
-            NetSocket refused = incoming;
-            incoming = null;
-            refused.write(Buffer.buffer(BgpCodec.encode(refuse.notification(), false)))
-                    .onComplete(v -> refused.close());
-        } else if (action instanceof Action.StartTimer start) {
-            cancel(start.timer());
-            long ms = start.after().toMillis();
-            if (start.timer() == Timer.CONNECT_RETRY) {
-                ms = Math.round(ms * ThreadLocalRandom.current().nextDouble(0.75, 1.25)); // jitter: no herds
-            }
-            timers.put(start.timer(), vertx.setTimer(Math.max(1, ms), id -> {
-                timers.remove(start.timer());
-                handle(new Event.TimerExpired(start.timer()));
-            }));
-        } else if (action instanceof Action.StopTimer stopTimer) {
-            cancel(stopTimer.timer());
-        } else if (action instanceof Action.SessionUp up) {
-            negotiated = up.negotiated();
-            establishedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-            lastEstablishedAt = establishedAt;
-            clearAdvertised();
-            sync();
-            for (IpFamily family : negotiated.families()) {
-                send(UpdatePacker.endOfRib(family));
-            }
-        } else if (action instanceof Action.SessionDown) {
-            if (establishedAt != null || downSince == null) {
-                downSince = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-            }
-            negotiated = null;
-            establishedAt = null;
-            clearAdvertised();
-            metrics.announced(target.name(), 0);
-            pending();
-        } else if (action instanceof Action.ResendAll) {
-            clearAdvertised();
-            sync();
+            observer.pending();
         }
     }
 
@@ -296,198 +100,120 @@ final class BgpSession {
      * A connection the router opened to our listener: the FSM takes it or refuses it (RFC 4271 section
      * 6.8 collision handling). True if it became the session's connection.
      */
-    boolean accept(NetSocket connection) {
-        incoming = connection;
+    boolean accept(NetSocket offered) {
+        connection.offer(offered);
         handle(new Event.Incoming());
-        if (incoming != null) { // neither taken nor refused: cannot happen, but never leak a socket
-            incoming.close();
-            incoming = null;
-            return false;
-        }
-        return socket == connection;
-    }
-
-    private void adopt(NetSocket s, long attempt) {
-        socket = s;
-        socket.handler(framer(attempt));
-        socket.closeHandler(v -> {
-            if (attempt == connection && socket != null) {
-                socket = null;
-                handle(new Event.TcpFailed("connection closed by peer"));
-            }
-        });
+        return connection.settled(offered);
     }
 
     /**
-     * Why a connection failed, readable: Netty reports ENETUNREACH/EHOSTUNREACH as an exception without a
-     * message (shown as "null: /[2001:db8::1]:179"), so such a cause is named by its type ("no route to host").
+     * Feeds an event to the state machine. One raised while the actions of another run (a write that
+     * fails at once) waits until they are done: each transition's actions run as one, in order.
      */
-    static String describe(Throwable failure) {
-        String message = failure.getMessage();
-        if (message != null && !message.isBlank() && !message.startsWith("null")) {
-            return message;
+    private void handle(Event event) {
+        queued.add(event);
+        if (handling) {
+            return;
         }
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        handling = true;
+        try {
+            for (Event next = queued.poll(); next != null; next = queued.poll()) {
+                step(next);
+            }
+        } finally {
+            handling = false;
         }
-        if (root.getMessage() != null && !root.getMessage().isBlank() && !root.getMessage().startsWith("null")) {
-            return root.getMessage();
-        }
-        String words = root.getClass().getSimpleName().replaceFirst("Exception$", "")
-                .replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
-        return message != null && message.startsWith("null") ? words + message.substring(4) : words;
     }
 
-    private void connect() {
-        long attempt = ++connection;
-        client.connect(target.port(), target.address().toString()).onComplete(result -> {
-            if (attempt != connection || session.state() != State.CONNECT) {
-                if (result.succeeded()) {
-                    result.result().close(); // a late answer to an attempt given up already
-                }
-                return;
-            }
-            if (result.failed()) {
-                handle(new Event.TcpFailed(describe(result.cause())));
-                return;
-            }
-            adopt(result.result(), attempt);
-            handle(new Event.TcpConnected());
-        });
+    private void step(Event event) {
+        State before = session.state();
+        Transition transition = session.step(target.config(), event);
+        session = transition.next();
+        if (before != session.state()) {
+            observer.moved(before, session.state(), transition.reason());
+        }
+        transition.actions().forEach(this::execute);
+        if (before != session.state()) {
+            observer.report();
+        }
     }
 
-    /** Cuts the stream into messages: the 19-byte header says how long the rest is (RFC 4271 section 4.1). */
-    private RecordParser framer(long attempt) {
-        RecordParser parser = RecordParser.newFixed(BgpCodec.HEADER_LENGTH);
-        Buffer[] header = new Buffer[1];
-        parser.handler(chunk -> {
-            if (attempt != connection) {
-                return;
-            }
-            try {
-                if (header[0] == null) {
-                    int length = BgpCodec.frameLength(chunk.getBytes());
-                    if (length == BgpCodec.HEADER_LENGTH) {
-                        receive(chunk.getBytes());
-                    } else {
-                        header[0] = chunk.copy();
-                        parser.fixedSizeMode(length - BgpCodec.HEADER_LENGTH);
-                    }
-                } else {
-                    Buffer frame = header[0].appendBuffer(chunk);
-                    header[0] = null;
-                    parser.fixedSizeMode(BgpCodec.HEADER_LENGTH);
-                    receive(frame.getBytes());
-                }
-            } catch (BgpError e) {
-                LOG.warn("peer {}: {}", target.name(), e.getMessage());
-                handle(new Event.DecodeFailed(e));
-            }
-        });
-        return parser;
+    private void execute(Action action) {
+        if (action instanceof Action.Connect) {
+            connection.connect();
+        } else if (action instanceof Action.Close) {
+            connection.close();
+        } else if (action instanceof Action.Send send) {
+            send(send.message());
+        } else if (action instanceof Action.AdoptIncoming) {
+            connection.adoptIncoming();
+        } else if (action instanceof Action.RefuseIncoming refuse) {
+            connection.refuseIncoming(BgpCodec.encode(refuse.notification(), false));
+        } else if (action instanceof Action.StartTimer start) {
+            timers.start(start.timer(), start.after());
+        } else if (action instanceof Action.StopTimer stop) {
+            timers.cancel(stop.timer());
+        } else if (action instanceof Action.SessionUp up) {
+            up(up.negotiated());
+        } else if (action instanceof Action.SessionDown) {
+            down();
+        } else if (action instanceof Action.ResendAll) {
+            adjRibOut.clear();
+            sync();
+        }
+    }
+
+    /** Established: everything goes out afresh, then End-of-RIB per family (RFC 4724). */
+    private void up(Negotiated terms) {
+        negotiated = terms;
+        observer.up();
+        adjRibOut.clear();
+        sync();
+        for (IpFamily family : negotiated.families()) {
+            send(UpdatePacker.endOfRib(family));
+        }
+    }
+
+    private void down() {
+        negotiated = null;
+        adjRibOut.clear();
+        observer.down();
+    }
+
+    /** Sends what differs between the desired and the advertised routes, family by family. */
+    private void sync() {
+        String local = connection.localAddress();
+        if (negotiated == null || local.isEmpty()) {
+            return;
+        }
+        IpAddress localNextHop = IpAddress.parse(local);
+        for (IpFamily family : negotiated.families()) {
+            AdjRibOut.Delta delta = adjRibOut.sync(desired, family, negotiated, localNextHop,
+                    target.config().localAs());
+            delta.updates().forEach(this::send);
+            observer.synced(delta);
+        }
     }
 
     private void receive(byte[] frame) {
-        BgpMessage message = BgpCodec.decode(frame, negotiated != null && negotiated.fourOctetAs());
-        metrics.message(target.name(), false, typeName(message));
-        if (message instanceof io.openelb.bgp.codec.Notification n) {
-            metrics.notification(target.name(), false, n.code());
-        }
-        count(received, message);
+        BgpMessage message = BgpCodec.decode(frame, fourOctetAs());
+        observer.message(false, message);
         handle(new Event.MessageReceived(message));
     }
 
     private void send(BgpMessage message) {
-        if (socket != null) {
-            socket.write(Buffer.buffer(BgpCodec.encode(message, negotiated != null && negotiated.fourOctetAs())));
-            metrics.message(target.name(), true, typeName(message));
-            if (message instanceof io.openelb.bgp.codec.Notification n) {
-                metrics.notification(target.name(), true, n.code());
-            }
-            count(sent, message);
+        if (connection.open()) {
+            connection.write(BgpCodec.encode(message, fourOctetAs()));
+            observer.message(true, message);
         }
     }
 
-    private void count(long[] byType, BgpMessage message) {
-        byType[0]++;
-        if (message.type() >= 1 && message.type() < byType.length) {
-            byType[message.type()]++;
-        }
-        if (System.nanoTime() - publishedAt > 1_000_000_000L) { // live counters, at most once a second
-            publish();
-        }
+    private boolean fourOctetAs() {
+        return negotiated != null && negotiated.fourOctetAs();
     }
 
-    private static String typeName(BgpMessage message) {
-        return switch (message.type()) {
-            case BgpMessage.OPEN -> "open";
-            case BgpMessage.UPDATE -> "update";
-            case BgpMessage.NOTIFICATION -> "notification";
-            case BgpMessage.KEEPALIVE -> "keepalive";
-            default -> "refresh";
-        };
-    }
-
-    private void close() {
-        connection++;
-        if (socket != null) {
-            NetSocket s = socket;
-            socket = null;
-            s.end().onComplete(v -> s.close()); // what was written first (a NOTIFICATION) still goes out
-        }
-    }
-
-    private void cancel(Timer timer) {
-        Long id = timers.remove(timer);
-        if (id != null) {
-            vertx.cancelTimer(id);
-        }
-    }
-
-    /**
-     * Sends what differs between the desired and the advertised routes, in packed UPDATEs: one batch per
-     * next hop (several only under ADD-PATH, one per node).
-     */
-    private void sync() {
-        if (negotiated == null || socket == null) {
-            return;
-        }
-        IpAddress localNextHop = IpAddress.parse(socket.localAddress().hostAddress().replaceFirst("^::ffff:", ""));
-        for (IpFamily family : negotiated.families()) {
-            Map<Prefix, IpAddress> want = desired.of(family, negotiated.addPath().contains(family), localNextHop);
-            List<Prefix> withdraw = new ArrayList<>();
-            for (Prefix p : advertised.keySet()) {
-                if (p.address().family() == family && !want.containsKey(p)) {
-                    withdraw.add(p);
-                }
-            }
-            Map<IpAddress, List<Prefix>> announce = new TreeMap<>();
-            want.forEach((prefix, nextHop) -> {
-                AdvertisedRoute was = advertised.get(prefix);
-                if (was == null || !nextHop.equals(was.nextHop())) { // new, or its next hop moved (replaces)
-                    announce.computeIfAbsent(nextHop, n -> new ArrayList<>()).add(prefix);
-                }
-            });
-            if (!withdraw.isEmpty()) {
-                UpdatePacker.withdraw(family, withdraw).forEach(this::send);
-                withdraw.forEach(advertised::remove);
-                advertisedChanged = true;
-            }
-            Instant now = announce.isEmpty() ? null : Instant.now().truncatedTo(ChronoUnit.SECONDS);
-            announce.forEach((nextHop, prefixes) -> {
-                UpdatePacker.announce(family, PathAttribute.AsPath.sequence(target.config().localAs()), nextHop,
-                        prefixes, negotiated.fourOctetAs()).forEach(this::send);
-                prefixes.forEach(p -> advertised.put(p, new AdvertisedRoute(p.address(), p.pathId(), nextHop, now)));
-                advertisedChanged = true;
-            });
-            metrics.announced(target.name(), advertised.size());
-            pending();
-            if (!announce.isEmpty() || !withdraw.isEmpty()) {
-                report();
-                LOG.info("peer {}: announced {}, withdrew {} {} routes", target.name(),
-                        announce.values().stream().mapToInt(List::size).sum(), withdraw.size(), family);
-            }
-        }
+    private SessionObserver.Facts facts() {
+        int pending = session.state() == State.ESTABLISHED ? 0 : AdjRibOut.pending(desired, target.config());
+        return new SessionObserver.Facts(session.state(), negotiated, connection.localAddress(), pending);
     }
 }

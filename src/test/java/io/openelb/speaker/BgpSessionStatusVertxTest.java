@@ -117,9 +117,9 @@ class BgpSessionStatusVertxTest {
         var annotated = new java.net.SocketException("null: /[2001:db8:dead:0:0:0:0:1]:179");
         annotated.initCause(new java.net.NoRouteToHostException());
 
-        assertThat(BgpSession.describe(annotated)).isEqualTo("no route to host: /[2001:db8:dead:0:0:0:0:1]:179");
-        assertThat(BgpSession.describe(new java.net.NoRouteToHostException())).isEqualTo("no route to host");
-        assertThat(BgpSession.describe(new java.net.ConnectException("Connection refused: /10.77.0.1:179")))
+        assertThat(PeerConnection.describe(annotated)).isEqualTo("no route to host: /[2001:db8:dead:0:0:0:0:1]:179");
+        assertThat(PeerConnection.describe(new java.net.NoRouteToHostException())).isEqualTo("no route to host");
+        assertThat(PeerConnection.describe(new java.net.ConnectException("Connection refused: /10.77.0.1:179")))
                 .isEqualTo("Connection refused: /10.77.0.1:179");
     }
 }
