@@ -23,7 +23,8 @@ final class MethodScanner {
 
     private enum Scope { TYPE, METHOD, BLOCK }
 
-    private static final Pattern ANNOTATION = Pattern.compile("@(?!interface\\b)[\\w.]+(\\s*\\((?:[^()]|\\([^()]*\\))*\\))?");
+    private static final Pattern ANNOTATION =
+            Pattern.compile("@(?!interface\\b)[\\w.]+(\\s*\\((?:[^()]|\\([^()]*\\))*\\))?");
     private static final Pattern TYPE_DECLARATION =
             Pattern.compile("(^|[^\\w.])(class|interface|enum|record)\\s+\\w+");
     private static final Pattern INSTANCE_CREATION = Pattern.compile("\\bnew\\s+[\\w.]+\\s*(<[^;]*?>)?\\s*\\(");

@@ -406,7 +406,7 @@ public final class BgpCodec {
         return u.flags() & ~PathAttribute.EXTENDED_LENGTH;
     }
 
-    /** Segments with 4-octet ASNs when {@code wide}, else 2-octet ones with AS_TRANS for ASNs above 65535 (RFC 6793). */
+    /** Segments of 4-octet ASNs when {@code wide}, else of 2-octet ones, AS_TRANS for larger ASNs (RFC 6793). */
     private static void encodeAsPath(PathAttribute.AsPath p, ByteArrayOutputStream v, boolean wide) {
         for (PathAttribute.AsPath.Segment s : p.segments()) {
             v.write(s.type());
