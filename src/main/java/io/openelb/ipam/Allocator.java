@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,62 +94,24 @@ public final class Allocator {
      * still fits the request. All or nothing: on failure nothing changes.
      */
     public AllocationResult assign(AllocationRequest request) {
-        List<IpFamily> wanted = familiesWanted(request);
-        if (wanted.isEmpty()) {
-            return failed(Reason.INVALID_REQUEST, "spec.ipFamilies names no family");
+        Optional<AllocationError> invalid = request.problem();
+        if (invalid.isPresent()) {
+            return new AllocationResult.Failed(invalid.get());
         }
-        Map<IpFamily, IpAddress> requested = new LinkedHashMap<>();
-        for (IpAddress address : request.requested()) {
-            if (requested.put(address.family(), address) != null) {
-                return failed(Reason.INVALID_REQUEST, "more than one " + address.family() + " address requested");
-            }
-            if (!wanted.contains(address.family())) {
-                return failed(Reason.INVALID_REQUEST, "requested address " + address + " is " + address.family()
-                        + " but the Service's families are " + wanted);
-            }
+        List<IpFamily> wanted = request.familiesWanted();
+        Map<IpFamily, IpAddress> requested = request.requestedByFamily();
+        Picks kept = keptAllocations(request, wanted, requested);
+        if (kept.error() != null) {
+            return new AllocationResult.Failed(kept.error());
         }
-
-        List<Allocation> kept = new ArrayList<>();
-        for (Allocation held : allocationsOf(request.service())) {
-            if (stillFits(held, request, wanted, requested)) {
-                Optional<AllocationError> conflict =
-                        sharingConflict(request.service(), held.address(), request.ports(), request.sharingKey());
-                if (conflict.isPresent()) {
-                    return new AllocationResult.Failed(conflict.get());
-                }
-                kept.add(new Allocation(held.service(), held.address(), held.pool(), request.ports(),
-                        request.sharingKey()));
-            }
+        Picks added = pickMissingFamilies(request, wanted, requested, kept.allocations());
+        boolean holdsNothing = kept.allocations().isEmpty() && added.allocations().isEmpty();
+        // Prefer-dual-stack settles for the families it got; every other policy needs them all.
+        if (added.error() != null && (request.policy() != FamilyPolicy.PREFER_DUAL_STACK || holdsNothing)) {
+            return new AllocationResult.Failed(added.error());
         }
-
-        List<Allocation> added = new ArrayList<>();
-        AllocationError firstError = null;
-        for (IpFamily family : wanted) {
-            if (kept.stream().anyMatch(a -> a.address().family() == family)) {
-                continue;
-            }
-            Result pick = requested.containsKey(family)
-                    ? pickRequested(request, requested.get(family))
-                    : pickFree(request, family);
-            if (pick.error != null) {
-                if (request.policy() != FamilyPolicy.PREFER_DUAL_STACK) {
-                    return new AllocationResult.Failed(pick.error);
-                }
-                firstError = firstError == null ? pick.error : firstError;
-            } else {
-                added.add(pick.allocation);
-            }
-        }
-        if (kept.isEmpty() && added.isEmpty()) {
-            return new AllocationResult.Failed(firstError);
-        }
-
-        release(request.service());
-        kept.forEach(this::hold);
-        added.forEach(this::hold);
-        List<Allocation> now = new ArrayList<>(allocationsOf(request.service()));
-        now.sort(Comparator.comparing(a -> wanted.indexOf(a.address().family())));
-        return new AllocationResult.Assigned(now);
+        return new AllocationResult.Assigned(
+                replaceAllocations(request.service(), kept.allocations(), added.allocations(), wanted));
     }
 
     /** Frees every address of the Service; returns what it held. */
@@ -198,12 +159,60 @@ public final class Allocator {
         index.add(allocation);
     }
 
-    private static List<IpFamily> familiesWanted(AllocationRequest request) {
-        List<IpFamily> families = request.families().isEmpty() ? List.of(IpFamily.IPV4) : request.families();
-        // Kubernetes lists both families for dual-stack policies on a dual-stack cluster, one otherwise.
-        return request.policy() == FamilyPolicy.SINGLE_STACK
-                ? List.of(families.get(0))
-                : families.stream().distinct().toList();
+    /** Allocations picked for a request, and the first error met while picking (null if none). */
+    private record Picks(List<Allocation> allocations, AllocationError error) {}
+
+    /**
+     * The addresses the Service holds that still fit the request, with the request's ports and sharing key; or
+     * the sharing conflict that the new ports or key cause on one of them.
+     */
+    private Picks keptAllocations(AllocationRequest request, List<IpFamily> wanted,
+            Map<IpFamily, IpAddress> requested) {
+        List<Allocation> kept = new ArrayList<>();
+        for (Allocation held : allocationsOf(request.service())) {
+            if (stillFits(held, request, wanted, requested)) {
+                Optional<AllocationError> conflict =
+                        sharingConflict(request.service(), held.address(), request.ports(), request.sharingKey());
+                if (conflict.isPresent()) {
+                    return new Picks(List.of(), conflict.get());
+                }
+                kept.add(new Allocation(held.service(), held.address(), held.pool(), request.ports(),
+                        request.sharingKey()));
+            }
+        }
+        return new Picks(kept, null);
+    }
+
+    /** A new address for every wanted family that {@code kept} lacks: the requested one, else a free one. */
+    private Picks pickMissingFamilies(AllocationRequest request, List<IpFamily> wanted,
+            Map<IpFamily, IpAddress> requested, List<Allocation> kept) {
+        List<Allocation> added = new ArrayList<>();
+        AllocationError firstError = null;
+        for (IpFamily family : wanted) {
+            if (kept.stream().anyMatch(a -> a.address().family() == family)) {
+                continue;
+            }
+            Result pick = requested.containsKey(family)
+                    ? pickRequested(request, requested.get(family))
+                    : pickFree(request, family);
+            if (pick.error != null) {
+                firstError = firstError == null ? pick.error : firstError;
+            } else {
+                added.add(pick.allocation);
+            }
+        }
+        return new Picks(added, firstError);
+    }
+
+    /** Makes {@code kept} and {@code added} all the Service holds; returns them in the order of its families. */
+    private List<Allocation> replaceAllocations(ServiceKey service, List<Allocation> kept, List<Allocation> added,
+            List<IpFamily> wanted) {
+        release(service);
+        kept.forEach(this::hold);
+        added.forEach(this::hold);
+        List<Allocation> now = new ArrayList<>(allocationsOf(service));
+        now.sort(Comparator.comparing(a -> wanted.indexOf(a.address().family())));
+        return now;
     }
 
     /** A held address still fits if its family is wanted and it is the requested one and in the named pool. */
@@ -325,9 +334,5 @@ public final class Allocator {
 
     private static Result error(Reason reason, String message) {
         return new Result(null, new AllocationError(reason, message));
-    }
-
-    private static AllocationResult failed(Reason reason, String message) {
-        return new AllocationResult.Failed(new AllocationError(reason, message));
     }
 }

@@ -365,47 +365,7 @@ public final class BgpCodec {
 
     private static void encodeAttribute(PathAttribute a, ByteArrayOutputStream out, boolean fourOctetAs) {
         ByteArrayOutputStream v = new ByteArrayOutputStream();
-        int flags;
-        if (a instanceof PathAttribute.Origin o) {
-            flags = PathAttribute.TRANSITIVE;
-            v.write(o.origin());
-        } else if (a instanceof PathAttribute.AsPath p) {
-            flags = p.as4Path() ? PathAttribute.OPTIONAL | PathAttribute.TRANSITIVE : PathAttribute.TRANSITIVE;
-            boolean wide = fourOctetAs || p.as4Path();
-            for (PathAttribute.AsPath.Segment s : p.segments()) {
-                v.write(s.type());
-                v.write(s.asns().size());
-                for (long as : s.asns()) {
-                    if (wide) {
-                        writeInt(v, as);
-                    } else {
-                        writeShort(v, as > 0xffff ? Open.AS_TRANS : (int) as);
-                    }
-                }
-            }
-        } else if (a instanceof PathAttribute.NextHop n) {
-            flags = PathAttribute.TRANSITIVE;
-            v.writeBytes(raw(n.address()));
-        } else if (a instanceof PathAttribute.MpReach m) {
-            flags = PathAttribute.OPTIONAL;
-            writeShort(v, m.afi());
-            v.write(m.safi());
-            ByteArrayOutputStream nextHops = new ByteArrayOutputStream();
-            m.nextHops().forEach(h -> nextHops.writeBytes(raw(h)));
-            v.write(nextHops.size());
-            v.writeBytes(nextHops.toByteArray());
-            v.write(0);
-            m.nlri().forEach(p -> writePrefix(v, p));
-        } else if (a instanceof PathAttribute.MpUnreach m) {
-            flags = PathAttribute.OPTIONAL;
-            writeShort(v, m.afi());
-            v.write(m.safi());
-            m.withdrawn().forEach(p -> writePrefix(v, p));
-        } else {
-            PathAttribute.Unknown u = (PathAttribute.Unknown) a;
-            flags = u.flags() & ~PathAttribute.EXTENDED_LENGTH;
-            v.writeBytes(u.value());
-        }
+        int flags = encodeAttributeValue(a, v, fourOctetAs);
         boolean extended = v.size() > 255;
         out.write(flags | (extended ? PathAttribute.EXTENDED_LENGTH : 0));
         out.write(a.typeCode());
@@ -415,6 +375,62 @@ public final class BgpCodec {
             out.write(v.size());
         }
         out.writeBytes(v.toByteArray());
+    }
+
+    /** Writes the attribute's value to {@code v}; returns its flags, without the extended-length bit. */
+    private static int encodeAttributeValue(PathAttribute a, ByteArrayOutputStream v, boolean fourOctetAs) {
+        if (a instanceof PathAttribute.Origin o) {
+            v.write(o.origin());
+            return PathAttribute.TRANSITIVE;
+        }
+        if (a instanceof PathAttribute.AsPath p) {
+            encodeAsPath(p, v, fourOctetAs || p.as4Path());
+            return p.as4Path() ? PathAttribute.OPTIONAL | PathAttribute.TRANSITIVE : PathAttribute.TRANSITIVE;
+        }
+        if (a instanceof PathAttribute.NextHop n) {
+            v.writeBytes(raw(n.address()));
+            return PathAttribute.TRANSITIVE;
+        }
+        if (a instanceof PathAttribute.MpReach m) {
+            encodeMpReach(m, v);
+            return PathAttribute.OPTIONAL;
+        }
+        if (a instanceof PathAttribute.MpUnreach m) {
+            writeShort(v, m.afi());
+            v.write(m.safi());
+            m.withdrawn().forEach(p -> writePrefix(v, p));
+            return PathAttribute.OPTIONAL;
+        }
+        PathAttribute.Unknown u = (PathAttribute.Unknown) a;
+        v.writeBytes(u.value());
+        return u.flags() & ~PathAttribute.EXTENDED_LENGTH;
+    }
+
+    /** Segments of 4-octet ASNs when {@code wide}, else of 2-octet ones, AS_TRANS for larger ASNs (RFC 6793). */
+    private static void encodeAsPath(PathAttribute.AsPath p, ByteArrayOutputStream v, boolean wide) {
+        for (PathAttribute.AsPath.Segment s : p.segments()) {
+            v.write(s.type());
+            v.write(s.asns().size());
+            for (long as : s.asns()) {
+                if (wide) {
+                    writeInt(v, as);
+                } else {
+                    writeShort(v, as > 0xffff ? Open.AS_TRANS : (int) as);
+                }
+            }
+        }
+    }
+
+    /** AFI, SAFI, next hops with their length, a reserved zero octet, then the NLRI (RFC 4760 section 3). */
+    private static void encodeMpReach(PathAttribute.MpReach m, ByteArrayOutputStream v) {
+        writeShort(v, m.afi());
+        v.write(m.safi());
+        ByteArrayOutputStream nextHops = new ByteArrayOutputStream();
+        m.nextHops().forEach(h -> nextHops.writeBytes(raw(h)));
+        v.write(nextHops.size());
+        v.writeBytes(nextHops.toByteArray());
+        v.write(0);
+        m.nlri().forEach(p -> writePrefix(v, p));
     }
 
     // ---- NOTIFICATION ----
