@@ -86,41 +86,13 @@ public final class Main {
         Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
 
         Metrics metrics = new Metrics();
-        // One Vertx. A speaker's runs on the epoll transport that puts TCP MD5 keys on BGP sockets only (BGP
-        // clients and the BGP listen port): the HTTP endpoint and the API server client stay untouched by it.
         TcpMd5Keys md5Keys = new TcpMd5Keys();
-        var builder = Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-                .withMetrics(new MicrometerMetricsFactory(metrics.registry()));
-        if (config.role().runsSpeaker()) {
-            md5Keys.transport().ifPresent(builder::withTransport);
-        }
-        Vertx vertx = builder.build();
-        EventBusCodecs.registerAll(vertx.eventBus());
-        EventLoopDelay.deploy(vertx, metrics.registry(), "main", VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+        Vertx vertx = vertx(metrics, md5Keys);
         KubernetesClient client = kubernetesClient(vertx);
-
         log.info("starting roles {} (node '{}')", config.role(), config.nodeName());
-        Informers informers = new Informers(client, WatchedKinds.of(config.role()), config.namespace());
-        StatusBoard board = new StatusBoard();
-        // the consumers of the cluster snapshots first: the watcher's first snapshot reaches them all
-        Future<?> started = vertx.deployVerticle(new HttpVerticle(config.httpHost(), config.httpPort(), metrics, board))
-                .compose(id -> vertx.deployVerticle(new ClusterStatusVerticle(board)));
         Leadership leadership = null;
         try {
-            started.await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            if (config.role().runsSpeaker()) {
-                vertx.deployVerticle(new SpeakerVerticle(config.nodeName(), config.namespace(), client,
-                                new BgpMetrics(metrics.registry()), md5Keys, board))
-                        .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                vertx.deployVerticle(new Layer2Verticle(client, config.nodeName(), config.namespace(),
-                                config.layer2(), new Layer2Metrics(metrics.registry()), board))
-                        .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                // not awaited: the API is a window on the speaker; a slow start of it never holds the speaker up
-                vertx.deployVerticle(new GrpcVerticle(config.grpcHost(), config.grpcPort(), board));
-            }
-            vertx.deployVerticle(new WatchVerticle(informers, new KubeMetrics(metrics.registry()), new Conversion()))
-                    .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            deployRoles(vertx, client, metrics, md5Keys);
             if (config.role().runsController()) {
                 leadership = startController(vertx, client, metrics);
             }
@@ -143,6 +115,47 @@ public final class Main {
             leadership.stop(config.shutdownTimeout());
         }
         return stop(vertx, client, metrics, exitCode.get());
+    }
+
+    /**
+     * One Vertx. A speaker's runs on the epoll transport that puts TCP MD5 keys on BGP sockets only (BGP
+     * clients and the BGP listen port): the HTTP endpoint and the API server client stay untouched by it.
+     */
+    private Vertx vertx(Metrics metrics, TcpMd5Keys md5Keys) {
+        var builder = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                .withMetrics(new MicrometerMetricsFactory(metrics.registry()));
+        if (config.role().runsSpeaker()) {
+            md5Keys.transport().ifPresent(builder::withTransport);
+        }
+        Vertx vertx = builder.build();
+        EventBusCodecs.registerAll(vertx.eventBus());
+        EventLoopDelay.deploy(vertx, metrics.registry(), "main", VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+        return vertx;
+    }
+
+    /**
+     * The verticles of the roles, the consumers of the cluster snapshots before the watcher (its first
+     * snapshot reaches them all; a later one asks it for the newest).
+     */
+    private void deployRoles(Vertx vertx, KubernetesClient client, Metrics metrics, TcpMd5Keys md5Keys)
+            throws Exception {
+        long timeout = config.shutdownTimeout().toMillis();
+        StatusBoard board = new StatusBoard();
+        vertx.deployVerticle(new HttpVerticle(config.httpHost(), config.httpPort(), metrics, board))
+                .compose(id -> vertx.deployVerticle(new ClusterStatusVerticle(board)))
+                .await(timeout, TimeUnit.MILLISECONDS);
+        if (config.role().runsSpeaker()) {
+            vertx.deployVerticle(new SpeakerVerticle(config.nodeName(), config.namespace(), client,
+                    new BgpMetrics(metrics.registry()), md5Keys, board)).await(timeout, TimeUnit.MILLISECONDS);
+            vertx.deployVerticle(new Layer2Verticle(client, config.nodeName(), config.namespace(), config.layer2(),
+                    new Layer2Metrics(metrics.registry()), board)).await(timeout, TimeUnit.MILLISECONDS);
+            // not awaited: the API is a window on the speaker; a slow start of it never holds the speaker up
+            vertx.deployVerticle(new GrpcVerticle(config.grpcHost(), config.grpcPort(), board));
+        }
+        Informers informers = new Informers(client, WatchedKinds.of(config.role()), config.namespace());
+        vertx.deployVerticle(new WatchVerticle(informers, new KubeMetrics(metrics.registry()), new Conversion()))
+                .await(timeout, TimeUnit.MILLISECONDS);
     }
 
     /** Runs the IPAM controller at once, or once this replica wins the Lease. */

@@ -62,10 +62,14 @@ public final class Conversion {
         return conversions.sum();
     }
 
-    /** The key of an object of this kind: {@code namespace/name}, or the name of a cluster-scoped object. */
-    public static String key(HasMetadata object) {
+    /**
+     * The key of an object of this kind in the snapshot: {@code namespace/name}, the name of a cluster-scoped
+     * object, and the name of a Secret (only those of the program's own namespace are watched).
+     */
+    public static String key(ResourceKind kind, HasMetadata object) {
         ObjectMeta meta = object.getMetadata();
-        return meta.getNamespace() == null ? meta.getName() : meta.getNamespace() + "/" + meta.getName();
+        return meta.getNamespace() == null || kind == ResourceKind.SECRET ? meta.getName()
+                : meta.getNamespace() + "/" + meta.getName();
     }
 
     public static NodeModel node(Node node) {

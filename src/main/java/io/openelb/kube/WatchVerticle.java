@@ -101,7 +101,7 @@ public final class WatchVerticle extends VerticleBase {
             @Override
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
                 metrics.watchEvent(kind, WatchChange.DELETED);
-                String key = Conversion.key(obj);
+                String key = Conversion.key(kind, obj);
                 loop.runOnContext(v -> {
                     builder.remove(kind, key);
                     publishSoon();
@@ -114,7 +114,7 @@ public final class WatchVerticle extends VerticleBase {
     private void put(ResourceKind kind, WatchChange change, HasMetadata obj) {
         metrics.watchEvent(kind, change);
         Object value = conversion.convert(kind, obj);
-        String key = Conversion.key(obj);
+        String key = Conversion.key(kind, obj);
         loop.runOnContext(v -> {
             builder.put(kind, key, value);
             publishSoon();

@@ -21,6 +21,7 @@ import org.jgroups.JChannel;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
+import org.jgroups.stack.Protocol;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.MERGE3;
@@ -97,6 +98,16 @@ final class Membership implements AutoCloseable {
 
     /** Builds the stack and joins the group; blocks until this member is in a view. */
     void start() throws Exception {
+        JChannel ch = new JChannel(protocols());
+        ch.setName(settings.nodeName());
+        ch.setDiscardOwnMessages(true);
+        ch.setReceiver(new Reports());
+        channel = ch;
+        ch.connect(CLUSTER);
+    }
+
+    /** The JGroups stack: TCP with the speakers as seeds, failure detection tuned to the failure timeout. */
+    private Protocol[] protocols() {
         long timeout = settings.failureTimeout().toMillis();
         TCP tcp = new TCP();
         tcp.setBindAddress(settings.bind());
@@ -126,38 +137,36 @@ final class Membership implements AutoCloseable {
         // bound to the node's address: listening on every address, its connect handshake failed after a
         // 1 s timeout here, and detection fell back to the heartbeats
         sockets.setBindAddress(settings.bind());
-        JChannel ch = new JChannel(tcp, discovery, merge, sockets, heartbeats, verify, encrypt,
-                new SERIALIZE(), new NAKACK2(), new UNICAST3(), new STABLE(), gms);
-        ch.setName(settings.nodeName());
-        ch.setDiscardOwnMessages(true);
-        ch.setReceiver(new Receiver() {
-            @Override
-            public void viewAccepted(View view) {
-                Set<String> nodes = new TreeSet<>();
-                for (Address member : view.getMembers()) {
-                    nodes.add(name(member));
-                }
-                LOG.info("membership view {}: {}", view.getViewId(), nodes);
-                listener.view(nodes);
-            }
+        return new Protocol[] {tcp, discovery, merge, sockets, heartbeats, verify, encrypt, new SERIALIZE(),
+            new NAKACK2(), new UNICAST3(), new STABLE(), gms};
+    }
 
-            @Override
-            public void receive(Message msg) {
-                String[] parts = new String(msg.getArray(), msg.getOffset(), msg.getLength(), StandardCharsets.UTF_8)
-                        .split("\n", -1);
-                if (parts.length == 2) {
-                    Set<String> pools = new LinkedHashSet<>();
-                    for (String p : parts[1].split(",")) {
-                        if (!p.isEmpty()) {
-                            pools.add(p);
-                        }
-                    }
-                    listener.unservable(parts[0], pools);
-                }
+    /** Views and the other nodes' reports of the pools they cannot serve, to the listener. */
+    private final class Reports implements Receiver {
+        @Override
+        public void viewAccepted(View view) {
+            Set<String> nodes = new TreeSet<>();
+            for (Address member : view.getMembers()) {
+                nodes.add(name(member));
             }
-        });
-        channel = ch;
-        ch.connect(CLUSTER);
+            LOG.info("membership view {}: {}", view.getViewId(), nodes);
+            listener.view(nodes);
+        }
+
+        @Override
+        public void receive(Message msg) {
+            String[] parts = new String(msg.getArray(), msg.getOffset(), msg.getLength(), StandardCharsets.UTF_8)
+                    .split("\n", -1);
+            if (parts.length == 2) {
+                Set<String> pools = new LinkedHashSet<>();
+                for (String p : parts[1].split(",")) {
+                    if (!p.isEmpty()) {
+                        pools.add(p);
+                    }
+                }
+                listener.unservable(parts[0], pools);
+            }
+        }
     }
 
     /** Tells every member which Layer 2 pools this node cannot serve (it lacks their interface). */

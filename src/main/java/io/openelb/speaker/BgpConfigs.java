@@ -51,6 +51,10 @@ final class BgpConfigs {
 
     private BgpConfigs() {}
 
+    /** What every peer of this node shares: BgpConf default as it applies to this node. */
+    private record Local(BgpConf conf, Long as, String asField, Optional<IpAddress> routerId, NodeModel node,
+            Passwords passwords) {}
+
     static Result of(Optional<BgpConf> conf, Collection<BgpPeer> peers, NodeModel node, Passwords passwords) {
         List<PeerTarget> targets = new ArrayList<>();
         Map<String, String> skipped = new java.util.TreeMap<>();
@@ -58,72 +62,86 @@ final class BgpConfigs {
             peers.forEach(p -> skipped.put(p.getMetadata().getName(), "BgpConf default is missing: it gives the speakers their AS"));
             return new Result(targets, skipped, null);
         }
-        var global = conf.get().getSpec();
-        Map<String, String> labels = node.labels();
-        Long localAs = global.asPerRack != null && labels.containsKey(RACK_LABEL)
-                ? global.asPerRack.getOrDefault(labels.get(RACK_LABEL), global.as) : global.as;
-        Optional<IpAddress> routerId = Optional.ofNullable(global.routerId).map(IpAddress::parse)
-                .or(() -> node.internalIp(IpFamily.IPV4));
+        Local local = local(conf.get(), node, passwords);
         Map<IpAddress, String> byAddress = new java.util.HashMap<>();
         // oldest first: of two BgpPeers naming one neighbour the older keeps its session, the newer is skipped
         List<BgpPeer> oldestFirst = peers.stream().sorted(java.util.Comparator
                 .comparing((BgpPeer p) -> Objects.requireNonNullElse(p.getMetadata().getCreationTimestamp(), ""))
                 .thenComparing(p -> p.getMetadata().getName())).toList();
         for (BgpPeer peer : oldestFirst) {
-            String name = peer.getMetadata().getName();
             try {
-                BgpPeerSpec spec = peer.getSpec();
-                if (spec == null || spec.conf == null || spec.conf.neighborAddress == null || spec.conf.peerAs == null) {
-                    throw new IllegalArgumentException("spec.conf.neighborAddress and spec.conf.peerAs are required");
-                }
-                if (!selects(spec.nodeSelector, labels)) {
-                    continue;
-                }
-                TcpMd5Key md5 = md5(spec.conf, passwords);
-                if (spec.transport != null && Boolean.TRUE.equals(spec.transport.passiveMode)
-                        && listenPort(conf.get()) <= 0) {
-                    throw new IllegalArgumentException(
-                            "transport.passiveMode needs BgpConf spec.listenPort: the router must connect to it");
-                }
-                if (spec.conf.localAs == null && localAs == null) {
-                    throw new IllegalArgumentException("BgpConf default has no spec.as (nor asPerRack for this node's rack)");
-                }
-                long as = spec.conf.localAs != null ? spec.conf.localAs : localAs;
-                IpAddress address = IpAddress.parse(spec.conf.neighborAddress.trim());
-                checkAs("spec.conf.peerAs", spec.conf.peerAs);
-                checkAs(spec.conf.localAs != null ? "spec.conf.localAs" : global.asPerRack != null
-                        && labels.containsKey(RACK_LABEL) && global.asPerRack.containsKey(labels.get(RACK_LABEL))
-                        ? "BgpConf default spec.asPerRack[" + labels.get(RACK_LABEL) + "]" : "BgpConf default spec.as", as);
-                checkNeighbor(address, node);
-                String other = byAddress.putIfAbsent(address, name);
-                if (other != null) {
-                    throw new IllegalArgumentException("neighborAddress " + address + " is already BgpPeer " + other
-                            + "'s: one session per neighbour, the older BgpPeer keeps it");
-                }
-                long id = routerId.orElseThrow(() -> new IllegalArgumentException(
-                        "no router id: set BgpConf spec.routerId or give the node an IPv4 InternalIP")).value().longValue();
-                var timers = spec.timers == null || spec.timers.config == null ? null : spec.timers.config;
-                Duration hold = timers == null ? DEFAULT_HOLD : seconds(timers.holdTime, DEFAULT_HOLD);
-                Duration keepalive = timers == null ? null : seconds(timers.keepaliveInterval, null);
-                Duration retry = timers == null ? CONNECT_RETRY : seconds(timers.connectRetry, CONNECT_RETRY);
-                boolean passive = spec.transport != null && Boolean.TRUE.equals(spec.transport.passiveMode);
-                int port = spec.transport != null && spec.transport.remotePort != null ? spec.transport.remotePort
-                        : DEFAULT_PORT;
-                var gr = spec.gracefulRestart != null ? spec.gracefulRestart : global.gracefulRestart;
-                int restartTime = gr != null && Boolean.TRUE.equals(gr.enabled)
-                        ? Objects.requireNonNullElse(gr.restartTime, 120) : -1;
-                Set<IpFamily> families = families(spec, address);
-                targets.add(new PeerTarget(name, address, port, md5, ttl(spec, as), new SessionConfig(as, id,
-                        spec.conf.peerAs, families, hold, keepalive, retry, MAX_CONNECT_RETRY, passive, restartTime,
-                        addPathSend(spec, families))));
+                target(peer, local, byAddress).ifPresent(targets::add);
             } catch (IllegalArgumentException e) { // a bad object; a programming error is not a reason
-                skipped.put(name, e.getMessage());
+                skipped.put(peer.getMetadata().getName(), e.getMessage());
             }
         }
         BgpConfStatus.NodeConfStatus mine = new BgpConfStatus.NodeConfStatus();
-        mine.as = localAs;
-        mine.routerId = routerId.map(IpAddress::toString).orElse(null);
+        mine.as = local.as();
+        mine.routerId = local.routerId().map(IpAddress::toString).orElse(null);
         return new Result(targets, skipped, mine);
+    }
+
+    private static Local local(BgpConf conf, NodeModel node, Passwords passwords) {
+        var global = conf.getSpec();
+        String rack = node.labels().get(RACK_LABEL);
+        boolean perRack = global.asPerRack != null && rack != null;
+        Long as = perRack ? global.asPerRack.getOrDefault(rack, global.as) : global.as;
+        String asField = perRack && global.asPerRack.containsKey(rack)
+                ? "BgpConf default spec.asPerRack[" + rack + "]" : "BgpConf default spec.as";
+        Optional<IpAddress> routerId = Optional.ofNullable(global.routerId).map(IpAddress::parse)
+                .or(() -> node.internalIp(IpFamily.IPV4));
+        return new Local(conf, as, asField, routerId, node, passwords);
+    }
+
+    /** The session of one BgpPeer on this node; empty when the peer does not select it. */
+    private static Optional<PeerTarget> target(BgpPeer peer, Local local, Map<IpAddress, String> byAddress) {
+        String name = peer.getMetadata().getName();
+        BgpPeerSpec spec = peer.getSpec();
+        if (spec == null || spec.conf == null || spec.conf.neighborAddress == null || spec.conf.peerAs == null) {
+            throw new IllegalArgumentException("spec.conf.neighborAddress and spec.conf.peerAs are required");
+        }
+        if (!selects(spec.nodeSelector, local.node().labels())) {
+            return Optional.empty();
+        }
+        TcpMd5Key md5 = md5(spec.conf, local.passwords());
+        boolean passive = spec.transport != null && Boolean.TRUE.equals(spec.transport.passiveMode);
+        if (passive && listenPort(local.conf()) <= 0) {
+            throw new IllegalArgumentException(
+                    "transport.passiveMode needs BgpConf spec.listenPort: the router must connect to it");
+        }
+        if (spec.conf.localAs == null && local.as() == null) {
+            throw new IllegalArgumentException("BgpConf default has no spec.as (nor asPerRack for this node's rack)");
+        }
+        long as = spec.conf.localAs != null ? spec.conf.localAs : local.as();
+        IpAddress address = IpAddress.parse(spec.conf.neighborAddress.trim());
+        checkAs("spec.conf.peerAs", spec.conf.peerAs);
+        checkAs(spec.conf.localAs != null ? "spec.conf.localAs" : local.asField(), as);
+        checkNeighbor(address, local.node());
+        String other = byAddress.putIfAbsent(address, name);
+        if (other != null) {
+            throw new IllegalArgumentException("neighborAddress " + address + " is already BgpPeer " + other
+                    + "'s: one session per neighbour, the older BgpPeer keeps it");
+        }
+        long id = local.routerId().orElseThrow(() -> new IllegalArgumentException(
+                "no router id: set BgpConf spec.routerId or give the node an IPv4 InternalIP")).value().longValue();
+        int port = spec.transport != null && spec.transport.remotePort != null ? spec.transport.remotePort
+                : DEFAULT_PORT;
+        return Optional.of(new PeerTarget(name, address, port, md5, ttl(spec, as),
+                sessionConfig(spec, local.conf(), as, id, address, passive)));
+    }
+
+    private static SessionConfig sessionConfig(BgpPeerSpec spec, BgpConf conf, long as, long id, IpAddress address,
+            boolean passive) {
+        var timers = spec.timers == null || spec.timers.config == null ? null : spec.timers.config;
+        Duration hold = timers == null ? DEFAULT_HOLD : seconds(timers.holdTime, DEFAULT_HOLD);
+        Duration keepalive = timers == null ? null : seconds(timers.keepaliveInterval, null);
+        Duration retry = timers == null ? CONNECT_RETRY : seconds(timers.connectRetry, CONNECT_RETRY);
+        var gr = spec.gracefulRestart != null ? spec.gracefulRestart : conf.getSpec().gracefulRestart;
+        int restartTime = gr != null && Boolean.TRUE.equals(gr.enabled)
+                ? Objects.requireNonNullElse(gr.restartTime, 120) : -1;
+        Set<IpFamily> families = families(spec, address);
+        return new SessionConfig(as, id, spec.conf.peerAs, families, hold, keepalive, retry, MAX_CONNECT_RETRY,
+                passive, restartTime, addPathSend(spec, families));
     }
 
     /** AS 0 (RFC 7607) and AS_TRANS (RFC 6793) are never a speaker's AS; objects older than the CRD's rule may hold them. */

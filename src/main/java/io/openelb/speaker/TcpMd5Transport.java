@@ -74,90 +74,93 @@ final class TcpMd5Transport implements io.vertx.core.transport.Transport {
 
     @Override
     public Transport implementation() {
-        return new Transport() {
-            @Override
-            public boolean supportsDomainSockets() {
-                return epoll.supportsDomainSockets();
-            }
+        return new BgpSockets();
+    }
 
-            @Override
-            public boolean supportFileRegion() {
-                return epoll.supportFileRegion();
-            }
+    /** The epoll transport's SPI, with keys and TTL on BGP sockets. */
+    private final class BgpSockets implements Transport {
+        @Override
+        public boolean supportsDomainSockets() {
+            return epoll.supportsDomainSockets();
+        }
 
-            @Override
-            public SocketAddress convert(io.vertx.core.net.SocketAddress address) {
-                return epoll.convert(address);
-            }
+        @Override
+        public boolean supportFileRegion() {
+            return epoll.supportFileRegion();
+        }
 
-            @Override
-            public io.vertx.core.net.SocketAddress convert(SocketAddress address) {
-                return epoll.convert(address);
-            }
+        @Override
+        public SocketAddress convert(io.vertx.core.net.SocketAddress address) {
+            return epoll.convert(address);
+        }
 
-            @Override
-            public IoHandlerFactory ioHandlerFactory() {
-                return epoll.ioHandlerFactory();
-            }
+        @Override
+        public io.vertx.core.net.SocketAddress convert(SocketAddress address) {
+            return epoll.convert(address);
+        }
 
-            @Override
-            public EventLoopGroup eventLoopGroup(int type, int threads, ThreadFactory factory, int ioRatio) {
-                return epoll.eventLoopGroup(type, threads, factory, ioRatio);
-            }
+        @Override
+        public IoHandlerFactory ioHandlerFactory() {
+            return epoll.ioHandlerFactory();
+        }
 
-            @Override
-            public DatagramChannel datagramChannel() {
-                return epoll.datagramChannel();
-            }
+        @Override
+        public EventLoopGroup eventLoopGroup(int type, int threads, ThreadFactory factory, int ioRatio) {
+            return epoll.eventLoopGroup(type, threads, factory, ioRatio);
+        }
 
-            @Override
-            public DatagramChannel datagramChannel(InternetProtocolFamily family) {
-                return epoll.datagramChannel(family);
-            }
+        @Override
+        public DatagramChannel datagramChannel() {
+            return epoll.datagramChannel();
+        }
 
-            @Override
-            public ChannelFactory<? extends Channel> channelFactory(boolean domainSocket) {
-                return epoll.channelFactory(domainSocket);
-            }
+        @Override
+        public DatagramChannel datagramChannel(InternetProtocolFamily family) {
+            return epoll.datagramChannel(family);
+        }
 
-            @Override
-            public ChannelFactory<? extends ServerChannel> serverChannelFactory(boolean domainSocket) {
-                return epoll.serverChannelFactory(domainSocket);
-            }
+        @Override
+        public ChannelFactory<? extends Channel> channelFactory(boolean domainSocket) {
+            return epoll.channelFactory(domainSocket);
+        }
 
-            @Override
-            public void configure(DatagramChannel channel, DatagramSocketOptions options) {
-                epoll.configure(channel, options);
-            }
+        @Override
+        public ChannelFactory<? extends ServerChannel> serverChannelFactory(boolean domainSocket) {
+            return epoll.serverChannelFactory(domainSocket);
+        }
 
-            @Override
-            public void configure(ClientOptionsBase options, int connectTimeout, boolean domainSocket,
-                    Bootstrap bootstrap) {
-                epoll.configure(options, connectTimeout, domainSocket, bootstrap);
-                String name = options.getMetricsName();
-                if (name == null || !name.startsWith(BGP_CLIENT)) {
-                    return;
-                }
-                Map<InetAddress, byte[]> current = keys.snapshot();
-                if (!current.isEmpty()) {
-                    bootstrap.option(EpollChannelOption.TCP_MD5SIG, current);
-                }
-                int ttl = name.startsWith(BGP_CLIENT + TTL_SUFFIX)
-                        ? Integer.parseInt(name.substring(BGP_CLIENT.length() + TTL_SUFFIX.length())) : 0;
-                if (ttl > 0) { // from the SYN on, as routers expect of eBGP (1) or multihop eBGP
-                    bootstrap.option(IP_TTL, ttl);
-                    bootstrap.option(IPV6_HOPS, ttl);
-                }
-            }
+        @Override
+        public void configure(DatagramChannel channel, DatagramSocketOptions options) {
+            epoll.configure(channel, options);
+        }
 
-            @Override
-            public void configure(NetServerOptions options, boolean domainSocket, ServerBootstrap bootstrap) {
-                epoll.configure(options, domainSocket, bootstrap);
-                Map<InetAddress, byte[]> current = keys.snapshot();
-                if (options.getPort() > 0 && options.getPort() == keys.listenPort() && !current.isEmpty()) {
-                    bootstrap.option(EpollChannelOption.TCP_MD5SIG, current); // accepted sockets inherit them
-                }
+        @Override
+        public void configure(ClientOptionsBase options, int connectTimeout, boolean domainSocket,
+                Bootstrap bootstrap) {
+            epoll.configure(options, connectTimeout, domainSocket, bootstrap);
+            String name = options.getMetricsName();
+            if (name == null || !name.startsWith(BGP_CLIENT)) {
+                return;
             }
-        };
+            Map<InetAddress, byte[]> current = keys.snapshot();
+            if (!current.isEmpty()) {
+                bootstrap.option(EpollChannelOption.TCP_MD5SIG, current);
+            }
+            int ttl = name.startsWith(BGP_CLIENT + TTL_SUFFIX)
+                    ? Integer.parseInt(name.substring(BGP_CLIENT.length() + TTL_SUFFIX.length())) : 0;
+            if (ttl > 0) { // from the SYN on, as routers expect of eBGP (1) or multihop eBGP
+                bootstrap.option(IP_TTL, ttl);
+                bootstrap.option(IPV6_HOPS, ttl);
+            }
+        }
+
+        @Override
+        public void configure(NetServerOptions options, boolean domainSocket, ServerBootstrap bootstrap) {
+            epoll.configure(options, domainSocket, bootstrap);
+            Map<InetAddress, byte[]> current = keys.snapshot();
+            if (options.getPort() > 0 && options.getPort() == keys.listenPort() && !current.isEmpty()) {
+                bootstrap.option(EpollChannelOption.TCP_MD5SIG, current); // accepted sockets inherit them
+            }
+        }
     }
 }

@@ -1,13 +1,10 @@
 package io.openelb.arch;
 
-import static com.tngtech.archunit.base.DescribedPredicate.describe;
-import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.base.DescribedPredicate;
@@ -24,8 +21,6 @@ import io.openelb.ipam.OutsideWorldFixture;
 import io.openelb.model.ShellDependencyFixture;
 import io.openelb.status.StatusHalfOfCycleFixture;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -51,22 +46,24 @@ class LayeringTest {
             new Layer("announce", "io.openelb.announce..", "bgp.codec", "model"),
             new Layer("layer2.wire", "io.openelb.layer2.wire..", "model"),
             new Layer("status", "io.openelb.status..", "announce", "model"),
-            // Shells, each only on what it needs. controller, speaker, layer2 and web use kube today for the
-            // informer caches and their readers (AnnounceInputs, EipDefinitions, SpeakerEvents, KubeEvents);
-            // once they take the cluster snapshot from the bus, "kube" can leave their rows.
+            // The one conversion: fabric8's and the CRDs' model classes in, the program's values out; pure code
+            // (no client, no I/O) that the pure core may not see because it reads fabric8 types.
+            new Layer("cluster", "io.openelb.cluster..", "announce", "api", "model"),
+            // Shells, each only on what it needs. They take the cluster from the snapshots on the bus; kube
+            // (informers, Events) is used by the speaker's and the controller's Event writers only.
             new Layer("config", "io.openelb.config.."),
             new Layer("api", "io.openelb.api.."),
-            new Layer("bus", "io.openelb.bus..", "model"),
-            new Layer("metrics", "io.openelb.metrics..", "bus", "ipam", "model"),
-            new Layer("kube", "io.openelb.kube..", "announce", "api", "bus", "config", "metrics", "model"),
+            new Layer("bus", "io.openelb.bus..", "cluster", "model"),
+            new Layer("metrics", "io.openelb.metrics..", "cluster", "ipam", "model"),
+            new Layer("kube", "io.openelb.kube..", "api", "bus", "cluster", "config", "metrics", "model"),
             new Layer("controller", "io.openelb.controller..",
-                    "api", "bus", "config", "ipam", "kube", "metrics", "model"),
-            new Layer("speaker", "io.openelb.speaker..",
-                    "announce", "api", "bgp.codec", "bgp.fsm", "bus", "kube", "metrics", "model", "status"),
+                    "api", "bus", "cluster", "config", "ipam", "kube", "metrics", "model"),
+            new Layer("speaker", "io.openelb.speaker..", "announce", "api", "bgp.codec", "bgp.fsm", "bus",
+                    "cluster", "kube", "metrics", "model", "status"),
             // Exactly io.openelb.layer2: its pure sub-package layer2.wire has its own row.
             new Layer("layer2", "io.openelb.layer2",
-                    "announce", "bus", "config", "kube", "layer2.wire", "metrics", "model", "status"),
-            new Layer("web", "io.openelb.web..", "announce", "bus", "kube", "metrics", "model", "status"),
+                    "announce", "bus", "cluster", "config", "kube", "layer2.wire", "metrics", "model", "status"),
+            new Layer("web", "io.openelb.web..", "announce", "bus", "cluster", "metrics", "model", "status"),
             // Includes the generated gobgp API classes in grpc.apipb.
             new Layer("grpc", "io.openelb.grpc..", "model", "status"));
 
@@ -97,23 +94,11 @@ class LayeringTest {
 
     private static final DescribedPredicate<JavaClass> INFORMER_CACHES =
             resideInAPackage("io.fabric8.kubernetes.client.informers..")
-                    .or(belongsToAnyOf(List.of(INFORMERS)))
+                    .or(nameMatching(java.util.regex.Pattern.quote(INFORMERS) + "(\\$.*)?"))
                     .as("fabric8 informers or " + INFORMERS);
-
-    /**
-     * TEMPORARY: the classes that read the informer caches today. They are moving onto the cluster snapshot
-     * that kube publishes on the bus; delete each line when its class stops reading the caches (the test
-     * {@link #everyTemporaryInformerReaderStillReadsTheCaches()} fails until then), until the list is empty.
-     */
-    static final List<String> TEMPORARY_INFORMER_READERS = List.of(
-            "io.openelb.controller.IpamVerticle",
-            "io.openelb.layer2.Layer2Verticle",
-            "io.openelb.speaker.SpeakerVerticle",
-            "io.openelb.web.ClusterStatusVerticle");
 
     static final ArchRule ONLY_KUBE_READS_THE_INFORMER_CACHES = noClasses()
             .that().resideOutsideOfPackages("io.openelb.kube..", ROOT)
-            .and(not(belongsToAnyOf(TEMPORARY_INFORMER_READERS)))
             .should().dependOnClassesThat(INFORMER_CACHES)
             .because("kube converts what the informers see into model records and publishes them on the bus");
 
@@ -204,22 +189,6 @@ class LayeringTest {
                 .hasMessageContaining(INFORMERS);
     }
 
-    @Test
-    void everyTemporaryInformerReaderStillReadsTheCaches() {
-        Set<String> readers = new TreeSet<>();
-        for (JavaClass c : production) {
-            boolean outsideKube = !c.getPackageName().startsWith("io.openelb.kube") && !c.getPackageName().equals(ROOT);
-            if (outsideKube && c.getDirectDependenciesFromSelf().stream()
-                    .anyMatch(d -> INFORMER_CACHES.test(d.getTargetClass()))) {
-                readers.add(topLevelName(c));
-            }
-        }
-
-        assertThat(readers)
-                .as("a class listed in TEMPORARY_INFORMER_READERS no longer reads the caches: delete its line")
-                .containsAll(TEMPORARY_INFORMER_READERS);
-    }
-
     private static LayeredArchitecture layeringTable() {
         LayeredArchitecture architecture = layeredArchitecture()
                 .consideringOnlyDependenciesInLayers()
@@ -234,15 +203,5 @@ class LayeringTest {
                     : architecture.whereLayer(layer.name()).mayOnlyAccessLayers(layer.mayUse());
         }
         return architecture.ensureAllClassesAreContainedInArchitecture();
-    }
-
-    /** The named top-level classes and their nested and anonymous classes; names, so a deleted class compiles. */
-    private static DescribedPredicate<JavaClass> belongsToAnyOf(List<String> topLevelNames) {
-        return describe("belong to any of " + topLevelNames, c -> topLevelNames.contains(topLevelName(c)));
-    }
-
-    private static String topLevelName(JavaClass c) {
-        int nested = c.getName().indexOf('$');
-        return nested < 0 ? c.getName() : c.getName().substring(0, nested);
     }
 }
