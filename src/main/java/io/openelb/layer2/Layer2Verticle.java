@@ -13,7 +13,6 @@ import io.openelb.bus.Snapshots;
 import io.openelb.cluster.ClusterSnapshot;
 import io.openelb.kube.SpeakerEvents;
 import io.openelb.metrics.Layer2Metrics;
-import io.openelb.model.IpAddress;
 import io.openelb.model.NodeModel;
 import io.openelb.model.Pool;
 import io.openelb.model.Protocol;
@@ -22,39 +21,43 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The speaker role's Layer 2 half on one node. Level-triggered like the BGP half: any change of a
- * watched object, of the membership view or of the membership Secret recomputes, from the informer
- * caches and the view, which Layer 2 addresses this node answers for ({@link Layer2Plan}), and hands
- * them to one {@link Responder} per interface.
+ * watched object, of the membership view, of the membership Secret or of this node's interfaces
+ * recomputes, from {@link #inputs()} and the view, which Layer 2 addresses this node answers for
+ * ({@link Layer2Plan}). The work is shared out: {@link MembershipKeeper} keeps the JGroups membership,
+ * {@link ResponderSet} the interfaces and their responders (on a worker), {@link Claims} the addresses
+ * answered for, the handover delay and the announcements; this class wires them, reports readiness and
+ * problems, records Events and keeps the status snapshot.
  *
  * <p>Gaining an address: answer at once if its previous owner has left the view (failover), else after
  * the handover delay; then gratuitous ARP / unsolicited NA a few times, and an Event on the Service.
- * Losing one: the responder stops answering for it before this method returns.
+ * Losing one: the responder stops answering for it before the plan returns.
  *
  * <p>Without the membership Secret this node answers nothing (answering as if alone would answer
  * beside the others), and /readyz says why. A node without an Eip's interface answers nothing for it,
  * tells the other speakers (so they do not count on it) and records an Event on the Eip.
+ *
+ * <p>Threads: everything on this verticle's event-loop context; blocking work (interfaces, pcap handles,
+ * the membership channel) runs on workers and reports back here.
  */
 public final class Layer2Verticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(Layer2Verticle.class);
     public static final String SECRET_NAME = "openelb-membership";
     public static final String SECRET_KEY = "secret";
     static final String READINESS = "layer2";
-    /** Gratuitous ARP / unsolicited NA after gaining an address, milliseconds after the first. */
-    private static final long[] ANNOUNCE_AFTER = {0, 250, 1000, 2000, 4000};
 
     private final KubernetesClient client;
     private final String nodeName;
@@ -66,34 +69,13 @@ public final class Layer2Verticle extends VerticleBase {
     private Context context;
     private SpeakerEvents events;
     private ClusterSnapshot snapshot;
-    private Membership membership;
-    private boolean membershipStarting;
-    private boolean inView;
-    private Set<String> live = Set.of();
-    /** Pools each other node reported it cannot serve. */
-    private final Map<String, Set<String>> unservable = new HashMap<>();
-    private Set<String> publishedUnservable;
-    private final Map<String, Responder> responders = new HashMap<>();
+    private MembershipKeeper membership;
+    private ResponderSet responders;
+    private Claims claims;
     private final Map<String, String> reportedProblems = new HashMap<>();
-    /** Owner of every address at the last computation; null before the first one with a view. */
-    private Map<IpAddress, String> previousOwners;
-    private final Map<IpAddress, Claim> claims = new HashMap<>();
     private String readinessProblem = "";
     private String loggedProblem = "";
     private PacedPlan planner;
-
-    /** An address this node answers for, or will after the handover delay. */
-    private static final class Claim {
-        final Assignment assignment;
-        final Nic nic;
-        boolean active;
-        final List<Long> timers = new ArrayList<>();
-
-        Claim(Assignment assignment, Nic nic) {
-            this.assignment = assignment;
-            this.nic = nic;
-        }
-    }
 
     public Layer2Verticle(KubernetesClient client, String nodeName, String namespace,
             OperatorConfig.Layer2 config, Layer2Metrics metrics, StatusBoard board) {
@@ -110,25 +92,31 @@ public final class Layer2Verticle extends VerticleBase {
         context = vertx.getOrCreateContext();
         board.layer2(new Layer2Snapshot(nodeName, "", List.of(), List.of(), Map.of()));
         events = new SpeakerEvents(vertx, client, nodeName);
+        membership = new MembershipKeeper(context, nodeName, config.membershipPort(), config.failureTimeout(),
+                metrics, this::queuePlan);
+        responders = new ResponderSet(vertx, Nics::find, nic -> new Responder(nic, metrics), this::queuePlan);
+        claims = new Claims(nodeName, config.handoverDelay(), new Claims.Scheduler() {
+            @Override
+            public long schedule(long delayMillis, Runnable task) {
+                return vertx.setTimer(delayMillis, id -> task.run());
+            }
+
+            @Override
+            public void cancel(long id) {
+                vertx.cancelTimer(id);
+            }
+        }, responders, this::answering, metrics);
         Snapshots.follow(vertx, s -> {
             snapshot = s;
             queuePlan();
         });
-        queuePlan();
         return Future.succeededFuture();
     }
 
     @Override
     public Future<?> stop() {
-        releaseAll();
-        responders.values().forEach(Responder::close);
-        responders.clear();
-        Membership m = membership;
-        membership = null;
-        return m == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
-            m.close();
-            return null;
-        }, false);
+        claims.releaseAll();
+        return Future.all(responders.close(), membership.close());
     }
 
     private void queuePlan() {
@@ -138,74 +126,88 @@ public final class Layer2Verticle extends VerticleBase {
         planner.request();
     }
 
-    private void plan() {
+    /** What the plan reads of the newest cluster snapshot; empty until the informers have synced. */
+    private Optional<Layer2Inputs> inputs() {
         ClusterSnapshot s = snapshot;
         if (s == null || !s.synced()) {
+            return Optional.empty();
+        }
+        List<Pool> pools = s.pools().pools().stream().filter(p -> p.protocol() != Protocol.BGP).toList();
+        List<InetAddress> nodeIps = new ArrayList<>();
+        for (NodeModel n : s.nodes().values()) {
+            InetAddress ip = internalIp(n);
+            if (ip != null) {
+                nodeIps.add(ip);
+            }
+        }
+        InetAddress self = s.node(nodeName).map(Layer2Verticle::internalIp).orElse(null);
+        return Optional.of(new Layer2Inputs(pools, s.nodeStates(), pools.isEmpty() ? List.of()
+                : s.announcedServices(), self, nodeIps, secret(s)));
+    }
+
+    private void plan() {
+        Layer2Inputs in = inputs().orElse(null);
+        if (in == null) {
             return;
         }
-        List<Pool> pools = s.pools().pools().stream()
-                .filter(p -> p.protocol() != Protocol.BGP)
-                .toList();
-        if (pools.isEmpty()) {
-            stand("", List.of());
+        if (in.pools().isEmpty()) {
+            stand("", in.pools());
             return;
         }
         Map<String, Nic> nics = new HashMap<>();
         Set<String> mineUnservable = new TreeSet<>();
-        interfaces(pools, nics, mineUnservable);
-
-        byte[] secret = secret(s);
-        if (secret == null) {
-            stand(s.synced()
-                    ? "Secret " + namespace + "/" + SECRET_NAME + " (key '" + SECRET_KEY + "') not found: this node "
-                            + "answers no ARP/NDP until it exists (answering as if alone could answer beside others)"
-                    : "waiting for Secret " + namespace + "/" + SECRET_NAME, pools);
-            stopMembership();
+        interfaces(in.pools(), nics, mineUnservable);
+        if (in.secret() == null) {
+            stand("Secret " + namespace + "/" + SECRET_NAME + " (key '" + SECRET_KEY + "') not found: this node "
+                    + "answers no ARP/NDP until it exists (answering as if alone could answer beside others)",
+                    in.pools());
+            membership.leave();
             return;
         }
-        InetAddress bind = s.node(nodeName).map(Layer2Verticle::internalIp).orElse(null);
-        if (bind == null) {
-            stand("node " + nodeName + " has no InternalIP to bind the membership to", pools);
+        if (in.internalIp() == null) {
+            stand("node " + nodeName + " has no InternalIP to bind the membership to", in.pools());
             return;
         }
-        ensureMembership(s, bind, secret);
-        if (!inView) {
-            stand("joining the Layer 2 membership", pools);
+        membership.ensure(in.internalIp(), in.nodeIps(), in.secret());
+        if (!membership.inView()) {
+            stand("joining the Layer 2 membership", in.pools());
             return;
         }
         problem("");
-        if (!mineUnservable.equals(publishedUnservable)) {
-            membership.publish(mineUnservable);
-            publishedUnservable = mineUnservable;
-        }
-        Map<String, Set<String>> allUnservable = new HashMap<>(unservable);
-        allUnservable.put(nodeName, mineUnservable);
-        List<NodeState> nodes = s.nodeStates();
-        List<Assignment> assignments = Layer2Plan.assign(s.announcedServices(), pools, nodes, live,
-                allUnservable);
-        apply(assignments, nics);
+        answer(in, nics, mineUnservable);
+    }
+
+    /** In the view: assigns every Layer 2 address, claims this node's, and shows the outcome. */
+    private void answer(Layer2Inputs in, Map<String, Nic> nics, Set<String> mineUnservable) {
+        Set<String> live = membership.live();
+        Map<String, Set<String>> unservable = membership.share(mineUnservable);
+        List<Assignment> assignments = Layer2Plan.assign(in.services(), in.pools(), in.nodes(), live, unservable);
+        claims.apply(assignments, nics, live);
         Map<String, String> interfaces = new HashMap<>();
         nics.forEach((pool, nic) -> interfaces.put(pool, nic.name()));
         board.layer2(new Layer2Snapshot(nodeName, "", List.copyOf(live), assignments, interfaces));
     }
 
-    /** Resolves each pool's interface on this node and keeps one responder per interface in use. */
+    /**
+     * Each pool's interface on this node, as the responder set last found it (it looks again now, and a
+     * different answer plans again). A pool whose interface was not looked up yet is neither answered for
+     * nor reported unservable: the others keep counting on this node for the moment it takes.
+     */
     private void interfaces(List<Pool> pools, Map<String, Nic> nics, Set<String> mineUnservable) {
+        responders.refresh(pools.stream().map(Pool::iface).collect(Collectors.toSet()));
+        Map<String, Nics.Lookup> found = responders.interfaces();
         Map<String, String> problems = new HashMap<>();
         for (Pool pool : pools) {
-            Nics.Lookup lookup = Nics.find(pool.iface());
-            String problem = lookup.problem();
-            if (lookup.nic() != null) {
-                try {
-                    responder(lookup.nic());
-                    nics.put(pool.name(), lookup.nic());
-                    continue;
-                } catch (Exception e) {
-                    problem = "cannot capture on " + lookup.nic().name() + ": " + e.getMessage();
-                }
+            Nics.Lookup lookup = found.get(pool.iface());
+            if (lookup == null) {
+                continue;
             }
-            mineUnservable.add(pool.name());
-            problems.put(pool.name(), problem);
+            if (lookup.nic() != null) {
+                nics.put(pool.name(), lookup.nic());
+            } else {
+                mineUnservable.add(pool.name());
+                problems.put(pool.name(), lookup.problem());
+            }
         }
         problems.forEach((pool, problem) -> {
             if (!problem.equals(reportedProblems.put(pool, problem))) {
@@ -216,123 +218,21 @@ public final class Layer2Verticle extends VerticleBase {
             }
         });
         reportedProblems.keySet().retainAll(problems.keySet());
-        Set<String> inUse = new HashSet<>();
-        nics.values().forEach(n -> inUse.add(n.name()));
-        responders.entrySet().removeIf(e -> {
-            if (!inUse.contains(e.getKey()) || !nics.containsValue(e.getValue().nic())) {
-                e.getValue().close();
-                return true;
-            }
-            return false;
-        });
     }
 
-    private Responder responder(Nic nic) throws Exception {
-        Responder r = responders.get(nic.name());
-        if (r != null && r.nic().equals(nic)) {
-            return r;
-        }
-        if (r != null) {
-            r.close(); // same name, another MAC: the interface was recreated
-        }
-        r = new Responder(nic, metrics);
-        responders.put(nic.name(), r);
-        return r;
-    }
-
-    /** Diffs the addresses this node should answer for with those it claims; losses apply at once. */
-    private void apply(List<Assignment> assignments, Map<String, Nic> nics) {
-        Map<IpAddress, Assignment> mine = new HashMap<>();
-        for (Assignment a : assignments) {
-            if (a.owner().equals(nodeName) && nics.containsKey(a.pool())) {
-                mine.put(a.address(), a);
-            }
-        }
-        for (IpAddress address : new ArrayList<>(claims.keySet())) {
-            Claim c = claims.get(address);
-            Assignment now = mine.get(address);
-            if (now == null || !nics.get(now.pool()).equals(c.nic)) {
-                release(address);
-            }
-        }
-        pushAnswers();
-        for (Assignment a : mine.values()) {
-            if (claims.containsKey(a.address())) {
-                continue;
-            }
-            Claim c = new Claim(a, nics.get(a.pool()));
-            claims.put(a.address(), c);
-            String previous = previousOwners == null ? null : previousOwners.getOrDefault(a.address(), "");
-            if (Layer2Plan.takesOverAtOnce(previous, nodeName, live)) {
-                activate(c);
-            } else {
-                c.timers.add(vertx.setTimer(Math.max(1, config.handoverDelay().toMillis()), t -> activate(c)));
-            }
-        }
-        Map<IpAddress, String> owners = new HashMap<>();
-        assignments.forEach(a -> owners.put(a.address(), a.owner()));
-        previousOwners = owners;
-    }
-
-    private void activate(Claim c) {
-        if (claims.get(c.assignment.address()) != c || c.active) {
-            return;
-        }
-        c.active = true;
-        pushAnswers();
-        IpAddress address = c.assignment.address();
-        Responder r = responders.get(c.nic.name());
-        for (long after : ANNOUNCE_AFTER) {
-            if (after == 0) {
-                r.announce(address);
-            } else {
-                c.timers.add(vertx.setTimer(after, t -> r.announce(address)));
-            }
-        }
-        metrics.ownerChanged();
-        LOG.info("answering ARP/NDP for {} ({}) on {}", address, c.assignment.service(), c.nic.name());
-        events.onService(c.assignment.service(), "Layer2Announced", "node " + nodeName + " answers ARP/NDP for "
-                + address + " on " + c.nic.name() + " (MAC " + c.nic.mac() + ")");
-    }
-
-    private void release(IpAddress address) {
-        Claim c = claims.remove(address);
-        if (c == null) {
-            return;
-        }
-        c.timers.forEach(vertx::cancelTimer);
-        if (c.active) {
-            metrics.ownerChanged();
-            LOG.info("no longer answering for {} ({})", address, c.assignment.service());
-        }
-    }
-
-    /** Hands every responder exactly the active addresses of its interface. */
-    private void pushAnswers() {
-        Map<String, Set<IpAddress>> byNic = new HashMap<>();
-        int active = 0;
-        for (Claim c : claims.values()) {
-            if (c.active) {
-                byNic.computeIfAbsent(c.nic.name(), k -> new HashSet<>()).add(c.assignment.address());
-                active++;
-            }
-        }
-        responders.forEach((name, r) -> r.answerFor(byNic.getOrDefault(name, Set.of())));
-        metrics.owned(active);
-    }
-
-    private void releaseAll() {
-        new ArrayList<>(claims.keySet()).forEach(this::release);
-        pushAnswers();
+    /** This node has started answering for an address: an Event on its Service. */
+    private void answering(Assignment assignment, Nic nic) {
+        events.onService(assignment.service(), "Layer2Announced", "node " + nodeName + " answers ARP/NDP for "
+                + assignment.address() + " on " + nic.name() + " (MAC " + nic.mac() + ")");
     }
 
     /** Answers nothing, for this reason ("" = nothing to do). */
     private void stand(String problem, List<Pool> pools) {
-        releaseAll();
+        claims.releaseAll();
         problem(problem);
-        board.layer2(new Layer2Snapshot(nodeName, problem, List.copyOf(live), List.of(), Map.of()));
+        board.layer2(new Layer2Snapshot(nodeName, problem, List.copyOf(membership.live()), List.of(), Map.of()));
         if (pools.isEmpty()) {
-            stopMembership();
+            membership.leave();
         }
     }
 
@@ -349,6 +249,7 @@ public final class Layer2Verticle extends VerticleBase {
         }
     }
 
+    /** The membership key, null when the Secret or its key is missing or not base64. */
     private static byte[] secret(ClusterSnapshot s) {
         String value = s.secret(SECRET_NAME).map(data -> data.get(SECRET_KEY)).orElse(null);
         if (value == null || value.isEmpty()) {
@@ -359,98 +260,6 @@ public final class Layer2Verticle extends VerticleBase {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    /** Joins with these settings, unless a channel with the same address and secret runs or starts. */
-    private void ensureMembership(ClusterSnapshot snap, InetAddress bind, byte[] secret) {
-        if (membershipStarting) {
-            return;
-        }
-        if (membership != null) {
-            Membership.Settings s = membership.settings();
-            if (s.bind().equals(bind) && java.util.Arrays.equals(s.secret(), secret)) {
-                return;
-            }
-            LOG.info("membership address or secret changed: rejoining");
-            stopMembership();
-        }
-        List<InetSocketAddress> seeds = new ArrayList<>();
-        for (NodeModel n : snap.nodes().values()) {
-            InetAddress a = internalIp(n);
-            if (a != null && a.getClass() == bind.getClass()) {
-                seeds.add(new InetSocketAddress(a, config.membershipPort()));
-            }
-        }
-        java.util.concurrent.atomic.AtomicReference<Membership> self = new java.util.concurrent.atomic.AtomicReference<>();
-        Membership m = new Membership(new Membership.Settings(nodeName, bind, config.membershipPort(), seeds, secret,
-                config.failureTimeout()), new Membership.Listener() {
-                    // a channel being closed may still report: only the current one counts
-                    @Override
-                    public void view(Set<String> nodes) {
-                        context.runOnContext(v -> {
-                            if (membership == self.get()) {
-                                viewChanged(nodes);
-                            }
-                        });
-                    }
-
-                    @Override
-                    public void unservable(String node, Set<String> pools) {
-                        context.runOnContext(v -> {
-                            if (membership == self.get()) {
-                                unservable.put(node, Set.copyOf(pools));
-                                queuePlan();
-                            }
-                        });
-                    }
-                });
-        self.set(m);
-        membership = m;
-        membershipStarting = true;
-        LOG.info("joining the Layer 2 membership on {}:{} (seeds {})", bind.getHostAddress(), config.membershipPort(),
-                seeds);
-        vertx.executeBlocking(() -> {
-            m.start();
-            return null;
-        }, false).onComplete(r -> {
-            membershipStarting = false;
-            if (r.failed() && membership == m) {
-                LOG.error("cannot join the Layer 2 membership: {}", r.cause().toString());
-                membership = null;
-                vertx.executeBlocking(() -> {
-                    m.close();
-                    return null;
-                }, false);
-                vertx.setTimer(2000, t -> queuePlan());
-            }
-            queuePlan();
-        });
-    }
-
-    private void viewChanged(Set<String> nodes) {
-        live = Set.copyOf(nodes);
-        inView = live.contains(nodeName);
-        unservable.keySet().retainAll(live);
-        metrics.membership(inView, live.size());
-        publishedUnservable = null; // a joiner must hear every node's report
-        queuePlan();
-    }
-
-    private void stopMembership() {
-        Membership m = membership;
-        if (m == null) {
-            return;
-        }
-        membership = null;
-        inView = false;
-        live = Set.of();
-        publishedUnservable = null;
-        unservable.clear();
-        metrics.membership(false, 0);
-        vertx.executeBlocking(() -> {
-            m.close();
-            return null;
-        }, false);
     }
 
     /** The node's InternalIP, IPv4 preferred. */

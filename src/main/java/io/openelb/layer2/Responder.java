@@ -33,10 +33,11 @@ import org.slf4j.LoggerFactory;
  * {@link #answerFor} takes effect for the next packet (the filter follows within one poll interval).
  * No log line per packet: counters only.
  *
- * <p>Threads: {@link #answerFor}, {@link #announce} and {@link #close} from the verticle (or its timers);
- * the capture thread reads and answers.
+ * <p>Threads: the constructor (it opens the handle and compiles a filter) and {@link #close} (it joins the
+ * capture thread) block and run on a worker; {@link #answerFor} and {@link #announce} from the verticle (or
+ * its timers); the capture thread reads and answers.
  */
-final class Responder implements AutoCloseable {
+final class Responder implements Answerer {
     private static final Logger LOG = LoggerFactory.getLogger(Responder.class);
     /** How long a read waits for a packet before it looks at a new filter or a stop. */
     private static final int POLL_MILLIS = 50;
@@ -74,12 +75,14 @@ final class Responder implements AutoCloseable {
         thread.start();
     }
 
-    Nic nic() {
+    @Override
+    public Nic nic() {
         return nic;
     }
 
     /** Answers for exactly these addresses from the next packet on. */
-    void answerFor(Set<IpAddress> addresses) {
+    @Override
+    public void answerFor(Set<IpAddress> addresses) {
         if (addresses.equals(owned)) {
             return;
         }
@@ -104,7 +107,8 @@ final class Responder implements AutoCloseable {
     }
 
     /** Sends one gratuitous ARP / unsolicited NA for an address (only while it is owned). */
-    void announce(IpAddress address) {
+    @Override
+    public void announce(IpAddress address) {
         if (!owned.contains(address)) {
             return;
         }
