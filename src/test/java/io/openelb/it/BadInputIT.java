@@ -407,9 +407,11 @@ class BadInputIT {
 
     /** Waits for an Event about a cluster-scoped object (they live in namespace default) with this reason. */
     private String clusterEvent(String name, String reason, String... containing) throws InterruptedException {
+        // the newest: Events outlive an IT run (an hour), and a list is ordered by name, not time
         List<String> events = IpamFixture.await(() -> f.admin.v1().events().inNamespace("default")
                         .withField("involvedObject.name", name).list().getItems().stream()
                         .filter(e -> reason.equals(e.getReason()))
+                        .sorted(java.util.Comparator.comparing(e -> e.getMetadata().getCreationTimestamp()))
                         .map(e -> e.getMessage()).filter(m -> List.of(containing).stream().allMatch(m::contains))
                         .toList(),
                 l -> !l.isEmpty(), "an Event " + reason + " on " + name);
