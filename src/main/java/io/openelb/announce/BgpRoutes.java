@@ -14,12 +14,13 @@ import java.util.TreeMap;
  * next hop; so a router peering with a few nodes still spreads traffic over all of them.
  *
  * @param self       this node's name
- * @param announcers address to the names of the nodes that announce it ({@link BgpPlan#announcers})
+ * @param announcers address to the names of the nodes that announce it ({@link BgpPlan#announcers}); not
+ *                   copied: the speaker passes its live {@link Announcements#announcers()} view and reads it
+ *                   on its own event loop only (a copy per change would cost every address)
  * @param nodes      node name to its next-hop addresses and path identifier
  */
 public record BgpRoutes(String self, Map<IpAddress, SortedSet<String>> announcers, Map<String, NodeHop> nodes) {
     public BgpRoutes {
-        announcers = Map.copyOf(announcers);
         nodes = Map.copyOf(nodes);
     }
 
@@ -34,25 +35,30 @@ public record BgpRoutes(String self, Map<IpAddress, SortedSet<String>> announcer
      */
     public Map<Prefix, IpAddress> of(IpFamily family, boolean addPath, IpAddress localNextHop) {
         Map<Prefix, IpAddress> routes = new TreeMap<>(BgpRoutes::compare);
-        announcers.forEach((address, names) -> {
-            if (address.family() != family) {
-                return;
-            }
-            if (!addPath) {
-                if (names.contains(self) && localNextHop.family() == family) {
-                    routes.put(Prefix.host(address), localNextHop);
-                }
-                return;
-            }
-            for (String name : names) {
-                NodeHop node = nodes.get(name);
-                IpAddress nextHop = name.equals(self) ? localNextHop : node == null ? null : node.address(family);
-                if (node != null && nextHop != null && nextHop.family() == family) {
-                    routes.put(Prefix.host(address, node.pathId()), nextHop);
-                }
-            }
-        });
+        announcers.keySet().forEach(address -> routesOf(address, family, addPath, localNextHop, routes));
         return routes;
+    }
+
+    /** The routes of one address ({@link #of} for that address alone), added to {@code into}. */
+    public void routesOf(IpAddress address, IpFamily family, boolean addPath, IpAddress localNextHop,
+            Map<Prefix, IpAddress> into) {
+        java.util.Set<String> names = announcers.getOrDefault(address, java.util.Collections.emptySortedSet());
+        if (address.family() != family) {
+            return;
+        }
+        if (!addPath) {
+            if (names.contains(self) && localNextHop.family() == family) {
+                into.put(Prefix.host(address), localNextHop);
+            }
+            return;
+        }
+        for (String name : names) {
+            NodeHop node = nodes.get(name);
+            IpAddress nextHop = name.equals(self) ? localNextHop : node == null ? null : node.address(family);
+            if (node != null && nextHop != null && nextHop.family() == family) {
+                into.put(Prefix.host(address, node.pathId()), nextHop);
+            }
+        }
     }
 
     private static int compare(Prefix a, Prefix b) {

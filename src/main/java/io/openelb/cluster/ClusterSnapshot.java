@@ -43,14 +43,18 @@ public record ClusterSnapshot(long revision, boolean synced, Set<ResourceKind> w
      * @param kinds      kinds of which at least one object was added, updated or deleted
      * @param services   keys of the Services added, updated or deleted
      * @param namespaces names of the namespaces added, updated or deleted
+     * @param announced  keys of the Services whose entry in {@code announced} changed (their addresses, their
+     *                   traffic policy or their endpoints' nodes), or that left it
      */
-    public record Changes(Set<ResourceKind> kinds, Set<String> services, Set<String> namespaces) {
-        public static final Changes NONE = new Changes(Set.of(), Set.of(), Set.of());
+    public record Changes(Set<ResourceKind> kinds, Set<String> services, Set<String> namespaces,
+            Set<String> announced) {
+        public static final Changes NONE = new Changes(Set.of(), Set.of(), Set.of(), Set.of());
 
         public Changes {
             kinds = Set.copyOf(kinds);
             services = Set.copyOf(services);
             namespaces = Set.copyOf(namespaces);
+            announced = Set.copyOf(announced);
         }
 
         public boolean any(ResourceKind... of) {

@@ -31,6 +31,7 @@ public final class SnapshotBuilder {
     private final Set<ResourceKind> changedKinds = EnumSet.noneOf(ResourceKind.class);
     private final Set<String> changedServices = new HashSet<>();
     private final Set<String> changedNamespaces = new HashSet<>();
+    private final Set<String> changedAnnounced = new HashSet<>();
     private ClusterSnapshot last;
 
     public SnapshotBuilder(Set<ResourceKind> watched) {
@@ -60,7 +61,7 @@ public final class SnapshotBuilder {
             return last;
         }
         ClusterSnapshot.Changes changes = new ClusterSnapshot.Changes(changedKinds, changedServices,
-                changedNamespaces);
+                changedNamespaces, changedAnnounced);
         last = new ClusterSnapshot(last.revision() + 1, synced, watched, changes, typed(ResourceKind.SERVICE),
                 announced, typed(ResourceKind.NODE), typed(ResourceKind.EIP),
                 changedKinds.contains(ResourceKind.EIP) ? pools() : last.pools(), typed(ResourceKind.BGP_CONF),
@@ -68,6 +69,7 @@ public final class SnapshotBuilder {
         changedKinds.clear();
         changedServices.clear();
         changedNamespaces.clear();
+        changedAnnounced.clear();
         return last;
     }
 
@@ -111,6 +113,7 @@ public final class SnapshotBuilder {
         }
         if (!Objects.equals(announced.get(service), state)) {
             announced = state == null ? announced.minus(service) : announced.plus(service, state);
+            changedAnnounced.add(service);
         }
     }
 

@@ -179,7 +179,7 @@ public final class GobgpMessages {
     }
 
     /** One destination per address; one path per distinct next hop and path identifier, oldest first. */
-    private static List<Destination> destinations(List<AdvertisedRoute> routes, IpFamily family,
+    private static List<Destination> destinations(java.util.Collection<AdvertisedRoute> routes, IpFamily family,
             List<TableLookupPrefix> filters, List<Long> asPath) {
         Map<IpAddress, Map<List<Object>, AdvertisedRoute>> byAddress = new TreeMap<>();
         for (AdvertisedRoute r : routes) {

@@ -14,10 +14,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.pcollections.HashTreePMap;
+import org.pcollections.PMap;
 
 /**
  * One session's Adj-RIB-Out: the routes sent to the peer, and the UPDATEs that bring them to the routes
@@ -26,9 +31,9 @@ import java.util.TreeMap;
  */
 final class AdjRibOut {
     private final Clock clock;
-    private final Map<Prefix, AdvertisedRoute> sent = new HashMap<>(); // by prefix (and path under ADD-PATH)
-    private List<AdvertisedRoute> snapshot = List.of(); // the last copy handed out by routes()
-    private boolean changed;
+    // by prefix (and path under ADD-PATH); persistent, so the status board gets it as it is, without a copy
+    private PMap<Prefix, AdvertisedRoute> sent = HashTreePMap.empty();
+    private final Map<IpAddress, Set<Prefix>> sentByAddress = new HashMap<>(); // its paths, per address
 
     /**
      * What one family's sync sends: the withdrawals first, then the announcements in one batch per next
@@ -67,6 +72,37 @@ final class AdjRibOut {
                 withdraw.add(p);
             }
         }
+        return send(want, withdraw, family, terms, localAs);
+    }
+
+    /**
+     * {@link #sync} for these addresses only: what a change of a few Services needs, whatever the number
+     * of routes the peer has. Addresses of other families are passed over.
+     */
+    Delta sync(BgpRoutes desired, Collection<IpAddress> addresses, IpFamily family, Negotiated terms,
+            IpAddress localNextHop, long localAs) {
+        Map<Prefix, IpAddress> want = new TreeMap<>(AdjRibOut::compare);
+        List<Prefix> withdraw = new ArrayList<>();
+        boolean addPath = terms.addPath().contains(family);
+        for (IpAddress address : addresses) {
+            if (address.family() != family) {
+                continue;
+            }
+            Map<Prefix, IpAddress> mine = new HashMap<>();
+            desired.routesOf(address, family, addPath, localNextHop, mine);
+            want.putAll(mine);
+            for (Prefix p : sentByAddress.getOrDefault(address, Set.of())) {
+                if (!mine.containsKey(p)) {
+                    withdraw.add(p);
+                }
+            }
+        }
+        return send(want, withdraw, family, terms, localAs);
+    }
+
+    /** Withdraws {@code withdraw}, announces what of {@code want} the peer does not have as wanted. */
+    private Delta send(Map<Prefix, IpAddress> want, List<Prefix> withdraw, IpFamily family, Negotiated terms,
+            long localAs) {
         Map<IpAddress, List<Prefix>> announce = new TreeMap<>();
         want.forEach((prefix, nextHop) -> {
             AdvertisedRoute was = sent.get(prefix);
@@ -77,24 +113,40 @@ final class AdjRibOut {
         List<Update> updates = new ArrayList<>();
         if (!withdraw.isEmpty()) {
             updates.addAll(UpdatePacker.withdraw(family, withdraw));
-            withdraw.forEach(sent::remove);
-            changed = true;
+            withdraw.forEach(this::forget);
         }
         Instant now = announce.isEmpty() ? null : clock.instant().truncatedTo(ChronoUnit.SECONDS);
         announce.forEach((nextHop, prefixes) -> {
             updates.addAll(UpdatePacker.announce(family, PathAttribute.AsPath.sequence(localAs), nextHop, prefixes,
                     terms.fourOctetAs()));
-            prefixes.forEach(p -> sent.put(p, new AdvertisedRoute(p.address(), p.pathId(), nextHop, now)));
-            changed = true;
+            prefixes.forEach(p -> remember(p, new AdvertisedRoute(p.address(), p.pathId(), nextHop, now)));
         });
         int announced = announce.values().stream().mapToInt(List::size).sum();
         return new Delta(family, updates, announced, withdraw.size());
     }
 
+    private void remember(Prefix prefix, AdvertisedRoute route) {
+        sent = sent.plus(prefix, route);
+        sentByAddress.computeIfAbsent(prefix.address(), a -> new HashSet<>()).add(prefix);
+    }
+
+    private void forget(Prefix prefix) {
+        sent = sent.minus(prefix);
+        Set<Prefix> ofAddress = sentByAddress.get(prefix.address());
+        if (ofAddress != null && ofAddress.remove(prefix) && ofAddress.isEmpty()) {
+            sentByAddress.remove(prefix.address());
+        }
+    }
+
+    private static int compare(Prefix a, Prefix b) {
+        int byAddress = a.address().compareTo(b.address());
+        return byAddress != 0 ? byAddress : Long.compare(a.pathId(), b.pathId());
+    }
+
     /** Forgets every route: the session went down, or the peer asked for all of them again. */
     void clear() {
-        sent.clear();
-        changed = true;
+        sent = HashTreePMap.empty();
+        sentByAddress.clear();
     }
 
     /** Paths the peer has from us. */
@@ -102,13 +154,9 @@ final class AdjRibOut {
         return sent.size();
     }
 
-    /** The paths the peer has from us; copied only when they changed, so asking often stays cheap. */
-    List<AdvertisedRoute> routes() {
-        if (changed) {
-            snapshot = List.copyOf(sent.values());
-            changed = false;
-        }
-        return snapshot;
+    /** The paths the peer has from us, as they are now: immutable, and free to take however often. */
+    Collection<AdvertisedRoute> routes() {
+        return sent.values();
     }
 
     /**

@@ -1,16 +1,17 @@
 package io.openelb.speaker;
 
+import io.openelb.announce.Announcements;
 import io.openelb.announce.BgpPlan;
 import io.openelb.announce.NodeState;
 import io.openelb.announce.ServiceState;
 import io.openelb.kube.SpeakerEvents;
 import io.openelb.model.IpAddress;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.SortedSet;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * An Event on each Service whose address this node started or stopped announcing (to at least one peer),
  * so that {@code kubectl describe svc} shows which nodes announce it and why one stopped. The first
  * plan's state is not reported (a restarted speaker would repeat every Service's Event), nor more than
- * {@link #EVENTS_PER_PLAN} at once (a new BgpPeer starts every address): a log line counts the rest.
- * Runs on the speaker's event loop.
+ * {@link #EVENTS_PER_PLAN} at once (a new BgpPeer starts every address): a log line counts the rest. An
+ * address its Service no longer holds is not reported: the Service let it go (the controller's Events say
+ * so). Runs on the speaker's event loop; looks at the changed addresses only.
  */
 final class AnnouncementEvents {
     private static final Logger LOG = LoggerFactory.getLogger(AnnouncementEvents.class);
@@ -28,32 +30,62 @@ final class AnnouncementEvents {
 
     private final String nodeName;
     private final SpeakerEvents events;
-    /** Addresses this node announced at the last plan; null before the first. */
+    /** Addresses this node announces to its peers; null before the first plan. */
     private Set<IpAddress> announcedHere;
+    private boolean peering;
+
+    /** A Service address this node started or stopped announcing; {@code why}: the stop's reason. */
+    private record Change(String service, IpAddress address, boolean announced, String why) {}
 
     AnnouncementEvents(String nodeName, SpeakerEvents events) {
         this.nodeName = nodeName;
         this.events = events;
     }
 
-    void report(NodeState self, Collection<ServiceState> services, Map<IpAddress, SortedSet<String>> announcers,
-            Set<String> peers) {
-        Set<IpAddress> now = new HashSet<>();
-        if (!peers.isEmpty()) {
-            announcers.forEach((address, nodes) -> {
-                if (nodes.contains(nodeName)) {
-                    now.add(address);
-                }
-            });
-        }
-        Set<IpAddress> before = announcedHere;
-        announcedHere = now;
-        if (before == null || before.equals(now)) {
+    /**
+     * @param changed the addresses whose announcers changed since the last report; null: any may have
+     * @param peers   the BgpPeers this node has sessions with (none: it announces nothing)
+     */
+    void report(NodeState self, Announcements table, Collection<IpAddress> changed, Set<String> peers) {
+        boolean nowPeering = !peers.isEmpty();
+        if (announcedHere == null) {
+            announcedHere = new HashSet<>();
+            peering = nowPeering;
+            table.addresses().stream().filter(a -> announcedHere(a, table)).forEach(announcedHere::add);
             return;
         }
-        String peerNames = String.join(", ", new TreeSet<>(peers));
-        List<BgpPlan.Change> changes = BgpPlan.changes(self, services, before, now);
-        for (BgpPlan.Change c : changes.subList(0, Math.min(EVENTS_PER_PLAN, changes.size()))) {
+        Collection<IpAddress> candidates = changed;
+        if (changed == null || nowPeering != peering) {
+            Set<IpAddress> all = new HashSet<>(announcedHere);
+            all.addAll(table.addresses());
+            candidates = all;
+        }
+        peering = nowPeering;
+        List<Change> out = new ArrayList<>();
+        for (IpAddress address : candidates) {
+            boolean is = announcedHere(address, table);
+            if (is == announcedHere.contains(address)) {
+                continue;
+            }
+            if (is) {
+                announcedHere.add(address);
+            } else {
+                announcedHere.remove(address);
+            }
+            for (ServiceState service : table.servicesOf(address)) {
+                String why = is ? "" : BgpPlan.shouldAnnounce(self, service);
+                out.add(new Change(service.key(), address, is, why.isEmpty() && !is ? "notInBgpEip" : why));
+            }
+        }
+        record(out, String.join(", ", new TreeSet<>(peers)));
+    }
+
+    private boolean announcedHere(IpAddress address, Announcements table) {
+        return peering && table.announcers().getOrDefault(address, Collections.emptySortedSet()).contains(nodeName);
+    }
+
+    private void record(List<Change> changes, String peerNames) {
+        for (Change c : changes.subList(0, Math.min(EVENTS_PER_PLAN, changes.size()))) {
             if (c.announced()) {
                 events.onService(c.service(), "BgpAnnounced", "node " + nodeName + " announces " + c.address()
                         + " over BGP (BgpPeers: " + peerNames + ")");

@@ -18,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetSocket;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Queue;
 
 /**
@@ -93,6 +94,16 @@ final class BgpSession {
             sync();
         } else {
             observer.pending();
+        }
+    }
+
+    /** As {@link #desired(BgpRoutes)} when only these addresses' announcers changed: syncs those alone. */
+    void desired(BgpRoutes routes, Collection<IpAddress> changed) {
+        desired = routes;
+        if (session.state() != State.ESTABLISHED) {
+            observer.pending();
+        } else if (!changed.isEmpty()) {
+            sync(changed);
         }
     }
 
@@ -182,14 +193,20 @@ final class BgpSession {
 
     /** Sends what differs between the desired and the advertised routes, family by family. */
     private void sync() {
+        sync(null);
+    }
+
+    /** As {@link #sync()}, for these addresses only (null: every address). */
+    private void sync(Collection<IpAddress> only) {
         String local = connection.localAddress();
         if (negotiated == null || local.isEmpty()) {
             return;
         }
         IpAddress localNextHop = IpAddress.parse(local);
+        long localAs = target.config().localAs();
         for (IpFamily family : negotiated.families()) {
-            AdjRibOut.Delta delta = adjRibOut.sync(desired, family, negotiated, localNextHop,
-                    target.config().localAs());
+            AdjRibOut.Delta delta = only == null ? adjRibOut.sync(desired, family, negotiated, localNextHop, localAs)
+                    : adjRibOut.sync(desired, only, family, negotiated, localNextHop, localAs);
             delta.updates().forEach(this::send);
             observer.synced(delta);
         }

@@ -1,7 +1,7 @@
 package io.openelb.speaker;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.openelb.announce.BgpPlan;
+import io.openelb.announce.Announcements;
 import io.openelb.announce.BgpRoutes;
 import io.openelb.announce.NodeHop;
 import io.openelb.announce.NodeState;
@@ -23,19 +23,22 @@ import io.vertx.core.VerticleBase;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.SortedSet;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The speaker role's BGP half on one node: keeps one {@link BgpSession} per BgpPeer that selects this
- * node, and tells each which addresses to announce. Level-triggered: each cluster snapshot (paced, the
- * newest one when a plan runs) gives the whole plan; the peer set is recomputed only when the BGP objects,
- * the Secrets or this node changed.
+ * node, and tells each which addresses to announce. Each plan (paced, on the newest snapshot) costs what
+ * changed: the Services whose announce state changed since the last plan are re-planned one by one
+ * ({@link Announcements}) and the sessions send those addresses only; a change of the nodes that count, of
+ * the pools or of the peer set plans everything again. The peer set is recomputed only when the BGP
+ * objects, the Secrets or this node changed.
  */
 public final class SpeakerVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(SpeakerVerticle.class);
@@ -59,6 +62,21 @@ public final class SpeakerVerticle extends VerticleBase {
     private PeerInputs peerInputs;
     private BgpConfigs.Result config;
     private String readinessProblem;
+    private final Announcements announcements = new Announcements();
+    /** Services whose announce state changed since the last plan. */
+    private final Set<String> pending = new HashSet<>();
+    private long lastRevision = -1;
+    private boolean planAll = true;
+    private PlanBasis basis;
+    private BgpRoutes routes;
+
+    /** What every Service's plan depends on: when it changes, every Service is planned again. */
+    private record PlanBasis(Object nodes, Object pools, Set<BgpSession> sessions) {
+        boolean same(PlanBasis other) { // sessions by identity: a BgpPeer changed is a new session of that name
+            return other != null && nodes.equals(other.nodes) && pools == other.pools
+                    && sessions.equals(other.sessions);
+        }
+    }
 
     /** What the peer set is computed from: when all are the same objects, it is the same. */
     private record PeerInputs(Map<String, ?> confs, Map<String, ?> peers, Map<String, ?> secrets, NodeModel node) {
@@ -88,6 +106,10 @@ public final class SpeakerVerticle extends VerticleBase {
                 .filter(s -> s.target().address().toString().equals(remote)).findFirst());
         planner = new PacedPlan(context, this::plan);
         Snapshots.follow(vertx, s -> {
+            // a snapshot missed (the first, or one before this verticle followed): its changes are unknown
+            planAll |= s.revision() != lastRevision + 1;
+            lastRevision = s.revision();
+            pending.addAll(s.changes().announced());
             snapshot = s;
             planner.request();
         });
@@ -116,22 +138,46 @@ public final class SpeakerVerticle extends VerticleBase {
             peerInputs = inputs;
             configure(s, node.get());
         }
+        announce(s, node.get());
+    }
+
+    /** The routes of the Services that changed (of all when the basis changed) to every session. */
+    private void announce(ClusterSnapshot s, NodeModel self) {
         // Other nodes matter only to sessions sending one path per node (ADD-PATH): skip the work otherwise.
         boolean addPath = sessions.values().stream().anyMatch(x -> !x.target().config().addPathSend().isEmpty());
-        Collection<NodeModel> nodes = addPath ? s.nodes().values() : List.of(node.get());
+        Collection<NodeModel> nodes = addPath ? s.nodes().values() : List.of(self);
+        PlanBasis now = new PlanBasis(addPath ? s.nodes() : self, s.pools(), Set.copyOf(sessions.values()));
+        if (!now.same(basis)) {
+            basis = now;
+            planAll = true;
+            routes = new BgpRoutes(nodeName, announcements.announcers(), hops(nodes));
+        }
         List<NodeState> states = nodes.stream().map(ClusterSnapshot::state).toList();
-        Map<IpAddress, SortedSet<String>> announcers = BgpPlan.announcers(states, s.announcedServices(),
-                s.pools().pools());
+        Set<IpAddress> changed = null;
+        if (planAll) {
+            announcements.replaceAll(s.announcedServices(), states, s.pools().pools());
+            sessions.values().forEach(x -> x.desired(routes));
+        } else {
+            changed = new HashSet<>();
+            for (String key : pending) {
+                changed.addAll(announcements.update(key, s.announced().get(key), states, s.pools().pools()));
+            }
+            Set<IpAddress> only = changed;
+            sessions.values().forEach(x -> x.desired(routes, only));
+        }
+        pending.clear();
+        planAll = false;
+        announcementEvents.report(ClusterSnapshot.state(self), announcements, changed, sessions.keySet());
+    }
+
+    private Map<String, NodeHop> hops(Collection<NodeModel> nodes) {
         Map<String, NodeHop> hops = new HashMap<>();
         for (NodeModel n : nodes) {
             IpAddress v4 = n.internalIp(IpFamily.IPV4).orElse(null);
             hops.put(n.name(), new NodeHop(n.name(), NodeHop.pathId(n.name(), v4), v4,
                     n.internalIp(IpFamily.IPV6).orElse(null)));
         }
-        BgpRoutes routes = new BgpRoutes(nodeName, announcers, hops);
-        sessions.values().forEach(x -> x.desired(routes));
-        announcementEvents.report(ClusterSnapshot.state(node.get()), s.announcedServices(), announcers,
-                sessions.keySet());
+        return hops;
     }
 
     /** The peer set from BgpConf default, the BgpPeers and this node: sessions started, changed, ended. */

@@ -2,6 +2,7 @@ package io.openelb.status;
 
 import io.openelb.model.IpFamily;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -20,13 +21,14 @@ import java.util.List;
  * @param gracefulRestartTime restart time announced (RFC 4724), -1 without graceful restart
  * @param families           address families configured for the session
  * @param lastEstablished    when the session last reached Established (kept after it went down), or null
- * @param adjRibOut          the paths sent to the peer and not withdrawn
+ * @param adjRibOut          the paths sent to the peer and not withdrawn; immutable, taken as it is (a
+ *                           session's holds thousands of paths and changes with every Service)
  */
 public record SessionDetail(String localAddress, String remoteRouterId, long holdTime, long keepalive,
         long connectRetry, long negotiatedHoldTime, long negotiatedKeepalive, boolean passive, int ttl,
-        int gracefulRestartTime, List<IpFamily> families, Instant lastEstablished, List<AdvertisedRoute> adjRibOut) {
+        int gracefulRestartTime, List<IpFamily> families, Instant lastEstablished,
+        Collection<AdvertisedRoute> adjRibOut) {
     public SessionDetail {
         families = List.copyOf(families);
-        adjRibOut = List.copyOf(adjRibOut);
     }
 }

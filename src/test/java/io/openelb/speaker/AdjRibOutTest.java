@@ -83,7 +83,7 @@ class AdjRibOutTest {
     void sendsNothingWhenNothingChanged(IpFamily family) {
         BgpRoutes desired = routes(Map.of(vip(family, 7), "node1"));
         rib.sync(desired, family, terms(Set.of()), NODE1.address(family), LOCAL_AS);
-        List<AdvertisedRoute> before = rib.routes();
+        java.util.Collection<AdvertisedRoute> before = rib.routes();
 
         AdjRibOut.Delta again = rib.sync(desired, family, terms(Set.of()), NODE1.address(family), LOCAL_AS);
 
@@ -168,6 +168,47 @@ class AdjRibOutTest {
 
         assertThat(AdjRibOut.pending(desired, config(Set.of()))).isEqualTo(1);
         assertThat(AdjRibOut.pending(desired, config(Set.of(IpFamily.IPV4)))).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void syncingTheChangedAddressesAloneSendsWhatAFullSyncWouldAndKeepsTheSameRib(IpFamily family) {
+        AdjRibOut full = new AdjRibOut(Clock.fixed(NOW, ZoneOffset.UTC));
+        java.util.Random random = new java.util.Random(11);
+        Map<IpAddress, SortedSet<String>> announcers = new HashMap<>();
+        BgpRoutes desired = new BgpRoutes("node1", announcers, Map.of("node1", NODE1, "node2", NODE2));
+        for (int step = 0; step < 500; step++) {
+            IpAddress address = vip(family, 1 + random.nextInt(20));
+            switch (random.nextInt(3)) {
+                case 0 -> announcers.remove(address);
+                case 1 -> announcers.put(address, new TreeSet<>(Set.of("node1")));
+                default -> announcers.put(address, new TreeSet<>(Set.of("node1", "node2")));
+            }
+            AdjRibOut.Delta one = rib.sync(desired, List.of(address), family, terms(Set.of()), NODE1.address(family),
+                    LOCAL_AS);
+            AdjRibOut.Delta all = full.sync(desired, family, terms(Set.of()), NODE1.address(family), LOCAL_AS);
+
+            assertThat(one.updates()).as("step %d", step).isEqualTo(all.updates());
+            assertThat(Set.copyOf(rib.routes())).isEqualTo(Set.copyOf(full.routes()));
+        }
+        assertThat(rib.size()).isPositive();
+    }
+
+    @Test
+    void withAddPathSyncingOneAddressWithdrawsOnlyThePathsOfTheNodesThatStopped() {
+        IpAddress vip = vip(IpFamily.IPV4, 7);
+        Map<IpAddress, SortedSet<String>> announcers = new HashMap<>(Map.of(vip, new TreeSet<>(Set.of("node1", "node2")),
+                vip(IpFamily.IPV4, 8), new TreeSet<>(Set.of("node2"))));
+        BgpRoutes desired = new BgpRoutes("node1", announcers, Map.of("node1", NODE1, "node2", NODE2));
+        rib.sync(desired, IpFamily.IPV4, terms(Set.of(IpFamily.IPV4)), NODE1.address(IpFamily.IPV4), LOCAL_AS);
+
+        announcers.put(vip, new TreeSet<>(Set.of("node1")));
+        AdjRibOut.Delta delta = rib.sync(desired, List.of(vip), IpFamily.IPV4, terms(Set.of(IpFamily.IPV4)),
+                NODE1.address(IpFamily.IPV4), LOCAL_AS);
+
+        assertThat(withdrawn(delta.updates())).containsExactly(Prefix.host(vip, NODE2.pathId()));
+        assertThat(announced(delta.updates())).isEmpty();
+        assertThat(rib.size()).isEqualTo(2);
     }
 
     private static IpAddress vip(IpFamily family, int last) {
