@@ -19,12 +19,14 @@ import java.util.TreeSet;
 /**
  * Publishes the pools and Services of the HTTP API: recomputed from the newest cluster snapshot (by the
  * pure {@link StatusViews}) {@link #DEBOUNCE_MS} ms after a Service, Eip, Node or EndpointSlice changed,
- * so a burst of changes costs one pass. The pass runs on a worker (at thousands of Services and
- * nodes it is not free) and never two at once, so an older view never replaces a newer one. Runs in
- * every role on the main Vertx.
+ * so a burst of changes costs one pass, and no sooner than {@link #PACE} times the last pass's duration
+ * after it: the pass reads every Service, and during a burst of thousands it would otherwise cost the
+ * process more than the changes themselves (the page is a view; a second behind then is fine). The pass
+ * runs on a worker and never two at once, so an older view never replaces a newer one. Every role runs it.
  */
 public final class ClusterStatusVerticle extends VerticleBase {
     static final long DEBOUNCE_MS = 250;
+    static final int PACE = 10;
     private static final Set<ResourceKind> SHOWN =
             Set.of(ResourceKind.SERVICE, ResourceKind.EIP, ResourceKind.NODE, ResourceKind.ENDPOINT_SLICE);
 
@@ -33,6 +35,7 @@ public final class ClusterStatusVerticle extends VerticleBase {
     private boolean queued;
     private boolean computing;
     private boolean again;
+    private long lastPassMillis;
     private ClusterSnapshot snapshot;
 
     public ClusterStatusVerticle(StatusBoard board) {
@@ -56,7 +59,7 @@ public final class ClusterStatusVerticle extends VerticleBase {
             again = true;
         } else if (!queued) {
             queued = true;
-            vertx.setTimer(DEBOUNCE_MS, id -> {
+            vertx.setTimer(Math.max(DEBOUNCE_MS, PACE * lastPassMillis), id -> {
                 queued = false;
                 publish();
             });
@@ -69,8 +72,10 @@ public final class ClusterStatusVerticle extends VerticleBase {
             return;
         }
         computing = true;
+        long started = System.nanoTime();
         vertx.executeBlocking(() -> view(s), false).onComplete(result -> {
             computing = false;
+            lastPassMillis = (System.nanoTime() - started) / 1_000_000;
             if (result.succeeded()) {
                 board.cluster(result.result());
             } else {
