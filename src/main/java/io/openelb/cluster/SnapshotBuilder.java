@@ -64,7 +64,7 @@ public final class SnapshotBuilder {
                 changedNamespaces, changedAnnounced);
         last = new ClusterSnapshot(last.revision() + 1, synced, watched, changes, typed(ResourceKind.SERVICE),
                 announced, typed(ResourceKind.NODE), typed(ResourceKind.EIP),
-                changedKinds.contains(ResourceKind.EIP) ? pools() : last.pools(), typed(ResourceKind.BGP_CONF),
+                changedKinds.contains(ResourceKind.EIP) ? pools(last.pools()) : last.pools(), typed(ResourceKind.BGP_CONF),
                 typed(ResourceKind.BGP_PEER), typed(ResourceKind.SECRET), typed(ResourceKind.NAMESPACE));
         changedKinds.clear();
         changedServices.clear();
@@ -117,9 +117,14 @@ public final class SnapshotBuilder {
         }
     }
 
-    private PoolSet pools() {
-        return PoolSet.of(objects.get(ResourceKind.EIP).values().stream()
+    /**
+     * The pools from the Eips; the previous object when they are the same pools (an Eip's status changes
+     * with every allocation: its consumers compare the pools by identity to know they did not change).
+     */
+    private PoolSet pools(PoolSet previous) {
+        PoolSet now = PoolSet.of(objects.get(ResourceKind.EIP).values().stream()
                 .map(e -> EipDefinitions.of((Eip) e)).toList());
+        return now.equals(previous) ? previous : now;
     }
 
     /** The map of a kind, typed for the snapshot's readers (empty for a kind this role does not watch). */

@@ -117,4 +117,24 @@ class SnapshotBuilderTest {
         assertThat(node.addresses().keySet()).doesNotContain(IpAddress.parse("0.0.0.0"));
         assertThat(Set.copyOf(node.internalIps())).hasSize(3);
     }
+
+    @Test
+    void anEipWhoseStatusAloneChangedKeepsThePoolsAsTheyWere() {
+        io.openelb.api.v1alpha2.Eip eip = new io.openelb.api.v1alpha2.Eip();
+        eip.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("pool-a")
+                .withCreationTimestamp("2026-01-01T00:00:00Z").build());
+        eip.setSpec(new io.openelb.api.v1alpha2.EipSpec());
+        eip.getSpec().address = "192.0.2.0/28";
+        put(ResourceKind.EIP, eip);
+        ClusterSnapshot first = builder.snapshot(true);
+
+        eip.setStatus(new io.openelb.api.v1alpha2.EipStatus());
+        eip.getStatus().usage = 3L;
+        put(ResourceKind.EIP, eip);
+        ClusterSnapshot second = builder.snapshot(true);
+
+        assertThat(second.changes().kinds()).containsExactly(ResourceKind.EIP);
+        assertThat(second.pools()).as("same pools: consumers that compare them see no change").isSameAs(first.pools());
+        assertThat(first.pools().pools()).hasSize(1);
+    }
 }
