@@ -6,12 +6,13 @@ import io.openelb.announce.NodeState;
 import io.openelb.announce.ServiceState;
 import io.openelb.kube.SpeakerEvents;
 import io.openelb.model.IpAddress;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +34,6 @@ final class AnnouncementEvents {
     /** Addresses this node announces to its peers; null before the first plan. */
     private Set<IpAddress> announcedHere;
     private boolean peering;
-
-    /** A Service address this node started or stopped announcing; {@code why}: the stop's reason. */
-    private record Change(String service, IpAddress address, boolean announced, String why) {}
 
     AnnouncementEvents(String nodeName, SpeakerEvents events) {
         this.nodeName = nodeName;
@@ -61,31 +59,32 @@ final class AnnouncementEvents {
             candidates = all;
         }
         peering = nowPeering;
-        List<Change> out = new ArrayList<>();
+        // the addresses that started or stopped, and their Services: BgpPlan.changes says what and why
+        Set<IpAddress> before = new HashSet<>();
+        Set<IpAddress> now = new HashSet<>();
+        Map<String, ServiceState> services = new TreeMap<>();
         for (IpAddress address : candidates) {
             boolean is = announcedHere(address, table);
             if (is == announcedHere.contains(address)) {
                 continue;
             }
+            (is ? now : before).add(address);
             if (is) {
                 announcedHere.add(address);
             } else {
                 announcedHere.remove(address);
             }
-            for (ServiceState service : table.servicesOf(address)) {
-                String why = is ? "" : BgpPlan.shouldAnnounce(self, service);
-                out.add(new Change(service.key(), address, is, why.isEmpty() && !is ? "notInBgpEip" : why));
-            }
+            table.servicesOf(address).forEach(service -> services.put(service.key(), service));
         }
-        record(out, String.join(", ", new TreeSet<>(peers)));
+        record(BgpPlan.changes(self, services.values(), before, now), String.join(", ", new TreeSet<>(peers)));
     }
 
     private boolean announcedHere(IpAddress address, Announcements table) {
         return peering && table.announcers().getOrDefault(address, Collections.emptySortedSet()).contains(nodeName);
     }
 
-    private void record(List<Change> changes, String peerNames) {
-        for (Change c : changes.subList(0, Math.min(EVENTS_PER_PLAN, changes.size()))) {
+    private void record(List<BgpPlan.Change> changes, String peerNames) {
+        for (BgpPlan.Change c : changes.subList(0, Math.min(EVENTS_PER_PLAN, changes.size()))) {
             if (c.announced()) {
                 events.onService(c.service(), "BgpAnnounced", "node " + nodeName + " announces " + c.address()
                         + " over BGP (BgpPeers: " + peerNames + ")");
