@@ -56,10 +56,6 @@ public record ClusterSnapshot(long revision, boolean synced, Set<ResourceKind> w
             namespaces = Set.copyOf(namespaces);
             announced = Set.copyOf(announced);
         }
-
-        public boolean any(ResourceKind... of) {
-            return List.of(of).stream().anyMatch(kinds::contains);
-        }
     }
 
     /** Before the first watch event. */
