@@ -164,7 +164,8 @@ public final class Main {
         // leading: checked before every write of the controller (a replica that lost the Lease must not write)
         java.util.function.Function<java.util.function.BooleanSupplier, Runnable> deploy = leading -> () ->
                 vertx.deployVerticle(IpamVerticle.create(client, vertx, config.loadBalancerClass(),
-                                config.allocateUnclassed(), ipamMetrics, leading))
+                                config.allocateUnclassed(), ipamMetrics, leading,
+                                config.leaderElection().writeDeadline()))
                         .onSuccess(ipamDeployment::set)
                         .onFailure(e -> {
                             log.error("controller failed to start: {}", e.getMessage(), e);

@@ -72,7 +72,20 @@ public record OperatorConfig(
      * @param enabled off only for a single replica (tests, demos)
      */
     public record LeaderElection(boolean enabled, String leaseName, Duration leaseDuration, Duration renewDeadline,
-            Duration retryPeriod) {}
+            Duration retryPeriod) {
+
+        /** How long one write may take without a deadline of its own: a single replica has no standby. */
+        private static final Duration SINGLE_REPLICA_WRITE = Duration.ofSeconds(10);
+
+        /**
+         * The longest one controller write may take, send to answer, retries included: a write started while
+         * the Lease surely holds (less than renewDeadline after a renewal) then ends before a standby may take
+         * over (leaseDuration after it), so a new leader never lists Services while the old one still writes.
+         */
+        public Duration writeDeadline() {
+            return enabled ? leaseDuration.minus(renewDeadline) : SINGLE_REPLICA_WRITE;
+        }
+    }
 
     /**
      * The speakers' Layer 2 half.

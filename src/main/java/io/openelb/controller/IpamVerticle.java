@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class IpamVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(IpamVerticle.class);
     private static final long EIP_STATUS_INTERVAL_MS = 500;
+    private static final Comparator<ServiceModel> OLDEST_FIRST =
+            Comparator.comparing(ServiceModel::createdAt).thenComparing(ServiceModel::key);
 
     private final ServiceRequests requests;
     private final KubeWriter writer;
@@ -61,11 +63,15 @@ public final class IpamVerticle extends VerticleBase {
         this.eipReports = new EipReports(writer, metrics);
     }
 
-    /** Builds the verticle for the configured class; it writes only while {@code leading} says so. */
+    /**
+     * Builds the verticle for the configured class; it writes only while {@code leading} says so, each write
+     * ending within {@code writeDeadline}.
+     */
     public static IpamVerticle create(KubernetesClient client, Vertx vertx, String loadBalancerClass,
-            boolean allocateUnclassed, IpamMetrics metrics, java.util.function.BooleanSupplier leading) {
+            boolean allocateUnclassed, IpamMetrics metrics, java.util.function.BooleanSupplier leading,
+            java.time.Duration writeDeadline) {
         return new IpamVerticle(new ServiceRequests(loadBalancerClass, allocateUnclassed),
-                new KubeWriter(vertx, client, leading), metrics);
+                new KubeWriter(vertx, client, leading, writeDeadline), metrics);
     }
 
     @Override
@@ -119,7 +125,7 @@ public final class IpamVerticle extends VerticleBase {
         pools = snapshot.pools();
         allocator = new Allocator(pools.pools());
         List<ServiceModel> services = new ArrayList<>(listed.stream().map(Conversion::service).toList());
-        services.sort(Comparator.comparing(ServiceModel::createdAt).thenComparing(ServiceModel::key));
+        services.sort(OLDEST_FIRST);
         int restored = 0;
         for (ServiceModel service : services) {
             // a Service being deleted keeps its address until it is gone: it may not go to another meanwhile
@@ -232,7 +238,9 @@ public final class IpamVerticle extends VerticleBase {
 
     /**
      * The status is the truth: a decision made on an older view of this Service (or another writer's)
-     * gives way to what the Service holds.
+     * gives way to what the Service holds, and so does another Service's decision that its own status does
+     * not show. A new leader that decided on a list taken before the last leader's final writes landed
+     * would otherwise keep its picks and, on retry, overwrite the addresses the Services already hold.
      */
     private void adoptStatus(ServiceKey key, ServiceModel service) {
         List<IpAddress> status = service.ingress();
@@ -240,13 +248,29 @@ public final class IpamVerticle extends VerticleBase {
             return;
         }
         List<IpAddress> recorded = allocator.allocationsOf(key).stream().map(Allocation::address).toList();
-        List<AllocationError> conflicts = allocator.adopt(key, status, ServiceRequests.ports(service),
-                ServiceRequests.sharingKey(service));
-        if (!conflicts.isEmpty()) {
-            conflicts.forEach(c -> LOG.warn("{}: status address not adopted: {}", key, c));
+        Allocator.Adoption adoption = allocator.adopt(key, status, ServiceRequests.ports(service),
+                ServiceRequests.sharingKey(service), held -> yieldsTo(service, held));
+        adoption.displaced().forEach(other -> {
+            LOG.warn("{}: gives up its claim on an address that {} holds in its status; deciding again",
+                    other, key);
+            queue.add(other);
+        });
+        if (!adoption.conflicts().isEmpty()) {
+            adoption.conflicts().forEach(c -> LOG.warn("{}: status address not adopted: {}", key, c));
         } else if (!new HashSet<>(recorded).equals(new HashSet<>(status))) {
             LOG.warn("{}: the status holds {}, not {}: kept", key, status, recorded);
         }
+    }
+
+    /**
+     * Whether the Service holding {@code held} gives it up to {@code claimant}, whose status shows it: when
+     * its own status does not (our decision, not written, or written on a stale view and refused), or when
+     * both show it and it is the younger (as at a rebuild, the older keeps the address).
+     */
+    private boolean yieldsTo(ServiceModel claimant, Allocation held) {
+        ServiceModel holder = snapshot.service(held.service().toString()).orElse(null);
+        return holder == null || !holder.ingress().contains(held.address())
+                || OLDEST_FIRST.compare(claimant, holder) < 0;
     }
 
     /** Writes the decided addresses and the claim (finalizer, Eip label) where they differ. */

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -34,13 +35,26 @@ final class KubeWriter {
 
     private final Vertx vertx;
     private final KubernetesClient client;
+    private final KubernetesClient writes;
     private final KubernetesSerialization json = new KubernetesSerialization();
     private final java.util.function.BooleanSupplier leading;
 
-    /** {@code leading}: checked right before every write; a write is refused when it is false. */
-    KubeWriter(Vertx vertx, KubernetesClient client, java.util.function.BooleanSupplier leading) {
+    /**
+     * {@code leading}: checked right before every write; a write is refused when it is false. Each write
+     * gets one attempt that ends within {@code writeDeadline}: fabric8 would retry a write for a minute and
+     * more while the API server is down, long after the Lease that allowed it expired, and the late write
+     * could land after a new leader listed the Services (ChaosIT saw it move addresses). Failed writes are
+     * retried by the caller, which checks {@code leading} again.
+     */
+    KubeWriter(Vertx vertx, KubernetesClient client, java.util.function.BooleanSupplier leading,
+            java.time.Duration writeDeadline) {
         this.vertx = vertx;
         this.client = client;
+        this.writes = client.newClient(new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+                        .withRequestRetryBackoffLimit(0)
+                        .withRequestTimeout((int) writeDeadline.toMillis())
+                        .build())
+                .adapt(KubernetesClient.class);
         this.leading = leading;
     }
 
@@ -53,7 +67,7 @@ final class KubeWriter {
         String patch = json.asJson(Map.of("metadata", Map.of("resourceVersion", resourceVersion),
                 "status", Map.of("loadBalancer", Map.of("ingress", ingress))));
         return call(() -> {
-            Service patched = client.services().inNamespace(service.namespace()).withName(service.name())
+            Service patched = writes.services().inNamespace(service.namespace()).withName(service.name())
                     .subresource("status").patch(MERGE, patch);
             return patched == null ? resourceVersion : patched.getMetadata().getResourceVersion();
         }, resourceVersion);
@@ -72,7 +86,7 @@ final class KubeWriter {
         }
         String patch = json.asJson(Map.of("metadata", metadata));
         return call(() -> {
-            Service patched = client.services().inNamespace(service.namespace()).withName(service.name())
+            Service patched = writes.services().inNamespace(service.namespace()).withName(service.name())
                     .patch(STRATEGIC, patch);
             return patched == null ? resourceVersion : patched.getMetadata().getResourceVersion();
         }, resourceVersion);
@@ -91,14 +105,14 @@ final class KubeWriter {
         String patch = json.asJson(Map.of("metadata", Map.of(
                 "$deleteFromPrimitiveList/finalizers", List.of(Annotations.FINALIZER),
                 "labels", java.util.Collections.singletonMap(Annotations.POOL, null))));
-        return run(() -> client.services().inNamespace(service.namespace()).withName(service.name())
+        return run(() -> writes.services().inNamespace(service.namespace()).withName(service.name())
                 .patch(STRATEGIC, patch));
     }
 
     /** Replaces the whole status of an Eip (a merge patch would keep addresses released since). */
     Future<Void> eipStatus(String eip, EipStatus status) {
         String patch = json.asJson(List.of(Map.of("op", "add", "path", "/status", "value", status)));
-        return run(() -> client.resources(Eip.class).withName(eip).subresource("status").patch(JSON, patch));
+        return run(() -> writes.resources(Eip.class).withName(eip).subresource("status").patch(JSON, patch));
     }
 
     /** Records a core/v1 Event about an object, as {@code kubectl describe} shows them. */
@@ -106,7 +120,7 @@ final class KubeWriter {
         String namespace = about.getNamespace() == null ? "default" : about.getNamespace();
         var event = KubeEvents.of(about, namespace, type, reason, message, "openelb-controller",
                 System.getProperty("openelb.instance", "openelb-controller"), null);
-        return run(() -> client.v1().events().inNamespace(namespace).resource(event).create());
+        return run(() -> writes.v1().events().inNamespace(namespace).resource(event).create());
     }
 
     private Future<Void> run(Callable<?> write) {

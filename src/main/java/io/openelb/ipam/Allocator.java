@@ -9,11 +9,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -65,28 +67,46 @@ public final class Allocator {
         return conflicts;
     }
 
+    /** What {@link #adopt} did: the conflicts that stopped it, or the Services it took addresses from. */
+    public record Adoption(List<AllocationError> conflicts, Set<ServiceKey> displaced) {
+        public Adoption {
+            conflicts = List.copyOf(conflicts);
+            displaced = Set.copyOf(displaced);
+        }
+    }
+
     /**
      * The Service's status says it holds {@code addresses}: when this allocator records others for it
-     * (a decision made on a stale view, or another writer's), the status wins, as at a restart. When
-     * another Service holds one of them (and may not share it), nothing changes and the conflicts are
-     * returned.
+     * (a decision made on a stale view, or another writer's), the status wins, as at a restart. Another
+     * Service that holds one of them (and may not share it) gives up everything it holds when
+     * {@code yields} says so (its claim is weaker: say, a decision its status does not show), and is
+     * returned as displaced; when one does not yield, nothing changes and the conflicts are returned.
      *
-     * @return the conflicts; empty when the allocator now records exactly these addresses for it
+     * @return no conflicts when the allocator now records exactly these addresses for it
      */
-    public List<AllocationError> adopt(ServiceKey service, List<IpAddress> addresses, Collection<ServicePort> ports,
-            String sharingKey) {
+    public Adoption adopt(ServiceKey service, List<IpAddress> addresses, Collection<ServicePort> ports,
+            String sharingKey, Predicate<Allocation> yields) {
         List<Allocation> before = allocationsOf(service);
-        if (before.stream().map(Allocation::address).collect(java.util.stream.Collectors.toSet())
-                .equals(Set.copyOf(addresses))) {
-            return List.of();
+        if (before.stream().map(Allocation::address).collect(Collectors.toSet()).equals(Set.copyOf(addresses))) {
+            return new Adoption(List.of(), Set.of());
         }
+        Set<ServiceKey> displaced = new LinkedHashSet<>();
+        for (IpAddress address : addresses) {
+            List<Allocation> blocking = blockers(service, address, Set.copyOf(ports), sharingKey);
+            if (!blocking.stream().allMatch(yields)) {
+                return new Adoption(List.of(sharingConflict(service, address, Set.copyOf(ports), sharingKey)
+                        .orElseThrow()), Set.of());
+            }
+            blocking.forEach(a -> displaced.add(a.service()));
+        }
+        displaced.forEach(this::release);
         release(service);
         List<AllocationError> conflicts = restore(service, addresses, ports, sharingKey);
-        if (!conflicts.isEmpty()) {
+        if (!conflicts.isEmpty()) { // addresses that cannot share among themselves: keep what it had
             release(service);
             before.forEach(this::hold);
         }
-        return conflicts;
+        return new Adoption(conflicts, displaced);
     }
 
     /**
@@ -228,9 +248,9 @@ public final class Allocator {
 
     private Result pickRequested(AllocationRequest request, IpAddress address) {
         if (!request.pool().isEmpty()) {
-            Candidates named = candidatePools(request, address.family());
-            if (named.error != null) {
-                return new Result(null, named.error);
+            PoolChoice.Candidates named = PoolChoice.candidates(pools, request, address.family());
+            if (named.error() != null) {
+                return new Result(null, named.error());
             }
         }
         Optional<Pool> containing = poolContaining(address);
@@ -265,11 +285,11 @@ public final class Allocator {
     }
 
     private Result pickFree(AllocationRequest request, IpFamily family) {
-        Candidates candidates = candidatePools(request, family);
-        if (candidates.error != null) {
-            return new Result(null, candidates.error);
+        PoolChoice.Candidates candidates = PoolChoice.candidates(pools, request, family);
+        if (candidates.error() != null) {
+            return new Result(null, candidates.error());
         }
-        for (Pool pool : candidates.pools) {
+        for (Pool pool : candidates.pools()) {
             Optional<IpAddress> free = index.firstFree(pool.firstUsable(), pool.lastUsable());
             if (free.isPresent()) {
                 return new Result(new Allocation(request.service(), free.get(), pool.name(), request.ports(),
@@ -277,51 +297,13 @@ public final class Allocator {
             }
         }
         return error(Reason.POOL_EXHAUSTED, "no free " + family + " address in Eip "
-                + candidates.pools.stream().map(Pool::name).collect(Collectors.joining(", ")));
-    }
-
-    private record Candidates(List<Pool> pools, AllocationError error) {}
-
-    /** Named pool; else the default pools; else pools admitting the namespace, lowest priority value first. */
-    private Candidates candidatePools(AllocationRequest request, IpFamily family) {
-        if (!request.pool().isEmpty()) {
-            Pool pool = pools.get(request.pool());
-            if (pool == null) {
-                return new Candidates(List.of(), new AllocationError(Reason.UNKNOWN_POOL,
-                        "Eip " + request.pool() + " does not exist or is invalid"));
-            }
-            if (pool.family() != family) {
-                return new Candidates(List.of(), new AllocationError(Reason.FAMILY_UNAVAILABLE,
-                        "Eip " + pool.name() + " is " + pool.family() + ", the Service wants " + family));
-            }
-            if (pool.disabled()) {
-                return new Candidates(List.of(), new AllocationError(Reason.POOL_DISABLED,
-                        "Eip " + pool.name() + " is disabled"));
-            }
-            return new Candidates(List.of(pool), null);
-        }
-        List<Pool> ofFamily = pools.values().stream().filter(p -> p.family() == family && !p.disabled()).toList();
-        List<Pool> defaults = ofFamily.stream().filter(Pool::isDefault).toList();
-        if (!defaults.isEmpty()) {
-            return new Candidates(defaults, null);
-        }
-        List<Pool> admitted = ofFamily.stream()
-                .filter(p -> p.admits(request.service().namespace(), request.namespaceLabels()))
-                .sorted(Comparator.comparingInt(Pool::priority).thenComparing(Pool::name))
-                .toList();
-        if (admitted.isEmpty()) {
-            return new Candidates(List.of(), new AllocationError(Reason.NO_POOL_FOR_NAMESPACE,
-                    "no enabled " + family + " Eip admits namespace " + request.service().namespace()
-                            + ": name one with annotation eip.openelb.kubesphere.io/v1alpha2, mark one with "
-                            + "eip.openelb.kubesphere.io/is-default-eip, or list the namespace in an Eip"));
-        }
-        return new Candidates(admitted, null);
+                + candidates.pools().stream().map(Pool::name).collect(Collectors.joining(", ")));
     }
 
     private Optional<AllocationError> sharingConflict(ServiceKey service, IpAddress address,
             Set<ServicePort> ports, String sharingKey) {
-        List<Allocation> others = index.holders(address).stream().filter(a -> !a.service().equals(service)).toList();
-        if (others.isEmpty() || others.stream().allMatch(a -> a.canShareWith(ports, sharingKey))) {
+        List<Allocation> others = blockers(service, address, ports, sharingKey);
+        if (others.isEmpty()) {
             return Optional.empty();
         }
         String holders = others.stream().map(a -> a.service().toString()).collect(Collectors.joining(", "));
@@ -330,6 +312,14 @@ public final class Allocator {
                 : "(a port collides)";
         return Optional.of(new AllocationError(Reason.ADDRESS_IN_USE,
                 "address " + address + " is held by " + holders + " " + why));
+    }
+
+    /** The other Services' allocations of the address that this Service may not share. */
+    private List<Allocation> blockers(ServiceKey service, IpAddress address, Set<ServicePort> ports,
+            String sharingKey) {
+        return index.holders(address).stream()
+                .filter(a -> !a.service().equals(service) && !a.canShareWith(ports, sharingKey))
+                .toList();
     }
 
     private static Result error(Reason reason, String message) {

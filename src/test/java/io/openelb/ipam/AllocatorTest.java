@@ -312,7 +312,7 @@ class AllocatorTest {
         Allocator allocator = new Allocator(List.of(pool("a", range(family))));
         assertThat(addresses(allocator.assign(request(WEB, family)))).containsExactly(nth(family, 0));
 
-        assertThat(allocator.adopt(WEB, List.of(nth(family, 2)), HTTP, "")).isEmpty();
+        assertThat(allocator.adopt(WEB, List.of(nth(family, 2)), HTTP, "", held -> false).conflicts()).isEmpty();
 
         assertThat(allocator.allocationsOf(WEB)).extracting(Allocation::address).containsExactly(nth(family, 2));
         assertThat(addresses(allocator.assign(request(WEB, family)))).containsExactly(nth(family, 2));
@@ -327,12 +327,57 @@ class AllocatorTest {
         assertThat(addresses(allocator.assign(request(WEB, family)))).containsExactly(nth(family, 0));
         assertThat(addresses(allocator.assign(request(API, family)))).containsExactly(nth(family, 1));
 
-        assertThat(allocator.adopt(WEB, List.of(nth(family, 1)), HTTP, ""))
-                .extracting(AllocationError::reason).containsExactly(Reason.ADDRESS_IN_USE);
+        Allocator.Adoption refused = allocator.adopt(WEB, List.of(nth(family, 1)), HTTP, "", held -> false);
+
+        assertThat(refused.conflicts()).extracting(AllocationError::reason).containsExactly(Reason.ADDRESS_IN_USE);
+        assertThat(refused.displaced()).isEmpty();
 
         assertThat(allocator.allocationsOf(WEB)).extracting(Allocation::address).containsExactly(nth(family, 0));
         assertThat(allocator.allocationsOf(API)).extracting(Allocation::address).containsExactly(nth(family, 1));
-        assertThat(allocator.adopt(WEB, List.of(nth(family, 0)), HTTP, "")).as("already recorded").isEmpty();
+        assertThat(allocator.adopt(WEB, List.of(nth(family, 0)), HTTP, "", held -> false).conflicts())
+                .as("already recorded").isEmpty();
+    }
+
+    /**
+     * The chaos test's second finding: a new leader picked addresses for Services on a list taken before
+     * the last leader's writes landed, so WEB's pick was the address API's status already shows. API's
+     * status wins over WEB's unwritten pick: WEB gives up everything it held and is reported displaced;
+     * API holds exactly its status.
+     */
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void adoptTakesTheAddressFromAServiceThatYields(IpFamily family) {
+        Allocator allocator = new Allocator(List.of(pool("a", range(family))));
+        assertThat(addresses(allocator.assign(request(WEB, family)))).containsExactly(nth(family, 0));
+        assertThat(addresses(allocator.assign(request(API, family)))).containsExactly(nth(family, 1));
+
+        Allocator.Adoption adoption = allocator.adopt(API, List.of(nth(family, 0)), HTTP, "",
+                held -> held.service().equals(WEB) && held.address().equals(nth(family, 0)));
+
+        assertThat(adoption.conflicts()).isEmpty();
+        assertThat(adoption.displaced()).containsExactly(WEB);
+        assertThat(allocator.allocationsOf(API)).extracting(Allocation::address).containsExactly(nth(family, 0));
+        assertThat(allocator.allocationsOf(WEB)).isEmpty();
+        assertThat(addresses(allocator.assign(request(WEB, family)))).as("WEB decides again, on a free address")
+                .containsExactly(nth(family, 1));
+    }
+
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void adoptDisplacesNobodyWhenOneAddressIsHeldByAServiceThatDoesNotYield(IpFamily family) {
+        Allocator allocator = new Allocator(List.of(pool("a", range(family))));
+        assertThat(addresses(allocator.assign(request(WEB, family)))).containsExactly(nth(family, 0));
+        assertThat(addresses(allocator.assign(request(API, family)))).containsExactly(nth(family, 1));
+        ServiceKey db = new ServiceKey("shop", "db");
+
+        Allocator.Adoption adoption = allocator.adopt(db, List.of(nth(family, 0), nth(family, 1)), HTTP, "",
+                held -> held.service().equals(WEB));
+
+        assertThat(adoption.conflicts()).extracting(AllocationError::reason).containsExactly(Reason.ADDRESS_IN_USE);
+        assertThat(adoption.displaced()).isEmpty();
+        assertThat(allocator.allocationsOf(WEB)).as("kept, although it would yield").hasSize(1);
+        assertThat(allocator.allocationsOf(API)).hasSize(1);
+        assertThat(allocator.allocationsOf(db)).isEmpty();
     }
 
     @Test
