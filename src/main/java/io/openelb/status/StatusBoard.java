@@ -4,28 +4,41 @@ import io.openelb.announce.Layer2Snapshot;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
- * The read-only status of this process: the owners publish immutable values (the cluster view from the
- * informer caches, each BGP session its neighbour view, from the BGP Vertx's event loop, the Layer 2 half
- * its snapshot), and the HTTP
- * verticle reads them from its own. Thread-safe; publishing and reading never block.
+ * The read-only status of this process: the owners publish immutable values (each BGP session its
+ * neighbour view, the Layer 2 half its snapshot) or, for the cluster view, how to compute it on demand, and
+ * the HTTP verticle reads them from its own event loop. Thread-safe; publishing and reading never block.
  */
 public final class StatusBoard {
-    private final AtomicReference<ClusterView> cluster = new AtomicReference<>(ClusterView.empty());
+    private final AtomicReference<Supplier<CompletionStage<ClusterView>>> cluster =
+            new AtomicReference<>(() -> CompletableFuture.completedFuture(ClusterView.empty()));
     private final Map<String, NeighborView> neighbors = new ConcurrentHashMap<>();
     /** Null in a process without a speaker. */
     private final AtomicReference<Layer2Snapshot> layer2 = new AtomicReference<>();
     private final AtomicReference<SpeakerView> speaker = new AtomicReference<>();
 
+    /** A fixed view (a process or test that computes it itself). */
     public void cluster(ClusterView view) {
-        cluster.set(view);
+        cluster.set(() -> CompletableFuture.completedFuture(view));
     }
 
-    public ClusterView cluster() {
-        return cluster.get();
+    /**
+     * Where {@link #cluster()} gets the view: computed when asked, not on every change (nobody may be
+     * looking during a burst of thousands of changes, and each view reads every Service).
+     */
+    public void clusterViews(Supplier<CompletionStage<ClusterView>> source) {
+        cluster.set(source);
+    }
+
+    /** The pools and Services view, from any thread; completes on whatever thread computed it. */
+    public CompletionStage<ClusterView> cluster() {
+        return cluster.get().get();
     }
 
     /** This node's speaker as configured now; null without a usable BgpConf. */

@@ -48,6 +48,11 @@ public final class HttpVerticle extends VerticleBase {
         this.board = board;
     }
 
+    /** The cluster view, back on this verticle's event loop. */
+    private Future<io.openelb.status.ClusterView> clusterView() {
+        return Future.fromCompletionStage(board.cluster(), vertx.getOrCreateContext());
+    }
+
     @Override
     public Future<?> start() {
         Snapshots.follow(vertx, s -> informersSynced |= s.synced());
@@ -63,9 +68,10 @@ public final class HttpVerticle extends VerticleBase {
         router.get("/healthz").handler(ctx -> text(ctx, 200, "ok\n"));
         router.get("/readyz").handler(this::readiness);
         router.get("/metrics").blockingHandler(this::prometheus);
-        router.get("/api/v1/pools").handler(ctx -> json(ctx, StatusJson.pools(board.cluster())));
-        router.get("/api/v1/services").handler(ctx -> json(ctx, StatusJson.services(board.cluster(),
-                board.layer2())));
+        router.get("/api/v1/pools").handler(ctx -> clusterView()
+                .onSuccess(view -> json(ctx, StatusJson.pools(view))).onFailure(ctx::fail));
+        router.get("/api/v1/services").handler(ctx -> clusterView()
+                .onSuccess(view -> json(ctx, StatusJson.services(view, board.layer2()))).onFailure(ctx::fail));
         router.get("/api/v1/layer2").handler(ctx -> board.layer2().ifPresentOrElse(
                 l2 -> json(ctx, StatusJson.layer2(l2)),
                 () -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
