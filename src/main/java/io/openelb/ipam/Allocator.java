@@ -246,6 +246,10 @@ public final class Allocator {
 
     private record Result(Allocation allocation, AllocationError error) {}
 
+    /**
+     * The requested address from whichever enabled Eip contains it, as OpenELB's {@code getEIPBasedOnIP}:
+     * an Eip's namespaces and namespace selector choose only the pool of Services that request no address.
+     */
     private Result pickRequested(AllocationRequest request, IpAddress address) {
         if (!request.pool().isEmpty()) {
             PoolChoice.Candidates named = PoolChoice.candidates(pools, request, address.family());
@@ -261,12 +265,6 @@ public final class Allocator {
         if (!request.pool().isEmpty() && !request.pool().equals(pool.name())) {
             return error(Reason.ADDRESS_OUTSIDE_POOLS,
                     "requested address " + address + " is in Eip " + pool.name() + ", not in Eip " + request.pool());
-        }
-        if (request.pool().isEmpty() && !pool.isDefault()
-                && !pool.admits(request.service().namespace(), request.namespaceLabels())) {
-            return error(Reason.ADDRESS_OUTSIDE_POOLS, "requested address " + address + " is in Eip " + pool.name()
-                    + ", which does not admit namespace " + request.service().namespace()
-                    + " (name it with annotation eip.openelb.kubesphere.io/v1alpha2 or list the namespace)");
         }
         if (pool.disabled()) {
             return error(Reason.POOL_DISABLED, "Eip " + pool.name() + " is disabled");
