@@ -4,7 +4,7 @@ import io.openelb.ipam.AllocationError.Reason;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
 import io.openelb.model.Pool;
-import java.math.BigInteger;
+import io.openelb.model.PoolUsage;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -154,15 +154,15 @@ public final class Allocator {
         return p == null ? List.of() : index.allocationsIn(p.range().first(), p.range().last());
     }
 
+    /** How full the pool is, as {@link PoolUsage} defines it for every place that tells. */
     public Optional<PoolUsage> usage(String pool) {
         Pool p = pools.get(pool);
         if (p == null) {
             return Optional.empty();
         }
-        BigInteger size = p.lastUsable().value().subtract(p.firstUsable().value()).add(BigInteger.ONE).max(BigInteger.ZERO);
-        List<Allocation> inRange = allocationsIn(pool);
-        long services = inRange.stream().map(Allocation::service).distinct().count();
-        return Optional.of(new PoolUsage(pool, size, index.heldIn(p.firstUsable(), p.lastUsable()), services));
+        Map<IpAddress, List<ServiceKey>> holders = allocationsIn(pool).stream().collect(Collectors.groupingBy(
+                Allocation::address, Collectors.mapping(Allocation::service, Collectors.toList())));
+        return Optional.of(PoolUsage.of(p, holders));
     }
 
     /** Every allocation made from the pool of this name, wherever its address lies now. */

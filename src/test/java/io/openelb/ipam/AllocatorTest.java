@@ -7,6 +7,7 @@ import io.openelb.model.AddressRange;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
 import io.openelb.model.Pool;
+import io.openelb.model.PoolUsage;
 import io.openelb.model.Protocol;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -437,6 +438,33 @@ class AllocatorTest {
         assertThat(error(allocator.assign(requesting(new ServiceKey("shop", "y"), IpAddress.parse("192.0.2.3"), HTTP,
                 ""))).reason()).isEqualTo(Reason.ADDRESS_UNUSABLE);
         assertThat(allocator.usage("a").orElseThrow().size()).isEqualTo(BigInteger.TWO);
+    }
+
+    /**
+     * Services OpenELB gave the network and broadcast address keep them: they count as used (releasing one
+     * lowers the count), while the size and the free addresses are those the pool hands out.
+     */
+    @Test
+    void usageCountsAHeldNetworkOrBroadcastAddressThatThePoolNoLongerHandsOut() {
+        Pool avoiding = new Pool("a", AddressRange.parse("192.0.2.0/30"), Protocol.BGP, "", false, 0, false,
+                List.of("shop"), Map.of(), true);
+        Allocator allocator = new Allocator(List.of(avoiding));
+        ServiceKey network = new ServiceKey("shop", "network");
+        allocator.restore(network, List.of(IpAddress.parse("192.0.2.0")), HTTP, "");
+        allocator.restore(new ServiceKey("shop", "broadcast"), List.of(IpAddress.parse("192.0.2.3")), HTTP, "");
+        allocator.assign(request(WEB, IpFamily.IPV4));
+
+        PoolUsage usage = allocator.usage("a").orElseThrow();
+        assertThat(usage.used()).isEqualTo(3);
+        assertThat(usage.services()).isEqualTo(3);
+        assertThat(usage.size()).isEqualTo(BigInteger.TWO);
+        assertThat(usage.free()).isEqualTo(BigInteger.ONE);
+        assertThat(usage.full()).as("192.0.2.2 is free").isFalse();
+
+        allocator.release(network);
+        assertThat(allocator.usage("a").orElseThrow().used()).isEqualTo(2);
+        allocator.assign(request(API, IpFamily.IPV4));
+        assertThat(allocator.usage("a").orElseThrow().full()).isTrue();
     }
 
     @Test
