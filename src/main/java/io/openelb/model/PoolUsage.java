@@ -23,6 +23,9 @@ import java.util.Set;
  *       Used plus free exceeds the size by the held addresses the pool no longer hands out.</li>
  * </ul>
  *
+ * <p>An immutable value, counted wherever a figure is shown: on the controller's event loop (status, metrics)
+ * and wherever the pools API is computed.
+ *
  * @param services Services holding an address that counts as used
  */
 public record PoolUsage(String pool, BigInteger size, long used, BigInteger free, long services) {
