@@ -6,10 +6,10 @@ import io.openelb.api.v1alpha2.Eip;
 import io.openelb.api.v1alpha2.EipStatus;
 import io.openelb.ipam.Allocation;
 import io.openelb.ipam.Allocator;
-import io.openelb.ipam.PoolUsage;
 import io.openelb.model.IpFamily;
 import io.openelb.model.Pool;
 import io.openelb.model.PoolSet;
+import io.openelb.model.PoolUsage;
 import io.openelb.model.Protocol;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -22,7 +22,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-/** The status an Eip should have, computed from the validated pools and the allocator. */
+/**
+ * The status an Eip should have, computed from the validated pools and the allocator. Size, first and last
+ * address, usage and {@code used} follow {@link PoolUsage}'s definition, as the metrics and the pools API do.
+ */
 final class EipStatuses {
     /** {@code status.used} lists this many addresses at most; {@code status.usage} stays exact. */
     static final int MAX_USED_LISTED = 100;
@@ -38,7 +41,7 @@ final class EipStatuses {
         if (pool.isEmpty()) {
             status.ready = false;
             status.occupied = false;
-            status.usage = (long) allocator.allocationsRecordedFor(name).size();
+            status.usage = allocator.allocationsRecordedFor(name).stream().map(Allocation::address).distinct().count();
             conditions.add(condition("Valid", false, "InvalidSpec", pools.invalid().get(name)));
         } else {
             Pool p = pool.get();
@@ -47,8 +50,8 @@ final class EipStatuses {
             status.occupied = usage.full();
             status.usage = usage.used();
             status.poolSize = usage.size().min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
-            status.firstIP = p.range().first().toString();
-            status.lastIP = p.range().last().toString();
+            status.firstIP = p.firstUsable().toString();
+            status.lastIP = p.lastUsable().toString();
             status.v4 = p.family() == IpFamily.IPV4;
             status.used = used(allocator.allocationsIn(name));
             conditions.add(condition("Valid", true, "Valid", "address " + p.range() + " is valid"));

@@ -52,11 +52,6 @@ final class AddressIndex {
         return candidate != null && candidate.compareTo(to) <= 0 ? Optional.of(candidate) : Optional.empty();
     }
 
-    /** Distinct held addresses in {@code from..to}. */
-    long heldIn(IpAddress from, IpAddress to) {
-        return holders.subMap(from, true, to, true).size();
-    }
-
     /** Every allocation of an address in {@code from..to}. */
     List<Allocation> allocationsIn(IpAddress from, IpAddress to) {
         List<Allocation> all = new ArrayList<>();

@@ -4,7 +4,7 @@ import io.openelb.ipam.AllocationError.Reason;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
 import io.openelb.model.Pool;
-import java.math.BigInteger;
+import io.openelb.model.PoolUsage;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -154,15 +154,15 @@ public final class Allocator {
         return p == null ? List.of() : index.allocationsIn(p.range().first(), p.range().last());
     }
 
+    /** How full the pool is, as {@link PoolUsage} defines it for every place that tells. */
     public Optional<PoolUsage> usage(String pool) {
         Pool p = pools.get(pool);
         if (p == null) {
             return Optional.empty();
         }
-        BigInteger size = p.lastUsable().value().subtract(p.firstUsable().value()).add(BigInteger.ONE).max(BigInteger.ZERO);
-        List<Allocation> inRange = allocationsIn(pool);
-        long services = inRange.stream().map(Allocation::service).distinct().count();
-        return Optional.of(new PoolUsage(pool, size, index.heldIn(p.firstUsable(), p.lastUsable()), services));
+        Map<IpAddress, List<ServiceKey>> holders = allocationsIn(pool).stream().collect(Collectors.groupingBy(
+                Allocation::address, Collectors.mapping(Allocation::service, Collectors.toList())));
+        return Optional.of(PoolUsage.of(p, holders));
     }
 
     /** Every allocation made from the pool of this name, wherever its address lies now. */
@@ -246,6 +246,10 @@ public final class Allocator {
 
     private record Result(Allocation allocation, AllocationError error) {}
 
+    /**
+     * The requested address from whichever enabled Eip contains it, as OpenELB's {@code getEIPBasedOnIP}:
+     * an Eip's namespaces and namespace selector choose only the pool of Services that request no address.
+     */
     private Result pickRequested(AllocationRequest request, IpAddress address) {
         if (!request.pool().isEmpty()) {
             PoolChoice.Candidates named = PoolChoice.candidates(pools, request, address.family());
@@ -261,12 +265,6 @@ public final class Allocator {
         if (!request.pool().isEmpty() && !request.pool().equals(pool.name())) {
             return error(Reason.ADDRESS_OUTSIDE_POOLS,
                     "requested address " + address + " is in Eip " + pool.name() + ", not in Eip " + request.pool());
-        }
-        if (request.pool().isEmpty() && !pool.isDefault()
-                && !pool.admits(request.service().namespace(), request.namespaceLabels())) {
-            return error(Reason.ADDRESS_OUTSIDE_POOLS, "requested address " + address + " is in Eip " + pool.name()
-                    + ", which does not admit namespace " + request.service().namespace()
-                    + " (name it with annotation eip.openelb.kubesphere.io/v1alpha2 or list the namespace)");
         }
         if (pool.disabled()) {
             return error(Reason.POOL_DISABLED, "Eip " + pool.name() + " is disabled");

@@ -1,5 +1,6 @@
 package io.openelb.model;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 
@@ -48,6 +49,11 @@ public record Pool(
     /** Last address the allocator may hand out. */
     public IpAddress lastUsable() {
         return skipsEnds() ? range.last().plus(-1) : range.last();
+    }
+
+    /** How many addresses the allocator may hand out: {@link #firstUsable()} to {@link #lastUsable()}. */
+    public BigInteger size() {
+        return lastUsable().value().subtract(firstUsable().value()).add(BigInteger.ONE).max(BigInteger.ZERO);
     }
 
     /** Whether the allocator may hand this address out (inside the pool, not a skipped end). */

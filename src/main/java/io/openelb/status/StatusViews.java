@@ -3,6 +3,7 @@ package io.openelb.status;
 import io.openelb.model.IpAddress;
 import io.openelb.model.Pool;
 import io.openelb.model.PoolSet;
+import io.openelb.model.PoolUsage;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +16,10 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** Pools and Services for the API, from the pools and the addresses in the Services' status. Pure. */
+/**
+ * Pools and Services for the API, from the pools and the addresses in the Services' status. A pool's size,
+ * first and last address, used and free follow {@link PoolUsage}, as the Eip status and the metrics do. Pure.
+ */
 public final class StatusViews {
     private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
@@ -46,13 +50,11 @@ public final class StatusViews {
             List<AllocationView> allocations = new ArrayList<>();
             held.get(pool.name()).forEach((address, holders) ->
                     allocations.add(new AllocationView(address.toString(), List.copyOf(holders))));
-            BigInteger size = pool.lastUsable().value().subtract(pool.firstUsable().value()).add(BigInteger.ONE);
-            long used = allocations.size();
+            PoolUsage usage = PoolUsage.of(pool, held.get(pool.name()));
             poolViews.add(new PoolView(pool.name(), pool.family().name().toLowerCase(Locale.ROOT),
                     pool.protocol().name().toLowerCase(Locale.ROOT), pool.firstUsable().toString(),
-                    pool.lastUsable().toString(), size.min(LONG_MAX).longValue(), used,
-                    size.subtract(BigInteger.valueOf(used)).max(BigInteger.ZERO).min(LONG_MAX).longValue(),
-                    pool.disabled(), null, allocations));
+                    pool.lastUsable().toString(), usage.size().min(LONG_MAX).longValue(), usage.used(),
+                    usage.free().min(LONG_MAX).longValue(), pool.disabled(), null, allocations));
         }
         pools.invalid().forEach((name, why) ->
                 poolViews.add(new PoolView(name, "", "", "", "", 0, 0, 0, false, why, List.of())));

@@ -7,6 +7,7 @@ import io.openelb.model.AddressRange;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
 import io.openelb.model.Pool;
+import io.openelb.model.PoolUsage;
 import io.openelb.model.Protocol;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -167,16 +168,60 @@ class AllocatorTest {
         assertThat(error.message()).isEqualTo("requested address " + outside + " is in no Eip");
     }
 
+    /**
+     * As OpenELB's {@code getEIPBasedOnIP}: a requested address comes from whichever enabled Eip contains it;
+     * {@code namespaces} and {@code namespaceSelector} only choose the pool of Services that request none.
+     */
     @ParameterizedTest
     @EnumSource(IpFamily.class)
-    void aRequestedAddressInAPoolThatDoesNotAdmitTheNamespaceIsRefused(IpFamily family) {
+    void aRequestedAddressComesFromTheEipThatContainsItWhateverNamespacesItLists(IpFamily family) {
         Allocator allocator = new Allocator(List.of(pool("a", range(family))));
+        ServiceKey elsewhere = new ServiceKey("other", "web");
+
+        assertThat(allocator.assign(requesting(elsewhere, nth(family, 1), HTTP, "")))
+                .isEqualTo(new AllocationResult.Assigned(List.of(
+                        new Allocation(elsewhere, nth(family, 1), "a", HTTP, ""))));
+        assertThat(error(allocator.assign(request(new ServiceKey("other", "api"), family))).reason())
+                .as("without a requested address the namespace list still decides")
+                .isEqualTo(Reason.NO_POOL_FOR_NAMESPACE);
+    }
+
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void aRequestedAddressComesFromAnEipThatListsNoNamespaceAtAll(IpFamily family) {
+        Pool unrestricted = new Pool("open", AddressRange.parse(range(family)), Protocol.BGP, "", false, 0, false,
+                List.of(), Map.of(), false);
+        Allocator allocator = new Allocator(List.of(unrestricted));
+        ServiceKey service = new ServiceKey("default", "web");
+
+        assertThat(addresses(allocator.assign(requesting(service, nth(family, 2), HTTP, ""))))
+                .containsExactly(nth(family, 2));
+        assertThat(allocator.allocationsOf(service)).extracting(Allocation::pool).containsExactly("open");
+    }
+
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void aRequestedAddressInADisabledEipIsRefused(IpFamily family) {
+        Allocator allocator = new Allocator(List.of(disabled(pool("a", range(family)))));
 
         AllocationError error = error(allocator.assign(
-                requesting(new ServiceKey("other", "web"), nth(family, 1), HTTP, "")));
+                requesting(new ServiceKey("shop", "web"), nth(family, 1), HTTP, "")));
+
+        assertThat(error.reason()).isEqualTo(Reason.POOL_DISABLED);
+        assertThat(error.message()).isEqualTo("Eip a is disabled");
+    }
+
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void aRequestedAddressOutsideTheNamedEipIsRefused(IpFamily family) {
+        Allocator allocator = new Allocator(List.of(pool("a", range(family)), pool("b", other(family))));
+        AllocationRequest request = new AllocationRequest(WEB, "b", List.of(nth(family, 1)), List.of(family),
+                FamilyPolicy.SINGLE_STACK, HTTP, "", Map.of());
+
+        AllocationError error = error(allocator.assign(request));
 
         assertThat(error.reason()).isEqualTo(Reason.ADDRESS_OUTSIDE_POOLS);
-        assertThat(error.message()).contains("does not admit namespace other");
+        assertThat(error.message()).isEqualTo("requested address " + nth(family, 1) + " is in Eip a, not in Eip b");
     }
 
     @ParameterizedTest
@@ -393,6 +438,33 @@ class AllocatorTest {
         assertThat(error(allocator.assign(requesting(new ServiceKey("shop", "y"), IpAddress.parse("192.0.2.3"), HTTP,
                 ""))).reason()).isEqualTo(Reason.ADDRESS_UNUSABLE);
         assertThat(allocator.usage("a").orElseThrow().size()).isEqualTo(BigInteger.TWO);
+    }
+
+    /**
+     * Services OpenELB gave the network and broadcast address keep them: they count as used (releasing one
+     * lowers the count), while the size and the free addresses are those the pool hands out.
+     */
+    @Test
+    void usageCountsAHeldNetworkOrBroadcastAddressThatThePoolNoLongerHandsOut() {
+        Pool avoiding = new Pool("a", AddressRange.parse("192.0.2.0/30"), Protocol.BGP, "", false, 0, false,
+                List.of("shop"), Map.of(), true);
+        Allocator allocator = new Allocator(List.of(avoiding));
+        ServiceKey network = new ServiceKey("shop", "network");
+        allocator.restore(network, List.of(IpAddress.parse("192.0.2.0")), HTTP, "");
+        allocator.restore(new ServiceKey("shop", "broadcast"), List.of(IpAddress.parse("192.0.2.3")), HTTP, "");
+        allocator.assign(request(WEB, IpFamily.IPV4));
+
+        PoolUsage usage = allocator.usage("a").orElseThrow();
+        assertThat(usage.used()).isEqualTo(3);
+        assertThat(usage.services()).isEqualTo(3);
+        assertThat(usage.size()).isEqualTo(BigInteger.TWO);
+        assertThat(usage.free()).isEqualTo(BigInteger.ONE);
+        assertThat(usage.full()).as("192.0.2.2 is free").isFalse();
+
+        allocator.release(network);
+        assertThat(allocator.usage("a").orElseThrow().used()).isEqualTo(2);
+        allocator.assign(request(API, IpFamily.IPV4));
+        assertThat(allocator.usage("a").orElseThrow().full()).isTrue();
     }
 
     @Test

@@ -52,6 +52,19 @@ class StatusViewsTest {
     }
 
     @Test
+    void aHeldNetworkAddressIsUsedButThePoolShowsOnlyWhatItHandsOut() {
+        PoolSet pools = PoolSet.of(List.of(eip("lab", 1, "192.0.2.0/29")));
+
+        PoolView pool = StatusViews.of(pools, List.of(service("a/migrated", "192.0.2.0"), service("b/web", "192.0.2.1")),
+                null, NOW).pools().get(0);
+
+        assertThat(pool.firstIp() + "-" + pool.lastIp()).isEqualTo("192.0.2.1-192.0.2.6");
+        assertThat(pool.size()).isEqualTo(6);
+        assertThat(pool.used()).as("as the Eip's status.usage: every held address of the range").isEqualTo(2);
+        assertThat(pool.free()).as("addresses it hands out that nobody holds").isEqualTo(5);
+    }
+
+    @Test
     void aServiceShowsItsPoolProtocolsAndTheNodesAnnouncingIt() {
         PoolSet pools = PoolSet.of(List.of(eip("lab", 1, "192.0.2.0/28")));
         SortedSet<String> nodes = new TreeSet<>(List.of("node2", "node1"));
