@@ -3,6 +3,7 @@ package io.openelb.kube;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.openelb.api.v1alpha2.BgpConf;
 import io.openelb.api.v1alpha2.Eip;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -11,8 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The speaker's Events: on a Service when this node starts or stops announcing its address (BGP) or
  * answering for it (Layer 2), on an Eip when this node cannot serve it (the speaker may not write Eip
- * status: the controller owns it), on a BgpPeer this node cannot use. Written on a worker thread of the caller's Vertx; a failed write is
- * logged, never retried.
+ * status: the controller owns it), on a BgpPeer this node cannot use, on BgpConf {@code default} when part
+ * of it cannot be used. Written on a worker thread of the caller's Vertx; a failed write is logged, never
+ * retried.
  */
 public final class SpeakerEvents {
     private static final Logger LOG = LoggerFactory.getLogger(SpeakerEvents.class);
@@ -45,6 +47,12 @@ public final class SpeakerEvents {
     public void onBgpPeer(String peer, String reason, String message) {
         record(new ObjectReferenceBuilder().withApiVersion(Eip.GROUP + "/" + Eip.VERSION).withKind("BgpPeer")
                 .withName(peer).build(), "default", "Warning", reason, message);
+    }
+
+    /** A Warning Event on the BgpConf (part of it cannot be used on this node). */
+    public void onBgpConf(String reason, String message) {
+        record(new ObjectReferenceBuilder().withApiVersion(Eip.GROUP + "/" + Eip.VERSION).withKind("BgpConf")
+                .withName(BgpConf.DEFAULT_NAME).build(), "default", "Warning", reason, message);
     }
 
     private void record(ObjectReference about, String namespace, String type, String reason, String message) {

@@ -199,26 +199,39 @@ final class BgpConfigs {
     }
 
     /**
-     * The addresses to listen on: BgpConf {@code listenAddresses} (IP literals; others are left out), or
-     * every address of the node ("::" takes IPv4 too, as IPv4-mapped, on Linux) when absent or when a
-     * wildcard is listed (gobgp's usual ["0.0.0.0", "::"] would otherwise bind the port twice).
+     * The speaker's listeners as a BgpConf asks for them.
+     *
+     * @param port      0 or less: no listener
+     * @param addresses IP literals, or "::" for every address of the node
+     * @param invalid   why each entry of {@code listenAddresses} that is not an IP literal is left out
      */
-    static List<String> listenAddresses(BgpConf conf) {
+    record Listen(int port, List<String> addresses, List<String> invalid) {}
+
+    /**
+     * The port and addresses to listen on: BgpConf {@code listenAddresses} (IP literals; others are left
+     * out with the reason), or every address of the node ("::" takes IPv4 too, as IPv4-mapped, on Linux) when
+     * none is left or when a wildcard is listed (gobgp's usual ["0.0.0.0", "::"] would otherwise bind the
+     * port twice).
+     */
+    static Listen listen(BgpConf conf) {
         List<String> listed = conf.getSpec() == null || conf.getSpec().listenAddresses == null ? List.of()
                 : conf.getSpec().listenAddresses;
         List<String> addresses = new ArrayList<>();
-        for (String text : listed) {
+        List<String> invalid = new ArrayList<>();
+        boolean wildcard = false;
+        for (int i = 0; i < listed.size(); i++) {
+            String text = listed.get(i);
             try {
-                IpAddress address = IpAddress.parse(text.trim());
-                if (address.value().signum() == 0) {
-                    return List.of("::");
-                }
+                IpAddress address = IpAddress.parse(Objects.requireNonNullElse(text, "").trim());
+                wildcard |= address.value().signum() == 0;
                 addresses.add(address.toString());
-            } catch (IllegalArgumentException | NullPointerException e) {
-                // not an address: left out, the others still listen
+            } catch (IllegalArgumentException e) { // an object stored before the CRD's pattern, or one it lets by
+                invalid.add("spec.listenAddresses[" + i + "]: " + (text == null || text.isBlank() ? "empty"
+                        : e.getMessage()));
             }
         }
-        return addresses.isEmpty() ? List.of("::") : List.copyOf(addresses);
+        return new Listen(listenPort(conf), wildcard || addresses.isEmpty() ? List.of("::") : List.copyOf(addresses),
+                List.copyOf(invalid));
     }
 
     /** The port speakers accept sessions on; 0 or less (absent, 0, gobgp's -1): no listener. */

@@ -62,9 +62,12 @@ final class PeerStatusWriter implements SessionReports {
         vertx.executeBlocking(() -> client.resources(BgpConf.class).withName(BgpConf.DEFAULT_NAME)
                 .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch), false)
                 .onFailure(e -> {
+                    writtenConf = null; // the next plan tries again
+                    if (e instanceof KubernetesClientException k && k.getCode() == 404) {
+                        return; // deleted: the speaker runs on the last one seen, nothing to write to
+                    }
                     LOG.warn("BgpConf status not written: {}", e.getMessage());
                     metrics.apiWriteError();
-                    writtenConf = null; // the next plan tries again
                 });
     }
 

@@ -147,6 +147,7 @@ final class SessionObserver {
             timers.downtime = downSince.toString();
         }
         peer.advertisedPrefixes = adjRibOut.size();
+        peer.lastError = lastError; // "" too: a merge patch keeps a field left out, an older session's reason
         peer.messages = new BgpPeerStatus.Messages();
         peer.messages.sent = counters(sent);
         peer.messages.received = counters(received);

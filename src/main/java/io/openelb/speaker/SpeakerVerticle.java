@@ -54,6 +54,7 @@ public final class SpeakerVerticle extends VerticleBase {
     private final Map<String, BgpSession> sessions = new HashMap<>();
     private final Map<String, String> reportedSkips = new HashMap<>();
     private PeerStatusWriter status;
+    private DefaultBgpConf defaultConf;
     private BgpListeners listeners;
     private AnnouncementEvents announcementEvents;
     private SpeakerEvents events;
@@ -102,6 +103,7 @@ public final class SpeakerVerticle extends VerticleBase {
         status = new PeerStatusWriter(vertx, client, nodeName, metrics);
         events = new SpeakerEvents(vertx, client, nodeName);
         announcementEvents = new AnnouncementEvents(nodeName, events);
+        defaultConf = new DefaultBgpConf(nodeName, events::onBgpConf);
         listeners = new BgpListeners(vertx, md5Keys, remote -> sessions.values().stream()
                 .filter(s -> s.target().address().toString().equals(remote)).findFirst());
         planner = new PacedPlan(context, this::plan);
@@ -182,7 +184,7 @@ public final class SpeakerVerticle extends VerticleBase {
 
     /** The peer set from BgpConf default, the BgpPeers and this node: sessions started, changed, ended. */
     private void configure(ClusterSnapshot s, NodeModel node) {
-        Optional<BgpConf> conf = s.bgpConf(BgpConf.DEFAULT_NAME);
+        Optional<BgpConf> conf = defaultConf.use(s.bgpConf(BgpConf.DEFAULT_NAME));
         config = BgpConfigs.of(conf, s.bgpPeers().values(), node, new SecretPasswords(s, namespace, md5Keys));
         Map<IpAddress, TcpMd5Key> keys = new HashMap<>();
         config.targets().stream().filter(t -> t.md5() != null).forEach(t -> keys.put(t.address(), t.md5()));
@@ -190,13 +192,13 @@ public final class SpeakerVerticle extends VerticleBase {
         if (config.conf() != null) {
             status.reportConf(config.conf());
         }
-        listeners.update(conf.map(BgpConfigs::listenPort).orElse(0),
-                conf.map(BgpConfigs::listenAddresses).orElse(List.of()), keysChanged);
+        BgpConfigs.Listen listen = defaultConf.listen(conf);
+        listeners.update(listen.port(), listen.addresses(), keysChanged);
         board.speaker(config.conf() == null ? null : new SpeakerView(
                 Objects.requireNonNullElse(config.conf().as, 0L), Objects.requireNonNullElse(config.conf().routerId, ""),
                 listeners.port(), listeners.addresses()));
         reportSkips();
-        readiness(noConfProblem(s, conf));
+        readiness(defaultConf.problem(s.bgpConfs().keySet(), s.bgpPeers().size()));
         updateSessions();
     }
 
@@ -229,20 +231,6 @@ public final class SpeakerVerticle extends VerticleBase {
                 session.start();
             }
         }
-    }
-
-    /**
-     * Why this node peers with nothing although BgpPeers exist: BgpConf default is missing ("" otherwise).
-     * Only then is the speaker unready: a Layer 2 only cluster has neither BgpConf nor BgpPeers.
-     */
-    private String noConfProblem(ClusterSnapshot s, Optional<BgpConf> conf) {
-        if (conf.isPresent() || config.skipped().isEmpty()) {
-            return "";
-        }
-        List<String> others = s.bgpConfs().keySet().stream().sorted().toList();
-        return "BgpConf " + BgpConf.DEFAULT_NAME + " is missing" + (others.isEmpty() ? ""
-                : " (only the one named " + BgpConf.DEFAULT_NAME + " is used; found " + String.join(", ", others) + ")")
-                + ": " + config.skipped().size() + " BgpPeer(s) not used, this node peers with no router";
     }
 
     private void readiness(String problem) {

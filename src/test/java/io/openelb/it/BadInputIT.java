@@ -263,11 +263,12 @@ class BadInputIT {
         }
     }
 
-    // ---- BgpConf default missing: runs last, it ends the sessions (the speakers' AS comes from it)
+    // ---- BgpConf default deleted: runs last; the sessions stay on the last one seen, the speakers say so
 
     @Order(7)
     @Test
-    void withoutBgpConfTheSpeakersSayWhyTheyDoNotPeerAndAllocationsStay() throws Exception {
+    void bgpConfDeletedKeepsTheSessionsOnTheLastOneSeenAndTheSpeakersSaySo() throws Exception {
+        List<String> sessionsBefore = birdSessions();
         cluster.kubectl("delete", "bgpconf", "default");
 
         for (int i = 0; i < run.speakers.size(); i++) {
@@ -277,26 +278,25 @@ class BadInputIT {
             JsonObject body = new JsonObject(readyz.substring(4));
             assertThat(body.getJsonArray("waitingFor").getList()).contains("bgp");
             assertThat(body.getJsonObject("problems").getString("bgp"))
-                    .contains("BgpConf default is missing", "2 BgpPeer(s) not used, this node peers with no router");
-            assertThat(speaker.log()).contains("BGP: BgpConf default is missing");
-            assertThat(clusterEvent("lab-router-v4", "BgpPeerNotUsed", "node node" + (i + 1) + ":"))
-                    .contains("BgpConf default is missing");
+                    .contains("BgpConf default was deleted", "this node keeps its sessions with the last one seen");
+            assertThat(speaker.log()).contains("BGP: BgpConf default was deleted")
+                    .doesNotContain("BgpPeer not used: BgpConf default");
             assertThat(speaker.alive()).isTrue();
-            assertThat(speaker.log()).contains("ESTABLISHED -> IDLE: BgpPeer not used: BgpConf default is missing");
         }
         assertThat(run.controller.get("/readyz")).startsWith("200 ");
         for (var e : addresses.entrySet()) {
             assertThat(f.get(e.getKey()).map(IpamFixture::ingress).orElseThrow()).containsExactly(e.getValue());
+            assertThat(route(e.getValue())).as("BIRD's kernel route for " + e.getValue()).satisfies(r ->
+                    assertThat(viaBothNodes(r)).isTrue());
         }
+        assertSameSessions(birdSessions(), sessionsBefore);
+        assertThat(transitions()).as("the speakers' session transition counters").isEqualTo(transitions);
 
         cluster.kubectlWithInput(Files.readString(Path.of("hack/lab/bgp.yaml")), "apply", "-f", "-");
         for (OpenElbProcess speaker : run.speakers) {
             speaker.awaitReady(java.time.Duration.ofSeconds(30));
         }
-        for (var e : addresses.entrySet()) {
-            IpamFixture.await(() -> route(e.getValue()), BadInputIT::viaBothNodes, "routes back for " + e.getValue());
-            assertThat(f.get(e.getKey()).map(IpamFixture::ingress).orElseThrow()).containsExactly(e.getValue());
-        }
+        assertBaselineIntact();
     }
 
     // ---- the baseline

@@ -193,11 +193,34 @@ class BgpConfigsTest {
     @Test
     void listenersBindTheListedAddressesOrEveryAddressOfTheNode() {
         BgpConf conf = conf(65000L, null, null);
-        assertThat(BgpConfigs.listenAddresses(conf)).containsExactly("::");
+        assertThat(BgpConfigs.listen(conf).addresses()).containsExactly("::");
         conf.getSpec().listenAddresses = List.of("10.77.0.11", "fd77:0:0::11");
-        assertThat(BgpConfigs.listenAddresses(conf)).containsExactly("10.77.0.11", "fd77::11");
+        assertThat(BgpConfigs.listen(conf).addresses()).containsExactly("10.77.0.11", "fd77::11");
         conf.getSpec().listenAddresses = List.of("0.0.0.0", "::"); // gobgp's usual: one dual-stack socket
-        assertThat(BgpConfigs.listenAddresses(conf)).containsExactly("::");
+        assertThat(BgpConfigs.listen(conf).addresses()).containsExactly("::");
+    }
+
+    /** Objects stored before the CRD's pattern, or entries it lets by: each left out with the reason. */
+    @Test
+    void invalidListenAddressesAreLeftOutEachWithItsReason() {
+        BgpConf conf = conf(65000L, null, null);
+        conf.getSpec().listenPort = 179;
+        conf.getSpec().listenAddresses = new java.util.ArrayList<>(List.of("10.77.0.11", "node1.example", "",
+                "10.77.0.300", "fd77::1%eth0", "fd77::11"));
+        conf.getSpec().listenAddresses.add(null);
+
+        BgpConfigs.Listen listen = BgpConfigs.listen(conf);
+
+        assertThat(listen.port()).isEqualTo(179);
+        assertThat(listen.addresses()).containsExactly("10.77.0.11", "fd77::11");
+        assertThat(listen.invalid()).containsExactly(
+                "spec.listenAddresses[1]: 'node1.example' is not an IPv4 or IPv6 address",
+                "spec.listenAddresses[2]: empty",
+                "spec.listenAddresses[3]: '10.77.0.300' is not an IPv4 or IPv6 address",
+                "spec.listenAddresses[4]: 'fd77::1%eth0' is not an IPv4 or IPv6 address",
+                "spec.listenAddresses[6]: empty");
+        conf.getSpec().listenAddresses = List.of("10.77.0.11", "fd77::11");
+        assertThat(BgpConfigs.listen(conf).invalid()).isEmpty();
     }
 
     /** What CRD validation cannot see (the node's own address) or objects stored before its rules: skipped, saying why. */

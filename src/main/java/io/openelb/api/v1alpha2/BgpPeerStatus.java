@@ -44,6 +44,11 @@ public class BgpPeerStatus {
         public String sessionState;
         /** Routes this node has announced on the session (one per path with ADD-PATH); not in OpenELB. */
         public Integer advertisedPrefixes;
+        /**
+         * Why the session last went down or failed to come up, as the speaker's HTTP API ({@code lastError})
+         * says it; "" when it never did. Not in OpenELB.
+         */
+        public String lastError;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,0 +1,54 @@
+package io.openelb.speaker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.openelb.api.v1alpha2.BgpPeerStatus;
+import io.openelb.bgp.fsm.SessionConfig;
+import io.openelb.bgp.fsm.State;
+import io.openelb.metrics.BgpMetrics;
+import io.openelb.model.IpAddress;
+import io.openelb.model.IpFamily;
+import io.openelb.status.StatusBoard;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** What a session's observer writes to BgpPeer status, next to what the HTTP API shows of it. */
+class SessionObserverTest {
+    private final Map<String, BgpPeerStatus.NodePeerStatus> written = new HashMap<>();
+    private final StatusBoard board = new StatusBoard();
+    private State state = State.IDLE;
+    private final SessionObserver observer = new SessionObserver(
+            new PeerTarget("tor", IpAddress.parse("10.77.0.1"), 179, null, 1, new SessionConfig(64513, 0x0a4d000bL,
+                    64512, Set.of(IpFamily.IPV4), Duration.ofSeconds(90), null, Duration.ofSeconds(1),
+                    Duration.ofSeconds(60), false, -1)),
+            new BgpMetrics(new SimpleMeterRegistry()), written::put, board, new AdjRibOut(Clock.systemUTC()),
+            () -> new SessionObserver.Facts(state, null, "", 0));
+
+    @Test
+    void aSessionThatWentDownSaysWhyInItsStatusAsTheHttpApiDoes() {
+        state = State.IDLE;
+        observer.moved(State.ESTABLISHED, State.IDLE, "hold timer expired");
+        observer.down();
+        observer.report();
+
+        BgpPeerStatus.PeerState peer = written.get("tor").peerState;
+        assertThat(peer.sessionState).isEqualTo("IDLE");
+        assertThat(peer.lastError).isEqualTo("hold timer expired")
+                .isEqualTo(board.neighbors().iterator().next().lastError());
+    }
+
+    @Test
+    void aSessionWithoutErrorWritesAnEmptyOneSoAnOldReasonDoesNotLinger() {
+        state = State.ACTIVE;
+        observer.moved(State.IDLE, State.ACTIVE, "connect retry");
+        observer.report();
+
+        // merge patch keeps a field left out: "" replaces an earlier session's reason on this node
+        assertThat(written.get("tor").peerState.lastError).isEmpty();
+    }
+}
