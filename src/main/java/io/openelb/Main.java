@@ -30,8 +30,6 @@ import io.openelb.web.HttpVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -122,9 +120,7 @@ public final class Main {
      * clients and the BGP listen port): the HTTP endpoint and the API server client stay untouched by it.
      */
     private Vertx vertx(Metrics metrics, TcpMd5Keys md5Keys) {
-        var builder = Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-                .withMetrics(new MicrometerMetricsFactory(metrics.registry()));
+        var builder = metrics.vertxBuilder();
         if (config.role().runsSpeaker()) {
             md5Keys.transport().ifPresent(builder::withTransport);
         }
