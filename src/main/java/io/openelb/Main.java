@@ -146,8 +146,13 @@ public final class Main {
                     new BgpMetrics(metrics.registry()), md5Keys, board)).await(timeout, TimeUnit.MILLISECONDS);
             vertx.deployVerticle(new Layer2Verticle(client, config.nodeName(), config.namespace(), config.layer2(),
                     new Layer2Metrics(metrics.registry()), board)).await(timeout, TimeUnit.MILLISECONDS);
-            // not awaited: the API is a window on the speaker; a slow start of it never holds the speaker up
-            vertx.deployVerticle(new GrpcVerticle(config.grpcHost(), config.grpcPort(), board));
+            // not awaited: a slow start of the API never holds the speaker up; a port it cannot have stops the
+            // process, as the HTTP port does
+            vertx.deployVerticle(new GrpcVerticle(config.grpcHost(), config.grpcPort(), board)).onFailure(e -> {
+                log.error("failed to start: {}", e.getMessage(), e);
+                exitCode.set(1);
+                stopRequested.countDown();
+            });
         }
         Informers informers = new Informers(client, WatchedKinds.of(config.role()), config.namespace());
         vertx.deployVerticle(new WatchVerticle(informers, new KubeMetrics(metrics.registry()), new Conversion()))
