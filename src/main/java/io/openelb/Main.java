@@ -30,8 +30,6 @@ import io.openelb.web.HttpVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -122,9 +120,7 @@ public final class Main {
      * clients and the BGP listen port): the HTTP endpoint and the API server client stay untouched by it.
      */
     private Vertx vertx(Metrics metrics, TcpMd5Keys md5Keys) {
-        var builder = Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-                .withMetrics(new MicrometerMetricsFactory(metrics.registry()));
+        var builder = metrics.vertxBuilder();
         if (config.role().runsSpeaker()) {
             md5Keys.transport().ifPresent(builder::withTransport);
         }
@@ -150,8 +146,13 @@ public final class Main {
                     new BgpMetrics(metrics.registry()), md5Keys, board)).await(timeout, TimeUnit.MILLISECONDS);
             vertx.deployVerticle(new Layer2Verticle(client, config.nodeName(), config.namespace(), config.layer2(),
                     new Layer2Metrics(metrics.registry()), board)).await(timeout, TimeUnit.MILLISECONDS);
-            // not awaited: the API is a window on the speaker; a slow start of it never holds the speaker up
-            vertx.deployVerticle(new GrpcVerticle(config.grpcHost(), config.grpcPort(), board));
+            // not awaited: a slow start of the API never holds the speaker up; a port it cannot have stops the
+            // process, as the HTTP port does
+            vertx.deployVerticle(new GrpcVerticle(config.grpcHost(), config.grpcPort(), board)).onFailure(e -> {
+                log.error("failed to start: {}", e.getMessage(), e);
+                exitCode.set(1);
+                stopRequested.countDown();
+            });
         }
         Informers informers = new Informers(client, WatchedKinds.of(config.role()), config.namespace());
         vertx.deployVerticle(new WatchVerticle(informers, new KubeMetrics(metrics.registry()), new Conversion()))

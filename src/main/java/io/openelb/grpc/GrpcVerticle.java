@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * HTTP/2 without TLS, as gobgpd does, so {@code gobgp -u HOST -p PORT global|neighbor|global rib} works
  * against it. Runs on the main Vertx (no TCP MD5 transport) and reads the {@link StatusBoard}.
  *
- * <p>A port that cannot be bound is logged and the speaker goes on without the API: it is a window on the
- * speaker, and announcing must not depend on it (nor wait for it: {@code Main} does not await this start).
+ * <p>A port that cannot be bound fails the start, with the address in the message, as the HTTP endpoint's
+ * does: the process then stops rather than run without an API its users were told is there. Announcing does
+ * not wait for it ({@code Main} does not await this start, it stops the process if it fails).
  */
 public final class GrpcVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcVerticle.class);
@@ -45,17 +46,16 @@ public final class GrpcVerticle extends VerticleBase {
         // on a worker, never on the event loop (it blocked the main loop for 5 s in a loaded lab run).
         return vertx.executeBlocking(() -> GrpcServer.server(vertx)
                         .addService(GobgpApiGrpcService.of(new GobgpApiServer(board))), false)
-                .compose(grpc -> {
-                    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
-                            .requestHandler(grpc);
-                    return server.listen();
+                .compose(grpc -> vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+                        .requestHandler(grpc)
+                        .listen()
+                        .recover(e -> Future.failedFuture(new IllegalStateException("gobgp-compatible gRPC API "
+                                + "cannot listen on " + host + ":" + port + ": " + e.getMessage(), e))))
+                .onSuccess(s -> {
+                    server = s;
+                    LOG.info("gobgp-compatible gRPC API on {}:{}", host, s.actualPort());
                 })
-                .onSuccess(s -> LOG.info("gobgp-compatible gRPC API on {}:{}", host, s.actualPort()))
-                .compose(s -> warmUp(s.actualPort()))
-                .recover(e -> {
-                    LOG.error("gobgp-compatible gRPC API not served on {}:{}: {}", host, port, e.toString());
-                    return Future.succeededFuture();
-                });
+                .compose(s -> warmUp(s.actualPort()));
     }
 
     /**

@@ -8,6 +8,11 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 
 /**
  * The one Prometheus registry of the process, with JVM and process meters bound. Vert.x adds its own
@@ -28,6 +33,16 @@ public final class Metrics implements AutoCloseable {
 
     public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    /**
+     * A Vertx builder whose own meters ({@code vertx_*}: event bus, HTTP, pools) go to this registry: the one
+     * way the process wires Vert.x to it. The JVM meters are bound here, not by Vert.x (they would be twice).
+     */
+    public VertxBuilder vertxBuilder() {
+        return Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                .withMetrics(new MicrometerMetricsFactory(registry));
     }
 
     /** Prometheus text exposition of every meter. */

@@ -83,6 +83,8 @@ public final class HttpVerticle extends VerticleBase {
         return vertx.createHttpServer()
                 .requestHandler(router)
                 .listen(port, host)
+                .recover(e -> Future.failedFuture(new IllegalStateException(
+                        "HTTP endpoint cannot listen on " + host + ":" + port + ": " + e.getMessage(), e)))
                 .onSuccess(s -> {
                     server = s;
                     LOG.info("HTTP endpoint on {}:{}", host, s.actualPort());

@@ -138,6 +138,21 @@ class MainProcessIT {
         });
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"http", "grpc"})
+    void aPortInUseStopsTheProcessWithExitOneAndAMessageNamingTheAddress(String api) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            Process process = start(kubeconfig("https://127.0.0.1:" + freePort()),
+                    api.equals("http") ? port : freePort(), api.equals("grpc") ? port : 0, "--shutdown-timeout=2s");
+
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped by itself").isTrue();
+            assertThat(process.exitValue()).isEqualTo(1);
+            assertThat(Files.readString(dir.resolve("stderr.log")))
+                    .contains("failed to start", "cannot listen on 127.0.0.1:" + port);
+        }
+    }
+
     private Path kubeconfig(String server) throws IOException {
         Path file = dir.resolve("kubeconfig");
         Files.writeString(file, """
@@ -161,9 +176,13 @@ class MainProcessIT {
     }
 
     private Process start(Path kubeconfig, int httpPort, String... extraArgs) throws IOException {
+        return start(kubeconfig, httpPort, 0, extraArgs);
+    }
+
+    private Process start(Path kubeconfig, int httpPort, int grpcPort, String... extraArgs) throws IOException {
         List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString(),
-                "--role=all", "--node-name=node-1", "--http-host=127.0.0.1", "--http-port=" + httpPort, "--grpc-port=0",
-                "--kubeconfig=" + kubeconfig));
+                "--role=all", "--node-name=node-1", "--http-host=127.0.0.1", "--http-port=" + httpPort,
+                "--grpc-host=127.0.0.1", "--grpc-port=" + grpcPort, "--kubeconfig=" + kubeconfig));
         command.addAll(List.of(extraArgs));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(dir.resolve("stdout.log").toFile())

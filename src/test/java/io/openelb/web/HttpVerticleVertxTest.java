@@ -126,6 +126,18 @@ class HttpVerticleVertxTest {
     }
 
     @Test
+    void aPortInUseFailsTheDeploymentAndTheMessageNamesTheAddress() throws Exception {
+        // taken by another socket than this Vertx's (Vert.x shares its own servers' ports between verticles)
+        try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            int takenPort = taken.getLocalPort();
+            Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> vertx.deployVerticle(
+                    new HttpVerticle("127.0.0.1", takenPort, metrics)).await(10, TimeUnit.SECONDS));
+
+            assertThat(failure).hasMessageContaining("HTTP endpoint cannot listen on 127.0.0.1:" + takenPort);
+        }
+    }
+
+    @Test
     void endpointIsReadOnly() throws Exception {
         for (String path : List.of("/healthz", "/readyz", "/metrics", "/api/v1/pools", "/api/v1/services",
                 "/api/v1/bgp/neighbors", "/api/v1/layer2", "/", "/index.html")) {
