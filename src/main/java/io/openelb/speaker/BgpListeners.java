@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.net.BindException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 final class BgpListeners {
     private static final Logger LOG = LoggerFactory.getLogger(BgpListeners.class);
+    private static final int BIND_ATTEMPTS = 20;
+    private static final long BIND_RETRY_MS = 50;
 
     private final Vertx vertx;
     private final TcpMd5Keys md5Keys;
@@ -29,6 +33,10 @@ final class BgpListeners {
     private final Map<String, String> refusals = new HashMap<>();
     private List<String> addresses = List.of();
     private int port;
+    /** Every close not yet completed: a listener opened on a port still closing is refused every connection. */
+    private Future<?> closing = Future.succeededFuture();
+    /** Counts updates and closes: listeners waiting for a close are opened only if no newer one came. */
+    private long generation;
 
     /** @param sessionOf the session of the peer with this (canonical) address */
     BgpListeners(Vertx vertx, TcpMd5Keys md5Keys, Function<String, Optional<BgpSession>> sessionOf) {
@@ -53,48 +61,65 @@ final class BgpListeners {
             return;
         }
         close();
+        long opening = generation;
         port = newPort;
         addresses = newAddresses;
         md5Keys.listenPort(newPort);
         if (newPort <= 0) {
             return;
         }
-        for (String address : newAddresses) {
-            listenOn(newPort, address);
-        }
+        // Vert.x shares a server bound to the same port and host, even one that is closing: listening again
+        // before the close completed "succeeded" and then refused every connection (after an MD5 key change)
+        closing.onComplete(closed -> newAddresses.forEach(address -> listenOn(newPort, address, opening, 1)));
     }
 
+    /** Closes every listener; listeners an earlier update still waits to open are not opened. */
     Future<?> close() {
-        List<Future<Void>> closed = listeners.stream().map(NetServer::close).toList();
+        generation++;
+        List<Future<?>> closed = new ArrayList<>(listeners.stream().map(NetServer::close).toList());
         listeners.clear();
-        return Future.all(closed);
+        closed.add(closing);
+        closing = Future.join(closed);
+        return closing;
     }
 
-    private void listenOn(int port, String address) {
+    private void listenOn(int port, String address, long opening, int attempt) {
+        if (opening != generation) {
+            return; // closed or replaced meanwhile
+        }
         // Port and host go in the options: that is how the transport knows this server is BGP's and
         // gives it the MD5 keys.
         NetServerOptions options = new NetServerOptions().setTcpNoDelay(true).setPort(port).setHost(address);
-        NetServer listener = vertx.createNetServer(options).connectHandler(socket -> {
-            String remote = canonical(socket.remoteAddress().hostAddress().replaceFirst("^::ffff:", ""));
-            BgpSession session = sessionOf.apply(remote).orElse(null);
-            if (session == null) {
-                refuse(remote, "no BgpPeer with that address", "refusing BGP connections from {}: {}");
-                socket.close();
-            } else if (!session.accept(socket)) {
-                refuse(remote, "its session keeps its own connection (" + session.state() + ")",
-                        "refusing a BGP connection from {}: {}");
-            } else {
-                refusals.remove(remote);
-            }
-        });
+        NetServer listener = vertx.createNetServer(options).connectHandler(this::accepted);
         listeners.add(listener);
         listener.listen().onComplete(r -> {
             if (r.succeeded()) {
                 LOG.info("listening for BGP on port {} ({})", port, address.equals("::") ? "all addresses" : address);
+                return;
+            }
+            listeners.remove(listener);
+            if (r.cause() instanceof BindException && attempt < BIND_ATTEMPTS) {
+                // Vert.x completes a listener's close before its socket is unbound: reopening the same port
+                // at once is refused for a few milliseconds
+                vertx.setTimer(BIND_RETRY_MS, id -> listenOn(port, address, opening, attempt + 1));
             } else {
                 LOG.error("cannot listen for BGP on {} port {}: {}", address, port, r.cause().getMessage());
             }
         });
+    }
+
+    private void accepted(NetSocket socket) {
+        String remote = canonical(socket.remoteAddress().hostAddress().replaceFirst("^::ffff:", ""));
+        BgpSession session = sessionOf.apply(remote).orElse(null);
+        if (session == null) {
+            refuse(remote, "no BgpPeer with that address", "refusing BGP connections from {}: {}");
+            socket.close();
+        } else if (!session.accept(socket)) {
+            refuse(remote, "its session keeps its own connection (" + session.state() + ")",
+                    "refusing a BGP connection from {}: {}");
+        } else {
+            refusals.remove(remote);
+        }
     }
 
     /** Routers retry every few seconds: each reason is said once per address. */

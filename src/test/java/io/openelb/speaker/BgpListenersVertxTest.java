@@ -1,0 +1,101 @@
+package io.openelb.speaker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The BGP listeners on loopback: reopened on the same port, they still take connections. */
+class BgpListenersVertxTest {
+    private final Set<String> connectedFrom = ConcurrentHashMap.newKeySet();
+    private Vertx vertx;
+    /** The speaker's event loop: the listeners live on one. */
+    private io.vertx.core.Context speakerLoop;
+    private BgpListeners listeners;
+    private int port;
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        speakerLoop = vertx.getOrCreateContext();
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        // no session for anyone: each connection is looked up (recorded here), then closed
+        listeners = new BgpListeners(vertx, new TcpMd5Keys(), remote -> {
+            connectedFrom.add(remote);
+            return Optional.empty();
+        });
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * An MD5 key change reopens the listener on the same port and address. Opened before the old one had
+     * closed, the new listener said "listening" and every connection to the port was refused.
+     */
+    @Test
+    void aListenerReopenedOnTheSamePortTakesConnections() throws Exception {
+        onEventLoop(() -> listeners.update(port, List.of("127.0.0.1"), false));
+        assertThat(connects()).as("first listener").isTrue();
+
+        onEventLoop(() -> listeners.update(port, List.of("127.0.0.1"), true));
+        connectedFrom.clear();
+
+        assertThat(connects()).as("reopened listener").isTrue();
+        assertThat(connectedFrom).containsExactly("127.0.0.1");
+    }
+
+    @Test
+    void anUpdateWhileTheLastOneStillWaitsForACloseWins() throws Exception {
+        onEventLoop(() -> listeners.update(port, List.of("127.0.0.1"), false));
+        assertThat(connects()).isTrue();
+
+        onEventLoop(() -> {
+            listeners.update(port, List.of("127.0.0.1"), true);
+            listeners.update(0, List.of(), false); // listening turned off before the reopen happened
+        });
+        Thread.sleep(500);
+
+        assertThat(connects()).as("nothing listens").isFalse();
+        assertThat(listeners.port()).isZero();
+    }
+
+    private void onEventLoop(Runnable action) throws Exception {
+        speakerLoop.runOnContext(v -> action.run());
+        Thread.sleep(200); // the listen completes on the event loop
+    }
+
+    /** Whether a connection to the port gets through to the listener within a few seconds. */
+    private boolean connects() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            try {
+                vertx.createNetClient(new NetClientOptions().setConnectTimeout(500)).connect(port, "127.0.0.1")
+                        .await(2, TimeUnit.SECONDS);
+                long seen = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                while (connectedFrom.isEmpty() && System.nanoTime() < seen) {
+                    Thread.sleep(20);
+                }
+                if (!connectedFrom.isEmpty()) {
+                    return true;
+                }
+            } catch (Exception refused) {
+                Thread.sleep(100);
+            }
+        }
+        return false;
+    }
+}
