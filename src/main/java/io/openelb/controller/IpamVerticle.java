@@ -50,6 +50,7 @@ public final class IpamVerticle extends VerticleBase {
     private final IpamMetrics metrics;
     private final EipReports eipReports;
     private final Map<ServiceKey, String> lastFailure = new HashMap<>();
+    private final OwnWrites ownWrites = new OwnWrites();
     private ReconcileQueue queue;
     private ClusterSnapshot snapshot;
     private Allocator allocator;
@@ -200,6 +201,9 @@ public final class IpamVerticle extends VerticleBase {
             release(key);
             return Future.succeededFuture();
         }
+        if (ownWrites.replacedVersion(key, service.resourceVersion())) {
+            return Future.succeededFuture(); // our newer write is on its way through the watch, which queues it again
+        }
         if (service.deleting()) {
             // It keeps its address until it is gone (released then, above): while it exists, no other
             // Service may show the same address.
@@ -280,16 +284,17 @@ public final class IpamVerticle extends VerticleBase {
         String pool = allocations.get(0).pool();
         boolean claimed = service.hasFinalizer() && pool.equals(service.poolLabel());
         if (wanted.equals(current)) {
-            return claimed ? Future.succeededFuture() : writer.claim(key, pool, service.resourceVersion()).mapEmpty();
+            return claimed ? Future.succeededFuture() : claim(key, pool, service.resourceVersion());
         }
         // the address first: the speakers announce as soon as they see it, one API round trip after the
         // decision; the claim (finalizer, Eip label) follows at the version that write returned
         return writer.serviceIngress(key, wanted, service.resourceVersion()).compose(written -> {
+            ownWrites.written(key, service.resourceVersion(), written);
             metrics.allocated(pool);
             LOG.info("{}: allocated {} from Eip {}", key, String.join(", ", wanted), pool);
             Future<Void> event = writer.event(reference(service), "Normal", "IPAllocated",
                     "Allocated " + String.join(", ", wanted) + " from Eip " + pool);
-            Future<?> claim = claimed ? Future.succeededFuture() : writer.claim(key, pool, written);
+            Future<?> claim = claimed ? Future.succeededFuture() : claim(key, pool, written);
             return Future.join(event, claim).mapEmpty();
         });
     }
@@ -304,7 +309,15 @@ public final class IpamVerticle extends VerticleBase {
         return writer.event(reference(service), "Warning", "AllocationFailed", error.message());
     }
 
+    private Future<Void> claim(ServiceKey key, String pool, String resourceVersion) {
+        return writer.claim(key, pool, resourceVersion).map(written -> {
+            ownWrites.written(key, resourceVersion, written);
+            return null;
+        });
+    }
+
     private void release(ServiceKey key) {
+        ownWrites.forget(key);
         lastFailure.remove(key);
         List<Allocation> released = allocator.release(key);
         if (!released.isEmpty()) {
