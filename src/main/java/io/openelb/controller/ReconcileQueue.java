@@ -5,27 +5,38 @@ import io.openelb.metrics.IpamMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.LongUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Services waiting for a reconcile, in order: at most {@link #MAX_IN_FLIGHT} at once, never two of
- * one Service; a failed one is retried after {@link #RETRY_MS}. Runs on the controller's event loop.
+ * one Service. A failed one is retried after {@link #RETRY_MS}, doubled for each further failure in a row
+ * up to {@link #MAX_RETRY_MS}, each delay drawn from its second half (jitter: a thousand Services that
+ * failed together, say while the API server was away, do not all come back in the same millisecond).
+ * Runs on the controller's event loop.
  */
 final class ReconcileQueue {
     private static final Logger LOG = LoggerFactory.getLogger(ReconcileQueue.class);
     static final int MAX_IN_FLIGHT = 16;
     static final long RETRY_MS = 1000;
+    static final long MAX_RETRY_MS = 16_000;
 
     private final Vertx vertx;
     private final IpamMetrics metrics;
     private final Function<ServiceKey, Future<Void>> reconcile;
     private final Set<ServiceKey> queued = new LinkedHashSet<>();
     private final Set<ServiceKey> inFlight = new HashSet<>();
+    private final Map<ServiceKey, Integer> failuresInARow = new HashMap<>();
+    /** The delay to wait, given the longest one allowed: anywhere in its second half. */
+    static final LongUnaryOperator JITTER = max -> max / 2 + ThreadLocalRandom.current().nextLong(max / 2 + 1);
     private boolean drainQueued;
     private boolean stopping;
 
@@ -33,6 +44,12 @@ final class ReconcileQueue {
         this.vertx = vertx;
         this.metrics = metrics;
         this.reconcile = reconcile;
+    }
+
+    /** How long to wait before the next attempt after {@code failures} (1 or more) failures in a row. */
+    static long retryDelay(int failures, LongUnaryOperator jitter) {
+        long max = RETRY_MS << Math.min(failures - 1, 10);
+        return jitter.applyAsLong(Math.min(max, MAX_RETRY_MS));
     }
 
     /** Queues the Service; call {@link #drain} after a batch. */
@@ -69,10 +86,14 @@ final class ReconcileQueue {
             reconcile.apply(key).onComplete(result -> {
                 inFlight.remove(key);
                 metrics.reconciled(System.nanoTime() - started, result.succeeded());
+                if (result.succeeded()) {
+                    failuresInARow.remove(key);
+                }
                 if (result.failed()) {
-                    LOG.warn("{}: write failed, retrying in {} ms: {}", key, RETRY_MS, result.cause().getMessage());
+                    long delay = retryDelay(failuresInARow.merge(key, 1, Integer::sum), JITTER);
+                    LOG.warn("{}: write failed, retrying in {} ms: {}", key, delay, result.cause().getMessage());
                     metrics.apiWriteError();
-                    vertx.setTimer(RETRY_MS, id -> {
+                    vertx.setTimer(delay, id -> {
                         queued.add(key);
                         drainSoon();
                     });

@@ -101,7 +101,7 @@ class IpamVerticleMockTest {
         });
         leading.set(true);
         await("c3 has an address", () -> !ingress().get("c3").isEmpty());
-        Thread.sleep(2 * ReconcileQueue.RETRY_MS); // the refused writes are retried by now
+        Thread.sleep(4 * ReconcileQueue.RETRY_MS); // the refused writes (each refused once or twice) are retried by now
 
         Map<String, String> ingress = ingress();
         assertThat(ingress).containsEntry("c1", "192.0.2.11").containsEntry("c2", "192.0.2.12");
