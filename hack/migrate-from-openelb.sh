@@ -40,7 +40,9 @@ remove_finalizer() {
         { op = sprintf("{\"op\":\"test\",\"path\":\"/metadata/finalizers/%d\",\"value\":\"%s\"},"\
                        "{\"op\":\"remove\",\"path\":\"/metadata/finalizers/%d\"}", $3, f, $3)
           key = $1 " " $2
-          if (key == last) { patch = patch "," op } else { if (last != "") print last, "[" patch "]"; last = key; patch = op } }
+          if (key == last) { patch = patch "," op; next }
+          if (last != "") print last, "[" patch "]"
+          last = key; patch = op }
         END { if (last != "") print last, "[" patch "]" }' \
     | while read -r namespace name patch; do
         if [[ $namespace == - ]]; then
@@ -79,20 +81,23 @@ case "${1:-}" in
     remove_finalizer services "$NODE_PROXY_FINALIZER"
     # NodeProxy has no counterpart here: its workloads (node-proxy-<service>-<namespace>) keep forwarding
     # until deleted along with their Service.
-    "$kubectl" -n "$NS" get deployments,daemonsets -o name | sed -n 's|^\(.*/node-proxy-.*\)|kept, delete it with its Service: \1|p'
+    "$kubectl" -n "$NS" get deployments,daemonsets -o name \
+      | sed -n 's|^\(.*/node-proxy-.*\)|kept, delete it with its Service: \1|p'
     # Only OpenELB used these (v0.6's deploy/openelb.yaml and Helm chart, v0.5's names): its webhook (the
     # configuration, the Service openelb-controller in v0.6 and openelb-admission in v0.5, the certificate
     # Secret and Jobs, their identity and roles), its memberlist key, its NodeProxy images, v0.5's roles and
-    # speaker Lease. The CRDs, every Eip, BgpConf, BgpPeer and Service stay; so do the names ours reuses.
-    "$kubectl" delete validatingwebhookconfiguration/openelb-admission mutatingwebhookconfiguration/openelb-admission \
-      clusterrolebinding/openelb-admission clusterrole/openelb-admission \
+    # speaker Lease, Helm's record of the chart's release. The CRDs, every Eip, BgpConf, BgpPeer and Service stay; so do the names ours reuses.
+    "$kubectl" delete validatingwebhookconfiguration/openelb-admission \
+      mutatingwebhookconfiguration/openelb-admission clusterrolebinding/openelb-admission clusterrole/openelb-admission \
       clusterrolebinding/openelb-manager-rolebinding clusterrole/openelb-manager-role --ignore-not-found
     "$kubectl" -n "$NS" delete service/openelb-controller service/openelb-admission \
       secret/openelb-admission secret/memberlist configmap/openelb-images \
       job/openelb-admission-create job/openelb-admission-patch \
       serviceaccount/openelb-admission role/openelb-admission rolebinding/openelb-admission \
       role/leader-election-role rolebinding/leader-election-rolebinding lease/openelb-speaker --ignore-not-found
-    if "$kubectl" api-resources --api-group=monitoring.coreos.com -o name | grep -qx servicemonitors.monitoring.coreos.com; then
+    # Helm's record of OpenELB's chart: a later "helm uninstall openelb" would delete the objects ours took over
+    "$kubectl" -n "$NS" delete secret -l owner=helm,name=openelb --ignore-not-found
+    if [[ $("$kubectl" api-resources --api-group=monitoring.coreos.com -o name || true) == *servicemonitors.* ]]; then
       "$kubectl" -n "$NS" delete servicemonitor/openelb-controller servicemonitor/openelb-speaker --ignore-not-found
     fi
     ;;
