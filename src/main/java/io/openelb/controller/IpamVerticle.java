@@ -162,19 +162,30 @@ public final class IpamVerticle extends VerticleBase {
         boolean gap = previous == null || next.revision() != previous.revision() + 1;
         ClusterSnapshot.Changes changes = next.changes();
         if (gap || changes.kinds().contains(ResourceKind.EIP)) {
+            eipReports.reportInvalid(next.eips().values(), next.pools());
+            eipReports.dirty();
+        }
+        if (gap || next.pools() != pools) { // the same pools (an Eip status write) are identical: nothing to retry
             pools = next.pools();
             allocator.setPools(pools.pools());
-            eipReports.reportInvalid(next.eips().values(), pools);
             queueWaiting(null);
-            eipReports.dirty();
         }
         if (gap) {
             next.services().values().forEach(s -> queue.add(ServiceRequests.key(s)));
         } else {
-            changes.services().forEach(key -> queue.add(serviceKey(key)));
+            changes.services().forEach(key -> {
+                queue.add(serviceKey(key));
+                if (!ingress(next, key).containsAll(ingress(previous, key))) {
+                    queueWaiting(null); // an address left its status (it moved, or the Service went): free now
+                }
+            });
             changes.namespaces().forEach(this::queueWaiting);
         }
         queue.drain();
+    }
+
+    private static List<IpAddress> ingress(ClusterSnapshot snapshot, String key) {
+        return snapshot.service(key).map(ServiceModel::ingress).orElse(List.of());
     }
 
     private static ServiceKey serviceKey(String key) {
@@ -212,6 +223,7 @@ public final class IpamVerticle extends VerticleBase {
         if (!requests.isManaged(service)) {
             return letGo(key, service);
         }
+        List<Allocation> before = allocator.allocationsOf(key);
         adoptStatus(key, service);
         AllocationResult result;
         try {
@@ -220,12 +232,26 @@ public final class IpamVerticle extends VerticleBase {
             result = new AllocationResult.Failed(
                     new AllocationError(AllocationError.Reason.INVALID_REQUEST, "requested " + e.getMessage()));
         }
+        queueWaitingIfFreed(service, before);
         if (result instanceof AllocationResult.Failed failed) {
             return failed(service, failed.error());
         }
         lastFailure.remove(key);
         eipReports.dirty();
         return write(key, service, ((AllocationResult.Assigned) result).allocations());
+    }
+
+    /**
+     * Queues the waiting Services when this one gave up an address or holds one on other terms (ports, sharing
+     * key) than {@code before}. An address its status shows waits till the status drops it ({@link #changed}):
+     * else for a while two Services would show it.
+     */
+    private void queueWaitingIfFreed(ServiceModel service, List<Allocation> before) {
+        List<Allocation> after = allocator.allocationsOf(ServiceRequests.key(service));
+        if (!after.containsAll(before) && before.stream().map(Allocation::address).noneMatch(a ->
+                service.ingress().contains(a) && after.stream().noneMatch(kept -> kept.address().equals(a)))) {
+            queueWaiting(null);
+        }
     }
 
     /** A Service that is not ours (any more): its address and our claim go. */
@@ -258,6 +284,7 @@ public final class IpamVerticle extends VerticleBase {
             LOG.warn("{}: gives up its claim on an address that {} holds in its status; deciding again",
                     other, key);
             queue.add(other);
+            queueWaiting(null); // it gave up every address it held
         });
         if (!adoption.conflicts().isEmpty()) {
             adoption.conflicts().forEach(c -> LOG.warn("{}: status address not adopted: {}", key, c));

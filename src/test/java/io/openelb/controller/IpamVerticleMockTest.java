@@ -2,6 +2,8 @@ package io.openelb.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,6 +13,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.openelb.api.Annotations;
 import io.openelb.api.v1alpha2.BgpConf;
 import io.openelb.api.v1alpha2.BgpPeer;
 import io.openelb.api.v1alpha2.Eip;
@@ -19,14 +22,18 @@ import io.openelb.bus.Addresses;
 import io.openelb.bus.ClusterChanged;
 import io.openelb.bus.EventBusCodecs;
 import io.openelb.cluster.Conversion;
+import io.openelb.cluster.EipDefinitions;
 import io.openelb.config.Role;
+import io.openelb.ipam.Allocator;
 import io.openelb.kube.Informers;
 import io.openelb.kube.WatchVerticle;
 import io.openelb.kube.WatchedKinds;
 import io.openelb.metrics.IpamMetrics;
 import io.openelb.metrics.KubeMetrics;
+import io.openelb.model.PoolSet;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +47,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The controller against the mock API server, through the real watcher: what a new leader does when the
- * last leader's writes land after it decided.
+ * last leader's writes land after it decided; a Service that waits for another object gets its address as
+ * soon as that object changes; an Eip's validity is said once, across restarts.
  */
 class IpamVerticleMockTest {
     private static final String NAMESPACE = "shop";
@@ -108,6 +116,137 @@ class IpamVerticleMockTest {
         assertThat(ingress.get("c3")).as("a free address, not one of theirs").isIn("192.0.2.10", "192.0.2.13");
     }
 
+    /**
+     * A Service waits for an address in an Eip that is invalid as a second default; removing that Eip's
+     * default annotation makes it valid, and the Service gets the address at once: the Eip's change queues
+     * it, no timer does (nothing retries a failed allocation on a timer).
+     */
+    @Test
+    void aServiceWaitingForAnEipWithAConflictingDefaultGetsItsAddressAtOnceWhenTheConflictIsFixed()
+            throws Exception {
+        create(eip("a-default", "192.0.2.0/28", Map.of(Annotations.DEFAULT_POOL, "true")));
+        create(eip("b-second", "198.51.100.0/28", Map.of(Annotations.DEFAULT_POOL, "true")));
+        service("waiting", Map.of(Annotations.REQUESTED_ADDRESS, "198.51.100.5"));
+        leading.set(true);
+        deployController();
+        await("waiting reported", () -> !events(NAMESPACE, "waiting", "AllocationFailed").isEmpty());
+
+        long fixed = System.nanoTime();
+        client.resources(Eip.class).withName("b-second")
+                .edit(e -> {
+                    e.getMetadata().getAnnotations().remove(Annotations.DEFAULT_POOL);
+                    return e;
+                });
+
+        awaitWithinOneSecond(fixed, "waiting has 198.51.100.5", () -> "198.51.100.5".equals(ingress().get("waiting")));
+    }
+
+    /** A Service waiting for the address another holds gets it at once when the holder is deleted. */
+    @Test
+    void aServiceWaitingForAnAddressHeldByAnotherGetsItAtOnceWhenTheHolderIsDeleted() throws Exception {
+        Map<String, String> ip12 = Map.of(Annotations.REQUESTED_ADDRESS, "192.0.2.12");
+        holderAndWaiting(ip12, ip12);
+
+        long deleted = System.nanoTime();
+        client.services().inNamespace(NAMESPACE).withName("holder").delete();
+
+        awaitWithinOneSecond(deleted, "waiting has 192.0.2.12", () -> "192.0.2.12".equals(ingress().get("waiting")));
+    }
+
+    /**
+     * A Service waiting for the address another holds (same sharing key, a port collides) shares it at once
+     * when the holder moves to another port: the holder's reconcile queues it. Before, only a release (a
+     * Service gone) queued the waiting, and the holder's status did not change.
+     */
+    @Test
+    void aServiceWaitingToShareAnAddressGetsItAtOnceWhenTheHoldersPortNoLongerCollides() throws Exception {
+        Map<String, String> shared12 =
+                Map.of(Annotations.REQUESTED_ADDRESS, "192.0.2.12", Annotations.SHARING_KEY, "k");
+        holderAndWaiting(shared12, shared12);
+        assertThat(events(NAMESPACE, "waiting", "AllocationFailed")).singleElement()
+                .satisfies(message -> assertThat(message).contains("a port collides"));
+
+        long moved = System.nanoTime();
+        client.services().inNamespace(NAMESPACE).withName("holder").edit(s -> {
+            s.getSpec().getPorts().get(0).setPort(8080);
+            return s;
+        });
+
+        awaitWithinOneSecond(moved, "waiting has 192.0.2.12", () -> "192.0.2.12".equals(ingress().get("waiting")));
+        assertThat(ingress()).containsEntry("holder", "192.0.2.12");
+    }
+
+    /**
+     * A Service whose namespace no Eip admits gets an address at once when a label change makes an Eip's
+     * namespaceSelector admit it: the namespace's change queues it.
+     */
+    @Test
+    void aServiceWaitingForItsNamespaceGetsAnAddressAtOnceWhenALabelMakesAnEipAdmitIt() throws Exception {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
+                .endMetadata().build()).create();
+        Eip selecting = eip("selecting", "192.0.2.0/28", Map.of());
+        selecting.getSpec().namespaceSelector = Map.of("team", "shop");
+        create(selecting);
+        service("automatic", Map.of());
+        leading.set(true);
+        deployController();
+        await("automatic reported", () -> !events(NAMESPACE, "automatic", "AllocationFailed").isEmpty());
+
+        long labelled = System.nanoTime();
+        client.namespaces().withName(NAMESPACE).edit(n -> {
+            n.getMetadata().setLabels(Map.of("team", "shop"));
+            return n;
+        });
+
+        awaitWithinOneSecond(labelled, "automatic has an address", () -> !ingress().get("automatic").isEmpty());
+        assertThat(ingress().get("automatic")).startsWith("192.0.2.");
+    }
+
+    /**
+     * The status of an Eip tells that it is invalid for this reason (the last controller wrote it): a
+     * controller that starts says nothing again; a new reason gets its Event. Before, every start posted
+     * an InvalidEip Event for the same unchanged problem.
+     */
+    @Test
+    void aRestartedControllerPostsNoInvalidEipEventForTheReasonTheStatusShowsButOneForANewReason()
+            throws Exception {
+        create(eip("a-default", "192.0.2.0/28", Map.of(Annotations.DEFAULT_POOL, "true")));
+        Eip second = create(eip("b-second", "198.51.100.0/28", Map.of(Annotations.DEFAULT_POOL, "true")));
+        PoolSet pools = PoolSet.of(client.resources(Eip.class).list().getItems().stream()
+                .map(EipDefinitions::of).toList());
+        String reason = pools.invalid().get("b-second");
+        assertThat(reason).contains("default");
+        second.setStatus(EipStatuses.desired(second, pools, new Allocator(pools.pools()), Instant.now()));
+        client.resources(Eip.class).resource(second).updateStatus();
+        service("c1", Map.of());
+        leading.set(true);
+        deployController();
+        await("c1 has an address from a-default", () -> ingress().get("c1").startsWith("192.0.2."));
+        Thread.sleep(ReconcileQueue.RETRY_MS); // an Event of the start has landed by now
+
+        assertThat(events("default", "b-second", "InvalidEip")).as("said before the restart").isEmpty();
+        client.resources(Eip.class).withName("b-second").edit(e -> {
+            e.getSpec().address = "192.0.2.8/29";
+            return e;
+        });
+        await("the new reason said", () -> !events("default", "b-second", "InvalidEip").isEmpty());
+        Thread.sleep(ReconcileQueue.RETRY_MS); // a second Event would have landed by now
+
+        assertThat(events("default", "b-second", "InvalidEip")).singleElement()
+                .satisfies(message -> assertThat(message).contains("overlaps"));
+    }
+
+    /** holder gets its address first; then waiting asks and is told it cannot have it. */
+    private void holderAndWaiting(Map<String, String> holder, Map<String, String> waiting) throws Exception {
+        create(eip("pool", "192.0.2.10-192.0.2.19", Map.of(Annotations.DEFAULT_POOL, "true")));
+        service("holder", holder);
+        leading.set(true);
+        deployController();
+        await("holder has its address", () -> !ingress().get("holder").isEmpty());
+        service("waiting", waiting);
+        await("waiting reported", () -> !events(NAMESPACE, "waiting", "AllocationFailed").isEmpty());
+    }
+
     private void deployController() throws Exception {
         vertx.deployVerticle(new WatchVerticle(new Informers(client, WatchedKinds.of(Role.CONTROLLER), "openelb-system"),
                         new KubeMetrics(meters), new Conversion()))
@@ -124,6 +263,53 @@ class IpamVerticleMockTest {
         eip.getSpec().address = address;
         eip.getSpec().namespaces = List.of(NAMESPACE);
         client.resources(Eip.class).resource(eip).create();
+    }
+
+    /** An Eip named {@code name}, not created yet. */
+    private static Eip eip(String name, String address, Map<String, String> annotations) {
+        Eip eip = new Eip();
+        eip.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name)
+                .withAnnotations(new HashMap<>(annotations)).build());
+        eip.setSpec(new EipSpec());
+        eip.getSpec().address = address;
+        return eip;
+    }
+
+    private Eip create(Eip eip) {
+        return client.resources(Eip.class).resource(eip).create();
+    }
+
+    /** A LoadBalancer Service of port 80 with these annotations. */
+    private void service(String name, Map<String, String> annotations) {
+        client.services().inNamespace(NAMESPACE).resource(new ServiceBuilder()
+                .withNewMetadata().withName(name).withNamespace(NAMESPACE)
+                .withAnnotations(new HashMap<>(annotations)).endMetadata()
+                .withNewSpec().withType("LoadBalancer").addNewPort().withProtocol("TCP").withPort(80).endPort()
+                .endSpec()
+                .build()).create();
+    }
+
+    /** The messages of the Events with this reason about the object of this name. */
+    private List<String> events(String namespace, String about, String reason) {
+        return client.v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> about.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
+                .map(Event::getMessage)
+                .toList();
+    }
+
+    /**
+     * Within a second of {@code since}: a retry of a failed write comes {@link ReconcileQueue#RETRY_MS} after
+     * it, and a resync later still, so only the change itself makes it in time.
+     */
+    private static void awaitWithinOneSecond(long since, String what, java.util.function.BooleanSupplier condition)
+            throws Exception {
+        long deadline = since + Duration.ofMillis(ReconcileQueue.RETRY_MS).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 1 s: " + what);
+            }
+            Thread.sleep(10);
+        }
     }
 
     /** What the last leader wrote: the address, and nothing else. */
