@@ -37,6 +37,9 @@ final class Logging {
         root.addAppender(console);
         // pcap4j logs every filter change and wake-up at info
         context.getLogger("org.pcap4j").setLevel(Level.WARN);
+        // fabric8 warns at start that network.kubesphere.io/v1alpha2 is an alpha version: it is OpenELB's,
+        // kept for compatibility, and nothing a user can act on
+        context.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils").setLevel(Level.ERROR);
     }
 
     private static Encoder<ILoggingEvent> encoder(LoggerContext context, String format) {

@@ -5,6 +5,7 @@ import io.openelb.announce.ServiceState;
 import io.openelb.api.v1alpha2.BgpConf;
 import io.openelb.api.v1alpha2.BgpPeer;
 import io.openelb.api.v1alpha2.Eip;
+import io.openelb.model.IpAddress;
 import io.openelb.model.NodeModel;
 import io.openelb.model.PoolSet;
 import io.openelb.model.ServiceModel;
@@ -66,6 +67,12 @@ public record ClusterSnapshot(long revision, boolean synced, Set<ResourceKind> w
 
     public Optional<ServiceModel> service(String key) {
         return Optional.ofNullable(services.get(key));
+    }
+
+    /** The addresses in the status of the Service {@code namespace/name}; none when it does not exist. */
+    public List<IpAddress> ingressOf(String key) {
+        ServiceModel service = services.get(key);
+        return service == null ? List.of() : service.ingress();
     }
 
     public Optional<NodeModel> node(String name) {

@@ -1,7 +1,5 @@
 package io.openelb.controller;
 
-import io.fabric8.kubernetes.api.model.ObjectReference;
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.openelb.bus.Snapshots;
@@ -174,23 +172,14 @@ public final class IpamVerticle extends VerticleBase {
             next.services().values().forEach(s -> queue.add(ServiceRequests.key(s)));
         } else {
             changes.services().forEach(key -> {
-                queue.add(serviceKey(key));
-                if (!ingress(next, key).containsAll(ingress(previous, key))) {
+                queue.add(ServiceKey.parse(key));
+                if (!next.ingressOf(key).containsAll(previous.ingressOf(key))) {
                     queueWaiting(null); // an address left its status (it moved, or the Service went): free now
                 }
             });
             changes.namespaces().forEach(this::queueWaiting);
         }
         queue.drain();
-    }
-
-    private static List<IpAddress> ingress(ClusterSnapshot snapshot, String key) {
-        return snapshot.service(key).map(ServiceModel::ingress).orElse(List.of());
-    }
-
-    private static ServiceKey serviceKey(String key) {
-        String[] nsName = key.split("/", 2);
-        return new ServiceKey(nsName[0], nsName[1]);
     }
 
     /**
@@ -319,7 +308,7 @@ public final class IpamVerticle extends VerticleBase {
             ownWrites.written(key, service.resourceVersion(), written);
             metrics.allocated(pool);
             LOG.info("{}: allocated {} from Eip {}", key, String.join(", ", wanted), pool);
-            Future<Void> event = writer.event(reference(service), "Normal", "IPAllocated",
+            Future<Void> event = writer.event(ServiceRequests.reference(service), "Normal", "IPAllocated",
                     "Allocated " + String.join(", ", wanted) + " from Eip " + pool);
             Future<?> claim = claimed ? Future.succeededFuture() : claim(key, pool, written);
             return Future.join(event, claim).mapEmpty();
@@ -333,7 +322,7 @@ public final class IpamVerticle extends VerticleBase {
             return Future.succeededFuture(); // said already; repeat only when the reason changes
         }
         LOG.warn("{}: no address: {}", key, error);
-        return writer.event(reference(service), "Warning", "AllocationFailed", error.message());
+        return writer.event(ServiceRequests.reference(service), "Warning", "AllocationFailed", error.message());
     }
 
     private Future<Void> claim(ServiceKey key, String pool, String resourceVersion) {
@@ -352,12 +341,5 @@ public final class IpamVerticle extends VerticleBase {
             LOG.info("{}: released {}", key, released.stream().map(a -> a.address().toString()).toList());
             queueWaiting(null); // an address freed may serve a Service that waits for one
         }
-    }
-
-    private static ObjectReference reference(ServiceModel service) {
-        return new ObjectReferenceBuilder().withApiVersion("v1").withKind("Service")
-                .withNamespace(service.namespace()).withName(service.name())
-                .withUid(service.uid()).withResourceVersion(service.resourceVersion())
-                .build();
     }
 }

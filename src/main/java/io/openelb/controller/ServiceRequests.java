@@ -1,5 +1,7 @@
 package io.openelb.controller;
 
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.openelb.api.Annotations;
 import io.openelb.ipam.AllocationRequest;
 import io.openelb.ipam.FamilyPolicy;
@@ -82,5 +84,13 @@ final class ServiceRequests {
 
     static List<String> texts(Collection<IpAddress> addresses) {
         return addresses.stream().map(IpAddress::toString).toList();
+    }
+
+    /** The Service as an Event's involved object. */
+    static ObjectReference reference(ServiceModel service) {
+        return new ObjectReferenceBuilder().withApiVersion("v1").withKind("Service")
+                .withNamespace(service.namespace()).withName(service.name())
+                .withUid(service.uid()).withResourceVersion(service.resourceVersion())
+                .build();
     }
 }
