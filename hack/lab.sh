@@ -28,7 +28,8 @@
 #                                                           the gobgp CLI), their daemons disabled
 #
 # Environment: OPENELB_LAB_DIR (state: configs, sockets, pid files, logs; default /tmp/openelb-lab),
-#   OPENELB_LAB_PREFIX (namespace prefix, default oelb-: a second lab with another prefix and dir runs beside it)
+#   OPENELB_LAB_PREFIX (namespace prefix, default oelb-: a second lab with another prefix and dir runs beside it).
+#   hack/local-up.sh runs the default lab; the ITs and benchmarks theirs (oit-, /tmp/openelb-it-lab).
 # Needs root. See hack/lab/test-speaker.sh for a throw-away GoBGP speaker to smoke-test the router.
 set -euo pipefail
 
@@ -566,8 +567,12 @@ cmd_router() {
         kill)
             for f in $(daemon_pidfiles); do
                 pid=$(cat "$f" 2>/dev/null || true)
-                # gone before we return, so that `router start` finds port 179 free
-                if alive "$pid"; then kill -9 "$pid"; await_gone $(($(stop_clock_ms) + STOP_KILL_WAIT * 1000)) "$pid"; fi
+                if alive "$pid"; then
+                    kill -9 "$pid"
+                    # gone before we return, so that `router start` finds port 179 free
+                    [[ -z $(await_gone $(($(stop_clock_ms) + STOP_KILL_WAIT * 1000)) "$pid") ]] ||
+                        log "pid $pid still running after SIGKILL"
+                fi
                 rm -f "$f"
             done
             log "router $LAB_ROUTER killed" ;;
