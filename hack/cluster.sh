@@ -56,9 +56,12 @@ MARKER="$STATE_DIR/.openelb-cluster" # `down --purge` only deletes a dir carryin
 APISERVER_BIND="${OPENELB_APISERVER_BIND:-127.0.0.1}"
 APISERVER_PORT="${OPENELB_APISERVER_PORT:-6443}"
 READY_TIMEOUT="${OPENELB_READY_TIMEOUT:-120}"
+STOP_TIMEOUT=30                # seconds etcd or the API server gets to exit on SIGTERM before SIGKILL
 
 log() { printf '[cluster] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+# shellcheck source=hack/lib/stop.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/stop.sh"
 now_ms() { date +%s%3N; }
 elapsed() { # elapsed <start_ms> -> "12.3s" / "4m05.2s"
   local ms=$(( $(now_ms) - $1 )) s
@@ -409,20 +412,16 @@ start_bg() {
   echo $! > "$STATE_DIR/$name.pid"
 }
 
-# stop_proc <name>: SIGTERM, wait up to 30s, then SIGKILL.
+# stop_proc <name>: SIGTERM, wait up to STOP_TIMEOUT for it to exit, then SIGKILL and wait for that
+# too: a start right after finds the ports free.
 stop_proc() {
-  local name=$1 pid i
+  local name=$1 pid rc=0
   if pid=$(pid_of "$name"); then
     log "stopping $name (pid $pid)"
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 300; i++)); do pid_of "$name" >/dev/null || break; sleep 0.1; done
-    if pid_of "$name" >/dev/null; then
-      log "$name did not exit after SIGTERM, sending SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-      sleep 0.5
-    fi
+    stop_processes "$STOP_TIMEOUT" "$pid" || rc=1
   fi
   rm -f "$STATE_DIR/$name.pid"
+  return "$rc"
 }
 
 lock_state() {
@@ -603,8 +602,10 @@ cmd_down() {
   if [[ -d "$STATE_DIR" ]]; then
     lock_state
     # apiserver first, so it does not spin on a vanished etcd
-    stop_proc kube-apiserver
-    stop_proc etcd
+    local ok=true
+    stop_proc kube-apiserver || ok=false
+    stop_proc etcd || ok=false
+    $ok || die "a process outlived SIGKILL (above)"
     log "stopped (state kept in $STATE_DIR)"
   else
     log "not running (no $STATE_DIR)"

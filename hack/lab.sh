@@ -28,7 +28,8 @@
 #                                                           the gobgp CLI), their daemons disabled
 #
 # Environment: OPENELB_LAB_DIR (state: configs, sockets, pid files, logs; default /tmp/openelb-lab),
-#   OPENELB_LAB_PREFIX (namespace prefix, default oelb-: a second lab with another prefix and dir runs beside it)
+#   OPENELB_LAB_PREFIX (namespace prefix, default oelb-: a second lab with another prefix and dir runs beside it).
+#   hack/local-up.sh runs the default lab; the ITs and benchmarks theirs (oit-, /tmp/openelb-it-lab).
 # Needs root. See hack/lab/test-speaker.sh for a throw-away GoBGP speaker to smoke-test the router.
 set -euo pipefail
 
@@ -67,6 +68,8 @@ ROUTER6=$NET6:$ROUTER_HOST
 # ---- helpers -----------------------------------------------------------------
 log() { printf '[lab] %s\n' "$*" >&2; }
 die() { printf '[lab] error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=hack/lib/stop.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/stop.sh"
 nx()  { local ns=$1; shift; ip netns exec "$ns" "$@"; }       # run in a namespace
 node_ns() { echo "${NS_PREFIX}node$1"; }
 node4()   { echo "$NET4.$((NODE_HOST_BASE + $1))"; }
@@ -99,25 +102,17 @@ wait_for() {
 }
 
 # Stop the processes named by pid files, all at once, but only a pid that still runs one of our
-# programs (pids get reused); SIGKILL after STOP_TIMEOUT.
+# programs (pids get reused): a relay's forked per-connection children go along; SIGKILL after
+# STOP_TIMEOUT, and back only once all are gone.
 stop_pidfiles() {
     local f pid pids=()
     for f in "$@"; do
         [[ -f $f ]] || continue
         pid=$(tr -dc 0-9 <"$f")
-        if alive "$pid" && grep -qsE 'bird|zebra|bgpd|gobgpd|socat' "/proc/$pid/cmdline"; then
-            # A session leader we setsid'ed (relays) takes its forked per-connection children along.
-            if [[ $(ps -o pgid= -p "$pid" | tr -d ' ') == "$pid" ]]; then kill -- "-$pid" 2>/dev/null; else kill "$pid" 2>/dev/null; fi
-            pids+=("$pid")
-        fi
+        if alive "$pid" && grep -qsE 'bird|zebra|bgpd|gobgpd|socat' "/proc/$pid/cmdline"; then pids+=("$pid"); fi
         rm -f "$f"
     done
-    local deadline=$((SECONDS + STOP_TIMEOUT))
-    for pid in "${pids[@]}"; do
-        while alive "$pid" && ((SECONDS < deadline)); do sleep 0.05; done
-        alive "$pid" && { log "pid $pid ignored SIGTERM, killing"; kill -9 "$pid" 2>/dev/null; }
-    done
-    return 0
+    stop_processes "$STOP_TIMEOUT" "${pids[@]}"
 }
 
 # ---- packages ------------------------------------------------------------------
@@ -439,28 +434,23 @@ EOF
 }
 
 cmd_down() {
-    local ns pids
+    local ns pids=() ok=true
     # Our own daemons and relays, by pid file.
-    stop_pidfiles "$LAB_DIR"/*/*.pid
+    stop_pidfiles "$LAB_DIR"/*/*.pid || ok=false
     # Anything else still inside our namespaces (a speaker, a tcpdump) would keep the namespace
-    # alive after `ip netns del`: stop those by pid too.
+    # alive after `ip netns del`: stop those by pid too, all namespaces at once.
     for ns in $(lab_namespaces); do
-        pids=$(ip netns pids "$ns" 2>/dev/null || true)
-        [[ -n $pids ]] || continue
-        log "stopping leftover processes in $ns: ${pids//$'\n'/ }"
-        # shellcheck disable=SC2086
-        kill $pids 2>/dev/null || true
-        local deadline=$((SECONDS + STOP_TIMEOUT))
-        while [[ -n $(ip netns pids "$ns" 2>/dev/null) ]] && ((SECONDS < deadline)); do sleep 0.05; done
-        pids=$(ip netns pids "$ns" 2>/dev/null || true)
-        # shellcheck disable=SC2086
-        [[ -z $pids ]] || kill -9 $pids 2>/dev/null || true
+        mapfile -t -O "${#pids[@]}" pids < <(ip netns pids "$ns" 2>/dev/null || true)
     done
+    if ((${#pids[@]})); then
+        log "stopping leftover processes in the lab's namespaces: ${pids[*]}"
+        stop_processes "$STOP_TIMEOUT" "${pids[@]}" || ok=false
+    fi
     for ns in $(lab_namespaces); do
         ip netns del "$ns"
     done
     rm -f "$LAB_DIR/lab.env" "$LAB_DIR"/relay/*.sock
-    log "down"
+    if $ok; then log "down"; else log "down, but processes above outlived SIGKILL"; return 1; fi
 }
 
 daemon_pidfiles() {
@@ -577,7 +567,12 @@ cmd_router() {
         kill)
             for f in $(daemon_pidfiles); do
                 pid=$(cat "$f" 2>/dev/null || true)
-                if alive "$pid"; then kill -9 "$pid"; fi
+                if alive "$pid"; then
+                    kill -9 "$pid"
+                    # gone before we return, so that `router start` finds port 179 free
+                    [[ -z $(await_gone $(($(stop_clock_ms) + STOP_KILL_WAIT * 1000)) "$pid") ]] ||
+                        log "pid $pid still running after SIGKILL"
+                fi
                 rm -f "$f"
             done
             log "router $LAB_ROUTER killed" ;;

@@ -12,31 +12,45 @@ cd "$(dirname "$0")/.."
 
 STATE=${OPENELB_LOCAL_DIR:-/tmp/openelb-local}
 HTTP_PORT=${OPENELB_LOCAL_HTTP_PORT:-50052}
+# The quick start's lab, for hack/lab.sh too; the ITs default to their own (Lab.java), so running the
+# tests leaves this one up.
+export OPENELB_LAB_PREFIX=${OPENELB_LAB_PREFIX:-oelb-} OPENELB_LAB_DIR=${OPENELB_LAB_DIR:-/tmp/openelb-lab}
+ROUTER_NS=${OPENELB_LAB_PREFIX}router
 DEMO_NS=openelb-demo
 NODES=2
+# The program's clean shutdown (--shutdown-timeout, default 10s in config/Flags.java) and the JVM's exit.
+STOP_TIMEOUT=15
 
 log() { printf '[local-up] %s\n' "$*" >&2; }
+# shellcheck source=hack/lib/stop.sh
+source hack/lib/stop.sh
 
+# Stops the controller and the speakers (all at once, each waited for: a start right after finds its
+# ports free), then the lab and the control plane. Fails if anything outlived SIGKILL.
 down() {
+  local pidfile pid pids=() ok=true
   for pidfile in "$STATE"/*.pid; do
     [[ -f $pidfile ]] || continue
-    kill "$(cat "$pidfile")" 2>/dev/null || true
-    rm -f "$pidfile"
+    pid=$(tr -dc 0-9 <"$pidfile")
+    # only our program: the pid may belong to another process by now
+    if [[ -n $pid ]] && grep -qs openelb.jar "/proc/$pid/cmdline"; then pids+=("$pid"); fi
   done
-  hack/lab.sh down || true
-  hack/cluster.sh down || true
-  log "stopped"
+  stop_processes "$STOP_TIMEOUT" "${pids[@]}" || ok=false
+  rm -f "$STATE"/*.pid
+  hack/lab.sh down || ok=false
+  hack/cluster.sh down || ok=false
+  if $ok; then log "stopped"; else log "stopped, with errors (above)"; return 1; fi
 }
 
 if [[ ${1:-} == down ]]; then
   down
-  exit 0
+  exit
 fi
 
 mkdir -p "$STATE"
 eval "$(hack/cluster.sh up)"
 log "control plane: $OPENELB_APISERVER_URL (export KUBECONFIG=$KUBECONFIG)"
-if ! ip netns list | grep -q '^oelb-router'; then
+if ! ip netns list | grep -q "^$ROUTER_NS\\b"; then
   hack/lab.sh up --router bird --nodes "$NODES" >/dev/null
 fi
 
@@ -101,7 +115,7 @@ run_openelb() {
 }
 run_openelb controller "" --role=controller --kubeconfig="$STATE/controller.kubeconfig"
 for i in $(seq 1 "$NODES"); do
-  run_openelb "speaker-node$i" "oelb-node$i" --role=speaker --node-name="node$i" \
+  run_openelb "speaker-node$i" "${OPENELB_LAB_PREFIX}node$i" --role=speaker --node-name="node$i" \
     --kubeconfig="$STATE/speaker.kubeconfig"
 done
 
@@ -141,15 +155,15 @@ echo "== Controller: http://127.0.0.1:$HTTP_PORT/readyz and pool metrics:"
 curl -s "http://127.0.0.1:$HTTP_PORT/readyz"
 curl -s "http://127.0.0.1:$HTTP_PORT/metrics" | grep -E '^openelb_(pool_addresses|controller_leader)' || true
 echo
-echo "== BIRD's BGP sessions with the speakers (namespace oelb-router):"
-birdc -s /tmp/openelb-lab/bird/bird.ctl show protocols 2>/dev/null | grep -E 'BGP|Name' || hack/lab.sh status
+echo "== BIRD's BGP sessions with the speakers (namespace $ROUTER_NS):"
+birdc -s "$OPENELB_LAB_DIR/bird/bird.ctl" show protocols 2>/dev/null | grep -E 'BGP|Name' || hack/lab.sh status
 echo
 echo "== The router's kernel route for $ip: one route, both nodes as next hops (ECMP):"
 for _ in $(seq 1 100); do
-  [[ $(ip -n oelb-router route show "$ip" | grep -c nexthop) -ge 2 ]] && break
+  [[ $(ip -n "$ROUTER_NS" route show "$ip" | grep -c nexthop) -ge 2 ]] && break
   sleep 0.1
 done
-ip -n oelb-router route show "$ip"
+ip -n "$ROUTER_NS" route show "$ip"
 echo
 echo "Use it:   export KUBECONFIG=$KUBECONFIG; export PATH=$(dirname "$(command -v kubectl)"):\$PATH"
 echo "Stop it:  hack/local-up.sh down"

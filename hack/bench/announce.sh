@@ -8,8 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-10000}
-LAB_DIR=${OPENELB_LAB_DIR:-/tmp/openelb-lab}
-PREFIX=${OPENELB_LAB_PREFIX:-oelb-}
+# The tests' lab (as Lab.java), also for hack/lab.sh: the quick start's (hack/local-up.sh) stays up.
+export OPENELB_LAB_DIR=${OPENELB_LAB_DIR:-/tmp/openelb-it-lab} OPENELB_LAB_PREFIX=${OPENELB_LAB_PREFIX:-oit-}
+LAB_DIR=$OPENELB_LAB_DIR
+PREFIX=$OPENELB_LAB_PREFIX
 NODE_NS=${PREFIX}node1
 FIRST=10.128.0.0
 WORK=$(mktemp -d)

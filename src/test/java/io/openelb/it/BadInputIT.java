@@ -359,7 +359,7 @@ class BadInputIT {
 
     /** BIRD's line of each session with a node: name, state and since (the time it last changed). */
     private static List<String> birdSessions() {
-        Path ctl = Path.of(System.getenv().getOrDefault("OPENELB_LAB_DIR", "/tmp/openelb-lab"), "bird", "bird.ctl");
+        Path ctl = Lab.DIR.resolve("bird/bird.ctl");
         String out = LocalCluster.run(List.of("hack/lab.sh", "exec", "router", "birdc", "-s", ctl.toString(), "show",
                 "protocols"), Map.of(), 30).stdout();
         return out.lines().filter(l -> l.startsWith("node")).map(l -> l.trim().replaceAll("\\s+", " ")).sorted().toList();

@@ -351,7 +351,7 @@ public final class BgpConvergenceBenchmark {
 
     private static long birdRoutes() {
         String out = LocalCluster.run(List.of("hack/lab.sh", "exec", "router", "birdc", "-s",
-                labDir().resolve("bird/bird.ctl").toString(), "show", "route", "count"), Map.of(), 30).stdout();
+                Lab.DIR.resolve("bird/bird.ctl").toString(), "show", "route", "count"), Map.of(), 30).stdout();
         Matcher m = BIRD_COUNT.matcher(out);
         long total = 0;
         while (m.find()) {
@@ -364,10 +364,6 @@ public final class BgpConvergenceBenchmark {
         String out = LocalCluster.run(List.of("ip", "-n", Lab.ROUTER_NS, "-4", "route", "show", "proto", "bird"),
                 Map.of(), 30).stdout();
         return out.lines().count();
-    }
-
-    private static Path labDir() {
-        return Path.of(System.getenv().getOrDefault("OPENELB_LAB_DIR", "/tmp/openelb-lab"));
     }
 
     private static double percentile(double[] sorted, int p) {

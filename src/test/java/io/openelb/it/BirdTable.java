@@ -1,6 +1,5 @@
 package io.openelb.it;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,13 +29,9 @@ final class BirdTable {
 
     private BirdTable() {}
 
-    private static Path labDir() {
-        return Path.of(System.getenv().getOrDefault("OPENELB_LAB_DIR", "/tmp/openelb-lab"));
-    }
-
     private static Optional<String> birdc(String... command) {
         List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", Lab.ROUTER_NS, "birdc", "-s",
-                labDir().resolve("bird/bird.ctl").toString()));
+                Lab.DIR.resolve("bird/bird.ctl").toString()));
         cmd.addAll(List.of(command));
         LocalCluster.Result r = LocalCluster.run(cmd, Map.of(), 20);
         // birdc exits 0 even when it cannot connect; it says so on stdout

@@ -11,8 +11,20 @@ import java.util.Map;
  * relayed into every node namespace at the same loopback address.
  */
 final class Lab {
-    /** Namespace prefix of hack/lab.sh; another one (with another OPENELB_LAB_DIR) runs a second lab beside. */
-    static final String PREFIX = System.getenv().getOrDefault("OPENELB_LAB_PREFIX", "oelb-");
+    /**
+     * The tests' own lab, apart from the one hack/local-up.sh keeps up (oelb-, /tmp/openelb-lab), so running
+     * the tests leaves the quick start alone. Neither prefix may start with the other: hack/lab.sh down
+     * deletes every namespace that starts with its prefix (TestsApartFromQuickStartTest checks both).
+     */
+    static final String DEFAULT_PREFIX = "oit-";
+    static final String DEFAULT_DIR = "/tmp/openelb-it-lab";
+    /** Namespace prefix; OPENELB_LAB_PREFIX (with another OPENELB_LAB_DIR) runs a second lab beside. */
+    static final String PREFIX = System.getenv().getOrDefault("OPENELB_LAB_PREFIX", DEFAULT_PREFIX);
+    /** State of hack/lab.sh: configs, sockets (bird/bird.ctl), pid files, logs. */
+    static final java.nio.file.Path DIR = java.nio.file.Path.of(
+            System.getenv().getOrDefault("OPENELB_LAB_DIR", DEFAULT_DIR));
+    /** What every command the tests run (hack/lab.sh above all, through {@link LocalCluster#run}) sees. */
+    static final Map<String, String> ENV = Map.of("OPENELB_LAB_PREFIX", PREFIX, "OPENELB_LAB_DIR", DIR.toString());
     static final String ROUTER_NS = PREFIX + "router";
     static final String CLIENT_NS = PREFIX + "client";
     static final String NODE_NS_PREFIX = PREFIX + "node";

@@ -24,13 +24,15 @@ import java.util.regex.Pattern;
  * ServiceAccount ({@link #kubeconfigFor}).
  */
 final class LocalCluster {
+    static final String DEFAULT_CLUSTER_DIR = "/tmp/openelb-it-cluster";
+    static final String DEFAULT_APISERVER_PORT = "16443";
     /**
      * The tests' own control plane, apart from the one hack/local-up.sh starts, so neither disturbs the
      * other; OPENELB_IT_CLUSTER_DIR and OPENELB_IT_APISERVER_PORT give a second test run its own.
      */
     static final Map<String, String> ENV = Map.of(
-            "OPENELB_CLUSTER_DIR", System.getenv().getOrDefault("OPENELB_IT_CLUSTER_DIR", "/tmp/openelb-it-cluster"),
-            "OPENELB_APISERVER_PORT", System.getenv().getOrDefault("OPENELB_IT_APISERVER_PORT", "16443"));
+            "OPENELB_CLUSTER_DIR", System.getenv().getOrDefault("OPENELB_IT_CLUSTER_DIR", DEFAULT_CLUSTER_DIR),
+            "OPENELB_APISERVER_PORT", System.getenv().getOrDefault("OPENELB_IT_APISERVER_PORT", DEFAULT_APISERVER_PORT));
     private static LocalCluster instance;
 
     private final Path kubeconfig;
@@ -164,6 +166,7 @@ final class LocalCluster {
     static Result run(List<String> command, Map<String, String> env, int timeoutSeconds, String input) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(Lab.ENV); // hack/lab.sh works on the tests' lab, never the quick start's
             builder.environment().putAll(env);
             Path out = Files.createTempFile("cmd", ".out");
             Path err = Files.createTempFile("cmd", ".err");
