@@ -275,6 +275,50 @@ class IpamIT {
         assertThat(IpamFixture.ingress(f.get("b").orElseThrow())).isEqualTo(b);
     }
 
+    /**
+     * As OpenELB users write them: an Eip that lists no namespace, and a Service that asks for one of its
+     * addresses by annotation only, naming no Eip. It gets exactly that address (OpenELB takes a requested
+     * address from whichever enabled Eip contains it).
+     */
+    @Test
+    void aRequestedAddressComesFromAnEipThatListsNoNamespaceAsWithOpenElb() throws Exception {
+        IpamFixture f = fixture("openelb-style");
+        f.eip("it-open", "198.51.100.16/29", Map.of(), spec -> { }); // no namespaces, no selector
+
+        f.service("asked", Map.of("eip.openelb.kubesphere.io/v1alpha1", "198.51.100.19"), 80);
+
+        assertThat(f.awaitIngress("asked")).containsExactly("198.51.100.19");
+    }
+
+    /**
+     * A Service waits for the Eip that contains its requested address, invalid while it is a second default;
+     * once the second default annotation is removed, the change of that Eip serves the Service at once (no
+     * retry timer: the controller's is 1 s).
+     */
+    @Test
+    void aPendingServiceIsServedWithinASecondOfItsEipBecomingValid() throws Exception {
+        IpamFixture f = fixture("pending");
+        String isDefault = "eip.openelb.kubesphere.io/is-default-eip";
+        f.eip("it-first-default", "198.51.100.24/29", Map.of(isDefault, "true"));
+        IpamFixture.await(() -> f.eipNow("it-first-default").getStatus(), st -> st != null && st.poolSize != null,
+                "the first default Eip's status"); // so the second is the one refused
+        f.eip("it-second-default", "198.51.100.32/29", Map.of(isDefault, "true"));
+        f.service("waits", Map.of("eip.openelb.kubesphere.io/v1alpha1", "198.51.100.34"), 80);
+        assertThat(f.awaitEvent("waits", "AllocationFailed")).contains("198.51.100.34");
+
+        long fixed = System.nanoTime();
+        f.admin.resources(Eip.class).withName("it-second-default").patch(
+                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                "{\"metadata\":{\"annotations\":{\"" + isDefault + "\":null}}}");
+        List<String> served = f.awaitIngress("waits");
+        long millis = (System.nanoTime() - fixed) / 1_000_000;
+        System.out.println("pending: served " + millis + " ms after its Eip became valid");
+
+        assertThat(served).containsExactly("198.51.100.34");
+        assertThat(millis).as("from the fix to the address in the status, ms").isLessThan(1000);
+    }
+
     @Test
     void theDefaultEipServesNamespacesNoEipNames() throws Exception {
         IpamFixture f = fixture("default");
