@@ -51,4 +51,16 @@ class SessionObserverTest {
         // merge patch keeps a field left out: "" replaces an earlier session's reason on this node
         assertThat(written.get("tor").peerState.lastError).isEmpty();
     }
+
+    /** README's migration check line names the field, and the value, that an Established session writes. */
+    @Test
+    void readmesCheckLineMatchesWhatAnEstablishedSessionWrites() throws Exception {
+        state = State.ESTABLISHED;
+        observer.moved(State.OPEN_CONFIRM, State.ESTABLISHED, "");
+        observer.report();
+
+        String written = this.written.get("tor").peerState.sessionState;
+        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("README.md")))
+                .contains("nodesPeerStatus.<node>.peerState.sessionState: " + written);
+    }
 }
