@@ -38,11 +38,13 @@ final class EipStatuses {
         EipStatus status = new EipStatus();
         List<Condition> conditions = new ArrayList<>();
         Optional<Pool> pool = pools.pool(name);
+        // the message EipReports reads back from the condition to tell whether the validity changed
+        String validity = EipReports.Validity.of(name, pools).message();
         if (pool.isEmpty()) {
             status.ready = false;
             status.occupied = false;
             status.usage = allocator.allocationsRecordedFor(name).stream().map(Allocation::address).distinct().count();
-            conditions.add(condition("Valid", false, "InvalidSpec", pools.invalid().get(name)));
+            conditions.add(condition("Valid", false, "InvalidSpec", validity));
         } else {
             Pool p = pool.get();
             PoolUsage usage = allocator.usage(name).orElseThrow();
@@ -54,7 +56,7 @@ final class EipStatuses {
             status.lastIP = p.lastUsable().toString();
             status.v4 = p.family() == IpFamily.IPV4;
             status.used = used(allocator.allocationsIn(name));
-            conditions.add(condition("Valid", true, "Valid", "address " + p.range() + " is valid"));
+            conditions.add(condition("Valid", true, "Valid", validity));
             if (p.protocol() == Protocol.VIP) {
                 conditions.add(condition("ServedAsLayer2", true, "VipServedAsLayer2",
                         "protocol vip (OpenELB's keepalived mode) is served by the Layer 2 mode"));
