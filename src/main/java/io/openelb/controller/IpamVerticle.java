@@ -163,21 +163,23 @@ public final class IpamVerticle extends VerticleBase {
             eipReports.reportInvalid(next.eips().values(), next.pools());
             eipReports.dirty();
         }
+        boolean retryWaiting = false;
         if (gap || next.pools() != pools) { // the same pools (an Eip status write) are identical: nothing to retry
             pools = next.pools();
             allocator.setPools(pools.pools());
-            queueWaiting(null);
+            retryWaiting = true;
         }
         if (gap) {
             next.services().values().forEach(s -> queue.add(ServiceRequests.key(s)));
         } else {
-            changes.services().forEach(key -> {
+            for (String key : changes.services()) { // an address that left a status (moved, or gone) is free now
                 queue.add(ServiceKey.parse(key));
-                if (!next.ingressOf(key).containsAll(previous.ingressOf(key))) {
-                    queueWaiting(null); // an address left its status (it moved, or the Service went): free now
-                }
-            });
+                retryWaiting |= !next.ingressOf(key).containsAll(previous.ingressOf(key));
+            }
             changes.namespaces().forEach(this::queueWaiting);
+        }
+        if (retryWaiting) {
+            queueWaiting(null);
         }
         queue.drain();
     }
@@ -269,12 +271,13 @@ public final class IpamVerticle extends VerticleBase {
         List<IpAddress> recorded = allocator.allocationsOf(key).stream().map(Allocation::address).toList();
         Allocator.Adoption adoption = allocator.adopt(key, status, ServiceRequests.ports(service),
                 ServiceRequests.sharingKey(service), held -> yieldsTo(service, held));
-        adoption.displaced().forEach(other -> {
-            LOG.warn("{}: gives up its claim on an address that {} holds in its status; deciding again",
-                    other, key);
+        for (ServiceKey other : adoption.displaced()) {
+            LOG.warn("{}: gives up its claim on an address that {} holds in its status; deciding again", other, key);
             queue.add(other);
-            queueWaiting(null); // it gave up every address it held
-        });
+        }
+        if (!adoption.displaced().isEmpty()) {
+            queueWaiting(null); // they gave up every address they held
+        }
         if (!adoption.conflicts().isEmpty()) {
             adoption.conflicts().forEach(c -> LOG.warn("{}: status address not adopted: {}", key, c));
         } else if (!new HashSet<>(recorded).equals(new HashSet<>(status))) {
