@@ -38,21 +38,24 @@ public final class SpeakerEvents {
 
     /** A Warning Event on the Eip. */
     public void onEip(String eip, String reason, String message) {
-        // Events about cluster-scoped objects live in "default", as kubectl describe looks for them
-        record(new ObjectReferenceBuilder().withApiVersion(Eip.GROUP + "/" + Eip.VERSION).withKind("Eip")
-                .withName(eip).build(), "default", "Warning", reason, message);
+        warnOnOurs("Eip", eip, reason, message);
     }
 
     /** A Warning Event on the BgpPeer (this node cannot use it). */
     public void onBgpPeer(String peer, String reason, String message) {
-        record(new ObjectReferenceBuilder().withApiVersion(Eip.GROUP + "/" + Eip.VERSION).withKind("BgpPeer")
-                .withName(peer).build(), "default", "Warning", reason, message);
+        warnOnOurs("BgpPeer", peer, reason, message);
     }
 
     /** A Warning Event on the BgpConf (part of it cannot be used on this node). */
     public void onBgpConf(String reason, String message) {
-        record(new ObjectReferenceBuilder().withApiVersion(Eip.GROUP + "/" + Eip.VERSION).withKind("BgpConf")
-                .withName(BgpConf.DEFAULT_NAME).build(), "default", "Warning", reason, message);
+        warnOnOurs("BgpConf", BgpConf.DEFAULT_NAME, reason, message);
+    }
+
+    /** A Warning Event on one of the project's cluster-scoped objects (Eip, BgpConf, BgpPeer). */
+    private void warnOnOurs(String kind, String name, String reason, String message) {
+        // Events about cluster-scoped objects live in "default", as kubectl describe looks for them
+        record(new ObjectReferenceBuilder().withApiVersion(Eip.GROUP + "/" + Eip.VERSION).withKind(kind)
+                .withName(name).build(), "default", "Warning", reason, message);
     }
 
     private void record(ObjectReference about, String namespace, String type, String reason, String message) {
