@@ -150,8 +150,7 @@ public final class Main {
             // process, as the HTTP port does
             vertx.deployVerticle(new GrpcVerticle(config.grpcHost(), config.grpcPort(), board)).onFailure(e -> {
                 log.error("failed to start: {}", e.getMessage(), e);
-                exitCode.set(1);
-                stopRequested.countDown();
+                stopFailed();
             });
         }
         Informers informers = new Informers(client, WatchedKinds.of(config.role()), config.namespace());
@@ -170,8 +169,7 @@ public final class Main {
                         .onSuccess(ipamDeployment::set)
                         .onFailure(e -> {
                             log.error("controller failed to start: {}", e.getMessage(), e);
-                            exitCode.set(1);
-                            stopRequested.countDown();
+                            stopFailed();
                         });
         LeaderGauge leader = new LeaderGauge(metrics.registry());
         if (!config.leaderElection().enabled()) {
@@ -182,11 +180,14 @@ public final class Main {
         String identity = ManagementFactory.getRuntimeMXBean().getName();
         Leadership leadership = new Leadership(client, config.namespace(), config.leaderElection(), identity,
                 leader);
-        leadership.start(deploy.apply(leadership::holdsLease), () -> {
-            exitCode.set(1);
-            stopRequested.countDown();
-        });
+        leadership.start(deploy.apply(leadership::holdsLease), this::stopFailed);
         return leadership;
+    }
+
+    /** Stops the process with exit code 1: a part failed after start-up (a late start, the Lease lost). */
+    private void stopFailed() {
+        exitCode.set(1);
+        stopRequested.countDown();
     }
 
     /** Undeploys every verticle (closing its sockets), then the client; gives up after the shutdown timeout. */
