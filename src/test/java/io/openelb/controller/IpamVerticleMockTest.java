@@ -7,15 +7,10 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.openelb.MockApiServer;
 import io.openelb.api.Annotations;
-import io.openelb.api.v1alpha2.BgpConf;
-import io.openelb.api.v1alpha2.BgpPeer;
 import io.openelb.api.v1alpha2.Eip;
 import io.openelb.api.v1alpha2.EipSpec;
 import io.openelb.bus.Addresses;
@@ -61,13 +56,7 @@ class IpamVerticleMockTest {
 
     @BeforeEach
     void start() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), true);
-        for (Class<? extends io.fabric8.kubernetes.client.CustomResource<?, ?>> type
-                : List.of(Eip.class, BgpConf.class, BgpPeer.class)) {
-            server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(type));
-        }
-        server.init();
+        server = MockApiServer.withOurCrds();
         client = server.createClient();
         vertx = Vertx.vertx();
         EventBusCodecs.registerAll(vertx.eventBus());

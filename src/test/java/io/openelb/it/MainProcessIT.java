@@ -2,14 +2,8 @@ package io.openelb.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.openelb.api.v1alpha2.BgpConf;
-import io.openelb.api.v1alpha2.BgpPeer;
-import io.openelb.api.v1alpha2.Eip;
+import io.openelb.MockApiServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -21,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -74,12 +67,7 @@ class MainProcessIT {
 
     @Test
     void becomesReadyWhenInformersSyncAndStopsCleanlyOnSigterm() throws Exception {
-        apiServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), true);
-        for (var type : List.of(Eip.class, BgpConf.class, BgpPeer.class)) {
-            apiServer.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(type));
-        }
-        apiServer.init();
+        apiServer = MockApiServer.withOurCrds();
         int port = freePort();
         Process process = start(kubeconfig(apiServer.createClient().getConfiguration().getMasterUrl()), port);
 

@@ -5,14 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.openelb.api.v1alpha2.BgpConf;
-import io.openelb.api.v1alpha2.BgpPeer;
+import io.openelb.MockApiServer;
 import io.openelb.api.v1alpha2.Eip;
 import io.openelb.api.v1alpha2.EipSpec;
 import io.openelb.bus.Addresses;
@@ -26,7 +21,6 @@ import io.openelb.metrics.KubeMetrics;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -46,13 +40,7 @@ class WatchVerticleMockTest {
 
     @BeforeEach
     void start() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), true);
-        for (Class<? extends io.fabric8.kubernetes.client.CustomResource<?, ?>> type
-                : java.util.List.of(Eip.class, BgpConf.class, BgpPeer.class)) {
-            server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(type));
-        }
-        server.init();
+        server = MockApiServer.withOurCrds();
         client = server.createClient();
         vertx = Vertx.vertx();
         EventBusCodecs.registerAll(vertx.eventBus());

@@ -1,0 +1,28 @@
+package io.openelb;
+
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.openelb.api.v1alpha2.BgpConf;
+import io.openelb.api.v1alpha2.BgpPeer;
+import io.openelb.api.v1alpha2.Eip;
+import java.util.HashMap;
+import java.util.List;
+
+/** fabric8's mock API server for component tests: CRUD mode, serving this project's CRDs (Eip, BgpConf, BgpPeer). */
+public final class MockApiServer {
+    private MockApiServer() {}
+
+    /** A started server; the test destroys it. */
+    public static KubernetesMockServer withOurCrds() {
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), true);
+        for (var type : List.of(Eip.class, BgpConf.class, BgpPeer.class)) {
+            server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(type));
+        }
+        server.init();
+        return server;
+    }
+}
