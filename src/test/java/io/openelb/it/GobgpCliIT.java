@@ -65,6 +65,11 @@ class GobgpCliIT {
         IpamFixture.await(() -> gobgp("neighbor").stdout(),
                 out -> out.matches("(?s).*10\\.77\\.0\\.1 .*Establ.*") && out.matches("(?s).*fd77::1 .*Establ.*"),
                 "both sessions with the router Established in `gobgp neighbor`");
+        // every test starts from both addresses announced (one compares the RIB before and after)
+        IpamFixture.await(() -> gobgp("global", "rib").stdout(), out -> out.contains(v4 + "/32"),
+                v4 + " in `gobgp global rib`");
+        IpamFixture.await(() -> gobgp("global", "rib", "-a", "ipv6").stdout(), out -> out.contains(v6 + "/128"),
+                v6 + " in `gobgp global rib -a ipv6`");
     }
 
     @AfterAll
