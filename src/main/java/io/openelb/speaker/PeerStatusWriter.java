@@ -9,6 +9,7 @@ import io.openelb.api.v1alpha2.BgpConf;
 import io.openelb.api.v1alpha2.BgpConfStatus;
 import io.openelb.api.v1alpha2.BgpPeer;
 import io.openelb.api.v1alpha2.BgpPeerStatus;
+import io.openelb.kube.Named;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.Map;
@@ -59,8 +60,8 @@ final class PeerStatusWriter implements SessionReports {
         }
         writtenConf = conf;
         String patch = JSON.asJson(Map.of("status", Map.of("nodesConfStatus", Map.of(nodeName, conf))));
-        vertx.executeBlocking(() -> client.resources(BgpConf.class).withName(BgpConf.DEFAULT_NAME)
-                .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch), false)
+        vertx.executeBlocking(() -> client.resources(BgpConf.class)
+                .resource(Named.of(BgpConf::new, null, BgpConf.DEFAULT_NAME)).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch), false)
                 .onFailure(e -> {
                     writtenConf = null; // the next plan tries again
                     if (e instanceof KubernetesClientException k && k.getCode() == 404) {
@@ -77,7 +78,8 @@ final class PeerStatusWriter implements SessionReports {
         pending.clear();
         batch.forEach((peer, status) -> {
             String patch = JSON.asJson(Map.of("status", Map.of("nodesPeerStatus", Map.of(nodeName, status))));
-            vertx.executeBlocking(() -> client.resources(BgpPeer.class).withName(peer).subresource("status")
+            vertx.executeBlocking(() -> client.resources(BgpPeer.class).resource(Named.of(BgpPeer::new, null, peer))
+                    .subresource("status")
                     .patch(PatchContext.of(PatchType.JSON_MERGE), patch), false)
                     .onFailure(e -> {
                         if (e instanceof KubernetesClientException k && k.getCode() == 404) {
