@@ -25,6 +25,8 @@
 #   OPENELB_APISERVER_SANS        extra SANs for the serving cert, comma/space separated IPs or DNS names
 #   OPENELB_APISERVER_EXTRA_ARGS  extra kube-apiserver flags, space separated
 #   OPENELB_READY_TIMEOUT         seconds to wait for /readyz (default 120)
+#   OPENELB_APISERVER_AUDIT=0     no audit log (default: requests on the objects OpenELB uses, at Metadata
+#                                 level, in <state dir>/audit.log; policy hack/cluster/audit-policy.yaml)
 #   OPENELB_FORCE_GO_BOOTSTRAP=1  use the pinned Go toolchain from the module proxy even if a
 #                                 new-enough `go` is installed (only useful to test that path)
 set -euo pipefail
@@ -51,11 +53,15 @@ STATE_DIR="${OPENELB_CLUSTER_DIR:-/tmp/openelb-cluster}"
 PKI_DIR="$STATE_DIR/pki"
 KUBECONFIG_FILE="$STATE_DIR/admin.kubeconfig"
 RUNTIME_ENV="$STATE_DIR/runtime.env" # ports/URL chosen by the last `up`, read by env/status/down
+AUDIT_POLICY_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/cluster/audit-policy.yaml"
+AUDIT_POLICY="$STATE_DIR/audit-policy.yaml" # the copy the running API server read
+AUDIT_LOG="$STATE_DIR/audit.log"
 MARKER="$STATE_DIR/.openelb-cluster" # `down --purge` only deletes a dir carrying this marker
 
 APISERVER_BIND="${OPENELB_APISERVER_BIND:-127.0.0.1}"
 APISERVER_PORT="${OPENELB_APISERVER_PORT:-6443}"
 READY_TIMEOUT="${OPENELB_READY_TIMEOUT:-120}"
+AUDIT="${OPENELB_APISERVER_AUDIT:-1}"
 STOP_TIMEOUT=30                # seconds etcd or the API server gets to exit on SIGTERM before SIGKILL
 
 log() { printf '[cluster] %s\n' "$*" >&2; }
@@ -466,6 +472,15 @@ start_apiserver() {
   # 127.0.0.0/8 and ::1), so with a loopback advertise address the reconciler
   # would only log an error every 10s; skip it. A routable address keeps it.
   [[ $adv == 127.* || $adv == ::1 ]] && extra+=(--endpoint-reconciler-type=none)
+  if [[ $AUDIT != 0 ]]; then
+    cp "$AUDIT_POLICY_SRC" "$AUDIT_POLICY"
+    # blocking (the default mode): each line is written before the request finishes, so no event is
+    # dropped (batch mode drops them when its buffer is full) and a test that waited for a response
+    # finds its line; a Metadata line is ~1 KiB appended to a file, microseconds next to the etcd write.
+    # Rotated at 100 MiB with one old file kept: at most ~200 MiB however long the cluster runs.
+    extra+=(--audit-policy-file="$AUDIT_POLICY" --audit-log-path="$AUDIT_LOG" --audit-log-format=json
+            --audit-log-mode=blocking --audit-log-maxsize=100 --audit-log-maxbackup=1)
+  fi
   # shellcheck disable=SC2206 # word splitting intended
   [[ -n "${OPENELB_APISERVER_EXTRA_ARGS:-}" ]] && extra+=($OPENELB_APISERVER_EXTRA_ARGS)
   start_bg kube-apiserver "$K8S_BIN_DIR/kube-apiserver" \
@@ -501,6 +516,19 @@ start_apiserver() {
   die "kube-apiserver not ready after ${READY_TIMEOUT}s"
 }
 
+# audit_current: whether the running API server logs as OPENELB_APISERVER_AUDIT and the policy file ask
+# (a cluster started by an older version of this script, or with another policy, does not).
+audit_current() {
+  local pid cmdline
+  pid=$(pid_of kube-apiserver) || return 1
+  cmdline=$(tr '\0' ' ' < "/proc/$pid/cmdline")
+  if [[ $AUDIT == 0 ]]; then
+    [[ $cmdline != *--audit-policy-file=* ]]
+  else
+    [[ $cmdline == *--audit-policy-file="$AUDIT_POLICY"* ]] && cmp -s "$AUDIT_POLICY_SRC" "$AUDIT_POLICY"
+  fi
+}
+
 # Without kube-controller-manager nobody creates the `default` ServiceAccount,
 # which `kubectl create token default` and many tests expect. Create it in the
 # namespaces the apiserver bootstraps itself (409 = already there).
@@ -532,6 +560,7 @@ print_env() {
   local url=${APISERVER_URL:-https://$(url_host "$(apiserver_host)"):$APISERVER_PORT}
   printf 'export KUBECONFIG=%q\n' "$KUBECONFIG_FILE"
   printf 'export OPENELB_APISERVER_URL=%q\n' "$url"
+  [[ $AUDIT == 0 ]] || printf 'export OPENELB_AUDIT_LOG=%q\n' "$AUDIT_LOG"
   # shellcheck disable=SC2016 # $PATH must expand when the output is eval-ed
   printf 'export PATH=%q:"$PATH"\n' "$K8S_BIN_DIR"
   printf '# server %s, kube-apiserver %s, etcd %s\n' "$url" "$K8S_VERSION" "$ETCD_VERSION"
@@ -548,6 +577,11 @@ cmd_up() {
 
   if pid_of etcd >/dev/null && pid_of kube-apiserver >/dev/null; then
     load_runtime_env
+    if ! audit_current; then
+      log "restarting kube-apiserver: its audit log settings are not the wanted ones (etcd and the data stay)"
+      stop_proc kube-apiserver
+      start_apiserver "$ETCD_CLIENT_PORT" "$APISERVER_URL"
+    fi
     log "already up (etcd pid $(pid_of etcd), kube-apiserver pid $(pid_of kube-apiserver))"
     print_env
     return 0

@@ -209,10 +209,20 @@ public final class Main {
         Config kubeConfig = config.kubeconfig().isEmpty()
                 ? Config.autoConfigure(null)
                 : Config.fromKubeconfig(null, readFile(config.kubeconfig()), config.kubeconfig());
+        kubeConfig.setUserAgent(userAgent());
         return new KubernetesClientBuilder()
                 .withConfig(kubeConfig)
                 .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
                 .build();
+    }
+
+    /**
+     * {@code openelb-controller/0.1.0}: the API server's audit log shows which role made a request, and
+     * managedFields name it as the manager of the fields it writes (the part before the slash).
+     */
+    private String userAgent() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return "openelb-" + config.role() + "/" + (version == null ? "dev" : version);
     }
 
     private static String readFile(String path) {

@@ -37,11 +37,13 @@ final class LocalCluster {
 
     private final Path kubeconfig;
     private final Path binDir;
+    private final Path auditLog;
     private final KubernetesClient admin;
 
-    private LocalCluster(Path kubeconfig, Path binDir) {
+    private LocalCluster(Path kubeconfig, Path binDir, Path auditLog) {
         this.kubeconfig = kubeconfig;
         this.binDir = binDir;
+        this.auditLog = auditLog;
         this.admin = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(read(kubeconfig))).build();
     }
 
@@ -64,8 +66,9 @@ final class LocalCluster {
             throw new AssertionError("hack/cluster.sh up failed (exit " + up.exitCode() + "): " + up.stderr());
         }
         String exports = up.stdout();
+        Matcher audit = exportPattern("OPENELB_AUDIT_LOG").matcher(exports);
         LocalCluster cluster = new LocalCluster(Path.of(exported(exports, "KUBECONFIG")),
-                Path.of(exported(exports, "PATH").split(":")[0]));
+                Path.of(exported(exports, "PATH").split(":")[0]), audit.find() ? Path.of(audit.group(1)) : null);
         cluster.kubectl("apply", "-f", INSTALL.toString());
         cluster.kubectl("wait", "--for=condition=Established", "--timeout=60s",
                 "crd/eips.network.kubesphere.io", "crd/bgpconfs.network.kubesphere.io",
@@ -100,6 +103,14 @@ final class LocalCluster {
     String apiServerHostPort() {
         java.net.URI uri = java.net.URI.create(admin.getConfiguration().getMasterUrl());
         return uri.getHost() + ":" + uri.getPort();
+    }
+
+    /**
+     * The API server's audit log (one JSON object per line; hack/cluster/audit-policy.yaml says which
+     * requests), or empty when the cluster runs without one (OPENELB_APISERVER_AUDIT=0).
+     */
+    java.util.Optional<Path> auditLog() {
+        return java.util.Optional.ofNullable(auditLog);
     }
 
     KubernetesClient admin() {
@@ -191,11 +202,15 @@ final class LocalCluster {
     }
 
     private static String exported(String env, String name) {
-        Matcher m = Pattern.compile("export " + name + "=\"?([^\"\\n]+)").matcher(env);
+        Matcher m = exportPattern(name).matcher(env);
         if (!m.find()) {
             throw new AssertionError("hack/cluster.sh up printed no " + name + ": " + env);
         }
         return m.group(1);
+    }
+
+    private static Pattern exportPattern(String name) {
+        return Pattern.compile("export " + name + "=\"?([^\"\\n]+)");
     }
 
     static String read(Path file) {
