@@ -83,7 +83,7 @@ public final class ClusterAnnouncementEvents {
         } else {
             before = reindex(now, changed);
         }
-        Set<IpAddress> candidates = new TreeSet<>(before.keySet());
+        Set<IpAddress> candidates = new HashSet<>(before.keySet());
         if (all) {
             candidates.addAll(holders.keySet());
         }

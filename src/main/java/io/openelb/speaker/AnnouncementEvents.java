@@ -50,6 +50,8 @@ final class AnnouncementEvents {
             nodeStates = new HashMap<>();
             nodesSeen.forEach((name, node) -> nodeStates.put(name, ClusterSnapshot.state(node)));
         }
+        // any BgpPeer in the cluster, not this node's sessions: the other speakers cannot know those, and the
+        // poster must be named from what every speaker knows alike
         var inputs = new ClusterAnnouncementEvents.Inputs(nodeStates, s.announced(), s.pools().pools(),
                 !s.bgpPeers().isEmpty());
         List<ServiceEvent> mine = cluster.next(inputs, changed).stream()
