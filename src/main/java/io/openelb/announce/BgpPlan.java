@@ -3,7 +3,6 @@ package io.openelb.announce;
 import io.openelb.model.IpAddress;
 import io.openelb.model.Pool;
 import io.openelb.model.Protocol;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -58,43 +57,18 @@ public final class BgpPlan {
     }
 
     /**
-     * A Service address this node started or stopped announcing.
-     *
-     * @param why for a stop, the reason ({@link #shouldAnnounce} or {@code notInBgpEip}); "" for a start
+     * A reason in words, for a user reading an Event: of {@link #shouldAnnounce}, or {@code nodeDeleted},
+     * {@code notInBgpEip}, {@code noBgpPeer}.
      */
-    public record Change(String service, IpAddress address, boolean announced, String why) {}
-
-    /**
-     * What this node started and stopped announcing between two plans, for the Events on the Services.
-     * An address its Service no longer holds is not reported: the Service let it go (the controller's
-     * Events say so).
-     */
-    public static List<Change> changes(NodeState node, Collection<ServiceState> services, Set<IpAddress> before,
-            Set<IpAddress> now) {
-        List<Change> out = new ArrayList<>();
-        for (ServiceState service : services) {
-            for (IpAddress address : service.addresses()) {
-                boolean was = before.contains(address);
-                boolean is = now.contains(address);
-                if (is && !was) {
-                    out.add(new Change(service.key(), address, true, ""));
-                } else if (was && !is) {
-                    String why = shouldAnnounce(node, service);
-                    out.add(new Change(service.key(), address, false, why.isEmpty() ? "notInBgpEip" : why));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** The reason of {@link #shouldAnnounce} in words, for a user reading an Event. */
     public static String explain(String why) {
         return switch (why) {
             case "nodeNotReady" -> "the node is not Ready";
             case "nodeExcluded" -> "the node is excluded from load balancers "
                     + "(label node.kubernetes.io/exclude-from-external-load-balancers)";
-            case "noLocalEndpoint" -> "externalTrafficPolicy is Local and no ready endpoint runs on this node";
+            case "noLocalEndpoint" -> "externalTrafficPolicy is Local and no ready endpoint runs on the node";
+            case "nodeDeleted" -> "the node was deleted";
             case "notInBgpEip" -> "no BGP Eip contains the address any more";
+            case "noBgpPeer" -> "no BgpPeer exists any more";
             default -> why;
         };
     }

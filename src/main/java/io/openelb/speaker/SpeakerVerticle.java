@@ -102,7 +102,7 @@ public final class SpeakerVerticle extends VerticleBase {
     public Future<?> start() {
         status = new PeerStatusWriter(vertx, client, nodeName, metrics);
         events = new SpeakerEvents(vertx, client, nodeName);
-        announcementEvents = new AnnouncementEvents(nodeName, events);
+        announcementEvents = new AnnouncementEvents(nodeName, events::onService);
         defaultConf = new DefaultBgpConf(nodeName, events::onBgpConf);
         listeners = new BgpListeners(vertx, md5Keys, remote -> sessions.values().stream()
                 .filter(s -> s.target().address().toString().equals(remote)).findFirst());
@@ -155,21 +155,19 @@ public final class SpeakerVerticle extends VerticleBase {
             routes = new BgpRoutes(nodeName, announcements.announcers(), hops(nodes));
         }
         List<NodeState> states = nodes.stream().map(ClusterSnapshot::state).toList();
-        Set<IpAddress> changed = null;
         if (planAll) {
             announcements.replaceAll(s.announcedServices(), states, s.pools().pools());
             sessions.values().forEach(x -> x.desired(routes));
         } else {
-            changed = new HashSet<>();
+            Set<IpAddress> changed = new HashSet<>();
             for (String key : pending) {
                 changed.addAll(announcements.update(key, s.announced().get(key), states, s.pools().pools()));
             }
-            Set<IpAddress> only = changed;
-            sessions.values().forEach(x -> x.desired(routes, only));
+            sessions.values().forEach(x -> x.desired(routes, changed));
         }
+        announcementEvents.report(s, planAll ? null : pending);
         pending.clear();
         planAll = false;
-        announcementEvents.report(ClusterSnapshot.state(self), announcements, changed, sessions.keySet());
     }
 
     private Map<String, NodeHop> hops(Collection<NodeModel> nodes) {

@@ -57,22 +57,4 @@ class BgpPlanTest {
         assertThat(announcers.get(IpAddress.parse("192.0.2.5"))).containsExactly("node1", "node2");
         assertThat(announcers.get(IpAddress.parse("192.0.2.6"))).containsExactly("node2");
     }
-
-    @Test
-    void changesNameWhatThisNodeStartedAndStoppedAnnouncingAndWhy() {
-        ServiceState kept = service("192.0.2.5", false);
-        ServiceState lostEndpoint = service("192.0.2.6", true, "node2");
-        ServiceState added = service("192.0.2.7", false);
-        ServiceState movedToLayer2 = service("192.0.2.8", false);
-        List<ServiceState> services = List.of(kept, lostEndpoint, added, movedToLayer2);
-        Set<IpAddress> before = Set.of(IpAddress.parse("192.0.2.5"), IpAddress.parse("192.0.2.6"),
-                IpAddress.parse("192.0.2.8"), IpAddress.parse("192.0.2.9")); // .9: its Service let it go
-
-        assertThat(BgpPlan.changes(NODE, services, before,
-                Set.of(IpAddress.parse("192.0.2.5"), IpAddress.parse("192.0.2.7")))).containsExactly(
-                new BgpPlan.Change("ns/192.0.2.6", IpAddress.parse("192.0.2.6"), false, "noLocalEndpoint"),
-                new BgpPlan.Change("ns/192.0.2.7", IpAddress.parse("192.0.2.7"), true, ""),
-                new BgpPlan.Change("ns/192.0.2.8", IpAddress.parse("192.0.2.8"), false, "notInBgpEip"));
-        assertThat(BgpPlan.explain("noLocalEndpoint")).contains("externalTrafficPolicy is Local");
-    }
 }

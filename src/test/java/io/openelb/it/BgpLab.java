@@ -74,9 +74,9 @@ abstract class BgpLab {
             assertThat(route4).contains("nexthop via 10.77.0.11", "nexthop via 10.77.0.12");
             assertThat(route6).contains("nexthop via fd77::11", "nexthop via fd77::12");
         }
-        // what kubectl describe svc shows
-        f.awaitEvent("web", "node node1 announces " + v4.replace("/32", "") + " over BGP");
-        f.awaitEvent("web", "node node2 announces " + v4.replace("/32", "") + " over BGP");
+        // what kubectl describe svc shows: one Event for the cluster, not one per node
+        f.awaitEvent("web", "BgpAnnounced: " + v4.replace("/32", "") + " announced over BGP by 2 nodes: node1, "
+                + "node2");
 
         f.delete("web");
         IpamFixture.await(() -> routes(v4), r -> !r.contains("10.77.0.1"), v4 + " withdrawn from " + router());
@@ -128,8 +128,14 @@ abstract class BgpLab {
         endpointsOn("node2");
         IpamFixture.await(() -> routes(address), r -> r.contains("10.77.0.12") && !r.contains("10.77.0.11"),
                 address + " moved to node2 with its endpoint");
-        f.awaitEvent("local", "node node1 withdrew " + address.replace("/32", "")
-                + " from BGP: externalTrafficPolicy is Local and no ready endpoint runs on this node");
+        f.admin.discovery().v1().endpointSlices().inNamespace(f.namespace).withName("local-1").delete();
+        IpamFixture.await(() -> routes(address), r -> !r.contains("10.77.0.1"), address + " withdrawn");
+        // the move from node1 to node2 is node-level detail: the Service's Events say only "on" and "off"
+        String ip = address.replace("/32", "");
+        String withdrawn = f.awaitEvent("local", "BgpWithdrawn: " + ip + " withdrawn from BGP, no node announces it "
+                + "any more: externalTrafficPolicy is Local and no ready endpoint runs on the node (node2)");
+        assertThat(f.events("local")).filteredOn(e -> e.startsWith("Bgp")).containsExactlyInAnyOrder(
+                "BgpAnnounced: " + ip + " announced over BGP by 1 node: node1", withdrawn);
     }
 
     /** The EndpointSlice the EndpointSlice controller would write: one ready endpoint on {@code node}. */

@@ -1,0 +1,235 @@
+package io.openelb.announce;
+
+import io.openelb.model.IpAddress;
+import io.openelb.model.Pool;
+import io.openelb.model.Protocol;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The Events on Services about their BGP announcements, for the whole cluster, and which node posts each.
+ * An Event only when an address goes from announced by no node to announced by at least one
+ * ({@link #ANNOUNCED}) and back ({@link #WITHDRAWN}): which nodes announce while at least one does is
+ * node-level detail (the speakers' metrics and status API show it), so the Events on a Service do not grow
+ * with the nodes. The announcers and the poster come from the snapshot alone (every eligible node, as
+ * {@link BgpPlan#shouldAnnounce} says), so every speaker fed the same snapshots reaches the same Events and
+ * the same poster without talking to the others. Plans are paced: a speaker that planned an intermediate
+ * snapshot another skipped may see a change the other does not (or name another poster), so in a burst an
+ * Event may be posted twice or not at all; never once per node.
+ *
+ * <p>The first call records the state and reports nothing (a restarted speaker does not repeat every
+ * Service's Event). An address its Service no longer holds is not reported: the Service let it go (the
+ * controller's Events say so). Work per call: the changed Services' addresses, or every address when the
+ * nodes, the pools or the presence of BgpPeers changed; a node list only for an address that changes.
+ * Not thread-safe: its owner (the speaker's event loop) alone calls it.
+ */
+public final class ClusterAnnouncementEvents {
+    public static final String ANNOUNCED = "BgpAnnounced";
+    public static final String WITHDRAWN = "BgpWithdrawn";
+    /** Node names an Event lists before "and N more". */
+    static final int NAMES_SHOWN = 5;
+
+    /**
+     * The cluster as one snapshot shows it. Maps that did not change are expected to be the same objects as in
+     * the previous call (the snapshot shares them), so an unchanged cluster costs no comparison.
+     *
+     * @param nodes    every node by name
+     * @param services the Services that hold addresses, by key
+     * @param anyPeer  the cluster has at least one BgpPeer. Addresses count as announced only then, but a node
+     *                 need not have a session of its own: which BgpPeers select which node is each speaker's
+     *                 own knowledge, and the poster must be chosen from what every speaker knows alike
+     */
+    public record Inputs(Map<String, NodeState> nodes, Map<String, ServiceState> services, Collection<Pool> pools,
+            boolean anyPeer) {}
+
+    /** One Event on a Service, to be posted by the node {@code poster} alone. */
+    public record ServiceEvent(String service, IpAddress address, String reason, String message, String poster) {}
+
+    private Inputs last;
+    private boolean lastAnyEligible;
+    /** Address to the keys of the Services holding it in {@link #last}. */
+    private Map<IpAddress, Set<String>> holders = new HashMap<>();
+
+    /**
+     * The Events between the previous call's cluster and this one, sorted by Service and address.
+     *
+     * @param changed keys of the Services whose entry may have changed since the previous call (read during
+     *                the call only); null: any may have
+     */
+    public List<ServiceEvent> next(Inputs now, Set<String> changed) {
+        boolean anyEligible = last != null && now.nodes() == last.nodes() ? lastAnyEligible
+                : now.nodes().values().stream().anyMatch(n -> n.ready() && !n.excluded());
+        if (last == null) {
+            holders = index(now.services());
+            remember(now, anyEligible);
+            return List.of();
+        }
+        boolean all = changed == null || now.anyPeer() != last.anyPeer() || now.pools() != last.pools()
+                || now.nodes() != last.nodes() && !now.nodes().equals(last.nodes());
+        Map<IpAddress, Set<String>> before;
+        if (all) {
+            before = holders;
+            holders = index(now.services());
+        } else {
+            before = reindex(now, changed);
+        }
+        Set<IpAddress> candidates = new HashSet<>(before.keySet());
+        if (all) {
+            candidates.addAll(holders.keySet());
+        }
+        List<ServiceEvent> out = new ArrayList<>();
+        for (IpAddress address : candidates) {
+            Set<String> was = before.getOrDefault(address, Set.of());
+            Set<String> is = holders.getOrDefault(address, Set.of());
+            boolean wasAnnounced = announced(address, last, was, lastAnyEligible);
+            if (wasAnnounced != announced(address, now, is, anyEligible)) {
+                List<ServiceState> services = is.stream().sorted().map(now.services()::get).filter(Objects::nonNull)
+                        .toList();
+                out.addAll(wasAnnounced ? withdrawn(address, services, announcers(address, last, was), now)
+                        : announced(address, services, announcers(address, now, is)));
+            }
+        }
+        remember(now, anyEligible);
+        out.sort(Comparator.comparing(ServiceEvent::service).thenComparing(ServiceEvent::address));
+        return out;
+    }
+
+    private void remember(Inputs now, boolean anyEligible) {
+        last = now;
+        lastAnyEligible = anyEligible;
+    }
+
+    private static Map<IpAddress, Set<String>> index(Map<String, ServiceState> services) {
+        Map<IpAddress, Set<String>> out = new HashMap<>();
+        services.values().forEach(s -> s.addresses().forEach(a -> out.computeIfAbsent(a, x -> new HashSet<>())
+                .add(s.key())));
+        return out;
+    }
+
+    /** Moves the changed Services in the index; returns the holders, before, of every address they touch. */
+    private Map<IpAddress, Set<String>> reindex(Inputs now, Set<String> changed) {
+        Map<IpAddress, Set<String>> before = new HashMap<>();
+        for (String key : changed) {
+            for (Map<String, ServiceState> services : List.of(last.services(), now.services())) {
+                ServiceState service = services.get(key);
+                if (service != null) {
+                    service.addresses().forEach(a -> before.computeIfAbsent(a, x -> Set.copyOf(
+                            holders.getOrDefault(x, Set.of()))));
+                }
+            }
+        }
+        for (String key : changed) {
+            ServiceState old = last.services().get(key);
+            if (old != null) {
+                old.addresses().forEach(a -> holders.computeIfPresent(a, (x, keys) -> keys.remove(key)
+                        && keys.isEmpty() ? null : keys));
+            }
+            ServiceState service = now.services().get(key);
+            if (service != null) {
+                service.addresses().forEach(a -> holders.computeIfAbsent(a, x -> new HashSet<>()).add(key));
+            }
+        }
+        return before;
+    }
+
+    /** Whether some node announces the address: without naming them, cheap for every address. */
+    private static boolean announced(IpAddress address, Inputs in, Set<String> holders, boolean anyEligible) {
+        if (!in.anyPeer() || !inBgpPool(address, in.pools())) {
+            return false;
+        }
+        for (String key : holders) {
+            ServiceState service = in.services().get(key);
+            if (service == null) {
+                continue;
+            }
+            if (!service.localTrafficOnly() ? anyEligible : service.nodesWithReadyEndpoints().stream()
+                    .map(in.nodes()::get).anyMatch(n -> n != null && BgpPlan.shouldAnnounce(n, service).isEmpty())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The names of the nodes announcing an address: for an address that changed only. */
+    private static SortedSet<String> announcers(IpAddress address, Inputs in, Set<String> holders) {
+        SortedSet<String> out = new TreeSet<>();
+        for (String key : holders) {
+            ServiceState service = in.services().get(key);
+            if (service == null) {
+                continue;
+            }
+            Collection<String> names = service.localTrafficOnly() ? service.nodesWithReadyEndpoints()
+                    : in.nodes().keySet();
+            names.stream().filter(n -> in.nodes().containsKey(n)
+                    && BgpPlan.shouldAnnounce(in.nodes().get(n), service).isEmpty()).forEach(out::add);
+        }
+        return out;
+    }
+
+    private static boolean inBgpPool(IpAddress address, Collection<Pool> pools) {
+        return pools.stream().anyMatch(p -> p.protocol() == Protocol.BGP && p.range().contains(address));
+    }
+
+    /** Posted by the first announcer: a node every speaker names alike, and one that runs a speaker. */
+    private static List<ServiceEvent> announced(IpAddress address, List<ServiceState> services,
+            SortedSet<String> announcers) {
+        String message = address + " announced over BGP by " + announcers.size()
+                + (announcers.size() == 1 ? " node: " : " nodes: ") + names(announcers);
+        return services.stream().map(s -> new ServiceEvent(s.key(), address, ANNOUNCED, message,
+                announcers.first())).toList();
+    }
+
+    /**
+     * Posted by the first previous announcer that is still Ready (its speaker most likely runs), else by the
+     * first Ready node, else by the first previous announcer: someone every speaker names alike.
+     */
+    private static List<ServiceEvent> withdrawn(IpAddress address, List<ServiceState> services,
+            SortedSet<String> previous, Inputs now) {
+        String poster = previous.stream().filter(n -> ready(now, n)).findFirst()
+                .or(() -> now.nodes().keySet().stream().filter(n -> ready(now, n)).min(Comparator.naturalOrder()))
+                .orElse(previous.first());
+        return services.stream().map(s -> new ServiceEvent(s.key(), address, WITHDRAWN, address
+                + " withdrawn from BGP, no node announces it any more: " + why(address, s, previous, now),
+                poster)).toList();
+    }
+
+    private static boolean ready(Inputs in, String node) {
+        NodeState state = in.nodes().get(node);
+        return state != null && state.ready();
+    }
+
+    /** Why the previous announcers stopped, in words: one reason for all of them, or each with its nodes. */
+    private static String why(IpAddress address, ServiceState service, SortedSet<String> previous, Inputs now) {
+        if (!inBgpPool(address, now.pools())) {
+            return BgpPlan.explain("notInBgpEip");
+        }
+        if (!now.anyPeer()) {
+            return BgpPlan.explain("noBgpPeer");
+        }
+        Map<String, SortedSet<String>> nodesByReason = new TreeMap<>();
+        for (String node : previous) {
+            NodeState state = now.nodes().get(node);
+            String why = state == null ? "nodeDeleted" : BgpPlan.shouldAnnounce(state, service);
+            nodesByReason.computeIfAbsent(why, w -> new TreeSet<>()).add(node);
+        }
+        List<String> parts = new ArrayList<>();
+        nodesByReason.forEach((why, nodes) -> parts.add(BgpPlan.explain(why) + " (" + names(nodes) + ")"));
+        return String.join("; ", parts);
+    }
+
+    /** The first {@link #NAMES_SHOWN} names, and how many more. */
+    static String names(SortedSet<String> nodes) {
+        String shown = String.join(", ", nodes.stream().limit(NAMES_SHOWN).toList());
+        return nodes.size() > NAMES_SHOWN ? shown + " and " + (nodes.size() - NAMES_SHOWN) + " more" : shown;
+    }
+}
