@@ -24,6 +24,12 @@ import java.util.function.Supplier;
  * added before the informers start, get each watch event's full object.
  */
 public final class Informers {
+    /**
+     * The label the EndpointSlice controller puts on the slices of Services without a cluster IP (headless
+     * ones). A LoadBalancer Service always has one, so the slice watch leaves these out, as kube-proxy's does.
+     */
+    static final String HEADLESS = "service.kubernetes.io/headless";
+
     private final Map<ResourceKind, SharedIndexInformer<? extends HasMetadata>> informers =
             new EnumMap<>(ResourceKind.class);
 
@@ -33,7 +39,7 @@ public final class Informers {
             informers.put(kind, switch (kind) {
                 case SERVICE -> skeletal(client.services().inAnyNamespace().runnableInformer(0), Service::new);
                 case ENDPOINT_SLICE -> skeletal(client.discovery().v1().endpointSlices().inAnyNamespace()
-                        .runnableInformer(0), EndpointSlice::new);
+                        .withoutLabel(HEADLESS).runnableInformer(0), EndpointSlice::new);
                 case NODE -> skeletal(client.nodes().runnableInformer(0), Node::new);
                 case NAMESPACE -> skeletal(client.namespaces().runnableInformer(0), Namespace::new);
                 case EIP -> skeletal(client.resources(Eip.class).runnableInformer(0), Eip::new);
