@@ -17,8 +17,13 @@ public final class MockApiServer {
 
     /** A started server; the test destroys it. */
     public static KubernetesMockServer withOurCrds() {
+        return withOurCrds(new KubernetesCrudDispatcher());
+    }
+
+    /** A started server answering through {@code dispatcher}, a CRUD dispatcher a test may script a failure into. */
+    public static KubernetesMockServer withOurCrds(KubernetesCrudDispatcher dispatcher) {
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), true);
+                dispatcher, true);
         for (var type : List.of(Eip.class, BgpConf.class, BgpPeer.class)) {
             server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(type));
         }
