@@ -58,7 +58,7 @@ public final class BgpPlan {
 
     /**
      * A reason in words, for a user reading an Event: of {@link #shouldAnnounce}, or {@code nodeDeleted},
-     * {@code notInBgpEip}, {@code noBgpPeer}.
+     * {@code notInBgpEip}, {@code noBgpSession}.
      */
     public static String explain(String why) {
         return switch (why) {
@@ -68,7 +68,7 @@ public final class BgpPlan {
             case "noLocalEndpoint" -> "externalTrafficPolicy is Local and no ready endpoint runs on the node";
             case "nodeDeleted" -> "the node was deleted";
             case "notInBgpEip" -> "no BGP Eip contains the address any more";
-            case "noBgpPeer" -> "no BgpPeer exists any more";
+            case "noBgpSession" -> "no BGP session of the node is Established";
             default -> why;
         };
     }

@@ -21,9 +21,10 @@ import java.util.TreeSet;
  * An Event only when an address goes from announced by no node to announced by at least one
  * ({@link #ANNOUNCED}) and back ({@link #WITHDRAWN}): which nodes announce while at least one does is
  * node-level detail (the speakers' metrics and status API show it), so the Events on a Service do not grow
- * with the nodes. The announcers and the poster come from the snapshot alone (every eligible node, as
- * {@link BgpPlan#shouldAnnounce} says), so every speaker fed the same snapshots reaches the same Events and
- * the same poster without talking to the others. Plans are paced: a speaker that planned an intermediate
+ * with the nodes. The announcers and the poster come from the snapshot alone (every node that
+ * {@link BgpPlan#shouldAnnounce} allows and that has an Established BGP session, as the speakers write in
+ * the BgpPeers' status), so every speaker fed the same snapshots reaches the same Events and the same
+ * poster without talking to the others, and the poster is a node whose speaker runs. Plans are paced: a speaker that planned an intermediate
  * snapshot another skipped may see a change the other does not (or name another poster), so in a burst an
  * Event may be posted twice or not at all; never once per node.
  *
@@ -45,12 +46,12 @@ public final class ClusterAnnouncementEvents {
      *
      * @param nodes    every node by name
      * @param services the Services that hold addresses, by key
-     * @param anyPeer  the cluster has at least one BgpPeer. Addresses count as announced only then, but a node
-     *                 need not have a session of its own: which BgpPeers select which node is each speaker's
-     *                 own knowledge, and the poster must be chosen from what every speaker knows alike
+     * @param peering  the nodes with at least one Established BGP session, as their speakers reported it in
+     *                 the BgpPeers' status: a node without one announces nothing (no speaker runs there, no
+     *                 BgpPeer selects it, or its sessions are down)
      */
     public record Inputs(Map<String, NodeState> nodes, Map<String, ServiceState> services, Collection<Pool> pools,
-            boolean anyPeer) {}
+            Set<String> peering) {}
 
     /** One Event on a Service, to be posted by the node {@code poster} alone. */
     public record ServiceEvent(String service, IpAddress address, String reason, String message, String poster) {}
@@ -67,14 +68,15 @@ public final class ClusterAnnouncementEvents {
      *                the call only); null: any may have
      */
     public List<ServiceEvent> next(Inputs now, Set<String> changed) {
-        boolean anyEligible = last != null && now.nodes() == last.nodes() ? lastAnyEligible
-                : now.nodes().values().stream().anyMatch(n -> n.ready() && !n.excluded());
+        boolean anyEligible = last != null && now.nodes() == last.nodes() && now.peering().equals(last.peering())
+                ? lastAnyEligible
+                : now.peering().stream().map(now.nodes()::get).anyMatch(n -> n != null && n.ready() && !n.excluded());
         if (last == null) {
             holders = index(now.services());
             remember(now, anyEligible);
             return List.of();
         }
-        boolean all = changed == null || now.anyPeer() != last.anyPeer() || now.pools() != last.pools()
+        boolean all = changed == null || !now.peering().equals(last.peering()) || now.pools() != last.pools()
                 || now.nodes() != last.nodes() && !now.nodes().equals(last.nodes());
         Map<IpAddress, Set<String>> before;
         if (all) {
@@ -144,7 +146,7 @@ public final class ClusterAnnouncementEvents {
 
     /** Whether some node announces the address: without naming them, cheap for every address. */
     private static boolean announced(IpAddress address, Inputs in, Set<String> holders, boolean anyEligible) {
-        if (!in.anyPeer() || !inBgpPool(address, in.pools())) {
+        if (in.peering().isEmpty() || !inBgpPool(address, in.pools())) {
             return false;
         }
         for (String key : holders) {
@@ -153,7 +155,8 @@ public final class ClusterAnnouncementEvents {
                 continue;
             }
             if (!service.localTrafficOnly() ? anyEligible : service.nodesWithReadyEndpoints().stream()
-                    .map(in.nodes()::get).anyMatch(n -> n != null && BgpPlan.shouldAnnounce(n, service).isEmpty())) {
+                    .filter(in.peering()::contains).map(in.nodes()::get)
+                    .anyMatch(n -> n != null && BgpPlan.shouldAnnounce(n, service).isEmpty())) {
                 return true;
             }
         }
@@ -170,7 +173,7 @@ public final class ClusterAnnouncementEvents {
             }
             Collection<String> names = service.localTrafficOnly() ? service.nodesWithReadyEndpoints()
                     : in.nodes().keySet();
-            names.stream().filter(n -> in.nodes().containsKey(n)
+            names.stream().filter(n -> in.peering().contains(n) && in.nodes().containsKey(n)
                     && BgpPlan.shouldAnnounce(in.nodes().get(n), service).isEmpty()).forEach(out::add);
         }
         return out;
@@ -213,13 +216,13 @@ public final class ClusterAnnouncementEvents {
         if (!inBgpPool(address, now.pools())) {
             return BgpPlan.explain("notInBgpEip");
         }
-        if (!now.anyPeer()) {
-            return BgpPlan.explain("noBgpPeer");
-        }
         Map<String, SortedSet<String>> nodesByReason = new TreeMap<>();
         for (String node : previous) {
             NodeState state = now.nodes().get(node);
             String why = state == null ? "nodeDeleted" : BgpPlan.shouldAnnounce(state, service);
+            if (why.isEmpty()) {
+                why = "noBgpSession";
+            }
             nodesByReason.computeIfAbsent(why, w -> new TreeSet<>()).add(node);
         }
         List<String> parts = new ArrayList<>();

@@ -3,9 +3,13 @@ package io.openelb.speaker;
 import io.openelb.announce.ClusterAnnouncementEvents;
 import io.openelb.announce.ClusterAnnouncementEvents.ServiceEvent;
 import io.openelb.announce.NodeState;
+import io.openelb.api.v1alpha2.BgpPeer;
+import io.openelb.bgp.fsm.State;
 import io.openelb.cluster.ClusterSnapshot;
 import io.openelb.model.NodeModel;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +38,8 @@ final class AnnouncementEvents {
     private final ClusterAnnouncementEvents cluster = new ClusterAnnouncementEvents();
     private Map<String, NodeModel> nodesSeen;
     private Map<String, NodeState> nodeStates;
+    private Map<String, BgpPeer> peersSeen;
+    private Set<String> peering = Set.of();
 
     AnnouncementEvents(String nodeName, ServiceEvents events) {
         this.nodeName = nodeName;
@@ -52,8 +58,11 @@ final class AnnouncementEvents {
         }
         // any BgpPeer in the cluster, not this node's sessions: the other speakers cannot know those, and the
         // poster must be named from what every speaker knows alike
-        var inputs = new ClusterAnnouncementEvents.Inputs(nodeStates, s.announced(), s.pools().pools(),
-                !s.bgpPeers().isEmpty());
+        if (s.bgpPeers() != peersSeen) {
+            peersSeen = s.bgpPeers();
+            peering = peering(peersSeen.values());
+        }
+        var inputs = new ClusterAnnouncementEvents.Inputs(nodeStates, s.announced(), s.pools().pools(), peering);
         List<ServiceEvent> mine = cluster.next(inputs, changed).stream()
                 .filter(e -> e.poster().equals(nodeName)).toList();
         mine.stream().limit(EVENTS_PER_PLAN).forEach(e -> events.onService(e.service(), e.reason(), e.message()));
@@ -61,5 +70,26 @@ final class AnnouncementEvents {
             LOG.info("{} more Services' BGP announcements changed, reported by node {} (no Event for them)",
                     mine.size() - EVENTS_PER_PLAN, nodeName);
         }
+    }
+
+    /**
+     * The nodes with an Established session to some BgpPeer, as each speaker writes it in the BgpPeer's status:
+     * what every speaker knows alike about who announces (a node where no speaker runs, or that no BgpPeer
+     * selects, has no such entry).
+     */
+    static Set<String> peering(Collection<BgpPeer> peers) {
+        Set<String> nodes = new HashSet<>();
+        for (BgpPeer peer : peers) {
+            if (peer.getStatus() == null || peer.getStatus().nodesPeerStatus == null) {
+                continue;
+            }
+            peer.getStatus().nodesPeerStatus.forEach((node, status) -> {
+                if (status != null && status.peerState != null
+                        && State.ESTABLISHED.name().equalsIgnoreCase(status.peerState.sessionState)) {
+                    nodes.add(node);
+                }
+            });
+        }
+        return Set.copyOf(nodes);
     }
 }

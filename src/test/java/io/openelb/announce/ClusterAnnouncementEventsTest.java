@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class ClusterAnnouncementEventsTest {
     private static final List<Pool> POOLS = pools("bgp");
     private static final Map<String, NodeState> THREE_NODES = nodes(ready("a"), ready("b"), ready("c"));
+    private static final Set<String> PEERING = Set.of("a", "b", "c");
 
     private final ClusterAnnouncementEvents events = new ClusterAnnouncementEvents();
 
@@ -67,8 +68,9 @@ class ClusterAnnouncementEventsTest {
         return out;
     }
 
+    /** Every node in {@code nodes} has an Established session (that of a deleted node stays in the status). */
     private static Inputs inputs(Map<String, NodeState> nodes, ServiceState... services) {
-        return new Inputs(nodes, services(services), POOLS, true);
+        return new Inputs(nodes, services(services), POOLS, PEERING);
     }
 
     @Test
@@ -92,9 +94,10 @@ class ClusterAnnouncementEventsTest {
             many.add(ready("node-%03d".formatted(i)));
         }
         Map<String, NodeState> nodes = nodes(many.toArray(NodeState[]::new));
-        events.next(inputs(nodes), null);
+        events.next(new Inputs(nodes, services(), POOLS, nodes.keySet()), null);
 
-        assertThat(events.next(inputs(nodes, service("192.0.2.5", false)), Set.of("ns/192.0.2.5")))
+        assertThat(events.next(new Inputs(nodes, services(service("192.0.2.5", false)), POOLS, nodes.keySet()),
+                Set.of("ns/192.0.2.5")))
                 .extracting(ServiceEvent::message).containsExactly("192.0.2.5 announced over BGP by 120 nodes: "
                         + "node-000, node-001, node-002, node-003, node-004 and 115 more");
     }
@@ -119,10 +122,10 @@ class ClusterAnnouncementEventsTest {
         ServiceState lostEndpoint = service("192.0.2.6", true, "b");
         ServiceState movedToLayer2 = service("203.0.113.8", false);
         ServiceState letGo = service("192.0.2.9", false);
-        events.next(new Inputs(THREE_NODES, services(kept, lostEndpoint, movedToLayer2, letGo), POOLS, true), null);
+        events.next(new Inputs(THREE_NODES, services(kept, lostEndpoint, movedToLayer2, letGo), POOLS, PEERING), null);
 
         List<ServiceEvent> out = events.next(new Inputs(THREE_NODES, services(kept, service("192.0.2.6", true),
-                service("192.0.2.7", false), movedToLayer2), pools("layer2"), true), null);
+                service("192.0.2.7", false), movedToLayer2), pools("layer2"), PEERING), null);
 
         assertThat(out).containsExactly(
                 new ServiceEvent("ns/192.0.2.6", IpAddress.parse("192.0.2.6"), WITHDRAWN, "192.0.2.6 withdrawn from "
@@ -159,16 +162,22 @@ class ClusterAnnouncementEventsTest {
     }
 
     @Test
-    void withoutAnyBgpPeerNothingCountsAsAnnounced() {
+    void onlyNodesWithAnEstablishedSessionCountAsAnnouncers() {
         ServiceState web = service("192.0.2.5", false);
-        events.next(inputs(THREE_NODES, web), null);
+        events.next(new Inputs(THREE_NODES, services(), POOLS, Set.of("b", "c")), null);
 
-        assertThat(events.next(new Inputs(THREE_NODES, services(web), POOLS, false), Set.of()))
-                .extracting(ServiceEvent::message)
-                .containsExactly("192.0.2.5 withdrawn from BGP, no node announces it any more: "
-                        + "no BgpPeer exists any more");
-        assertThat(events.next(new Inputs(THREE_NODES, services(web), POOLS, true), Set.of()))
-                .extracting(ServiceEvent::reason).containsExactly(ANNOUNCED);
+        assertThat(events.next(new Inputs(THREE_NODES, services(web), POOLS, Set.of("b", "c")), Set.of("ns/192.0.2.5")))
+                .extracting(ServiceEvent::message, ServiceEvent::poster)
+                .as("a is Ready but runs no speaker, or no BgpPeer selects it: it neither counts nor posts")
+                .containsExactly(tuple("192.0.2.5 announced over BGP by 2 nodes: b, c", "b"));
+        assertThat(events.next(new Inputs(THREE_NODES, services(web), POOLS, Set.of("c")), Set.of()))
+                .as("one of two sessions went down: node-level detail, no Event").isEmpty();
+        assertThat(events.next(new Inputs(THREE_NODES, services(web), POOLS, Set.of()), Set.of()))
+                .extracting(ServiceEvent::message, ServiceEvent::poster)
+                .containsExactly(tuple("192.0.2.5 withdrawn from BGP, no node announces it any more: "
+                        + "no BGP session of the node is Established (c)", "c"));
+        assertThat(events.next(new Inputs(THREE_NODES, services(web), POOLS, Set.of("a")), Set.of()))
+                .extracting(ServiceEvent::reason, ServiceEvent::poster).containsExactly(tuple(ANNOUNCED, "a"));
     }
 
     @Test

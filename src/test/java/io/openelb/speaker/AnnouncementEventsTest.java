@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.openelb.announce.ServiceState;
 import io.openelb.api.v1alpha2.BgpPeer;
+import io.openelb.api.v1alpha2.BgpPeerStatus;
 import io.openelb.cluster.ClusterSnapshot;
 import io.openelb.model.EipDefinition;
 import io.openelb.model.IpAddress;
@@ -25,13 +26,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AnnouncementEventsTest {
     private static final PoolSet POOLS = PoolSet.of(List.of(
             new EipDefinition("bgp", 0, "192.0.2.0/24", "bgp", "", false, 0, List.of(), Map.of(), false, false)));
-    private static final Map<String, BgpPeer> ONE_PEER = Map.of("router", new BgpPeer());
 
     private record Posted(String poster, String service, String reason, String message) {}
 
     private final List<Posted> posted = new ArrayList<>();
     private final List<AnnouncementEvents> speakers = new ArrayList<>();
     private Map<String, NodeModel> nodes = new HashMap<>();
+    /** One BgpPeer, with an Established session from every node of the cluster in its status. */
+    private Map<String, BgpPeer> peers = Map.of();
     private long revision;
 
     /** The speakers of a cluster of {@code size} nodes, node-000 on, each posting into {@link #posted}. */
@@ -43,6 +45,20 @@ class AnnouncementEventsTest {
                     new Posted(name, service, reason, message))));
         }
         nodes = Map.copyOf(nodes);
+        peers = Map.of("router", peer(nodes.keySet()));
+    }
+
+    private static BgpPeer peer(Set<String> establishedFrom) {
+        BgpPeer peer = new BgpPeer();
+        peer.setStatus(new BgpPeerStatus());
+        peer.getStatus().nodesPeerStatus = new HashMap<>();
+        for (String node : establishedFrom) {
+            BgpPeerStatus.NodePeerStatus status = new BgpPeerStatus.NodePeerStatus();
+            status.peerState = new BgpPeerStatus.PeerState();
+            status.peerState.sessionState = "ESTABLISHED";
+            peer.getStatus().nodesPeerStatus.put(node, status);
+        }
+        return peer;
     }
 
     private static NodeModel node(String name, boolean ready) {
@@ -60,7 +76,7 @@ class AnnouncementEventsTest {
             announced.put(s.key(), s);
         }
         ClusterSnapshot s = new ClusterSnapshot(++revision, true, Set.of(), ClusterSnapshot.Changes.NONE, Map.of(),
-                Map.copyOf(announced), nodes, Map.of(), POOLS, Map.of(), ONE_PEER, Map.of(), Map.of());
+                Map.copyOf(announced), nodes, Map.of(), POOLS, Map.of(), peers, Map.of(), Map.of());
         speakers.forEach(speaker -> speaker.report(s, changed));
     }
 
@@ -127,5 +143,19 @@ class AnnouncementEventsTest {
 
         assertThat(posted).hasSize(AnnouncementEvents.EVENTS_PER_PLAN).extracting(Posted::poster)
                 .containsOnly("node-000");
+    }
+
+    @Test
+    void aReadyNodeWithoutAnEstablishedSessionNeitherCountsNorPosts() {
+        cluster(3);
+        Set<String> speakersThatPeer = new java.util.TreeSet<>(nodes.keySet());
+        speakersThatPeer.remove("node-000"); // e.g. a control-plane node where the DaemonSet runs no speaker
+        peers = Map.of("router", peer(speakersThatPeer));
+        plan(null);
+
+        plan(Set.of("ns/web"), service("ns/web", "192.0.2.5", false));
+
+        assertThat(posted).extracting(Posted::poster, Posted::message)
+                .containsExactly(tuple("node-001", "192.0.2.5 announced over BGP by 2 nodes: node-001, node-002"));
     }
 }
