@@ -50,8 +50,8 @@ final class GobgpApiServer extends GobgpApiService {
             table = GobgpMessages.table(request.getTableType(), request.getName(), request.getFamily(),
                     request.getPrefixesList(), board.neighbors(), board.speaker());
         } catch (IllegalArgumentException e) {
-            ((GrpcServerResponse<?, ?>) response) // the stream the generated stub hands in.status(GrpcStatus.NOT_FOUND)
-                    .statusMessage(e.getMessage()).end();
+            // the stream the generated stub hands in
+            ((GrpcServerResponse<?, ?>) response).status(GrpcStatus.NOT_FOUND).statusMessage(e.getMessage()).end();
             return;
         }
         for (Destination destination : table) {
