@@ -22,7 +22,7 @@ COPY --from=build /src/target/openelb.jar /opt/openelb/openelb.jar
 # it loads at start instead of loading and verifying them (start to ready 3.4 -> 2.0 s for the speaker,
 # hack/bench/run.sh footprint). Made with this image's JVM and jar, the only ones it fits.
 COPY hack/cds-archive.sh /tmp/cds-archive.sh
-RUN /tmp/cds-archive.sh /opt/openelb/openelb.jar /opt/openelb/openelb.jsa -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+RUN /tmp/cds-archive.sh /opt/openelb/openelb.jar /opt/openelb/openelb.jsa -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dio.netty.jfr.enabled=false \
     && rm /tmp/cds-archive.sh
 # The controller runs as this user; the speaker's DaemonSet sets user 0 with only NET_RAW (see
 # manifests/base/speaker.yaml).
@@ -40,5 +40,8 @@ ENV MALLOC_ARENA_MAX=2
 #     Services were served as fast: the work is API calls, not hot loops.
 #   -UsePerfData: no hsperfdata file in /tmp (read-only root filesystem) and no shared mapping.
 #   ExitOnOutOfMemoryError: the kubelet restarts a clean process instead of a half-broken one.
+#   io.netty.jfr.enabled=false: no Flight Recorder events from Netty's buffer allocator; registering them
+#     at the first allocation loaded ~120 classes (JFR's metadata machinery, annotation proxies). A JFR
+#     recording still has the JVM's own events. (The training run below sets it too: the same classes.)
 #   SharedArchiveFile: the archive above (a JVM that cannot use it ignores it and starts without).
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError", "-XX:SharedArchiveFile=/opt/openelb/openelb.jsa", "-jar", "/opt/openelb/openelb.jar"]
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError", "-Dio.netty.jfr.enabled=false", "-XX:SharedArchiveFile=/opt/openelb/openelb.jsa", "-jar", "/opt/openelb/openelb.jar"]

@@ -2,8 +2,9 @@
 # hack/cds-archive.sh JAR ARCHIVE [JVM FLAGS...] - the class-data sharing archive the image starts with
 # (Dockerfile: -XX:SharedArchiveFile). One training run of the jar with every role against an API server
 # that is not there, stopped after a few seconds: the JVM writes the classes it loaded (Vert.x, Netty,
-# fabric8, Jackson, logback, gRPC, ...) into ARCHIVE when it exits, and a JVM started with the archive
-# maps them instead of loading and verifying them again (hack/bench/run.sh footprint measures the gain).
+# fabric8, Jackson, logback, ...) into ARCHIVE when it exits, and a JVM started with the archive maps them
+# instead of loading and verifying them again (hack/bench/run.sh footprint measures the gain). The gRPC
+# API's classes are not among them: nothing calls it here, and a speaker loads them at the first call.
 # The archive fits only this jar (path, size, time) and this JVM build; with another the JVM ignores it
 # and starts as without it.
 set -euo pipefail

@@ -3,11 +3,15 @@ package io.openelb.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.openelb.grpc.apipb.GetBgpResponse;
 import io.openelb.status.StatusBoard;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,5 +43,19 @@ class GrpcVerticleVertxTest {
         vertx.deployVerticle(grpc).await(30, TimeUnit.SECONDS);
 
         assertThat(grpc.actualPort()).isPositive();
+    }
+
+    @Test
+    void callsThatArriveWhileTheServiceIsBuiltAtTheFirstRequestAreAllAnswered() throws Exception {
+        GrpcVerticle grpc = new GrpcVerticle("127.0.0.1", 0, new StatusBoard());
+        vertx.deployVerticle(grpc).await(30, TimeUnit.SECONDS);
+
+        List<Future<GetBgpResponse>> first = IntStream.range(0, 4)
+                .mapToObj(i -> GetBgpCall.send(vertx, grpc.actualPort())).toList();
+        Future.all(first).await(30, TimeUnit.SECONDS);
+        GetBgpResponse later = GetBgpCall.send(vertx, grpc.actualPort()).await(30, TimeUnit.SECONDS);
+
+        assertThat(first).allSatisfy(answer -> assertThat(answer.result().hasGlobal()).isTrue());
+        assertThat(later.hasGlobal()).isTrue();
     }
 }

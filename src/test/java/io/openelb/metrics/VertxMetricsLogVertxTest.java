@@ -10,6 +10,7 @@ import io.openelb.bus.Addresses;
 import io.openelb.bus.ClusterChanged;
 import io.openelb.bus.EventBusCodecs;
 import io.openelb.cluster.ClusterSnapshots;
+import io.openelb.grpc.GetBgpCall;
 import io.openelb.grpc.GrpcVerticle;
 import io.openelb.status.StatusBoard;
 import io.openelb.web.HttpVerticle;
@@ -81,6 +82,7 @@ class VertxMetricsLogVertxTest {
                     .map(body -> path));
         }
         Future.all(answers).await(30, TimeUnit.SECONDS);
+        GetBgpCall.send(vertx, grpc.actualPort()).await(30, TimeUnit.SECONDS);
         client.close().await(10, TimeUnit.SECONDS);
 
         assertThat(metrics.scrape()).contains("vertx_eventbus_handlers", "vertx_http_server_active_connections");
