@@ -87,6 +87,8 @@ class GobgpCliVertxIT {
     @Test
     void anUnknownNeighborIsAnError() {
         assertThat(gobgpFails("neighbor", "10.77.0.99")).contains("not found neighbor 10.77.0.99");
+        assertThat(gobgpFails("neighbor", "10.77.0.99", "adj-out")).as("ListPath of an unknown neighbor")
+                .containsIgnoringCase("not found");
     }
 
     @Test
