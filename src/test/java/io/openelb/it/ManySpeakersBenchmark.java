@@ -2,6 +2,7 @@ package io.openelb.it;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.openelb.cluster.ResourceKind;
 import io.vertx.core.Vertx;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -23,8 +24,8 @@ import java.util.concurrent.Executors;
  *   <li>a burst of B Services: first create -> every stand-in saw every address;
  *   <li>K Node status updates (a kubelet's report), which every speaker receives too;
  * </ul>
- * each with the API server's CPU (from /proc, less its idle rate) and the watch events and bytes it sent (its
- * /metrics), per change; and the cost to this JVM, to show the stand-ins were not the bottleneck. The two sizes
+ * each with the API server's CPU and bytes written (from /proc, less its idle rates) and the watch events the
+ * stand-ins received, per change; and the cost to this JVM, to show the stand-ins were not the bottleneck. The two sizes
  * give each figure's growth with N, from which the report projects 1,000 and 5,000 nodes. Run by
  * {@code hack/bench/run.sh many-speakers [N]}; arguments {@code N K B} (default 100 50 500).
  */
@@ -40,15 +41,24 @@ public final class ManySpeakersBenchmark {
 
     private ManySpeakersBenchmark() {}
 
-    /** What one phase cost: per-change latencies (ms), wall time and CPU (ms), watch traffic. */
-    record Phase(int changes, double[] millis, double wallMillis, double apiCpuMillis,
-            ApiServerProbe.WatchTraffic traffic, long standInEvents, double jvmCpuMillis, double controllerCpuMillis) {
+    /**
+     * What one phase cost: per-change latencies (ms), wall time (ms); the API server's CPU (ms) and bytes written,
+     * less what it spends idle in as long; the watch events the stand-ins received by kind; this JVM's and the
+     * controller's CPU (ms).
+     */
+    record Phase(int changes, double[] millis, double wallMillis, double apiCpuMillis, double apiBytes,
+            Map<ResourceKind, Long> standInEvents, double jvmCpuMillis, double controllerCpuMillis) {
         double apiCpuPerChange() {
             return apiCpuMillis / changes;
         }
 
         double bytesPerChange() {
-            return traffic.bytes() / changes;
+            return apiBytes / changes;
+        }
+
+        /** Watch events one stand-in received per change. */
+        double eventsPerChange(int standIns) {
+            return standInEvents.values().stream().mapToLong(Long::longValue).sum() / (double) changes / standIns;
         }
 
         double percentile(int p) {
@@ -82,26 +92,15 @@ public final class ManySpeakersBenchmark {
                 nodes.add(String.format("node-%04d", i));
                 SpeakerFleet.createNode(admin, nodes.get(i), i);
             }
-            Path speakerKubeconfig = cluster.kubeconfigFor(SpeakerFleet.SPEAKER_NAMESPACE, "openelb-speaker", dir);
-            ApiServerProbe apiServer = new ApiServerProbe(admin, CLUSTER_DIR);
+            Path speakerKubeconfig = cluster.kubeconfigFor(SpeakerFleet.NAMESPACE, "openelb-speaker", dir);
+            ApiServerProbe apiServer = new ApiServerProbe(CLUSTER_DIR);
             List<Round> rounds = new ArrayList<>();
             try (OpenElbProcess controller = OpenElbProcess.start(
-                    cluster.kubeconfigFor(SpeakerFleet.SPEAKER_NAMESPACE, "openelb-controller", dir), dir,
+                    cluster.kubeconfigFor(SpeakerFleet.NAMESPACE, "openelb-controller", dir), dir,
                     "controller", "--role=controller", "--log-level=warn").awaitReady(Duration.ofSeconds(60))) {
+                Setup setup = new Setup(admin, speakerKubeconfig, vertx, handlers, apiServer, controller, nodes);
                 for (int r = 0; r < sizes.size(); r++) {
-                    IpamFixture f = new IpamFixture(admin, "many" + sizes.get(r));
-                    f.eip("many-pool-" + r, "10." + (100 + r) + ".0.0/16");
-                    long heapBefore = SpeakerFleet.heapAfterGc();
-                    try (SpeakerFleet fleet = new SpeakerFleet(sizes.get(r), speakerKubeconfig, vertx, handlers, admin)) {
-                        fleet.sequence(f, "warm", Math.min(10, sequence)); // class loading and JIT everywhere
-                        Meter meter = new Meter(apiServer, controller, fleet);
-                        Phase seq = meter.measure(sequence, () -> fleet.sequence(f, "s", sequence));
-                        Phase all = meter.measure(burst, () -> fleet.burst(f, "b", burst));
-                        Phase beats = meter.measure(sequence, () -> fleet.nodeHeartbeats(nodes, sequence));
-                        long heap = (SpeakerFleet.heapAfterGc() - heapBefore) / fleet.size();
-                        rounds.add(new Round(fleet.size(), seq, all, beats, heap,
-                                ManagementFactory.getThreadMXBean().getThreadCount()));
-                    }
+                    rounds.add(setup.round(r, sizes.get(r), sequence, burst));
                 }
             }
             ManySpeakersReport.emit(rounds, sequence, burst);
@@ -112,21 +111,45 @@ public final class ManySpeakersBenchmark {
         }
     }
 
-    /** Takes the counters before and after a phase; the API server's idle CPU rate is measured first. */
+    /** What every round uses: the cluster, the speaker's credentials, the shared threads, the controller. */
+    private record Setup(KubernetesClient admin, Path speakerKubeconfig, Vertx vertx, ExecutorService handlers,
+            ApiServerProbe apiServer, OpenElbProcess controller, List<String> nodes) {
+        /** Round {@code index}: its own namespace and pool, {@code standIns} stand-ins, then the phases. */
+        Round round(int index, int standIns, int sequence, int burst) throws Exception {
+            IpamFixture f = new IpamFixture(admin, "many" + standIns);
+            f.eip("many-pool-" + index, "10." + (100 + index) + ".0.0/16");
+            long heapBefore = SpeakerFleet.heapAfterGc();
+            try (SpeakerFleet fleet = new SpeakerFleet(standIns, speakerKubeconfig, vertx, handlers, admin)) {
+                fleet.sequence(f, "warm", Math.min(10, sequence)); // class loading and JIT everywhere
+                Meter meter = new Meter(apiServer, controller, fleet);
+                Phase seq = meter.measure(sequence, () -> fleet.sequence(f, "s", sequence));
+                Phase all = meter.measure(burst, () -> fleet.burst(f, "b", burst));
+                Phase beats = meter.measure(sequence, () -> fleet.nodeHeartbeats(nodes, sequence));
+                long heap = (SpeakerFleet.heapAfterGc() - heapBefore) / standIns;
+                return new Round(standIns, seq, all, beats, heap, ManagementFactory.getThreadMXBean().getThreadCount());
+            }
+        }
+    }
+
+    /** Takes the counters before and after a phase; the API server's idle rates are measured first. */
     private static final class Meter {
         private final ApiServerProbe apiServer;
         private final OpenElbProcess controller;
         private final SpeakerFleet fleet;
-        private final double idleApiCpuPerMilli;
+        private final double idleCpuPerMilli;
+        private final double idleBytesPerMilli;
 
         Meter(ApiServerProbe apiServer, OpenElbProcess controller, SpeakerFleet fleet) throws InterruptedException {
             this.apiServer = apiServer;
             this.controller = controller;
             this.fleet = fleet;
-            Duration before = apiServer.cpuTime();
+            Duration cpu = apiServer.cpuTime();
+            long bytes = apiServer.bytesWritten();
             long start = System.nanoTime();
             Thread.sleep(IDLE.toMillis());
-            idleApiCpuPerMilli = apiServer.cpuTime().minus(before).toMillis() / ((System.nanoTime() - start) / 1e6);
+            double wall = (System.nanoTime() - start) / 1e6;
+            idleCpuPerMilli = apiServer.cpuTime().minus(cpu).toMillis() / wall;
+            idleBytesPerMilli = (apiServer.bytesWritten() - bytes) / wall;
         }
 
         interface Work {
@@ -134,18 +157,21 @@ public final class ManySpeakersBenchmark {
         }
 
         Phase measure(int changes, Work work) throws Exception {
-            ApiServerProbe.WatchTraffic traffic = apiServer.traffic();
-            long events = fleet.eventsReceived();
+            Map<ResourceKind, Long> events = fleet.eventsReceived();
             Duration controllerCpu = controller.cpuTime();
             long jvmCpu = OS.getProcessCpuTime();
+            long apiBytes = apiServer.bytesWritten();
             Duration apiCpu = apiServer.cpuTime();
             long start = System.nanoTime();
             double[] millis = work.run();
             double wall = (System.nanoTime() - start) / 1e6;
-            double apiMillis = apiServer.cpuTime().minus(apiCpu).toMillis() - idleApiCpuPerMilli * wall;
-            return new Phase(changes, millis, wall, Math.max(0, apiMillis), apiServer.traffic().minus(traffic),
-                    fleet.eventsReceived() - events, (OS.getProcessCpuTime() - jvmCpu) / 1e6,
-                    controller.cpuTime().minus(controllerCpu).toMillis());
+            double cpu = apiServer.cpuTime().minus(apiCpu).toMillis() - idleCpuPerMilli * wall;
+            double bytes = apiServer.bytesWritten() - apiBytes - idleBytesPerMilli * wall;
+            Map<ResourceKind, Long> received = fleet.eventsReceived();
+            received.replaceAll((kind, now) -> now - events.get(kind));
+            received.values().removeIf(n -> n == 0);
+            return new Phase(changes, millis, wall, Math.max(0, cpu), Math.max(0, bytes), received,
+                    (OS.getProcessCpuTime() - jvmCpu) / 1e6, controller.cpuTime().minus(controllerCpu).toMillis());
         }
     }
 

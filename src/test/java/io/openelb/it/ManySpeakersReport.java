@@ -46,28 +46,26 @@ final class ManySpeakersReport {
                 .times("the same, p99", big.sequence().percentile(99), small.sequence().percentile(99), BenchReport.NONE)
                 .times(BenchReport.format("burst of %d: first create -> every stand-in saw every address", burst),
                         big.burst().percentile(100), small.burst().percentile(100), BenchReport.NONE);
-        cost(report, "API server CPU per Service created (sequence; idle rate subtracted)", small, big,
+        cost(report, "API server CPU per Service created (sequence; its idle rate subtracted)", small, big,
                 r -> r.sequence().apiCpuPerChange(), BenchReport::millis);
         cost(report, "API server CPU per Service created (burst)", small, big, r -> r.burst().apiCpuPerChange(),
                 BenchReport::millis);
-        cost(report, "watch events sent per Service created", small, big,
-                r -> r.sequence().traffic().events() / sequence, v -> BenchReport.format("%.0f", v));
-        cost(report, "watch bytes sent per Service created", small, big, r -> r.sequence().bytesPerChange(),
-                ManySpeakersBenchmark::bytes);
+        cost(report, "API server bytes written per Service created (sequence; TLS included, idle subtracted)", small,
+                big, r -> r.sequence().bytesPerChange(), ManySpeakersBenchmark::bytes);
         cost(report, "watch events one stand-in received per Service created", small, big,
-                r -> (double) r.sequence().standInEvents() / sequence / r.standIns(), v -> BenchReport.format("%.1f", v));
+                r -> r.sequence().eventsPerChange(r.standIns()), v -> BenchReport.format("%.1f", v));
         cost(report, "API server CPU per Node status update", small, big, r -> r.nodes().apiCpuPerChange(),
                 BenchReport::millis);
-        cost(report, "watch bytes sent per Node status update", small, big, r -> r.nodes().bytesPerChange(),
+        cost(report, "API server bytes written per Node status update", small, big, r -> r.nodes().bytesPerChange(),
                 ManySpeakersBenchmark::bytes);
         cost(report, "controller CPU per Service created (burst)", small, big,
                 r -> r.burst().controllerCpuMillis() / burst, BenchReport::millis);
-        cost(report, BenchReport.format("this JVM's CPU during the burst, share of the machine's %d cores", CORES),
-                small, big, r -> jvmShare(r.burst()), v -> BenchReport.format("%.0f %%", 100 * v));
+        cost(report, BenchReport.format("this JVM's CPU during the burst, in cores (of %d)", CORES), small, big,
+                r -> jvmCores(r.burst()), v -> BenchReport.format("%.2f", v));
         report.row("this JVM: heap per stand-in (after a GC) / threads", ManySpeakersBenchmark.bytes(big.heapPerStandIn())
                         + " / " + big.threads(), ManySpeakersBenchmark.bytes(small.heapPerStandIn()) + " / "
                         + small.threads(), BenchReport.NONE, BenchReport.NONE);
-        report.note(breakdown(big, sequence)).note(projection(small, big)).note(bottleneck(big)).emit();
+        report.note(breakdown(big)).note(projection(small, big, burst)).note(bottleneck(big)).emit();
     }
 
     /** A row of a cost (lower is better): the ratio is the baseline's over ours. */
@@ -79,38 +77,64 @@ final class ManySpeakersReport {
                 small == big || ours == 0 ? BenchReport.NONE : BenchReport.ratio(baseline / ours), BenchReport.NONE);
     }
 
-    private static double jvmShare(Phase phase) {
-        return phase.jvmCpuMillis() / (phase.wallMillis() * CORES);
+    /** Cores this JVM used on average during the phase. */
+    private static double jvmCores(Phase phase) {
+        return phase.jvmCpuMillis() / phase.wallMillis();
     }
 
-    private static String breakdown(Round big, int sequence) {
-        return BenchReport.format("Watch traffic by kind with %d stand-ins, per Service created: %s. Per Node status "
-                + "update: %s. A Service created is its create, the controller's status write and claim, and the "
-                + "Eip's status; the controller's own watches are in these figures too (the fixed part of the fit "
-                + "below).", big.standIns(), big.sequence().traffic().describe(sequence),
-                big.nodes().traffic().describe(sequence));
+    private static String breakdown(Round big) {
+        return BenchReport.format("Watch events one stand-in received, by kind, per Service created: %s; per Node "
+                + "status update: %s. A Service created is its create, the controller's status write and claim and "
+                + "its share of the Eip's status writes. The API server's watch metrics (apiserver_watch_events_total, "
+                + "apiserver_watch_events_sizes) count only watches served over plain HTTP, not over WebSocket as "
+                + "fabric8's informers watch, so the bytes are all the API server process wrote (/proc/<pid>/io "
+                + "wchar: its clients' sockets with TLS, and etcd); the part that grows with the stand-ins is the "
+                + "watch traffic.", byKind(big.sequence(), big.standIns()), byKind(big.nodes(), big.standIns()));
     }
 
-    private static String projection(Round small, Round big) {
+    private static String byKind(Phase phase, int standIns) {
+        StringBuilder text = new StringBuilder();
+        phase.standInEvents().forEach((kind, count) -> text.append(text.isEmpty() ? "" : ", ")
+                .append(BenchReport.format("%s %.2f", kind.plural(), (double) count / phase.changes() / standIns)));
+        return text.isEmpty() ? "none" : text.toString();
+    }
+
+    private static String projection(Round small, Round big, int burst) {
         Fit cpu = Fit.of(small, big, r -> r.sequence().apiCpuPerChange());
         Fit bytes = Fit.of(small, big, r -> r.sequence().bytesPerChange());
+        Fit latency = Fit.of(small, big, r -> r.sequence().percentile(50));
         Fit nodeCpu = Fit.of(small, big, r -> r.nodes().apiCpuPerChange());
         Fit nodeBytes = Fit.of(small, big, r -> r.nodes().bytesPerChange());
-        StringBuilder text = new StringBuilder(BenchReport.format("Projection, linear in the number of speakers "
-                + "(%s): API server CPU per Service created = %.3f ms + %.1f µs per speaker; watch bytes per Service "
-                + "created = %s + %s per speaker.", small == big ? "one size measured, so through zero"
-                        : "through the two sizes measured", cpu.fixed(), cpu.perWatcher() * 1000,
-                ManySpeakersBenchmark.bytes(bytes.fixed()), ManySpeakersBenchmark.bytes(bytes.perWatcher())));
+        StringBuilder text = new StringBuilder();
+        if (small != big) {
+            text.append(BenchReport.format("From %d to %d stand-ins (x%.0f) the API server's CPU per Service created "
+                    + "grew x%.1f, the bytes it wrote x%.1f, the p50 until every stand-in saw the address x%.1f. ",
+                    small.standIns(), big.standIns(), (double) big.standIns() / small.standIns(),
+                    big.sequence().apiCpuPerChange() / small.sequence().apiCpuPerChange(),
+                    big.sequence().bytesPerChange() / small.sequence().bytesPerChange(),
+                    big.sequence().percentile(50) / small.sequence().percentile(50)));
+        }
+        text.append(BenchReport.format("Projection, linear in the number of speakers (%s): API server CPU per "
+                + "Service created = %.3f ms + %.1f µs per speaker; bytes it writes per Service created = %s + %s per "
+                + "speaker.", small == big ? "one size measured, so through zero" : "through the two sizes measured",
+                cpu.fixed(), cpu.perWatcher() * 1000, ManySpeakersBenchmark.bytes(bytes.fixed()),
+                ManySpeakersBenchmark.bytes(bytes.perWatcher())));
+        if (cpu.perWatcher() <= 0 || bytes.perWatcher() <= 0) {
+            text.append(" The part per speaker came out at zero or below (noise larger than it at these sizes): the "
+                    + "projection below says nothing; measure with more stand-ins.");
+        }
         for (int nodes : PROJECTED_NODES) {
             double cpuMillis = cpu.at(nodes);
             double perSecond = cpuMillis > 0 ? 1000 / cpuMillis : Double.POSITIVE_INFINITY;
             double nodeChanges = nodes / NODE_REPORT_SECONDS;
-            text.append(BenchReport.format(" At %,d nodes: %.1f ms of API server CPU and %s of watch traffic per "
-                    + "Service created, so one API server core is used up by %.0f Service changes per second (%s/s "
-                    + "of watch traffic then); and the Node status reports alone (each kubelet's every %.0f s, "
-                    + "%.1f per second in all) take %.2f cores and %s/s, as every speaker watches every Node.",
-                    nodes, cpuMillis, ManySpeakersBenchmark.bytes(bytes.at(nodes)), perSecond,
-                    ManySpeakersBenchmark.bytes(bytes.at(nodes) * perSecond), NODE_REPORT_SECONDS, nodeChanges,
+            text.append(BenchReport.format(" At %,d nodes: %.1f ms of API server CPU and %s written per Service "
+                    + "created, so one API server core is used up by %s Services created per second (%s/s written "
+                    + "then), a burst of %d as above needs %.1f s of API server CPU, and the p50 until every speaker "
+                    + "saw a Service would be %s on this machine; the Node status reports alone (each kubelet's "
+                    + "every %.0f s, %.1f per second in all) take %.2f cores and %s/s, as every speaker watches every "
+                    + "Node.", nodes, cpuMillis, ManySpeakersBenchmark.bytes(bytes.at(nodes)), rate(perSecond),
+                    ManySpeakersBenchmark.bytes(bytes.at(nodes) * perSecond), burst, burst * cpuMillis / 1000,
+                    BenchReport.millis(latency.at(nodes)), NODE_REPORT_SECONDS, nodeChanges,
                     nodeChanges * nodeCpu.at(nodes) / 1000, ManySpeakersBenchmark.bytes(nodeChanges * nodeBytes.at(nodes))));
         }
         text.append(" Why linear: the API server encodes each change once and shares that encoding among its "
@@ -124,12 +148,17 @@ final class ManySpeakersReport {
         return text.toString();
     }
 
+    private static String rate(double perSecond) {
+        return BenchReport.format(perSecond >= 10 ? "%.0f" : "%.2f", perSecond);
+    }
+
     private static String bottleneck(Round big) {
-        double share = jvmShare(big.burst());
-        return BenchReport.format("The stand-ins' JVM used %.0f %% of the machine's %d cores during the burst (API "
-                + "server, etcd, controller and stand-ins share them)%s.", 100 * share, CORES, share > 0.5
-                        ? ": the stand-ins took a large share, so the times above are partly theirs; the CPU and "
-                        + "traffic per change are the API server's own and stand"
-                        : ": the stand-ins were not the bottleneck");
+        double cores = jvmCores(big.burst());
+        return BenchReport.format("The stand-ins' JVM used %.2f of the machine's %d cores during the burst with %d "
+                + "stand-ins (the API server, etcd, the controller and the stand-ins share them)%s", cores, CORES,
+                big.standIns(), cores > CORES / 2.0
+                        ? ": the stand-ins took a large share, so the times until all saw an address are partly "
+                        + "theirs; the API server's CPU and bytes per change are its own and hold."
+                        : ": the stand-ins were not the bottleneck.");
     }
 }

@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.LongAdder;
  * cost the round measures.
  */
 final class SpeakerFleet implements AutoCloseable {
-    static final String SPEAKER_NAMESPACE = "openelb-system";
+    /** The program's namespace: its ServiceAccounts, and the Secrets a speaker watches. */
+    static final String NAMESPACE = "openelb-system";
     static final Duration WAIT = Duration.ofMinutes(5);
     private static final int WRITERS = 16;
 
@@ -53,7 +54,7 @@ final class SpeakerFleet implements AutoCloseable {
             config.setUserAgent("openelb-speaker/stand-in-" + i);
             KubernetesClient client = new KubernetesClientBuilder().withConfig(config)
                     .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).withTaskExecutor(handlers).build();
-            SpeakerStandIn standIn = new SpeakerStandIn(client, SPEAKER_NAMESPACE, sightings, events);
+            SpeakerStandIn standIn = new SpeakerStandIn(client, NAMESPACE, sightings, events);
             standIns.add(standIn);
             started.add(standIn.start());
         }
@@ -64,9 +65,11 @@ final class SpeakerFleet implements AutoCloseable {
         return standIns.size();
     }
 
-    /** Watch events all stand-ins have received so far. */
-    long eventsReceived() {
-        return events.values().stream().mapToLong(LongAdder::sum).sum();
+    /** Watch events all stand-ins have received so far, by kind. */
+    Map<ResourceKind, Long> eventsReceived() {
+        Map<ResourceKind, Long> received = new java.util.EnumMap<>(ResourceKind.class);
+        events.forEach((kind, counter) -> received.put(kind, counter.sum()));
+        return received;
     }
 
     /**
