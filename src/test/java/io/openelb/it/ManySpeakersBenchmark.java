@@ -36,6 +36,8 @@ public final class ManySpeakersBenchmark {
             "OPENELB_APISERVER_PORT", "28443", "OPENELB_APISERVER_AUDIT", "0");
     private static final int HANDLER_THREADS = 4;
     private static final Duration IDLE = Duration.ofSeconds(5);
+    /** A phase ends when the stand-ins have received nothing for this long (the trailing writes are its cost too). */
+    private static final Duration QUIET = Duration.ofSeconds(2);
     private static final OperatingSystemMXBean OS =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
@@ -121,6 +123,7 @@ public final class ManySpeakersBenchmark {
             long heapBefore = SpeakerFleet.heapAfterGc();
             try (SpeakerFleet fleet = new SpeakerFleet(standIns, speakerKubeconfig, vertx, handlers, admin)) {
                 fleet.sequence(f, "warm", Math.min(10, sequence)); // class loading and JIT everywhere
+                fleet.awaitQuiet(QUIET);
                 Meter meter = new Meter(apiServer, controller, fleet);
                 Phase seq = meter.measure(sequence, () -> fleet.sequence(f, "s", sequence));
                 Phase all = meter.measure(burst, () -> fleet.burst(f, "b", burst));
@@ -164,6 +167,7 @@ public final class ManySpeakersBenchmark {
             Duration apiCpu = apiServer.cpuTime();
             long start = System.nanoTime();
             double[] millis = work.run();
+            fleet.awaitQuiet(QUIET);
             double wall = (System.nanoTime() - start) / 1e6;
             double cpu = apiServer.cpuTime().minus(apiCpu).toMillis() - idleCpuPerMilli * wall;
             double bytes = apiServer.bytesWritten() - apiBytes - idleBytesPerMilli * wall;

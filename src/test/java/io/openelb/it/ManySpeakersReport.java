@@ -4,6 +4,7 @@ import io.openelb.it.ManySpeakersBenchmark.Phase;
 import io.openelb.it.ManySpeakersBenchmark.Round;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 
 /**
  * The table of {@link ManySpeakersBenchmark}: the largest round against the smallest (N/10 stand-ins) as
@@ -27,8 +28,9 @@ final class ManySpeakersReport {
             return new Fit(figure.applyAsDouble(small) - slope * small.standIns(), slope);
         }
 
+        /** The figure at this many nodes; never below zero, which noise in a small run could give. */
         double at(int nodes) {
-            return fixed + perWatcher * nodes;
+            return Math.max(0, fixed + perWatcher * nodes);
         }
     }
 
@@ -119,9 +121,9 @@ final class ManySpeakersReport {
                 + "speaker.", small == big ? "one size measured, so through zero" : "through the two sizes measured",
                 cpu.fixed(), cpu.perWatcher() * 1000, ManySpeakersBenchmark.bytes(bytes.fixed()),
                 ManySpeakersBenchmark.bytes(bytes.perWatcher())));
-        if (cpu.perWatcher() <= 0 || bytes.perWatcher() <= 0) {
-            text.append(" The part per speaker came out at zero or below (noise larger than it at these sizes): the "
-                    + "projection below says nothing; measure with more stand-ins.");
+        if (Stream.of(cpu, bytes, nodeCpu, nodeBytes).anyMatch(fit -> fit.perWatcher() <= 0)) {
+            text.append(" A part per speaker came out at zero or below (noise larger than it at these sizes), so "
+                    + "projections below that rest on it say nothing; measure with more stand-ins.");
         }
         for (int nodes : PROJECTED_NODES) {
             double cpuMillis = cpu.at(nodes);

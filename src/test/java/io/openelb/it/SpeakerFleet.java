@@ -139,6 +139,24 @@ final class SpeakerFleet implements AutoCloseable {
         return new double[] {(System.nanoTime() - start) / 1e6};
     }
 
+    /**
+     * Waits until the stand-ins have received no event for {@code quiet}: the writes that follow a change (the
+     * controller's claim after the address, the Eip's status) have reached them.
+     */
+    void awaitQuiet(Duration quiet) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        Map<ResourceKind, Long> last = eventsReceived();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - quietSince < quiet.toNanos() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            Map<ResourceKind, Long> now = eventsReceived();
+            if (!now.equals(last)) {
+                last = now;
+                quietSince = System.nanoTime();
+            }
+        }
+    }
+
     /** Heap in use after a collection, in bytes. */
     static long heapAfterGc() {
         System.gc();
