@@ -79,9 +79,9 @@ final class ManySpeakersReport {
                 small == big || ours == 0 ? BenchReport.NONE : BenchReport.ratio(baseline / ours), BenchReport.NONE);
     }
 
-    /** Cores this JVM used on average during the phase. */
+    /** Cores this JVM used on average while the phase's changes were made and seen. */
     private static double jvmCores(Phase phase) {
-        return phase.jvmCpuMillis() / phase.wallMillis();
+        return phase.jvmCpuMillis() / phase.workMillis();
     }
 
     private static String breakdown(Round big) {
