@@ -24,8 +24,8 @@
 #   many-speakers [N]  N (default 100) speaker stand-ins (the informers of a speaker, its ServiceAccount, a
 #                   client each, in one JVM) on a real API server with the controller running, then N/10: K
 #                   Services one after another (create -> every stand-in saw the address), a burst of B, K Node
-#                   status updates; API server CPU (/proc) and watch events and bytes (its /metrics) per change,
-#                   projected to 1,000 and 5,000 nodes. K, B: OPENELB_MANY_SEQUENCE (50), OPENELB_MANY_BURST (500).
+#                   status updates; API server CPU and bytes written (/proc) and the events each stand-in got per
+#                   change, projected to 1,000 and 5,000 nodes. K, B: OPENELB_MANY_SEQUENCE (50), OPENELB_MANY_BURST (500).
 #                   Its own control plane (/tmp/openelb-many-cluster, port 28443), purged after
 #   footprint [N]   RSS and start-to-ready of the controller and the speaker with the image's JVM flags,
 #                   idle and with N (default 10000) Services (hack/bench/footprint.sh), against a bare JVM
