@@ -22,7 +22,7 @@
 #                   and the ARP answer latency against the kernel answering for a configured address.
 #                   Honours OPENELB_LAB_PREFIX/OPENELB_LAB_DIR and OPENELB_IT_CLUSTER_DIR/_APISERVER_PORT
 #   many-speakers [N]  N (default 100) speaker stand-ins (the informers of a speaker, its ServiceAccount, a
-#                   client each, in one JVM) on a real API server with the controller running, then N/10: K
+#                   client each, in one JVM) on a real API server with the controller running, at N/10 and N: K
 #                   Services one after another (create -> every stand-in saw the address), a burst of B, K Node
 #                   status updates; API server CPU and bytes written (/proc) and the events each stand-in got per
 #                   change, projected to 1,000 and 5,000 nodes. K, B: OPENELB_MANY_SEQUENCE (50), OPENELB_MANY_BURST (500).
