@@ -107,10 +107,18 @@ public final class BgpConvergenceBenchmark {
                             @Override
                             public void onDelete(Service s, boolean unknown) {}
                         })) {
-            try (OpenElbProcess controller = controller(cluster, dir);
-                    OpenElbProcess speaker = lab.startSpeakers(dir, "--log-level=warn").get(0)) {
+            // both as in their containers: the image's JVM flags, memory limits and class-data sharing archive
+            Path archive = archive(dir);
+            try (OpenElbProcess controller = OpenElbProcess.startWithJvmFlags(
+                            InstallFiles.jvmFlagsInContainer(InstallFiles.controllerContainer(), archive),
+                            InstallFiles.environment(), cluster.kubeconfigFor("openelb-system", "openelb-controller", dir),
+                            dir, "controller", "--role=controller", "--log-level=warn")
+                            .awaitReady(Duration.ofSeconds(60));
+                    OpenElbProcess speaker = lab.startSpeaker(1, dir, "speaker",
+                            InstallFiles.jvmFlagsInContainer(InstallFiles.speakerContainer(), archive),
+                            InstallFiles.environment(), "--log-level=warn")) {
                 speaker.awaitReady(Duration.ofSeconds(60));
-                // warm-up: the first Services pay for class loading and JIT everywhere
+                // warm-up: the first Services pay for class loading everywhere
                 for (int i = 0; i < 20; i++) {
                     f.service("warm" + i);
                     monitor.nextAdded(Duration.ofSeconds(30));
@@ -329,16 +337,8 @@ public final class BgpConvergenceBenchmark {
             } while (served < count);
 
             // as in its container: the image's JVM flags, memory limit and class-data sharing archive
-            Path archive = dir.resolve("openelb.jsa");
-            List<String> training = new ArrayList<>(List.of("hack/cds-archive.sh", "target/openelb.jar",
-                    archive.toString()));
-            training.addAll(InstallFiles.cdsTrainingFlags());
-            LocalCluster.Result trained = LocalCluster.run(training, Map.of(), 120);
-            if (trained.exitCode() != 0) {
-                throw new IllegalStateException("hack/cds-archive.sh failed: " + trained.stderr());
-            }
             List<String> flags = new ArrayList<>(InstallFiles.jvmFlagsInContainer(InstallFiles.speakerContainer(),
-                    archive));
+                    archive(dir)));
             if (count > LARGE) { // README: beyond a few thousand Services, raise the memory limit
                 flags.replaceAll(flag -> flag.startsWith("-XX:MaxRAM=") ? "-XX:MaxRAM=" + LARGE_LIMIT_MIB + "m" : flag);
             }
@@ -388,6 +388,19 @@ public final class BgpConvergenceBenchmark {
                         .emit();
             }
         }
+    }
+
+    /** The image's class-data sharing archive, made from target/openelb.jar as the Dockerfile makes it. */
+    private static Path archive(Path dir) {
+        Path archive = dir.resolve("openelb.jsa");
+        List<String> training = new ArrayList<>(List.of("hack/cds-archive.sh", "target/openelb.jar",
+                archive.toString()));
+        training.addAll(InstallFiles.cdsTrainingFlags());
+        LocalCluster.Result trained = LocalCluster.run(training, Map.of(), 120);
+        if (trained.exitCode() != 0) {
+            throw new IllegalStateException("hack/cds-archive.sh failed: " + trained.stderr());
+        }
+        return archive;
     }
 
     private static OpenElbProcess controller(LocalCluster cluster, Path dir) throws InterruptedException {
