@@ -25,6 +25,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.function.UnaryOperator;
 
 /**
  * Benchmark, not a test: the whole path from the Kubernetes API to the router's forwarding table, with
@@ -260,8 +261,18 @@ public final class BgpConvergenceBenchmark {
         Path dir = Files.createTempDirectory("bgp-bench");
         Set<String> served = ConcurrentHashMap.newKeySet();
         long[] allServedAt = {0};
-        try (OpenElbProcess controller = controller(cluster, dir);
-                OpenElbProcess speaker = lab.startSpeakers(dir, "--log-level=warn").get(0);
+        // both as in their containers, with the memory limit README advises beyond a few thousand Services
+        Path archive = archive(dir);
+        UnaryOperator<List<String>> limit = flags -> count <= LARGE ? flags : flags.stream()
+                .map(flag -> flag.startsWith("-XX:MaxRAM=") ? "-XX:MaxRAM=" + LARGE_LIMIT_MIB + "m" : flag).toList();
+        try (OpenElbProcess controller = OpenElbProcess.startWithJvmFlags(
+                        limit.apply(InstallFiles.jvmFlagsInContainer(InstallFiles.controllerContainer(), archive)),
+                        InstallFiles.environment(), cluster.kubeconfigFor("openelb-system", "openelb-controller", dir),
+                        dir, "controller", "--role=controller", "--log-level=warn")
+                        .awaitReady(Duration.ofSeconds(60));
+                OpenElbProcess speaker = lab.startSpeaker(1, dir, "speaker",
+                        limit.apply(InstallFiles.jvmFlagsInContainer(InstallFiles.speakerContainer(), archive)),
+                        InstallFiles.environment(), "--log-level=warn");
                 SharedIndexInformer<Service> informer = cluster.admin().services().inNamespace(f.namespace)
                         .inform(new ResourceEventHandler<>() {
                             @Override
@@ -304,7 +315,8 @@ public final class BgpConvergenceBenchmark {
             double inBirdMillis = (lastRouteAt - start) / 1e6;
             double servedMillis = (allServedAt[0] - start) / 1e6;
             new BenchReport(BenchReport.format("%,d LoadBalancer Services created in a burst (%d client threads) "
-                    + "while the controller and one speaker run (-Xmx256m each), BIRD as the router. Baseline "
+                    + "while the controller and one speaker run as in their containers (the image's JVM flags, memory "
+                    + "limits, 512 MiB beyond " + LARGE + " Services, class-data archive), BIRD as the router. Baseline "
                     + "(floor): the same burst to a fresh API server with nothing else running.", count, WRITERS))
                     .times("first create -> API server accepted all creates", createdMillis, floorMillis,
                             BenchReport.NONE)
