@@ -18,7 +18,7 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends libpcap0.8t64 \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/target/openelb.jar /opt/openelb/openelb.jar
-# The class-data sharing archive of a training run (hack/cds-archive.sh): the JVM maps the ~9,000 classes
+# The class-data sharing archive of a training run (hack/cds-archive.sh): the JVM maps the ~8,000 classes
 # it loads at start instead of loading and verifying them (start to ready 3.4 -> 2.0 s for the speaker,
 # hack/bench/run.sh footprint). Made with this image's JVM and jar, the only ones it fits.
 COPY hack/cds-archive.sh /tmp/cds-archive.sh
