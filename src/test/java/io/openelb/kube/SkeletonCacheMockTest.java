@@ -65,6 +65,11 @@ class SkeletonCacheMockTest {
     @AfterEach
     void stop() throws Exception {
         vertx.close().await(10, TimeUnit.SECONDS);
+        if (informers != null) { // their watches closed before the server goes: it waits for open connections
+            for (var kind : informers.kinds()) {
+                informers.informer(kind).stopped().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
+        }
         client.close();
         server.destroy();
     }
