@@ -71,7 +71,16 @@ class SkeletonCacheMockTest {
             }
         }
         client.close();
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            // the mock server's own watch listener blocks its event loop when a watch closes (seen in full
+            // unit runs: WatchEventsListener.onClosed awaiting its executor), so its shutdown can time out;
+            // the test's assertions have all run by then
+            if (!String.valueOf(e.getMessage()).contains("Unable to close MockWebServer")) {
+                throw e;
+            }
+        }
     }
 
     @Test
