@@ -63,7 +63,11 @@ public final class Informers {
         return informers.keySet();
     }
 
-    SharedIndexInformer<? extends HasMetadata> informer(ResourceKind kind) {
+    /**
+     * The informer of a kind, to add a handler to before it starts: {@link WatchVerticle}'s, and the speaker
+     * stand-ins of the many-speakers benchmark (so that they watch exactly what a speaker watches).
+     */
+    public SharedIndexInformer<? extends HasMetadata> informer(ResourceKind kind) {
         return informers.get(kind);
     }
 }
