@@ -1,5 +1,6 @@
 package io.openelb.it;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Service;
 import io.openelb.InstallFiles;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -25,7 +26,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.function.UnaryOperator;
+import java.util.function.BiConsumer;
 
 /**
  * Benchmark, not a test: the whole path from the Kubernetes API to the router's forwarding table, with
@@ -91,33 +92,13 @@ public final class BgpConvergenceBenchmark {
         Map<String, Long> addressSeen = new ConcurrentHashMap<>();
         double[] floor;
         try (RouteMonitor monitor = new RouteMonitor();
-                SharedIndexInformer<Service> statuses = cluster.admin().services().inNamespace(f.namespace)
-                        .inform(new ResourceEventHandler<>() {
-                            @Override
-                            public void onAdd(Service s) {
-                                onUpdate(null, s);
-                            }
-
-                            @Override
-                            public void onUpdate(Service old, Service s) {
-                                if (!s.getStatus().getLoadBalancer().getIngress().isEmpty()) {
-                                    addressSeen.putIfAbsent(s.getMetadata().getName(), System.nanoTime());
-                                }
-                            }
-
-                            @Override
-                            public void onDelete(Service s, boolean unknown) {}
-                        })) {
+                SharedIndexInformer<Service> statuses = firstAddresses(cluster, f.namespace, addressSeen::put)) {
             // both as in their containers: the image's JVM flags, memory limits and class-data sharing archive
             Path archive = archive(dir);
-            try (OpenElbProcess controller = OpenElbProcess.startWithJvmFlags(
-                            InstallFiles.jvmFlagsInContainer(InstallFiles.controllerContainer(), archive),
-                            InstallFiles.environment(), cluster.kubeconfigFor("openelb-system", "openelb-controller", dir),
-                            dir, "controller", "--role=controller", "--log-level=warn")
-                            .awaitReady(Duration.ofSeconds(60));
+            try (OpenElbProcess controller = controllerAsInContainer(cluster, dir, archive, count);
                     OpenElbProcess speaker = lab.startSpeaker(1, dir, "speaker",
-                            InstallFiles.jvmFlagsInContainer(InstallFiles.speakerContainer(), archive),
-                            InstallFiles.environment(), "--log-level=warn")) {
+                            asInContainer(InstallFiles.speakerContainer(), archive, count), InstallFiles.environment(),
+                            "--log-level=warn")) {
                 speaker.awaitReady(Duration.ofSeconds(60));
                 // warm-up: the first Services pay for class loading everywhere
                 for (int i = 0; i < 20; i++) {
@@ -232,7 +213,7 @@ public final class BgpConvergenceBenchmark {
     }
 
     /** Creates {@code count} Services with {@link #WRITERS} client threads; nanoseconds until all accepted. */
-    private static long burst(IpamFixture f, String prefix, int count) throws Exception {
+    static long burst(IpamFixture f, String prefix, int count) throws Exception {
         long start = System.nanoTime();
         ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
         try {
@@ -263,34 +244,15 @@ public final class BgpConvergenceBenchmark {
         long[] allServedAt = {0};
         // both as in their containers, with the memory limit README advises beyond a few thousand Services
         Path archive = archive(dir);
-        UnaryOperator<List<String>> limit = flags -> count <= LARGE ? flags : flags.stream()
-                .map(flag -> flag.startsWith("-XX:MaxRAM=") ? "-XX:MaxRAM=" + LARGE_LIMIT_MIB + "m" : flag).toList();
-        try (OpenElbProcess controller = OpenElbProcess.startWithJvmFlags(
-                        limit.apply(InstallFiles.jvmFlagsInContainer(InstallFiles.controllerContainer(), archive)),
-                        InstallFiles.environment(), cluster.kubeconfigFor("openelb-system", "openelb-controller", dir),
-                        dir, "controller", "--role=controller", "--log-level=warn")
-                        .awaitReady(Duration.ofSeconds(60));
+        try (OpenElbProcess controller = controllerAsInContainer(cluster, dir, archive, count);
                 OpenElbProcess speaker = lab.startSpeaker(1, dir, "speaker",
-                        limit.apply(InstallFiles.jvmFlagsInContainer(InstallFiles.speakerContainer(), archive)),
-                        InstallFiles.environment(), "--log-level=warn");
-                SharedIndexInformer<Service> informer = cluster.admin().services().inNamespace(f.namespace)
-                        .inform(new ResourceEventHandler<>() {
-                            @Override
-                            public void onAdd(Service s) {
-                                onUpdate(s, s);
-                            }
-
-                            @Override
-                            public void onUpdate(Service old, Service s) {
-                                if (!IpamFixture.ingress(s).isEmpty() && served.add(s.getMetadata().getName())
-                                        && served.size() == count) {
-                                    allServedAt[0] = System.nanoTime();
-                                }
-                            }
-
-                            @Override
-                            public void onDelete(Service s, boolean unknown) {}
-                        })) {
+                        asInContainer(InstallFiles.speakerContainer(), archive, count), InstallFiles.environment(),
+                        "--log-level=warn");
+                SharedIndexInformer<Service> informer = firstAddresses(cluster, f.namespace, (name, at) -> {
+                    if (served.add(name) && served.size() == count) {
+                        allServedAt[0] = at;
+                    }
+                })) {
             speaker.awaitReady(Duration.ofSeconds(60));
             // the CPU of the burst alone: what each process spent on starting is not the Services'
             Duration controllerBefore = controller.cpuTime();
@@ -349,11 +311,7 @@ public final class BgpConvergenceBenchmark {
             } while (served < count);
 
             // as in its container: the image's JVM flags, memory limit and class-data sharing archive
-            List<String> flags = new ArrayList<>(InstallFiles.jvmFlagsInContainer(InstallFiles.speakerContainer(),
-                    archive(dir)));
-            if (count > LARGE) { // README: beyond a few thousand Services, raise the memory limit
-                flags.replaceAll(flag -> flag.startsWith("-XX:MaxRAM=") ? "-XX:MaxRAM=" + LARGE_LIMIT_MIB + "m" : flag);
-            }
+            List<String> flags = asInContainer(InstallFiles.speakerContainer(), archive(dir), count);
             long start = System.nanoTime();
             Instant startedAt = Instant.now();
             try (OpenElbProcess speaker = lab.startSpeaker(1, dir, "speaker", flags, InstallFiles.environment(),
@@ -400,6 +358,47 @@ public final class BgpConvergenceBenchmark {
                         .emit();
             }
         }
+    }
+
+    /**
+     * The image's JVM flags for a role's container with the image's class-data archive, and the memory limit
+     * README advises beyond a few thousand Services ({@link #LARGE_LIMIT_MIB}).
+     */
+    private static List<String> asInContainer(Container container, Path archive, int services) {
+        return InstallFiles.jvmFlagsInContainer(container, archive).stream()
+                .map(flag -> services > LARGE && flag.startsWith("-XX:MaxRAM=") ? "-XX:MaxRAM=" + LARGE_LIMIT_MIB + "m"
+                        : flag)
+                .toList();
+    }
+
+    /** The controller as in its container ({@link #asInContainer}), ready. */
+    private static OpenElbProcess controllerAsInContainer(LocalCluster cluster, Path dir, Path archive, int services)
+            throws InterruptedException {
+        return OpenElbProcess.startWithJvmFlags(asInContainer(InstallFiles.controllerContainer(), archive, services),
+                InstallFiles.environment(), cluster.kubeconfigFor("openelb-system", "openelb-controller", dir), dir,
+                "controller", "--role=controller", "--log-level=warn").awaitReady(Duration.ofSeconds(60));
+    }
+
+    /** Calls {@code first} once per Service of the namespace: its name and when it first showed an address. */
+    private static SharedIndexInformer<Service> firstAddresses(LocalCluster cluster, String namespace,
+            BiConsumer<String, Long> first) {
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        return cluster.admin().services().inNamespace(namespace).inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Service s) {
+                onUpdate(null, s);
+            }
+
+            @Override
+            public void onUpdate(Service old, Service s) {
+                if (!IpamFixture.ingress(s).isEmpty() && seen.add(s.getMetadata().getName())) {
+                    first.accept(s.getMetadata().getName(), System.nanoTime());
+                }
+            }
+
+            @Override
+            public void onDelete(Service s, boolean unknown) {}
+        });
     }
 
     /** The image's class-data sharing archive, made from target/openelb.jar as the Dockerfile makes it. */

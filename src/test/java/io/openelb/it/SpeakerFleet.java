@@ -3,7 +3,6 @@ package io.openelb.it;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -19,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -34,7 +31,6 @@ final class SpeakerFleet implements AutoCloseable {
     /** The program's namespace: its ServiceAccounts, and the Secrets a speaker watches. */
     static final String NAMESPACE = "openelb-system";
     static final Duration WAIT = Duration.ofMinutes(5);
-    private static final int WRITERS = 16;
 
     private final List<SpeakerStandIn> standIns = new ArrayList<>();
     private final Sightings sightings = new Sightings();
@@ -90,27 +86,15 @@ final class SpeakerFleet implements AutoCloseable {
     }
 
     /**
-     * Creates the Services at once ({@value #WRITERS} client threads); for each, milliseconds from the first
-     * create call to the last stand-in seeing its address.
+     * Creates the Services at once, as the scale benchmark does ({@link BgpConvergenceBenchmark#burst}); for
+     * each, milliseconds from the first create call to the last stand-in seeing its address.
      */
     double[] burst(IpamFixture f, String prefix, int count) throws Exception {
         for (int i = 0; i < count; i++) {
             sightings.expect(f.namespace + "/" + prefix + i, size());
         }
-        ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
         long start = System.nanoTime();
-        try {
-            List<Future<Service>> created = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                String name = prefix + i;
-                created.add(writers.submit(() -> f.service(name)));
-            }
-            for (Future<Service> c : created) {
-                c.get();
-            }
-        } finally {
-            writers.shutdown();
-        }
+        BgpConvergenceBenchmark.burst(f, prefix, count);
         double[] millis = new double[count];
         for (int i = 0; i < count; i++) {
             millis[i] = (sightings.awaitAll(f.namespace + "/" + prefix + i, WAIT) - start) / 1e6;
