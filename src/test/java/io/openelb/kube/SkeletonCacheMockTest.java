@@ -26,12 +26,9 @@ import io.vertx.core.Vertx;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +48,7 @@ class SkeletonCacheMockTest {
     private KubernetesClient client;
     private Vertx vertx;
     private Informers informers;
-    private final BlockingQueue<ClusterSnapshot> snapshots = new LinkedBlockingQueue<>();
+    private final PublishedSnapshots snapshots = new PublishedSnapshots();
 
     @BeforeEach
     void start() {
@@ -88,7 +85,7 @@ class SkeletonCacheMockTest {
         create(loadBalancer("a", "pool-a"));
 
         deploy();
-        ClusterSnapshot synced = until(ClusterSnapshot::synced);
+        ClusterSnapshot synced = snapshots.until(ClusterSnapshot::synced);
 
         assertThat(synced.services().get("default/a").loadBalancer()).isTrue();
         assertThat(synced.services().get("default/a").poolLabel()).isEqualTo("pool-a");
@@ -104,17 +101,17 @@ class SkeletonCacheMockTest {
     void addsChangesAndDeletesReachTheSnapshot() throws Exception {
         create(loadBalancer("listed", "pool-a"));
         deploy();
-        until(ClusterSnapshot::synced);
+        snapshots.until(ClusterSnapshot::synced);
 
         create(loadBalancer("web", "pool-a"));
-        until(x -> x.services().containsKey("default/web"));
+        snapshots.until(x -> x.services().containsKey("default/web"));
         relabel("web", "pool-b");
-        ClusterSnapshot changed = until(x -> "pool-b".equals(poolLabel(x, "web")));
+        ClusterSnapshot changed = snapshots.until(x -> "pool-b".equals(poolLabel(x, "web")));
         client.services().inNamespace("default").withName("web").delete();
         client.services().inNamespace("default").withName("listed").delete();
 
         // the cache held skeletons of both when they were deleted
-        ClusterSnapshot deleted = until(x -> x.services().isEmpty());
+        ClusterSnapshot deleted = snapshots.until(x -> x.services().isEmpty());
         assertThat(changed.services().get("default/web").loadBalancer()).isTrue();
         assertThat(deleted.revision()).isGreaterThan(changed.revision());
         assertThat(informers.informer(ResourceKind.SERVICE).getStore().list()).isEmpty();
@@ -126,7 +123,7 @@ class SkeletonCacheMockTest {
         create(loadBalancer("changed", "pool-a"));
         dispatcher.holdBackTheNextServiceWatch();
         deploy();
-        until(x -> x.synced() && x.services().size() == 2);
+        snapshots.until(x -> x.synced() && x.services().size() == 2);
 
         // unseen by the held-back watch: only the relist tells the informer
         client.services().inNamespace("default").withName("gone").delete();
@@ -134,7 +131,7 @@ class SkeletonCacheMockTest {
         create(loadBalancer("new", "pool-c"));
         dispatcher.expire();
 
-        ClusterSnapshot relisted = until(x -> x.services().keySet().equals(
+        ClusterSnapshot relisted = snapshots.until(x -> x.services().keySet().equals(
                 Set.of("default/changed", "default/new")) && "pool-b".equals(poolLabel(x, "changed")));
         assertThat(relisted.services().get("default/new").poolLabel()).isEqualTo("pool-c");
         assertThat(relisted.services().get("default/changed").loadBalancer()).isTrue();
@@ -168,18 +165,6 @@ class SkeletonCacheMockTest {
     private static String poolLabel(ClusterSnapshot snapshot, String name) {
         var service = snapshot.services().get("default/" + name);
         return service == null ? null : service.poolLabel();
-    }
-
-    /** The first snapshot (published from now on, or queued) that passes; fails after 10 s. */
-    private ClusterSnapshot until(Predicate<ClusterSnapshot> done) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            ClusterSnapshot next = snapshots.poll(100, TimeUnit.MILLISECONDS);
-            if (next != null && done.test(next)) {
-                return next;
-            }
-        }
-        throw new AssertionError("no such snapshot within 10 s");
     }
 
     /** CRUD, except that a Service watch held back stays silent until {@link #expire()} ends it with a 410. */

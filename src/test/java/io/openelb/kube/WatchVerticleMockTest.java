@@ -21,8 +21,6 @@ import io.openelb.metrics.KubeMetrics;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.EnumSet;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +32,7 @@ class WatchVerticleMockTest {
     private KubernetesClient client;
     private Vertx vertx;
     private final Promise<ClusterSnapshot> synced = Promise.promise();
-    private final BlockingQueue<ClusterSnapshot> snapshots = new LinkedBlockingQueue<>();
+    private final PublishedSnapshots snapshots = new PublishedSnapshots();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final Conversion conversion = new Conversion();
 
@@ -92,8 +90,8 @@ class WatchVerticleMockTest {
         client.resources(Eip.class).withName("pool-a").delete();
 
         // every change reaches a snapshot, in order within a kind (kinds are independent streams)
-        ClusterSnapshot withEip = until(x -> x.eips().containsKey("pool-a"));
-        ClusterSnapshot last = until(x -> !x.eips().containsKey("pool-a") && x.services().containsKey("default/web"));
+        ClusterSnapshot withEip = snapshots.until(x -> x.eips().containsKey("pool-a"));
+        ClusterSnapshot last = snapshots.until(x -> !x.eips().containsKey("pool-a") && x.services().containsKey("default/web"));
 
         assertThat(withEip.pools().pool("pool-a")).isPresent();
         assertThat(last.revision()).isGreaterThan(withEip.revision());
@@ -118,7 +116,7 @@ class WatchVerticleMockTest {
             s.getMetadata().setLabels(java.util.Map.of(io.openelb.api.Annotations.POOL, "pool-x"));
             return s;
         });
-        until(x -> x.services().size() == 20 && "pool-x".equals(x.services().get("default/web-0").poolLabel()));
+        snapshots.until(x -> x.services().size() == 20 && "pool-x".equals(x.services().get("default/web-0").poolLabel()));
 
         // 20 adds and 1 update, each converted once, however many snapshots carried them
         assertThat(conversion.conversions() - atSync).isEqualTo(21);
@@ -137,17 +135,5 @@ class WatchVerticleMockTest {
         assertThat(synced.future().await(10, TimeUnit.SECONDS).watched())
                 .containsExactlyInAnyOrderElementsOf(EnumSet.of(ResourceKind.SERVICE, ResourceKind.NAMESPACE,
                         ResourceKind.EIP));
-    }
-
-    /** The first snapshot (published from now on, or queued) that passes; fails after 10 s. */
-    private ClusterSnapshot until(java.util.function.Predicate<ClusterSnapshot> done) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            ClusterSnapshot next = snapshots.poll(100, TimeUnit.MILLISECONDS);
-            if (next != null && done.test(next)) {
-                return next;
-            }
-        }
-        throw new AssertionError("no such snapshot within 10 s");
     }
 }
