@@ -24,14 +24,15 @@ import java.util.TreeSet;
  * with the nodes. The announcers and the poster come from the snapshot alone (every node that
  * {@link BgpPlan#shouldAnnounce} allows and that has an Established BGP session, as the speakers write in
  * the BgpPeers' status), so every speaker fed the same snapshots reaches the same Events and the same
- * poster without talking to the others, and the poster is a node whose speaker runs. Plans are paced: a speaker that planned an intermediate
- * snapshot another skipped may see a change the other does not (or name another poster), so in a burst an
- * Event may be posted twice or not at all; never once per node.
+ * poster without talking to the others, and the poster is a node whose speaker runs. Plans are paced: a
+ * speaker that planned an intermediate snapshot another skipped may see a change the other does not (or
+ * name another poster), so in a burst an Event may be posted twice or not at all; never once per node.
  *
  * <p>The first call records the state and reports nothing (a restarted speaker does not repeat every
  * Service's Event). An address its Service no longer holds is not reported: the Service let it go (the
  * controller's Events say so). Work per call: the changed Services' addresses, or every address when the
- * nodes, the pools or the presence of BgpPeers changed; a node list only for an address that changes.
+ * nodes, the pools or the nodes with Established sessions changed; a node list only for an address that
+ * changes.
  * Not thread-safe: its owner (the speaker's event loop) alone calls it.
  */
 public final class ClusterAnnouncementEvents {
@@ -68,15 +69,15 @@ public final class ClusterAnnouncementEvents {
      *                the call only); null: any may have
      */
     public List<ServiceEvent> next(Inputs now, Set<String> changed) {
-        boolean anyEligible = last != null && now.nodes() == last.nodes() && now.peering().equals(last.peering())
-                ? lastAnyEligible
+        boolean samePeering = last != null && now.peering().equals(last.peering());
+        boolean anyEligible = last != null && now.nodes() == last.nodes() && samePeering ? lastAnyEligible
                 : now.peering().stream().map(now.nodes()::get).anyMatch(n -> n != null && n.ready() && !n.excluded());
         if (last == null) {
             holders = index(now.services());
             remember(now, anyEligible);
             return List.of();
         }
-        boolean all = changed == null || !now.peering().equals(last.peering()) || now.pools() != last.pools()
+        boolean all = changed == null || !samePeering || now.pools() != last.pools()
                 || now.nodes() != last.nodes() && !now.nodes().equals(last.nodes());
         Map<IpAddress, Set<String>> before;
         if (all) {
