@@ -59,6 +59,11 @@ abstract class BgpLab {
 
     @Test
     void aServiceAddressIsRoutedToBothNodesAndWithdrawnWhenTheServiceGoes() throws Exception {
+        // the Event names the nodes whose sessions the BgpPeers' status shows Established when the address
+        // is first announced: both, once their speakers' status writes are in
+        IpamFixture.await(() -> cluster.kubectl("get", "bgppeer", "lab-router-v4", "-o",
+                "jsonpath={range .status.nodesPeerStatus.*}{.peerState.sessionState} {end}"),
+                s -> s.trim().equals("ESTABLISHED ESTABLISHED"), "both nodes ESTABLISHED in the status");
         f.eip("it-bgp-v4", "192.0.2.192/28");
         f.eip("it-bgp-v6", "2001:db8:99::/120");
         f.service("web");
