@@ -1,0 +1,26 @@
+package io.openelb.announce;
+
+import io.openelb.bgp.codec.LargeCommunity;
+import java.util.Collections;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * What an advertisement policy adds to a route besides ORIGIN, AS_PATH and next hop. Immutable.
+ *
+ * @param communities      RFC 1997 communities, each as the unsigned 32-bit value ({@code 65000:100} is
+ *                         {@code 65000 << 16 | 100}); well-known ones such as NO_EXPORT are values too
+ * @param largeCommunities RFC 8092 large communities
+ * @param localPref        LOCAL_PREF, or null for none (sent only on iBGP sessions, RFC 4271 section 5.1.5)
+ * @param med              MULTI_EXIT_DISC, or null for none
+ */
+public record RouteAttributes(SortedSet<Long> communities, SortedSet<LargeCommunity> largeCommunities,
+        Long localPref, Long med) {
+    /** No policy attributes: the route as announced without any advertisement. */
+    public static final RouteAttributes NONE = new RouteAttributes(new TreeSet<>(), new TreeSet<>(), null, null);
+
+    public RouteAttributes {
+        communities = Collections.unmodifiableSortedSet(new TreeSet<>(communities));
+        largeCommunities = Collections.unmodifiableSortedSet(new TreeSet<>(largeCommunities));
+    }
+}

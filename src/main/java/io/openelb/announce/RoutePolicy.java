@@ -1,0 +1,32 @@
+package io.openelb.announce;
+
+import io.openelb.model.IpAddress;
+
+/**
+ * Which Service addresses are announced to which BGP peers, from which nodes, and with which attributes:
+ * the advertisement policy, resolved from the cluster's objects once per change. Pure and immutable;
+ * read from any thread.
+ */
+public interface RoutePolicy {
+    /** Every address to every peer from every node, with no attributes: the behaviour without a policy. */
+    RoutePolicy ANNOUNCE_ALL = new RoutePolicy() {
+        @Override
+        public RouteAttributes toPeer(String peer, IpAddress address) {
+            return RouteAttributes.NONE;
+        }
+
+        @Override
+        public boolean fromNode(String node, IpAddress address) {
+            return true;
+        }
+    };
+
+    /**
+     * The attributes of the routes of {@code address} sent to the BgpPeer named {@code peer}, or null when
+     * the address is not announced to that peer.
+     */
+    RouteAttributes toPeer(String peer, IpAddress address);
+
+    /** Whether the node named {@code node} may announce {@code address} (the policy's node selection). */
+    boolean fromNode(String node, IpAddress address);
+}
