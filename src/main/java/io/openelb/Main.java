@@ -73,8 +73,8 @@ public final class Main {
         Main main = new Main(config);
         try {
             System.exit(main.run());
-        } catch (RuntimeException e) {
-            main.log.error("failed to start: {}", e.getMessage(), e);
+        } catch (Throwable e) { // an Error too: else the non-daemon Vert.x threads keep a dead process alive
+            main.log.error("failed: {}", e.getMessage(), e);
             System.exit(1);
         }
     }
