@@ -15,9 +15,10 @@
 # GoBGP cannot program the kernel here, look at its RIB instead).
 #
 # Usage:
-#   hack/lab.sh up [--router bird|frr|gobgp] [--nodes N] [--password P]
+#   hack/lab.sh up [--router bird|frr|gobgp] [--nodes N] [--password P] [--ibgp]
 #                                                           (re)build the lab (default: bird, 2);
-#                                                           P: TCP MD5 password on every session
+#                                                           P: TCP MD5 password on every session;
+#                                                           --ibgp: the router is in the nodes' AS 64513
 #   hack/lab.sh router kill|start                           SIGKILL the router daemon / start it again
 #   hack/lab.sh down                                        stop everything, delete namespaces
 #   hack/lab.sh status                                      namespaces, daemon, BGP neighbours
@@ -217,6 +218,7 @@ protocol kernel kernel6 { ipv6 { import none; export all; }; merge paths on limi
 # Short timers: BIRD's defaults keep a restarted speaker out for minutes.
 template bgp nodes {
     local as $ROUTER_AS;
+    direct;                     # iBGP too: next hops on the shared segment, no IGP to resolve them
     hold time $BGP_HOLD;
     keepalive time $BGP_KEEPALIVE;
     connect delay time 1;
@@ -394,6 +396,7 @@ cmd_up() {
             --router) router=${2:?--router needs a value}; shift 2 ;;
             --nodes) nodes=${2:?--nodes needs a value}; shift 2 ;;
             --password) LAB_PASSWORD=${2:?--password needs a value}; shift 2 ;;
+            --ibgp) ROUTER_AS=$NODE_AS; shift ;;
             *) die "unknown option $1" ;;
         esac
     done
