@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.unix.IntegerUnixChannelOption;
@@ -26,6 +27,10 @@ import java.util.concurrent.ThreadFactory;
  * sets {@link EpollChannelOption#TCP_MD5SIG} when the channel is created. Only BGP sockets get keys:
  * clients whose options carry {@link #BGP_CLIENT} as metrics name, and the server on the BGP listen
  * port; the API server connection and the HTTP endpoint are untouched.
+ *
+ * <p>Datagram sockets whose options carry {@link #BFD_TRAFFIC_CLASS} are BFD sockets: their packets leave
+ * with TTL (hop limit) 255 and the kernel drops received ones with less ({@link TtlFilter}), as single-hop
+ * BFD requires (RFC 5881 section 5). Other datagram sockets (the DNS resolver's) are untouched.
  */
 final class TcpMd5Transport implements io.vertx.core.transport.Transport {
     /** Metrics name that marks a BGP client's options. */
@@ -34,6 +39,9 @@ final class TcpMd5Transport implements io.vertx.core.transport.Transport {
     // setsockopt(IPPROTO_IP, IP_TTL) and (IPPROTO_IPV6, IPV6_UNICAST_HOPS): a dual-stack socket needs both
     private static final IntegerUnixChannelOption IP_TTL = new IntegerUnixChannelOption("OPENELB_IP_TTL", 0, 2);
     private static final IntegerUnixChannelOption IPV6_HOPS = new IntegerUnixChannelOption("OPENELB_IPV6_HOPS", 41, 16);
+    /** Traffic class of BFD sockets (DSCP CS6, network control, as BIRD and FRR send BFD): marks them here. */
+    static final int BFD_TRAFFIC_CLASS = 0xC0;
+    private static final int GTSM_TTL = 255;
 
     /** The metrics name of a BGP client whose packets leave with this TTL (0: the system's default). */
     static String bgpClient(int ttl) {
@@ -132,6 +140,11 @@ final class TcpMd5Transport implements io.vertx.core.transport.Transport {
         @Override
         public void configure(DatagramChannel channel, DatagramSocketOptions options) {
             epoll.configure(channel, options);
+            if (options.getTrafficClass() == BFD_TRAFFIC_CLASS && channel instanceof EpollDatagramChannel bfd) {
+                bfd.config().setOption(IP_TTL, GTSM_TTL);
+                bfd.config().setOption(IPV6_HOPS, GTSM_TTL);
+                TtlFilter.attach(bfd.fd().intValue());
+            }
         }
 
         @Override
