@@ -18,6 +18,26 @@ public class BgpPeerSpec {
     public List<AfiSafi> afiSafis;
     /** Which nodes' speakers peer with this router; absent selects every node. */
     public LabelSelector nodeSelector;
+    /** BFD on this session (not in OpenELB); absent or not enabled: none. */
+    public Bfd bfd;
+
+    /**
+     * BFD (RFC 5880, single hop RFC 5881) with the router: when it detects the path down, the BGP session
+     * goes down at once instead of after the hold time. Field names and units as MetalLB's BFDProfile.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public static class Bfd {
+        public Boolean enabled;
+        /** Milliseconds: the fastest this node sends control packets. */
+        public Integer transmitInterval;
+        /** Milliseconds: the fastest this node wants to receive them. */
+        public Integer receiveInterval;
+        /** Packets missed before the path counts as down. */
+        public Integer detectMultiplier;
+        /** Wait for the router to speak first. */
+        public Boolean passiveMode;
+    }
 
     /** The neighbour itself. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
