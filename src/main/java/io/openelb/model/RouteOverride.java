@@ -1,8 +1,11 @@
 package io.openelb.model;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a Service's annotations change on the routes of its addresses: communities added to those of the
@@ -29,6 +32,40 @@ public record RouteOverride(Communities communities, Long localPref, Long med) {
         public Parsed {
             errors = List.copyOf(errors);
         }
+    }
+
+    /**
+     * The overrides of every Service's addresses, and each Service's annotation errors.
+     *
+     * @param byAddress address to its override; an address without one is absent
+     * @param errors    Service ({@code namespace/name}) to the messages of its annotations that do not parse
+     */
+    public record ByAddress(Map<IpAddress, RouteOverride> byAddress, Map<String, List<String>> errors) {
+        public ByAddress {
+            byAddress = Map.copyOf(byAddress);
+            errors = Map.copyOf(errors);
+        }
+    }
+
+    /** Reads the annotations of every Service that has an address; Services sharing an address {@link #merge}. */
+    public static ByAddress byAddress(Collection<ServiceModel> services, CommunityAliases aliases) {
+        Map<IpAddress, RouteOverride> byAddress = new HashMap<>();
+        Map<String, List<String>> errors = new TreeMap<>();
+        for (ServiceModel service : services) {
+            if (service.ingress().isEmpty() || ANNOTATIONS.stream().noneMatch(service.annotations()::containsKey)) {
+                continue;
+            }
+            Parsed parsed = of(service.annotations(), aliases);
+            if (!parsed.errors().isEmpty()) {
+                errors.put(service.key(), parsed.errors());
+            }
+            if (!parsed.override().isEmpty()) {
+                for (IpAddress address : service.ingress()) {
+                    byAddress.merge(address, parsed.override(), RouteOverride::merge);
+                }
+            }
+        }
+        return new ByAddress(byAddress, errors);
     }
 
     /** Reads the three annotations; each one that does not parse is left out whole and reported. */
