@@ -145,8 +145,8 @@ echo
 echo "== Service $DEMO_NS/web got its external IP from Eip eip-sample-bgp:"
 kubectl get svc web -n "$DEMO_NS"
 echo
-echo "== Eips, BgpConf, BgpPeers:"
-kubectl get eips,bgpconfs,bgppeers
+echo "== Eips, BgpConf, BgpPeers, BgpAdvertisements:"
+kubectl get eips,bgpconfs,bgppeers,bgpadvertisements
 echo
 echo "== Events of the Service:"
 kubectl get events -n "$DEMO_NS" --field-selector involvedObject.name=web

@@ -150,7 +150,8 @@ class InstallManifestTest {
         Set<String> writes = Set.of("create", "update", "patch", "delete", "deletecollection", "escalate", "bind",
                 "impersonate");
         Set<String> allowedWrites = Set.of("patch services", "patch services/status", "patch eips/status",
-                "create events", "create leases", "patch leases", "patch bgppeers/status", "patch bgpconfs/status");
+                "create events", "create leases", "patch leases", "patch bgppeers/status", "patch bgpconfs/status",
+                "patch bgpadvertisements/status");
         List<String> found = new ArrayList<>();
         Stream.concat(
                 InstallFiles.objects().stream().filter(ClusterRole.class::isInstance)

@@ -18,6 +18,7 @@ import io.openelb.api.v1alpha2.Eip;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
 import io.openelb.model.NodeModel;
+import io.openelb.model.RouteOverride;
 import io.openelb.model.ServiceModel;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,7 +39,8 @@ public final class Conversion {
     public static final String EXCLUDE_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers";
     static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
     private static final Set<String> SERVICE_ANNOTATIONS = Set.of(Annotations.LOAD_BALANCER, Annotations.POOL,
-            Annotations.REQUESTED_ADDRESS, Annotations.SHARING_KEY);
+            Annotations.REQUESTED_ADDRESS, Annotations.SHARING_KEY, RouteOverride.COMMUNITIES,
+            RouteOverride.LOCAL_PREF, RouteOverride.MED);
 
     private final LongAdder conversions = new LongAdder();
 

@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param deleting         has a deletion timestamp
  * @param loadBalancer     {@code spec.type} is LoadBalancer
  * @param loadBalancerClass {@code spec.loadBalancerClass}, null when unset
- * @param annotations      only the annotations of {@code io.openelb.api.Annotations} that are set
+ * @param annotations      only the annotations of {@code io.openelb.api.Annotations} and
+ *                         {@link RouteOverride#ANNOTATIONS} that are set
  * @param loadBalancerIp   {@code spec.loadBalancerIP}, null when unset
  * @param ipFamilies       {@code spec.ipFamilies} in order
  * @param ipFamilyPolicy   {@code spec.ipFamilyPolicy}, "" when unset

@@ -42,10 +42,10 @@ class CrdsIT {
                 "jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type==\"Established\")].status}"
                         + " {end}");
         assertThat(crds).contains("eips.network.kubesphere.io=True", "bgpconfs.network.kubesphere.io=True",
-                "bgppeers.network.kubesphere.io=True");
+                "bgppeers.network.kubesphere.io=True", "bgpadvertisements.network.kubesphere.io=True");
         assertThat(cluster.kubectl("api-resources", "--api-group=network.kubesphere.io", "-o", "name"))
                 .contains("eips.network.kubesphere.io", "bgpconfs.network.kubesphere.io",
-                        "bgppeers.network.kubesphere.io");
+                        "bgppeers.network.kubesphere.io", "bgpadvertisements.network.kubesphere.io");
     }
 
     @ParameterizedTest

@@ -72,7 +72,7 @@ final class LocalCluster {
         cluster.kubectl("apply", "-f", INSTALL.toString());
         cluster.kubectl("wait", "--for=condition=Established", "--timeout=60s",
                 "crd/eips.network.kubesphere.io", "crd/bgpconfs.network.kubesphere.io",
-                "crd/bgppeers.network.kubesphere.io");
+                "crd/bgppeers.network.kubesphere.io", "crd/bgpadvertisements.network.kubesphere.io");
         return cluster;
     }
 

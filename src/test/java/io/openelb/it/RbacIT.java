@@ -36,6 +36,13 @@ class RbacIT {
             openelb-controller, list,   eips.network.kubesphere.io,        '', yes
             openelb-controller, watch,  eips.network.kubesphere.io,        '', yes
             openelb-controller, patch,  eips.network.kubesphere.io#status, '', yes
+            openelb-controller, get,    bgpadvertisements.network.kubesphere.io, '', yes
+            openelb-controller, list,   bgpadvertisements.network.kubesphere.io, '', yes
+            openelb-controller, watch,  bgpadvertisements.network.kubesphere.io, '', yes
+            openelb-controller, patch,  bgpadvertisements.network.kubesphere.io#status, '', yes
+            openelb-controller, get,    bgpconfs.network.kubesphere.io,    '', yes
+            openelb-controller, list,   bgpconfs.network.kubesphere.io,    '', yes
+            openelb-controller, watch,  bgpconfs.network.kubesphere.io,    '', yes
             openelb-controller, create, events,                            '', yes
             openelb-controller, create, leases.coordination.k8s.io,        openelb-system, yes
             openelb-controller, get,    leases.coordination.k8s.io/openelb-controller, openelb-system, yes
@@ -46,6 +53,8 @@ class RbacIT {
             openelb-controller, delete, services,                          '', no
             openelb-controller, create, services,                          '', no
             openelb-controller, patch,  eips.network.kubesphere.io,        '', no
+            openelb-controller, patch,  bgpadvertisements.network.kubesphere.io, '', no
+            openelb-controller, patch,  bgpconfs.network.kubesphere.io#status, '', no
             openelb-controller, get,    secrets,                           openelb-system, no
             openelb-controller, list,   secrets,                           '', no
             openelb-controller, create, pods,                              default, no
@@ -72,6 +81,9 @@ class RbacIT {
             openelb-speaker,    get,    eips.network.kubesphere.io,        '', yes
             openelb-speaker,    list,   eips.network.kubesphere.io,        '', yes
             openelb-speaker,    watch,  eips.network.kubesphere.io,        '', yes
+            openelb-speaker,    get,    bgpadvertisements.network.kubesphere.io, '', yes
+            openelb-speaker,    list,   bgpadvertisements.network.kubesphere.io, '', yes
+            openelb-speaker,    watch,  bgpadvertisements.network.kubesphere.io, '', yes
             openelb-speaker,    patch,  bgppeers.network.kubesphere.io#status, '', yes
             openelb-speaker,    patch,  bgpconfs.network.kubesphere.io#status, '', yes
             openelb-speaker,    create, events,                            '', yes
@@ -86,6 +98,7 @@ class RbacIT {
             openelb-speaker,    patch,  services,                          '', no
             openelb-speaker,    patch,  eips.network.kubesphere.io#status, '', no
             openelb-speaker,    patch,  bgppeers.network.kubesphere.io,    '', no
+            openelb-speaker,    patch,  bgpadvertisements.network.kubesphere.io#status, '', no
             openelb-speaker,    get,    secrets,                           kube-system, no
             openelb-speaker,    get,    secrets,                           default, no
             openelb-speaker,    list,   secrets,                           '', no

@@ -21,4 +21,18 @@ public class BgpConfSpec {
     public Boolean useMultiplePaths;
     public GracefulRestart gracefulRestart;
     public String policy;
+    /**
+     * Names for communities, usable in BgpAdvertisements and Service annotations (not in OpenELB); read
+     * from the BgpConf named {@code default}.
+     */
+    public List<CommunityAlias> communityAliases;
+
+    /** A name for a standard or large community. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public static class CommunityAlias {
+        public String name;
+        /** {@code 65000:100}, {@code large:1:2:3} or {@code 1:2:3}, or a well-known name. */
+        public String value;
+    }
 }

@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The YAMLs in crds/ and the Java model describe the same resources, field for field. */
 class CrdModelTest {
-    static final List<Class<? extends CustomResource<?, ?>>> RESOURCES = List.of(Eip.class, BgpConf.class, BgpPeer.class);
+    static final List<Class<? extends CustomResource<?, ?>>> RESOURCES = List.of(Eip.class, BgpConf.class, BgpPeer.class,
+            BgpAdvertisement.class);
 
     @Test
     void everyCrdFileParsesAndBelongsToAModelClass() {
@@ -47,7 +48,7 @@ class CrdModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Eip", "BgpConf", "BgpPeer"})
+    @ValueSource(strings = {"Eip", "BgpConf", "BgpPeer", "BgpAdvertisement"})
     void namesScopeAndVersionsMatchTheModel(String kind) {
         Class<? extends CustomResource<?, ?>> type = resource(kind);
         Map<String, Object> crd = CrdFiles.crdOfKind(kind);
@@ -67,7 +68,7 @@ class CrdModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Eip", "BgpConf", "BgpPeer"})
+    @ValueSource(strings = {"Eip", "BgpConf", "BgpPeer", "BgpAdvertisement"})
     void schemaHasExactlyTheModelsFields(String kind) {
         Class<? extends CustomResource<?, ?>> type = resource(kind);
         Map<String, Object> schema = CrdFiles.schema(CrdFiles.crdOfKind(kind), HasMetadata.getVersion(type));
@@ -82,7 +83,7 @@ class CrdModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Eip", "BgpConf", "BgpPeer"})
+    @ValueSource(strings = {"Eip", "BgpConf", "BgpPeer", "BgpAdvertisement"})
     void everySchemaFieldIsDescribedForKubectlExplain(String kind) {
         Map<String, Object> spec = CrdFiles.get(CrdFiles.schema(CrdFiles.crdOfKind(kind), "v1alpha2"), "properties", "spec");
         List<String> undescribed = new ArrayList<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.openelb.model.AddressRange;
+import io.openelb.model.Communities;
 import io.openelb.model.InvalidAddressException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -42,7 +43,7 @@ class SamplesTest {
     void thereIsASampleOfEachOpenElbKind() {
         List<String> kinds = samples().map(s -> (String) s.object().get("kind")).toList();
 
-        assertThat(kinds).contains("Eip", "BgpConf", "BgpPeer");
+        assertThat(kinds).contains("Eip", "BgpConf", "BgpPeer", "BgpAdvertisement");
         assertThat(samples().map(s -> CrdFiles.<String>get(s.object(), "spec", "protocol")))
                 .contains("bgp", "layer2");
     }
@@ -90,6 +91,14 @@ class SamplesTest {
         "bgppeer.yaml    | spec.conf.neighborAddress | router-1        | .spec.conf.neighborAddress: must be an IPv4 or IPv6 address",
         "bgppeer.yaml    | spec.transport.remotePort | 0               | .spec.transport.remotePort: should be greater than or equal to 1",
         "bgppeer.yaml    | spec.ebgpMultihop.multihopTtl | 256         | .spec.ebgpMultihop.multihopTtl: should be less than or equal to 255",
+        "bgpadvertisement.yaml | spec.communities  | [65536:1]        | .spec.communities[0]: should match",
+        "bgpadvertisement.yaml | spec.communities  | [NO_EXPORT]      | .spec.communities[0]: should match",
+        "bgpadvertisement.yaml | spec.communities  | [large:4294967296:1:1] | .spec.communities[0]: should match",
+        "bgpadvertisement.yaml | spec.localPref    | -1               | .spec.localPref: should be greater than or equal to 0",
+        "bgpadvertisement.yaml | spec.med          | 4294967296       | .spec.med: should be less than or equal to 4294967295",
+        "bgpadvertisement.yaml | spec.aggregationLength | 33          | .spec.aggregationLength: should be less than or equal to 32",
+        "bgpadvertisement.yaml | spec.aggregationLengthV6 | 129       | .spec.aggregationLengthV6: should be less than or equal to 128",
+        "bgpadvertisement.yaml | spec.nodes        | [a]              | .spec.nodes: unknown field",
     })
     void invalidValueIsRejectedWithTheFieldNamed(String file, String field, String value, String error) {
         Map<String, Object> object = CrdFiles.yaml(CrdFiles.SAMPLES.resolve(file));
@@ -129,6 +138,49 @@ class SamplesTest {
 
         assertThat(pattern.matcher(address).find()).as("CRD pattern on '%s'", address).isEqualTo(crdAccepts);
         assertThat(parses(address)).as("parser on '%s'", address).isEqualTo(parserAccepts);
+    }
+
+    /**
+     * The CRD's community pattern and the parser agree: what the API server lets in, the parser reads (an
+     * alias-like name is then looked up in BgpConf default), and what it refuses, the parser refuses too,
+     * except leading zeros, which only the CRD refuses (last row).
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "65000:100, true, true", "0:0, true, true", "65535:65535, true, true", "large:1:2:3, true, true",
+        "4294967295:4294967295:4294967295, true, true", "large:0:0:0, true, true", "no-export, true, true",
+        "local-as, true, true", "blackhole, true, true", "accept-own, true, true",
+        "65536:1, false, false", "1:65536, false, false", "large:4294967296:1:1, false, false", "1:2:3:4, false, false",
+        "NO_EXPORT, false, false", "65000, false, false", "large:1:2, false, false", "'', false, false",
+        "-1:1, false, false", "065000:1, false, false", "0100:1, false, true",
+    })
+    void communityPatternAgreesWithTheParser(String community, boolean crdAccepts, boolean parserAccepts) {
+        String pattern = CrdFiles.get(CrdFiles.schema(CrdFiles.crdOfKind("BgpAdvertisement"), "v1alpha2"),
+                "properties", "spec", "properties", "communities", "items", "pattern");
+
+        assertThat(Pattern.compile(pattern).matcher(community).find()).as("CRD pattern on '%s'", community)
+                .isEqualTo(crdAccepts);
+        assertThat(communityParses(community)).as("parser on '%s'", community).isEqualTo(parserAccepts);
+    }
+
+    @Test
+    void aliasValuePatternAcceptsNumbersAndWellKnownNamesButNoOtherName() {
+        String pattern = CrdFiles.get(CrdFiles.schema(CrdFiles.crdOfKind("BgpConf"), "v1alpha2"), "properties", "spec",
+                "properties", "communityAliases", "items", "properties", "value", "pattern");
+
+        assertThat(List.of("65000:1", "large:1:2:3", "1:2:3", "no-export", "graceful-shutdown"))
+                .allMatch(v -> Pattern.compile(pattern).matcher(v).find());
+        assertThat(List.of("my-alias", "65536:1", "", "no_export"))
+                .noneMatch(v -> Pattern.compile(pattern).matcher(v).find());
+    }
+
+    private static boolean communityParses(String community) {
+        try {
+            Communities.parse(community, Map.of());
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static boolean parses(String address) {
