@@ -5,6 +5,7 @@ import io.openelb.announce.ServiceState;
 import io.openelb.api.v1alpha2.BgpConf;
 import io.openelb.api.v1alpha2.BgpPeer;
 import io.openelb.api.v1alpha2.Eip;
+import io.openelb.model.BgpAdvertisementObject;
 import io.openelb.model.IpAddress;
 import io.openelb.model.NodeModel;
 import io.openelb.model.PoolSet;
@@ -30,12 +31,14 @@ import java.util.Set;
  * @param services    every Service, by {@code namespace/name}
  * @param announced   the LoadBalancer Services that hold addresses, with the nodes of their ready endpoints
  * @param pools       every Eip checked against itself and the others
+ * @param bgpAdvertisements every BgpAdvertisement as written, by name (checked by {@code BgpAdvertisementSet})
  * @param secrets     the data of the Secrets of the program's namespace, by Secret name (values base64)
  * @param namespaces  labels of every namespace, by name
  */
 public record ClusterSnapshot(long revision, boolean synced, Set<ResourceKind> watched, Changes changes,
         Map<String, ServiceModel> services, Map<String, ServiceState> announced, Map<String, NodeModel> nodes,
         Map<String, Eip> eips, PoolSet pools, Map<String, BgpConf> bgpConfs, Map<String, BgpPeer> bgpPeers,
+        Map<String, BgpAdvertisementObject> bgpAdvertisements,
         Map<String, Map<String, String>> secrets, Map<String, Map<String, String>> namespaces) {
 
     /**
@@ -62,7 +65,7 @@ public record ClusterSnapshot(long revision, boolean synced, Set<ResourceKind> w
     /** Before the first watch event. */
     public static ClusterSnapshot empty(Set<ResourceKind> watched) {
         return new ClusterSnapshot(0, false, watched, Changes.NONE, Map.of(), Map.of(), Map.of(), Map.of(),
-                PoolSet.of(List.of()), Map.of(), Map.of(), Map.of(), Map.of());
+                PoolSet.of(List.of()), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
     }
 
     public Optional<ServiceModel> service(String key) {

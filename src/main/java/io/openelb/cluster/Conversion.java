@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.openelb.api.Annotations;
 import io.openelb.api.v1alpha2.BgpConf;
+import io.openelb.api.v1alpha2.BgpAdvertisement;
 import io.openelb.api.v1alpha2.BgpPeer;
 import io.openelb.api.v1alpha2.Eip;
 import io.openelb.model.IpAddress;
@@ -56,6 +57,7 @@ public final class Conversion {
             case EIP -> (Eip) object;
             case BGP_CONF -> (BgpConf) object;
             case BGP_PEER -> (BgpPeer) object;
+            case BGP_ADVERTISEMENT -> BgpAdvertisements.of((BgpAdvertisement) object);
         };
     }
 

@@ -9,6 +9,7 @@ public enum ResourceKind {
     EIP("eips"),
     BGP_CONF("bgpconfs"),
     BGP_PEER("bgppeers"),
+    BGP_ADVERTISEMENT("bgpadvertisements"),
     /** Only those of the program's own namespace. */
     SECRET("secrets");
 

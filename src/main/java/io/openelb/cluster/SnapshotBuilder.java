@@ -65,7 +65,8 @@ public final class SnapshotBuilder {
         last = new ClusterSnapshot(last.revision() + 1, synced, watched, changes, typed(ResourceKind.SERVICE),
                 announced, typed(ResourceKind.NODE), typed(ResourceKind.EIP),
                 changedKinds.contains(ResourceKind.EIP) ? pools(last.pools()) : last.pools(), typed(ResourceKind.BGP_CONF),
-                typed(ResourceKind.BGP_PEER), typed(ResourceKind.SECRET), typed(ResourceKind.NAMESPACE));
+                typed(ResourceKind.BGP_PEER), typed(ResourceKind.BGP_ADVERTISEMENT), typed(ResourceKind.SECRET),
+                typed(ResourceKind.NAMESPACE));
         changedKinds.clear();
         changedServices.clear();
         changedNamespaces.clear();

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.openelb.api.v1alpha2.BgpConf;
+import io.openelb.api.v1alpha2.BgpAdvertisement;
 import io.openelb.api.v1alpha2.BgpPeer;
 import io.openelb.api.v1alpha2.Eip;
 import io.openelb.cluster.ResourceKind;
@@ -45,6 +46,8 @@ public final class Informers {
                 case EIP -> skeletal(client.resources(Eip.class).runnableInformer(0), Eip::new);
                 case BGP_CONF -> skeletal(client.resources(BgpConf.class).runnableInformer(0), BgpConf::new);
                 case BGP_PEER -> skeletal(client.resources(BgpPeer.class).runnableInformer(0), BgpPeer::new);
+                case BGP_ADVERTISEMENT -> skeletal(client.resources(BgpAdvertisement.class).runnableInformer(0),
+                        BgpAdvertisement::new);
                 case SECRET -> skeletal(client.secrets().inNamespace(ownNamespace).runnableInformer(0), Secret::new);
             });
         }

@@ -16,6 +16,7 @@ public final class WatchedKinds {
             ResourceKind.EIP,
             ResourceKind.BGP_CONF,
             ResourceKind.BGP_PEER,
+            ResourceKind.BGP_ADVERTISEMENT,
             ResourceKind.SECRET);
 
     private WatchedKinds() {}

@@ -76,7 +76,7 @@ class AnnouncementEventsTest {
             announced.put(s.key(), s);
         }
         ClusterSnapshot s = new ClusterSnapshot(++revision, true, Set.of(), ClusterSnapshot.Changes.NONE, Map.of(),
-                Map.copyOf(announced), nodes, Map.of(), POOLS, Map.of(), peers, Map.of(), Map.of());
+                Map.copyOf(announced), nodes, Map.of(), POOLS, Map.of(), peers, Map.of(), Map.of(), Map.of());
         speakers.forEach(speaker -> speaker.report(s, changed));
     }
 
