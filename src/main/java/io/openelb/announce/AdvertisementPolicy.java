@@ -19,12 +19,13 @@ import java.util.Map.Entry;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
  * The BgpAdvertisements in effect, resolved against the cluster's BGP Eips, BgpPeers and nodes, plus the
- * Services' annotation overrides. Built once per snapshot (on the thread that builds it); immutable, read from
- * any thread. A lookup finds the address's Eip by binary search and reads precomputed values: the speaker calls
+ * Services' annotation overrides. Built when the advertisements, Eips, BgpPeers or nodes change; read on the
+ * thread that keeps its overrides map up to date (the speaker's event loop). A lookup finds the address's Eip by binary search and reads precomputed values: the speaker calls
  * it for every address on every sync.
  *
  * <p>An address is announced to a peer when at least one advertisement in effect selects its Eip and the
@@ -49,6 +50,7 @@ public final class AdvertisementPolicy implements RoutePolicy {
     private final Map<String, BitSet> nodeSelections;
     private final NavigableMap<IpAddress, PoolRoutes> byFirstAddress;
     private final Map<IpAddress, RouteOverride> overrides;
+    private final Map<String, AdvertisementPolicy> byNode = new ConcurrentHashMap<>();
 
     /**
      * One BGP Eip: the advertisements (indices into {@code definitions}) that select it, those of them that
@@ -76,7 +78,10 @@ public final class AdvertisementPolicy implements RoutePolicy {
      * @param eipLabels      each Eip's labels, by name (an Eip absent here has none)
      * @param peerLabels     every BgpPeer's labels, by name
      * @param nodes          every node
-     * @param overrides      the Services' overrides by address ({@link RouteOverride#byAddress})
+     * @param overrides      the Services' overrides by address ({@link RouteOverride#byAddress}); not copied:
+     *                       the speaker passes the map it keeps up to date one Service at a time, and reads
+     *                       this policy only on the thread that updates it (a copy per change would cost
+     *                       every Service)
      */
     public static AdvertisementPolicy of(BgpAdvertisementSet advertisements, Collection<Pool> pools,
             Map<String, Map<String, String>> eipLabels, Map<String, Map<String, String>> peerLabels,
@@ -98,7 +103,7 @@ public final class AdvertisementPolicy implements RoutePolicy {
                     new PoolRoutes(pool, selecting, selecting, perPeer(definitions, selecting, peerLabels)));
         }
         return new AdvertisementPolicy(definitions.isEmpty(), definitions, Map.copyOf(peerLabels),
-                Map.copyOf(nodeSelections), byFirstAddress, Map.copyOf(overrides));
+                Map.copyOf(nodeSelections), byFirstAddress, overrides);
     }
 
     /**
@@ -106,10 +111,12 @@ public final class AdvertisementPolicy implements RoutePolicy {
      * advertisements that select that node, so each peer gets exactly the routes an advertisement sends it
      * from this node, with their attributes. {@link #fromNode} answers as the whole policy does.
      */
+    @Override
     public AdvertisementPolicy forNode(String node) {
-        if (everything) {
-            return this;
-        }
+        return everything ? this : byNode.computeIfAbsent(node, this::narrowedTo);
+    }
+
+    private AdvertisementPolicy narrowedTo(String node) {
         BitSet ofNode = nodeSelection(node);
         NavigableMap<IpAddress, PoolRoutes> narrowed = new TreeMap<>();
         byFirstAddress.forEach((first, routes) -> {

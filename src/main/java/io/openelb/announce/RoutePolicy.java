@@ -29,4 +29,12 @@ public interface RoutePolicy {
 
     /** Whether the node named {@code node} may announce {@code address} (the policy's node selection). */
     boolean fromNode(String node, IpAddress address);
+
+    /**
+     * This policy for the routes that {@code node} announces: {@link #toPeer} then answers for that node's
+     * paths alone (a policy may send an address to one peer from some nodes and to another from others).
+     */
+    default RoutePolicy forNode(String node) {
+        return this;
+    }
 }
