@@ -68,7 +68,8 @@ public record Session(State state, Negotiated negotiated, int failures, int shut
                         false);
             }
             if (state == State.OPEN_SENT || state == State.OPEN_CONFIRM || state == State.ESTABLISHED) {
-                actions.add(new Action.Send(Notification.cease(BgpError.ADMINISTRATIVE_SHUTDOWN, stop.communication())));
+                actions.add(new Action.Send(Notification.cease(BgpError.ADMINISTRATIVE_SHUTDOWN,
+                        stop.communication())));
             }
             return down(idle(), actions, stop.reason(), false);
         }
@@ -148,7 +149,8 @@ public record Session(State state, Negotiated negotiated, int failures, int shut
         String reason = "peer sent NOTIFICATION " + n.code() + "/" + n.subcode()
                 + n.shutdownCommunication().map(c -> ", shutdown communication " + c).orElse("");
         boolean shutDown = n.code() == BgpError.CEASE && n.subcode() == BgpError.ADMINISTRATIVE_SHUTDOWN;
-        return new Session(state, negotiated, failures, shutdowns + (shutDown ? 1 : 0)).retry(config, List.of(), reason);
+        Session counted = new Session(state, negotiated, failures, shutdowns + (shutDown ? 1 : 0));
+        return counted.retry(config, List.of(), reason);
     }
 
     /** RFC 4271 section 6.2 checks, then the negotiated terms. */
@@ -253,7 +255,8 @@ public record Session(State state, Negotiated negotiated, int failures, int shut
     /** Connect now (or, passive, wait for the peer), with the connect-retry timer as a watchdog. */
     private Transition attempt(SessionConfig config) {
         if (config.passive()) {
-            return new Transition(new Session(State.ACTIVE, null, failures, shutdowns), List.of(), "waiting for the peer");
+            return new Transition(new Session(State.ACTIVE, null, failures, shutdowns), List.of(),
+                    "waiting for the peer");
         }
         return new Transition(new Session(State.CONNECT, null, failures, shutdowns), List.of(new Action.Connect(),
                 new Action.StartTimer(Timer.CONNECT_RETRY, RetryDelays.backoff(config, failures + 1))), "connecting");
@@ -270,8 +273,8 @@ public record Session(State state, Negotiated negotiated, int failures, int shut
         if (subcode == 0) {
             return stay(); // no connection in this state: a late message of a closed socket
         }
-        return retry(config, List.of(new Action.Send(new Notification(BgpError.FSM, subcode, new byte[] {(byte) type}))),
-                "unexpected message type " + type + " in " + state);
+        Notification fsmError = new Notification(BgpError.FSM, subcode, new byte[] {(byte) type});
+        return retry(config, List.of(new Action.Send(fsmError)), "unexpected message type " + type + " in " + state);
     }
 
     /** Close, count the failure, and try again after {@link RetryDelays#next}. */
