@@ -78,11 +78,12 @@ final class BgpSession {
     }
 
     /**
-     * Ends the session and forgets its meters: with a Cease when the peer is gone or changed; when the
-     * process is restarting, by just closing if graceful restart was negotiated (the router keeps our routes).
+     * Ends the session and forgets its meters: with a Cease when the peer is gone or changed, the reason as
+     * its shutdown communication for the router's operator (RFC 8203); when the process is restarting, by
+     * just closing if graceful restart was negotiated (the router keeps our routes).
      */
     void stop(String reason, boolean restarting) {
-        handle(new Event.Stop(reason, restarting));
+        handle(new Event.Stop(reason, restarting, "openelb: " + reason));
         connection.dispose();
         observer.gone();
     }
@@ -212,10 +213,13 @@ final class BgpSession {
         }
     }
 
+    /** One message from the peer; the state machine's state decides whether its body is decoded (RFC 6608). */
     private void receive(byte[] frame) {
-        BgpMessage message = BgpCodec.decode(frame, fourOctetAs());
-        observer.message(false, message);
-        handle(new Event.MessageReceived(message));
+        Event event = session.eventFor(frame);
+        if (event instanceof Event.MessageReceived received) {
+            observer.message(false, received.message());
+        }
+        handle(event);
     }
 
     private void send(BgpMessage message) {

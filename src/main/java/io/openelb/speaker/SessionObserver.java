@@ -1,6 +1,7 @@
 package io.openelb.speaker;
 
 import io.openelb.api.v1alpha2.BgpPeerStatus;
+import io.openelb.bgp.codec.BgpError;
 import io.openelb.bgp.codec.BgpMessage;
 import io.openelb.bgp.codec.Notification;
 import io.openelb.bgp.fsm.Negotiated;
@@ -109,6 +110,10 @@ final class SessionObserver {
         metrics.message(target.name(), outgoing, typeName(message));
         if (message instanceof Notification n) {
             metrics.notification(target.name(), outgoing, n.code());
+            if (!outgoing) {
+                n.shutdownCommunication().ifPresent(text -> LOG.info("peer {} ({}) {} the session: {}", target.name(),
+                        target.address(), n.subcode() == BgpError.ADMINISTRATIVE_RESET ? "reset" : "shut down", text));
+            }
         }
         long[] byType = outgoing ? sent : received;
         byType[0]++;

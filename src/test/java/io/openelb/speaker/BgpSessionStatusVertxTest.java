@@ -22,12 +22,15 @@ import io.openelb.status.StatusBoard;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -97,6 +100,33 @@ class BgpSessionStatusVertxTest {
                 "openelb_bgp_notifications_total{code=\"cease\",direction=\"received\",peer=\"router\"} 1.0",
                 "openelb_bgp_pending_prefixes{peer=\"router\"} 1.0",
                 "openelb_bgp_session_up{peer=\"router\"} 0.0").doesNotContain(PASSWORD);
+    }
+
+    /**
+     * A router shut down administratively with an RFC 8203 communication (BIRD's bytes): the text is the
+     * session's last error (status, HTTP API), and with a connect retry of 1 s the speaker does not come
+     * back within the next seconds (it waits at least 45 s: 60 s with jitter).
+     */
+    @Test
+    void aRoutersShutdownCommunicationIsTheLastErrorAndTheSpeakerBacksOff() throws Exception {
+        byte[] shutdown = Files.readAllBytes(Path.of("src", "test", "resources", "bgp",
+                "bird-notification-cease-admin-shutdown-communication.bin"));
+        AtomicInteger connections = new AtomicInteger();
+        NetServer shutDownRouter = vertx.createNetServer().connectHandler(socket -> {
+            connections.incrementAndGet();
+            socket.write(Buffer.buffer(shutdown)).onComplete(v -> socket.close());
+        }).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        PeerTarget target = new PeerTarget("router", IpAddress.parse("127.0.0.1"), shutDownRouter.actualPort(), null, 0,
+                new SessionConfig(64513, 0x0a000001L, 64512, Set.of(IpFamily.IPV4), Duration.ofSeconds(9), null,
+                        Duration.ofSeconds(1), Duration.ofSeconds(60), false, -1));
+        BgpMetrics bgp = new BgpMetrics(metrics.registry());
+        vertx.runOnContext(v -> new BgpSession(vertx, target, bgp, (peer, status) -> { }, board).start());
+
+        NeighborView view = await(n -> n.received().notification() == 1 && !n.lastError().isEmpty());
+        Thread.sleep(3000);
+
+        assertThat(view.lastError()).isEqualTo("peer sent NOTIFICATION 6/2, shutdown communication \"golden capture\"");
+        assertThat(connections.get()).as("connections in 3 s").isEqualTo(1);
     }
 
     private NeighborView await(Predicate<NeighborView> done) throws InterruptedException {

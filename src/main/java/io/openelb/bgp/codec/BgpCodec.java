@@ -8,7 +8,9 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Decodes and encodes whole BGP messages (19-byte header included). Framing, cutting the byte stream
@@ -25,6 +27,7 @@ public final class BgpCodec {
     public static final int AFI_IPV6 = 2;
     public static final int SAFI_UNICAST = 1;
     private static final int CAPABILITIES_PARAMETER = 2;
+    private static final Set<IpFamily> EVERY_FAMILY = EnumSet.allOf(IpFamily.class);
 
     private BgpCodec() {}
 
@@ -50,36 +53,57 @@ public final class BgpCodec {
     }
 
     /**
-     * Decodes one whole message.
-     *
-     * @param fourOctetAs whether both ends announced the 4-octet AS capability (AS_PATH width)
+     * The type of one whole message, from its header alone: the marker, the length, a length its type
+     * allows and a known type are checked (RFC 4271 section 6.1), the body is not read. The session
+     * decides from it whether its state expects such a message at all before the body is decoded (RFC 6608).
      */
-    public static BgpMessage decode(byte[] frame, boolean fourOctetAs) {
+    public static int messageType(byte[] frame) {
         int length = frameLength(frame);
         if (length != frame.length) {
             throw badLength(length);
         }
         int type = frame[18] & 0xff;
-        ByteBuffer body = ByteBuffer.wrap(frame, HEADER_LENGTH, length - HEADER_LENGTH).slice();
+        int shortest = switch (type) {
+            case BgpMessage.OPEN -> HEADER_LENGTH + 10;
+            case BgpMessage.UPDATE, BgpMessage.ROUTE_REFRESH -> HEADER_LENGTH + 4;
+            case BgpMessage.NOTIFICATION -> HEADER_LENGTH + 2;
+            case BgpMessage.KEEPALIVE -> HEADER_LENGTH;
+            default -> throw new BgpError(BgpError.MESSAGE_HEADER, BgpError.BAD_MESSAGE_TYPE,
+                    new byte[] {(byte) type}, "unknown message type " + type);
+        };
+        boolean fixed = type == BgpMessage.KEEPALIVE || type == BgpMessage.ROUTE_REFRESH;
+        if (length < shortest || fixed && length != shortest) {
+            throw badLength(length);
+        }
+        return type;
+    }
+
+    /**
+     * Decodes one whole message, MP_REACH_NLRI and MP_UNREACH_NLRI of any address family this codec knows.
+     *
+     * @param fourOctetAs whether both ends announced the 4-octet AS capability (AS_PATH width)
+     */
+    public static BgpMessage decode(byte[] frame, boolean fourOctetAs) {
+        return decode(frame, fourOctetAs, EVERY_FAMILY);
+    }
+
+    /**
+     * Decodes one whole message of a session.
+     *
+     * @param fourOctetAs whether both ends announced the 4-octet AS capability (AS_PATH width)
+     * @param families    the unicast families negotiated: an MP_REACH_NLRI or MP_UNREACH_NLRI of another is an
+     *                    error (RFC 4760 section 7)
+     */
+    public static BgpMessage decode(byte[] frame, boolean fourOctetAs, Set<IpFamily> families) {
+        int type = messageType(frame);
+        ByteBuffer body = ByteBuffer.wrap(frame, HEADER_LENGTH, frame.length - HEADER_LENGTH).slice();
         try {
             return switch (type) {
-                case BgpMessage.OPEN -> decodeOpen(body, length);
-                case BgpMessage.UPDATE -> decodeUpdate(body, length, fourOctetAs);
-                case BgpMessage.NOTIFICATION -> decodeNotification(body, length);
-                case BgpMessage.KEEPALIVE -> {
-                    if (length != HEADER_LENGTH) {
-                        throw badLength(length);
-                    }
-                    yield Keepalive.INSTANCE;
-                }
-                case BgpMessage.ROUTE_REFRESH -> {
-                    if (length != HEADER_LENGTH + 4) {
-                        throw badLength(length);
-                    }
-                    yield new RouteRefresh(body.getShort() & 0xffff, body.get(3) & 0xff);
-                }
-                default -> throw new BgpError(BgpError.MESSAGE_HEADER, BgpError.BAD_MESSAGE_TYPE,
-                        new byte[] {(byte) type}, "unknown message type " + type);
+                case BgpMessage.OPEN -> decodeOpen(body);
+                case BgpMessage.UPDATE -> decodeUpdate(body, fourOctetAs, families);
+                case BgpMessage.NOTIFICATION -> decodeNotification(body);
+                case BgpMessage.ROUTE_REFRESH -> new RouteRefresh(body.getShort() & 0xffff, body.get(3) & 0xff);
+                default -> Keepalive.INSTANCE; // the one type left after messageType's checks
             };
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             // a length field pointed past its container
@@ -119,10 +143,7 @@ public final class BgpCodec {
 
     // ---- OPEN, RFC 4271 section 4.2 and 6.2 ----
 
-    private static Open decodeOpen(ByteBuffer b, int length) {
-        if (length < HEADER_LENGTH + 10) {
-            throw badLength(length);
-        }
+    private static Open decodeOpen(ByteBuffer b) {
         int version = b.get() & 0xff;
         if (version != 4) {
             throw new BgpError(BgpError.OPEN_MESSAGE, BgpError.UNSUPPORTED_VERSION, new byte[] {0, 4},
@@ -241,10 +262,7 @@ public final class BgpCodec {
 
     // ---- UPDATE, RFC 4271 section 4.3 and 6.3, RFC 4760 ----
 
-    private static Update decodeUpdate(ByteBuffer b, int length, boolean fourOctetAs) {
-        if (length < HEADER_LENGTH + 4) {
-            throw badLength(length);
-        }
+    private static Update decodeUpdate(ByteBuffer b, boolean fourOctetAs, Set<IpFamily> families) {
         int withdrawnLength = b.getShort() & 0xffff;
         if (withdrawnLength > b.remaining() - 2) {
             throw malformed("withdrawn routes length " + withdrawnLength + " exceeds the message");
@@ -258,6 +276,7 @@ public final class BgpCodec {
         List<PathAttribute> attributes = new ArrayList<>();
         BgpError valueError = null;
         while (attrs.hasRemaining()) {
+            int start = attrs.position();
             if (attrs.remaining() < 3) {
                 throw malformed("truncated path attribute header");
             }
@@ -269,7 +288,12 @@ public final class BgpCodec {
             }
             ByteBuffer value = slice(attrs, valueLength);
             if (type == PathAttribute.MP_REACH_NLRI || type == PathAttribute.MP_UNREACH_NLRI) {
-                attributes.add(decodeAttribute(flags, type, value, fourOctetAs)); // NLRI inside: errors reset
+                if (attributes.stream().anyMatch(a -> a.typeCode() == type)) { // RFC 7606 section 3 g
+                    throw malformed("attribute " + type + " appears twice");
+                }
+                byte[] attribute = new byte[attrs.position() - start];
+                attrs.get(start, attribute);
+                attributes.add(decodeMpAttribute(flags, type, value, attribute, fourOctetAs, families));
                 continue;
             }
             try {
@@ -285,6 +309,28 @@ public final class BgpCodec {
             throw valueError;
         }
         return update;
+    }
+
+    /**
+     * MP_REACH_NLRI or MP_UNREACH_NLRI: routes inside, so if it cannot be parsed they cannot be located and
+     * neither treat-as-withdraw nor attribute discard applies (RFC 7606 sections 3 j and 5.3); RFC 7606
+     * section 7.11 leaves "session reset" or "AFI/SAFI disable", and we do not disable families: the
+     * session resets with UPDATE Message Error / Optional Attribute Error and the attribute as data (RFC
+     * 4760 section 7, RFC 4271 section 6.3). A family not negotiated is such an error too (RFC 4760 section 7).
+     */
+    private static PathAttribute decodeMpAttribute(int flags, int type, ByteBuffer value, byte[] attribute,
+            boolean fourOctetAs, Set<IpFamily> families) {
+        try {
+            ByteBuffer afiSafi = value.duplicate();
+            IpFamily family = family(afiSafi.getShort() & 0xffff, afiSafi.get() & 0xff);
+            if (!families.contains(family)) {
+                throw new IllegalArgumentException(family + " unicast not negotiated");
+            }
+            return decodeAttribute(flags, type, value, fourOctetAs);
+        } catch (BgpError | BufferUnderflowException | IllegalArgumentException e) {
+            throw new BgpError(BgpError.UPDATE_MESSAGE, BgpError.OPTIONAL_ATTRIBUTE_ERROR, attribute,
+                    "attribute " + type + ": " + e.getMessage());
+        }
     }
 
     /** RFC 7606 section 7: a bad ORIGIN, AS_PATH or NEXT_HOP value makes the UPDATE's routes withdrawn. */
@@ -312,20 +358,15 @@ public final class BgpCodec {
             case PathAttribute.MP_REACH_NLRI -> {
                 int afi = v.getShort() & 0xffff;
                 int safi = v.get() & 0xff;
-                IpFamily family = family(afi);
-                byte[] nextHop = bytes(v, v.get() & 0xff);
+                IpFamily family = family(afi, safi);
+                List<IpAddress> nextHops = nextHops(family, bytes(v, v.get() & 0xff));
                 v.get(); // reserved
-                List<IpAddress> nextHops = new ArrayList<>();
-                int width = family.bits() / 8;
-                for (int i = 0; i + width <= nextHop.length; i += width) {
-                    nextHops.add(address(family, Arrays.copyOfRange(nextHop, i, i + width)));
-                }
                 yield new PathAttribute.MpReach(afi, safi, nextHops, decodePrefixes(v, family));
             }
             case PathAttribute.MP_UNREACH_NLRI -> {
                 int afi = v.getShort() & 0xffff;
                 int safi = v.get() & 0xff;
-                yield new PathAttribute.MpUnreach(afi, safi, decodePrefixes(v, family(afi)));
+                yield new PathAttribute.MpUnreach(afi, safi, decodePrefixes(v, family(afi, safi)));
             }
             // the low four bits are unused (RFC 4271 section 4.3) and extended length is the encoder's choice
             default -> new PathAttribute.Unknown(flags & 0xe0, type, remaining(v));
@@ -406,6 +447,24 @@ public final class BgpCodec {
         return u.flags() & ~PathAttribute.EXTENDED_LENGTH;
     }
 
+    /**
+     * An MP_REACH_NLRI's next hops: one IPv4 address (RFC 4760 section 3; we do not offer RFC 8950), or an IPv6
+     * global address, optionally followed by a link-local one (RFC 2545 section 3). Any other length is
+     * "inconsistent with that which was expected" (RFC 7606 section 7.11): the NLRI after it cannot be
+     * reliably located, so this is never treat-as-withdraw, even where the rest happens to parse.
+     */
+    private static List<IpAddress> nextHops(IpFamily family, byte[] raw) {
+        int width = family.bits() / 8;
+        if (raw.length != width && (family != IpFamily.IPV6 || raw.length != 2 * width)) {
+            throw new IllegalArgumentException("next hop of " + raw.length + " bytes for " + family);
+        }
+        List<IpAddress> nextHops = new ArrayList<>();
+        for (int i = 0; i < raw.length; i += width) {
+            nextHops.add(address(family, Arrays.copyOfRange(raw, i, i + width)));
+        }
+        return nextHops;
+    }
+
     /** Segments of 4-octet ASNs when {@code wide}, else of 2-octet ones, AS_TRANS for larger ASNs (RFC 6793). */
     private static void encodeAsPath(PathAttribute.AsPath p, ByteArrayOutputStream v, boolean wide) {
         for (PathAttribute.AsPath.Segment s : p.segments()) {
@@ -435,10 +494,7 @@ public final class BgpCodec {
 
     // ---- NOTIFICATION ----
 
-    private static Notification decodeNotification(ByteBuffer b, int length) {
-        if (length < HEADER_LENGTH + 2) {
-            throw badLength(length);
-        }
+    private static Notification decodeNotification(ByteBuffer b) {
         return new Notification(b.get() & 0xff, b.get() & 0xff, remaining(b));
     }
 
@@ -476,13 +532,12 @@ public final class BgpCodec {
         out.write(raw(p.address()), 0, (p.length() + 7) / 8);
     }
 
-    static IpFamily family(int afi) {
-        return switch (afi) {
-            case AFI_IPV4 -> IpFamily.IPV4;
-            case AFI_IPV6 -> IpFamily.IPV6;
-            default -> throw new BgpError(BgpError.UPDATE_MESSAGE, BgpError.MALFORMED_ATTRIBUTE_LIST,
-                    "address family " + afi + " unsupported");
-        };
+    /** The family of a unicast AFI/SAFI, the only ones we negotiate; another's NLRI encoding is unknown here. */
+    private static IpFamily family(int afi, int safi) {
+        if (safi != SAFI_UNICAST || afi != AFI_IPV4 && afi != AFI_IPV6) {
+            throw new IllegalArgumentException("AFI " + afi + " SAFI " + safi + " unsupported");
+        }
+        return afi == AFI_IPV4 ? IpFamily.IPV4 : IpFamily.IPV6;
     }
 
     public static int afi(IpFamily family) {

@@ -29,10 +29,12 @@ public final class BgpError extends RuntimeException {
     public static final int ATTRIBUTE_LENGTH_ERROR = 5;
     public static final int INVALID_ORIGIN_ATTRIBUTE = 6;
     public static final int INVALID_NEXT_HOP_ATTRIBUTE = 8;
+    public static final int OPTIONAL_ATTRIBUTE_ERROR = 9;
     public static final int MALFORMED_AS_PATH = 11;
     public static final int INVALID_NETWORK_FIELD = 10;
     // RFC 4486: Cease subcodes
     public static final int ADMINISTRATIVE_SHUTDOWN = 2;
+    public static final int ADMINISTRATIVE_RESET = 4;
     public static final int CONNECTION_COLLISION_RESOLUTION = 7;
 
     private final int code;

@@ -9,11 +9,19 @@ public sealed interface Event {
     record Start() implements Event {}
 
     /**
-     * Take the session down on purpose (peer removed, shutdown): a Cease is sent, unless the process is
+     * Take the session down on purpose (peer removed, shutdown): a Cease / Administrative Shutdown is sent
+     * with {@code communication} for the peer's operator (RFC 8203; "" for none), unless the process is
      * restarting and graceful restart was negotiated: then the connection just closes, so that the peer
      * keeps our routes until we are back (RFC 4724).
+     *
+     * @param reason why, for our log and status
      */
-    record Stop(String reason, boolean restarting) implements Event {}
+    record Stop(String reason, boolean restarting, String communication) implements Event {
+        /** Without a shutdown communication. */
+        public Stop(String reason, boolean restarting) {
+            this(reason, restarting, "");
+        }
+    }
 
     record TcpConnected() implements Event {}
 
@@ -23,6 +31,12 @@ public sealed interface Event {
     record TcpFailed(String why) implements Event {}
 
     record MessageReceived(BgpMessage message) implements Event {}
+
+    /**
+     * A message of a type the state does not take (RFC 6608), its body not decoded: see
+     * {@link Session#eventFor(byte[])}.
+     */
+    record UnexpectedMessage(int type) implements Event {}
 
     /** The peer sent bytes that do not decode. */
     record DecodeFailed(BgpError error) implements Event {}

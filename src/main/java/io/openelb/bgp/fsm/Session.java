@@ -21,11 +21,13 @@ import java.util.Set;
  * session verticle owns those and feeds events in, so tests need no sleeps.
  *
  * <p>Unlike GoBGP (which OpenELB embeds), the first connection attempt is made at once; later ones back
- * off exponentially from {@link SessionConfig#connectRetry} (the verticle adds jitter).
+ * off exponentially from {@link SessionConfig#connectRetry} (the verticle adds jitter). After the peer's
+ * Cease / Administrative Shutdown they wait longer still: see {@link RetryDelays}.
  *
- * @param failures consecutive attempts that did not reach Established, for the back-off
+ * @param failures  consecutive attempts that did not reach Established, for the back-off
+ * @param shutdowns Administrative Shutdowns the peer sent since the session was last Established
  */
-public record Session(State state, Negotiated negotiated, int failures) {
+public record Session(State state, Negotiated negotiated, int failures, int shutdowns) {
     /** Hold time while waiting for the peer's OPEN (RFC 4271 section 8.2.2 suggests 4 minutes). */
     static final Duration OPEN_HOLD = Duration.ofMinutes(4);
     // RFC 6608: FSM error subcodes
@@ -34,7 +36,23 @@ public record Session(State state, Negotiated negotiated, int failures) {
     private static final int UNEXPECTED_IN_ESTABLISHED = 3;
 
     public static Session idle() {
-        return new Session(State.IDLE, null, 0);
+        return new Session(State.IDLE, null, 0, 0);
+    }
+
+    /**
+     * The event for one whole message as it arrives in this state. Its header is checked first (RFC 4271
+     * section 6.1); a type the state does not take is {@link Event.UnexpectedMessage} without its body
+     * being decoded (RFC 6608: a malformed UPDATE in OpenConfirm is an FSM error, not an UPDATE error); any
+     * other is decoded with the negotiated terms (AS number width, families). Throws {@link BgpError} for a
+     * message that does not decode.
+     */
+    public Event eventFor(byte[] frame) {
+        int type = BgpCodec.messageType(frame);
+        if (!takes(type)) {
+            return new Event.UnexpectedMessage(type);
+        }
+        return new Event.MessageReceived(negotiated == null ? BgpCodec.decode(frame, false)
+                : BgpCodec.decode(frame, negotiated.fourOctetAs(), negotiated.families()));
     }
 
     /** The next state and what to do, for this event in this state. */
@@ -45,15 +63,15 @@ public record Session(State state, Negotiated negotiated, int failures) {
         if (event instanceof Event.Stop stop) {
             List<Action> actions = new ArrayList<>();
             if (stop.restarting() && state == State.ESTABLISHED && negotiated.gracefulRestart()) {
-                return down(new Session(State.IDLE, null, 0), actions, stop.reason()
+                return down(idle(), actions, stop.reason()
                         + " (graceful restart: the peer keeps our routes for " + config.gracefulRestartTime() + " s)",
                         false);
             }
             if (state == State.OPEN_SENT || state == State.OPEN_CONFIRM || state == State.ESTABLISHED) {
-                actions.add(new Action.Send(new Notification(BgpError.CEASE, BgpError.ADMINISTRATIVE_SHUTDOWN,
-                        new byte[0])));
+                actions.add(new Action.Send(Notification.cease(BgpError.ADMINISTRATIVE_SHUTDOWN,
+                        stop.communication())));
             }
-            return down(new Session(State.IDLE, null, 0), actions, stop.reason(), false);
+            return down(idle(), actions, stop.reason(), false);
         }
         if (event instanceof Event.TimerExpired t) {
             return timer(config, t.timer());
@@ -80,42 +98,59 @@ public record Session(State state, Negotiated negotiated, int failures) {
             return retry(config, List.of(new Action.Send(failed.error().toNotification())),
                     "malformed message from peer: " + failed.error().getMessage());
         }
+        if (event instanceof Event.UnexpectedMessage unexpected) {
+            return unexpected(config, unexpected.type());
+        }
         return received(config, ((Event.MessageReceived) event).message());
+    }
+
+    /**
+     * Whether this state takes a message of this type (RFC 4271 section 8.2.2, RFC 6608): a NOTIFICATION
+     * always, OpenSent an OPEN, OpenConfirm a KEEPALIVE, Established all but an OPEN. Without a connection
+     * (Idle, Connect, Active) a message can only be a late one of a closed socket: taken, and ignored.
+     */
+    private boolean takes(int type) {
+        return type == BgpMessage.NOTIFICATION || switch (state) {
+            case OPEN_SENT -> type == BgpMessage.OPEN;
+            case OPEN_CONFIRM -> type == BgpMessage.KEEPALIVE;
+            case ESTABLISHED -> type != BgpMessage.OPEN;
+            default -> true;
+        };
     }
 
     private Transition received(SessionConfig config, BgpMessage message) {
         if (message instanceof Notification n) {
-            return retry(config, List.of(), "peer sent NOTIFICATION " + n.code() + "/" + n.subcode());
+            return notified(config, n);
         }
-        switch (state) {
-            case OPEN_SENT -> {
-                if (message instanceof Open open) {
-                    return openReceived(config, open);
-                }
-                return fsmError(config, UNEXPECTED_IN_OPEN_SENT, message);
-            }
-            case OPEN_CONFIRM -> {
-                if (message instanceof Keepalive) {
-                    Session up = new Session(State.ESTABLISHED, negotiated, 0);
-                    return new Transition(up, List.of(holdTimer(negotiated), new Action.SessionUp(negotiated)),
-                            "Established");
-                }
-                return fsmError(config, UNEXPECTED_IN_OPEN_CONFIRM, message);
-            }
+        if (!takes(message.type())) {
+            return unexpected(config, message.type());
+        }
+        return switch (state) {
+            case OPEN_SENT -> openReceived(config, (Open) message);
+            case OPEN_CONFIRM -> new Transition(new Session(State.ESTABLISHED, negotiated, 0, 0),
+                    List.of(holdTimer(negotiated), new Action.SessionUp(negotiated)), "Established");
             case ESTABLISHED -> {
-                if (message instanceof Open) {
-                    return fsmError(config, UNEXPECTED_IN_ESTABLISHED, message);
-                }
                 List<Action> actions = new ArrayList<>(List.of(holdTimer(negotiated)));
                 if (message instanceof RouteRefresh) {
                     actions.add(new Action.ResendAll());
                 }
-                return new Transition(this, actions, ""); // UPDATEs from the router are not needed: ignored
+                yield new Transition(this, actions, ""); // UPDATEs from the router are not needed: ignored
             }
-            default -> {
-                return stay(); // no connection in this state: a late message of a closed socket
-            }
-        }
+            default -> stay(); // no connection in this state: a late message of a closed socket
+        };
+    }
+
+    /**
+     * The peer ended the session; the reason carries its shutdown communication (RFC 9003), if any. An
+     * Administrative Shutdown (RFC 4486) is its operator's will, so it lengthens the wait before the next
+     * attempt ({@link RetryDelays#next}); an Administrative Reset asks for a new session at once and does not.
+     */
+    private Transition notified(SessionConfig config, Notification n) {
+        String reason = "peer sent NOTIFICATION " + n.code() + "/" + n.subcode()
+                + n.shutdownCommunication().map(c -> ", shutdown communication " + c).orElse("");
+        boolean shutDown = n.code() == BgpError.CEASE && n.subcode() == BgpError.ADMINISTRATIVE_SHUTDOWN;
+        Session counted = new Session(state, negotiated, failures, shutdowns + (shutDown ? 1 : 0));
+        return counted.retry(config, List.of(), reason);
     }
 
     /** RFC 4271 section 6.2 checks, then the negotiated terms. */
@@ -164,7 +199,7 @@ public record Session(State state, Negotiated negotiated, int failures) {
         if (!keepalive.isZero()) {
             actions.add(new Action.StartTimer(Timer.KEEPALIVE, keepalive));
         }
-        return new Transition(new Session(State.OPEN_CONFIRM, terms, failures), actions, "OPEN received");
+        return new Transition(new Session(State.OPEN_CONFIRM, terms, failures, shutdowns), actions, "OPEN received");
     }
 
     /**
@@ -199,7 +234,7 @@ public record Session(State state, Negotiated negotiated, int failures) {
         actions.add(new Action.StopTimer(Timer.CONNECT_RETRY));
         actions.add(new Action.Send(open(config)));
         actions.add(new Action.StartTimer(Timer.HOLD, OPEN_HOLD));
-        return new Transition(new Session(State.OPEN_SENT, null, failures), actions, reason);
+        return new Transition(new Session(State.OPEN_SENT, null, failures, shutdowns), actions, reason);
     }
 
     private Transition timer(SessionConfig config, Timer timer) {
@@ -220,23 +255,34 @@ public record Session(State state, Negotiated negotiated, int failures) {
     /** Connect now (or, passive, wait for the peer), with the connect-retry timer as a watchdog. */
     private Transition attempt(SessionConfig config) {
         if (config.passive()) {
-            return new Transition(new Session(State.ACTIVE, null, failures), List.of(), "waiting for the peer");
+            return new Transition(new Session(State.ACTIVE, null, failures, shutdowns), List.of(),
+                    "waiting for the peer");
         }
-        return new Transition(new Session(State.CONNECT, null, failures), List.of(new Action.Connect(),
-                new Action.StartTimer(Timer.CONNECT_RETRY, backoff(config, failures + 1))), "connecting");
+        return new Transition(new Session(State.CONNECT, null, failures, shutdowns), List.of(new Action.Connect(),
+                new Action.StartTimer(Timer.CONNECT_RETRY, RetryDelays.backoff(config, failures + 1))), "connecting");
     }
 
-    private Transition fsmError(SessionConfig config, int subcode, BgpMessage message) {
-        return retry(config, List.of(new Action.Send(new Notification(BgpError.FSM, subcode,
-                new byte[] {(byte) message.type()}))), "unexpected message type " + message.type() + " in " + state);
+    /** RFC 6608: FSM Error, the subcode naming the state, the message type as data. */
+    private Transition unexpected(SessionConfig config, int type) {
+        int subcode = switch (state) {
+            case OPEN_SENT -> UNEXPECTED_IN_OPEN_SENT;
+            case OPEN_CONFIRM -> UNEXPECTED_IN_OPEN_CONFIRM;
+            case ESTABLISHED -> UNEXPECTED_IN_ESTABLISHED;
+            default -> 0;
+        };
+        if (subcode == 0) {
+            return stay(); // no connection in this state: a late message of a closed socket
+        }
+        Notification fsmError = new Notification(BgpError.FSM, subcode, new byte[] {(byte) type});
+        return retry(config, List.of(new Action.Send(fsmError)), "unexpected message type " + type + " in " + state);
     }
 
-    /** Close, count the failure, and try again after the back-off. */
+    /** Close, count the failure, and try again after {@link RetryDelays#next}. */
     private Transition retry(SessionConfig config, List<Action> first, String reason) {
-        Session next = new Session(State.IDLE, null, failures + 1);
+        Session next = new Session(State.IDLE, null, failures + 1, shutdowns);
         Transition t = down(next, first, reason, true);
         List<Action> actions = new ArrayList<>(t.actions());
-        actions.add(new Action.StartTimer(Timer.CONNECT_RETRY, backoff(config, next.failures)));
+        actions.add(new Action.StartTimer(Timer.CONNECT_RETRY, RetryDelays.next(config, next.failures, shutdowns)));
         return new Transition(next, actions, reason);
     }
 
@@ -250,12 +296,6 @@ public record Session(State state, Negotiated negotiated, int failures) {
         }
         actions.add(new Action.SessionDown(reason));
         return new Transition(next, actions, reason);
-    }
-
-    /** connectRetry * 2^(failures-1), at most maxConnectRetry. */
-    static Duration backoff(SessionConfig config, int failures) {
-        long ms = config.connectRetry().toMillis() << Math.min(Math.max(failures - 1, 0), 20);
-        return Duration.ofMillis(Math.min(ms, config.maxConnectRetry().toMillis()));
     }
 
     private static Action holdTimer(Negotiated terms) {

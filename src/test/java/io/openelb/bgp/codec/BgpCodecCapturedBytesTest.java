@@ -1,6 +1,7 @@
 package io.openelb.bgp.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
@@ -11,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -157,6 +159,69 @@ class BgpCodecCapturedBytesTest {
         // the session sends Cease / Administrative Shutdown without a communication when it stops
         Notification shutdown = new Notification(BgpError.CEASE, BgpError.ADMINISTRATIVE_SHUTDOWN, new byte[0]);
         assertThat(BgpCodec.encode(shutdown, true)).isEqualTo(read("gobgp-router-notification-cease-admin-shutdown.bin"));
+    }
+
+    /**
+     * FRR's IPv6 announcement (MP_REACH_NLRI first, flags 0x90 with a 2-byte length, global + link-local next
+     * hop) with its next hop length changed from 32 to 24: inconsistent for IPv6 (RFC 2545), so the NLRI after
+     * it cannot be located (RFC 7606 section 7.11) and the session resets with 3/9, the attribute as data.
+     */
+    @Test
+    void frrsAnnouncementWithAWrongNextHopLengthIsAnOptionalAttributeError() {
+        byte[] wire = read("frr-update-ipv6-announce.bin");
+        int attribute = BgpCodec.HEADER_LENGTH + 2 + 2; // no withdrawn routes: the first attribute
+        assertThat(HexFormat.of().formatHex(wire, attribute, attribute + 8)).as("flags, type, length, AFI, SAFI, next hop length")
+                .isEqualTo("900e0036" + "000201" + "20");
+        wire[attribute + 7] = 24;
+
+        assertThatThrownBy(() -> BgpCodec.decode(wire, true)).isInstanceOfSatisfying(BgpError.class, e ->
+                assertThat(e.toNotification()).isEqualTo(new Notification(BgpError.UPDATE_MESSAGE,
+                        BgpError.OPTIONAL_ATTRIBUTE_ERROR, Arrays.copyOfRange(wire, attribute, attribute + 4 + 0x36))));
+    }
+
+    /** GoBGP's IPv6 withdrawal (MP_UNREACH_NLRI, flags 0x80) with its /128 made a /129: 3/9, not 3/1 or 3/10. */
+    @Test
+    void gobgpsWithdrawalWithAnImpossiblePrefixLengthIsAnOptionalAttributeError() {
+        byte[] wire = read("gobgp-router-update-ipv6-withdraw.bin");
+        int attribute = BgpCodec.HEADER_LENGTH + 2 + 2;
+        assertThat(HexFormat.of().formatHex(wire, attribute, attribute + 7)).isEqualTo("800f14" + "000201" + "80");
+        wire[attribute + 6] = (byte) 129;
+
+        assertThatThrownBy(() -> BgpCodec.decode(wire, true)).isInstanceOfSatisfying(BgpError.class, e ->
+                assertThat(e.toNotification()).isEqualTo(new Notification(BgpError.UPDATE_MESSAGE,
+                        BgpError.OPTIONAL_ATTRIBUTE_ERROR, Arrays.copyOfRange(wire, attribute, wire.length))));
+    }
+
+    /** GoBGP's IPv6 announcement, as it would arrive on a session that negotiated IPv4 unicast only. */
+    @Test
+    void anAnnouncementOfAFamilyNotNegotiatedIsAnOptionalAttributeError() {
+        byte[] wire = read("gobgp-router-update-ipv6-announce.bin");
+        byte[] mpReach = HexFormat.of().parseHex("800e26" + "000201" + "10" + "fd770000000000000000000000000001" + "00"
+                + "80" + "fd880000000000000000000000000001");
+
+        assertThat(BgpCodec.decode(wire, true, Set.of(IpFamily.IPV6))).isInstanceOf(Update.class);
+        assertThatThrownBy(() -> BgpCodec.decode(wire, true, Set.of(IpFamily.IPV4))).isInstanceOfSatisfying(
+                BgpError.class, e -> assertThat(e.toNotification()).isEqualTo(new Notification(BgpError.UPDATE_MESSAGE,
+                        BgpError.OPTIONAL_ATTRIBUTE_ERROR, mpReach)));
+    }
+
+    /**
+     * RFC 8203 / RFC 9003 shutdown communications: ours is byte for byte BIRD's for the same text; BIRD's
+     * (Administrative Shutdown) and GoBGP's (Administrative Reset) read back as their text.
+     */
+    @Test
+    void ourShutdownCommunicationIsBirdsAndTheRoutersReadBack() {
+        assertThat(BgpCodec.encode(Notification.cease(BgpError.ADMINISTRATIVE_SHUTDOWN, "golden capture"), true))
+                .isEqualTo(read("bird-notification-cease-admin-shutdown-communication.bin"));
+
+        Notification bird = (Notification) BgpCodec.decode(read("bird-notification-cease-admin-shutdown-communication.bin"), true);
+        Notification gobgp = (Notification) BgpCodec.decode(
+                read("gobgp-router-notification-cease-admin-reset-communication.bin"), true);
+        Notification none = (Notification) BgpCodec.decode(read("gobgp-router-notification-cease-admin-shutdown.bin"), true);
+        assertThat(bird.shutdownCommunication()).contains("\"golden capture\"");
+        assertThat(gobgp.subcode()).isEqualTo(BgpError.ADMINISTRATIVE_RESET);
+        assertThat(gobgp.shutdownCommunication()).contains("\"golden capture\"");
+        assertThat(none.shutdownCommunication()).isEmpty();
     }
 
     /**

@@ -8,9 +8,11 @@ import io.openelb.model.IpFamily;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -185,6 +187,150 @@ class BgpCodecTest {
                     assertThat(e.subcode()).isEqualTo(subcode);
                     assertThat(e.treatAsWithdraw()).isEqualTo(treatAsWithdraw);
                 });
+    }
+
+    /** An UPDATE with no withdrawn routes, these path attributes and no NLRI of its own. */
+    private static byte[] updateWith(String attributes) {
+        byte[] attrs = hex(attributes);
+        return hex(MARKER + String.format("%04x", 23 + attrs.length) + "02" + "0000"
+                + String.format("%04x", attrs.length) + HexFormat.of().formatHex(attrs));
+    }
+
+    /** Well-formed: RFC 4760 section 3 next hops of the lengths RFC 2545 and RFC 4760 define. */
+    @Test
+    void mpReachWithTheNextHopLengthsOfItsFamilyDecodes() {
+        Update v4 = (Update) BgpCodec.decode(updateWith("800e0e" // MP_REACH_NLRI, optional, 14 bytes
+                + "0001" + "01" // IPv4 unicast
+                + "04" + "0a4d0001" // next hop 10.77.0.1
+                + "00" // reserved
+                + "20" + "c0000264"), true); // 192.0.2.100/32
+        Update v6 = (Update) BgpCodec.decode(updateWith("800e1c" // 28 bytes
+                + "0002" + "01" // IPv6 unicast
+                + "10" + "fd770000000000000000000000000001" // next hop fd77::1
+                + "00" // reserved
+                + "30" + "20010db80001"), true); // 2001:db8:1::/48
+
+        assertThat(v4.attributes()).containsExactly(new PathAttribute.MpReach(1, 1, List.of(ip("10.77.0.1")),
+                List.of(Prefix.host(ip("192.0.2.100")))));
+        assertThat(v6.attributes()).containsExactly(new PathAttribute.MpReach(2, 1, List.of(ip("fd77::1")),
+                List.of(new Prefix(ip("2001:db8:1::"), 48))));
+    }
+
+    /**
+     * An MP_REACH_NLRI or MP_UNREACH_NLRI that does not parse hides where its routes are: not treat-as-withdraw
+     * (RFC 7606 sections 3 j and 5.3) and not Malformed Attribute List, but a session reset with UPDATE Message
+     * Error / Optional Attribute Error and the attribute as received (flags, type, length, value) as data (RFC
+     * 7606 section 7.11, RFC 4760 section 7, RFC 4271 section 6.3).
+     */
+    static Stream<Arguments> malformedMpAttributes() {
+        return Stream.of(
+                Arguments.of("IPv6 next hop of 9 bytes", "800e17" // MP_REACH_NLRI, 23 bytes
+                        + "000201" // IPv6 unicast
+                        + "09" + "20010db80000000000" // next hop length 9: neither 16 nor 32 (RFC 2545)
+                        + "00" + "40" + "20010db800000001"), // reserved, 2001:db8:0:1::/64 (parses, but too late)
+                Arguments.of("IPv6 next hop of 9 bytes, extended length", "900e0017" // the same, length in 2 bytes
+                        + "000201" + "09" + "20010db80000000000" + "00" + "40" + "20010db800000001"),
+                Arguments.of("IPv4 next hop of 16 bytes", "800e1a" // RFC 8950 is not offered: 4 bytes expected
+                        + "000101" + "10" + "fd770000000000000000000000000001" + "00" + "20" + "c0000264"),
+                Arguments.of("next hop past the attribute", "800e15" // next hop length 64, 17 bytes follow
+                        + "000201" + "40" + "20010db8000000000000000000000001" + "00"),
+                Arguments.of("no reserved octet", "800e0c" // next hop cut at 8 of 16 bytes
+                        + "000201" + "10" + "20010db800000000"),
+                Arguments.of("no SAFI", "800e02" + "0002"),
+                Arguments.of("prefix of 129 bits", "800e16"
+                        + "000201" + "10" + "fd770000000000000000000000000001" + "00" + "81"),
+                Arguments.of("VPN family (SAFI 128)", "800e16" // an NLRI encoding we do not know
+                        + "000180" + "0c" + "00000000000000000a4d0001" + "00" + "20" + "c0000264"),
+                Arguments.of("withdrawn /64 cut at 4 bytes", "800f08" // MP_UNREACH_NLRI, 8 bytes
+                        + "000201" + "40" + "20010db8"),
+                Arguments.of("withdrawn prefix of 129 bits", "800f04" + "000201" + "81"),
+                Arguments.of("unreach without SAFI", "800f02" + "0002"),
+                Arguments.of("unreach of AFI 3", "800f03" + "000301"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedMpAttributes")
+    void malformedMpAttributesResetTheSessionWithOptionalAttributeError(String name, String attribute) {
+        byte[] frame = updateWith("40010100" + attribute); // ORIGIN IGP first: the attribute's position varies
+
+        assertThatThrownBy(() -> BgpCodec.decode(frame, true))
+                .isInstanceOfSatisfying(BgpError.class, e -> {
+                    assertThat(e.code()).isEqualTo(BgpError.UPDATE_MESSAGE);
+                    assertThat(e.subcode()).isEqualTo(BgpError.OPTIONAL_ATTRIBUTE_ERROR);
+                    assertThat(HexFormat.of().formatHex(e.data())).isEqualTo(attribute);
+                    assertThat(e.treatAsWithdraw()).isFalse();
+                    assertThat(e.toNotification()).isEqualTo(new Notification(3, 9, hex(attribute)));
+                });
+    }
+
+    @Test
+    void aFamilyTheSessionDidNotNegotiateIsAnOptionalAttributeError() {
+        String endOfRibV6 = "800f03" + "000201"; // MP_UNREACH_NLRI IPv6 unicast, nothing withdrawn
+        byte[] frame = updateWith(endOfRibV6);
+
+        assertThat(BgpCodec.decode(frame, true, Set.of(IpFamily.IPV6))).isEqualTo(UpdatePacker.endOfRib(IpFamily.IPV6));
+        assertThatThrownBy(() -> BgpCodec.decode(frame, true, Set.of(IpFamily.IPV4)))
+                .isInstanceOfSatisfying(BgpError.class, e -> {
+                    assertThat(e.subcode()).isEqualTo(BgpError.OPTIONAL_ATTRIBUTE_ERROR);
+                    assertThat(HexFormat.of().formatHex(e.data())).isEqualTo(endOfRibV6);
+                    assertThat(e.getMessage()).contains("IPV6 unicast not negotiated");
+                });
+    }
+
+    /** RFC 7606 section 3 g: the one case that stays Malformed Attribute List. */
+    @Test
+    void aSecondMpAttributeOfTheSameTypeIsAMalformedAttributeList() {
+        assertThatThrownBy(() -> BgpCodec.decode(updateWith("800f03000201" + "800f03000201"), true))
+                .isInstanceOfSatisfying(BgpError.class, e -> {
+                    assertThat(e.subcode()).isEqualTo(BgpError.MALFORMED_ATTRIBUTE_LIST);
+                    assertThat(e.data()).isEmpty();
+                });
+        assertThat(BgpCodec.decode(updateWith("800f03000201" + "800e1c000201" + "10"
+                + "fd770000000000000000000000000001" + "00" + "30" + "20010db80001"), true))
+                .as("one of each is fine").isInstanceOf(Update.class);
+    }
+
+    /** RFC 4271 section 6.1 from the header alone, the body unread: what the session needs for RFC 6608. */
+    @Test
+    void messageTypeChecksTheHeaderButNotTheBody() {
+        assertThat(BgpCodec.messageType(hex(MARKER + "001a 02 0000 0003 400109"))).as("malformed UPDATE body")
+                .isEqualTo(BgpMessage.UPDATE);
+        assertThat(BgpCodec.messageType(hex(MARKER + "0013 04"))).isEqualTo(BgpMessage.KEEPALIVE);
+        assertThatThrownBy(() -> BgpCodec.messageType(hex(MARKER + "0013 09")))
+                .isInstanceOfSatisfying(BgpError.class, e -> assertThat(e.subcode()).isEqualTo(BgpError.BAD_MESSAGE_TYPE));
+        assertThatThrownBy(() -> BgpCodec.messageType(hex(MARKER + "0016 02 000000")))
+                .isInstanceOfSatisfying(BgpError.class, e -> assertThat(e.subcode()).isEqualTo(BgpError.BAD_MESSAGE_LENGTH));
+        assertThatThrownBy(() -> BgpCodec.messageType(hex(MARKER + "0014 04 00")))
+                .isInstanceOfSatisfying(BgpError.class, e -> assertThat(e.subcode()).isEqualTo(BgpError.BAD_MESSAGE_LENGTH));
+    }
+
+    /** RFC 8203: at most 128 bytes from us (RFC 9003 allows 255, older peers reject more), whole characters. */
+    @Test
+    void ourShutdownCommunicationIsCutToWholeCharactersWithin128Bytes() {
+        Notification even = Notification.cease(BgpError.ADMINISTRATIVE_SHUTDOWN, "é".repeat(100)); // 200 bytes
+        Notification odd = Notification.cease(BgpError.ADMINISTRATIVE_SHUTDOWN, "x" + "é".repeat(100)); // 201
+
+        assertThat(even.data()).hasSize(129).startsWith((byte) 128);
+        assertThat(even.shutdownCommunication()).contains('"' + "é".repeat(64) + '"');
+        assertThat(odd.data()).as("byte 128 would be half an é").hasSize(128).startsWith((byte) 127);
+        assertThat(odd.shutdownCommunication()).contains("\"x" + "é".repeat(63) + '"');
+        assertThat(Notification.cease(BgpError.ADMINISTRATIVE_SHUTDOWN, "").data()).isEmpty();
+    }
+
+    /** RFC 9003 section 4: a bad length or bad UTF-8 is logged in hex, never an error; no control characters. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "length 5, 4 bytes follow | 6 | 2 | 05676f6c64           | malformed shutdown communication, hex 05676f6c64",
+        "not UTF-8                | 6 | 4 | 02c328               | malformed shutdown communication, hex 02c328",
+        "a line break             | 6 | 2 | 096c696e650a6e657874 | \"line\\u000anext\"",
+        "length 0                 | 6 | 2 | 00                   | ''",
+        "Peer De-configured       | 6 | 3 | 0474657874           | ''",
+    })
+    void aPeersShutdownCommunicationIsReadableWhateverItSends(String name, int code, int subcode, String data,
+            String expected) {
+        Notification n = new Notification(code, subcode, hex(data));
+
+        assertThat(n.shutdownCommunication().orElse("")).isEqualTo(expected);
     }
 
     @Test

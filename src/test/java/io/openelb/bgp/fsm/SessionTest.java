@@ -1,7 +1,9 @@
 package io.openelb.bgp.fsm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.openelb.bgp.codec.BgpCodec;
 import io.openelb.bgp.codec.BgpError;
 import io.openelb.bgp.codec.Capability;
 import io.openelb.bgp.codec.Keepalive;
@@ -9,8 +11,12 @@ import io.openelb.bgp.codec.Notification;
 import io.openelb.bgp.codec.Open;
 import io.openelb.bgp.codec.RouteRefresh;
 import io.openelb.bgp.codec.Update;
+import io.openelb.bgp.codec.UpdatePacker;
 import io.openelb.model.IpFamily;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -254,6 +260,105 @@ class SessionTest {
 
         assertThat(t.next().state()).isEqualTo(State.IDLE);
         assertThat(t.actions()).contains(new Action.Close(), new Action.SessionDown("peer sent NOTIFICATION 6/4"));
+    }
+
+    /**
+     * RFC 6608, from the bytes as they arrive: in OpenConfirm an UPDATE is an FSM error whatever its body,
+     * so a malformed one is answered 5/2 (data: type 2), not with the UPDATE error its body would give in
+     * Established. The header is still checked first (RFC 4271 section 6.1).
+     */
+    @Test
+    void aMalformedUpdateInOpenConfirmIsAnFsmErrorDecidedFromItsHeader() {
+        byte[] malformedUpdate = HexFormat.of().parseHex("ffffffffffffffffffffffffffffffff" + "001a" + "02" // header
+                + "0000" // no withdrawn routes
+                + "0003" + "400109"); // attributes: ORIGIN says 9 bytes, 0 follow
+        Session openSent = step(step(Session.idle(), new Event.Start()).next(), new Event.TcpConnected()).next();
+        Session openConfirm = step(openSent, new Event.MessageReceived(ROUTER_OPEN)).next();
+
+        Event event = openConfirm.eventFor(malformedUpdate);
+        assertThat(event).isEqualTo(new Event.UnexpectedMessage(2));
+        Transition t = step(openConfirm, event);
+        assertThat(t.next().state()).isEqualTo(State.IDLE);
+        assertThat(t.actions()).startsWith(new Action.Send(new Notification(5, 2, new byte[] {2})), new Action.Close());
+        assertThat(t.reason()).isEqualTo("unexpected message type 2 in OPEN_CONFIRM");
+
+        assertThat(step(openSent, openSent.eventFor(malformedUpdate)).actions())
+                .startsWith(new Action.Send(new Notification(5, 1, new byte[] {2})));
+        assertThat(openSent.eventFor(BgpCodec.encode(Keepalive.INSTANCE, false))).isEqualTo(new Event.UnexpectedMessage(4));
+        assertThat(established().eventFor(BgpCodec.encode(ROUTER_OPEN, false))).isEqualTo(new Event.UnexpectedMessage(1));
+        assertThatThrownBy(() -> established().eventFor(malformedUpdate)).as("Established decodes UPDATEs")
+                .isInstanceOfSatisfying(BgpError.class, e -> assertThat(e.subcode()).isEqualTo(BgpError.MALFORMED_ATTRIBUTE_LIST));
+        assertThatThrownBy(() -> openConfirm.eventFor(HexFormat.of().parseHex("ffffffffffffffffffffffffffffffff0013" + "09")))
+                .isInstanceOfSatisfying(BgpError.class, e -> assertThat(e.subcode()).isEqualTo(BgpError.BAD_MESSAGE_TYPE));
+    }
+
+    @Test
+    void expectedMessagesAreDecodedWithTheNegotiatedTerms() {
+        Session openSent = step(step(Session.idle(), new Event.Start()).next(), new Event.TcpConnected()).next();
+        byte[] ipv6EndOfRib = BgpCodec.encode(UpdatePacker.endOfRib(IpFamily.IPV6), true);
+
+        assertThat(openSent.eventFor(BgpCodec.encode(ROUTER_OPEN, false))).isEqualTo(new Event.MessageReceived(ROUTER_OPEN));
+        assertThat(established().eventFor(BgpCodec.encode(Keepalive.INSTANCE, false)))
+                .isEqualTo(new Event.MessageReceived(Keepalive.INSTANCE));
+        // the session negotiated IPv4 unicast only: IPv6 in MP_UNREACH_NLRI is an Optional Attribute Error
+        assertThatThrownBy(() -> established().eventFor(ipv6EndOfRib)).isInstanceOfSatisfying(BgpError.class,
+                e -> assertThat(e.subcode()).isEqualTo(BgpError.OPTIONAL_ATTRIBUTE_ERROR));
+    }
+
+    /** RFC 8203: the Cease we send on purpose says why, in UTF-8, for the router's operator. */
+    @Test
+    void stopSendsItsShutdownCommunication() {
+        Transition t = step(established(), new Event.Stop("BgpPeer removed", false, "openelb: BgpPeer removed"));
+
+        Action.Send cease = (Action.Send) t.actions().get(0);
+        assertThat(HexFormat.of().formatHex(BgpCodec.encode(cease.message(), true))).isEqualTo(
+                "ffffffffffffffffffffffffffffffff" + "002e" + "03" // header: 46 bytes, NOTIFICATION
+                        + "06" + "02" // Cease, Administrative Shutdown
+                        + "18" // communication: 24 bytes of UTF-8
+                        + HexFormat.of().formatHex("openelb: BgpPeer removed".getBytes(StandardCharsets.UTF_8)));
+        assertThat(t.actions()).contains(new Action.Close(), new Action.SessionDown("BgpPeer removed"));
+    }
+
+    /**
+     * After the peer's Administrative Shutdown every retry waits at least 60 s, doubled per further one up to
+     * 10 minutes, until a session is Established again; its communication is in the reason (status, log).
+     */
+    @Test
+    void afterThePeersAdministrativeShutdownRetriesBackOffFromAMinuteToTenUntilEstablished() {
+        Notification shutdown = Notification.cease(BgpError.ADMINISTRATIVE_SHUTDOWN, "maintenance");
+        Transition down = step(established(), new Event.MessageReceived(shutdown));
+        assertThat(down.reason()).isEqualTo("peer sent NOTIFICATION 6/2, shutdown communication \"maintenance\"");
+        assertThat(retryAfter(down)).isEqualTo(Duration.ofSeconds(60));
+
+        List<Duration> waits = new ArrayList<>();
+        Session s = down.next();
+        for (int i = 0; i < 6; i++) {
+            Session attempt = step(s, new Event.TimerExpired(Timer.CONNECT_RETRY)).next();
+            Transition refused = step(attempt, new Event.TcpFailed("refused")); // the peer is still down
+            waits.add(retryAfter(refused));
+            Session openSent = step(attempt, new Event.TcpConnected()).next();
+            Transition again = step(openSent, new Event.MessageReceived(shutdown)); // or it says so again
+            waits.add(retryAfter(again));
+            s = again.next();
+        }
+        assertThat(waits).containsExactly(Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(120),
+                Duration.ofSeconds(240), Duration.ofSeconds(240), Duration.ofSeconds(480), Duration.ofSeconds(480),
+                Duration.ofMinutes(10), Duration.ofMinutes(10), Duration.ofMinutes(10), Duration.ofMinutes(10),
+                Duration.ofMinutes(10));
+
+        Session back = step(step(step(step(s, new Event.TimerExpired(Timer.CONNECT_RETRY)).next(),
+                new Event.TcpConnected()).next(), new Event.MessageReceived(ROUTER_OPEN)).next(),
+                new Event.MessageReceived(Keepalive.INSTANCE)).next();
+        assertThat(back.state()).isEqualTo(State.ESTABLISHED);
+        assertThat(retryAfter(step(back, new Event.TimerExpired(Timer.HOLD)))).as("Established: forgotten")
+                .isEqualTo(Duration.ofSeconds(1));
+        Transition reset = step(established(), new Event.MessageReceived(new Notification(6, 4, new byte[0])));
+        assertThat(retryAfter(reset)).as("an Administrative Reset asks to come back").isEqualTo(Duration.ofSeconds(1));
+    }
+
+    private static Duration retryAfter(Transition t) {
+        return t.actions().stream().filter(a -> a instanceof Action.StartTimer st && st.timer() == Timer.CONNECT_RETRY)
+                .map(a -> ((Action.StartTimer) a).after()).findFirst().orElseThrow();
     }
 
     @Test
