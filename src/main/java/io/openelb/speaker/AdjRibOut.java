@@ -117,7 +117,7 @@ final class AdjRibOut {
         }
         Instant now = announce.isEmpty() ? null : clock.instant().truncatedTo(ChronoUnit.SECONDS);
         announce.forEach((nextHop, prefixes) -> {
-            updates.addAll(UpdatePacker.announce(family, PathAttribute.AsPath.sequence(localAs), nextHop, prefixes,
+            updates.addAll(UpdatePacker.announce(family, PathAttribute.AsPath.sequence(localAs), nextHop, List.of(), prefixes,
                     terms.fourOctetAs()));
             prefixes.forEach(p -> remember(p, new AdvertisedRoute(p.address(), p.pathId(), nextHop, now)));
         });
