@@ -18,6 +18,7 @@ import io.openelb.grpc.apipb.TableLookupPrefix;
 import io.openelb.grpc.apipb.TableType;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
+import io.openelb.announce.RouteAttributes;
 import io.openelb.status.AdvertisedRoute;
 import io.openelb.status.MessageCounts;
 import io.openelb.status.NeighborView;
@@ -183,7 +184,8 @@ class GobgpMessagesTest {
     }
 
     private static AdvertisedRoute route(String address, String nextHop, long pathId) {
-        return new AdvertisedRoute(IpAddress.parse(address), pathId, IpAddress.parse(nextHop), T0);
+        return new AdvertisedRoute(IpAddress.parse(address), pathId, IpAddress.parse(nextHop), T0,
+                RouteAttributes.NONE);
     }
 
     private static NeighborView neighbor(String name, String address, String state, Instant up, Instant down,
