@@ -58,6 +58,31 @@ class BgpRoutesTest {
     }
 
     @Test
+    void thePolicyGivesEachPeerItsAttributesOrNoRoute() {
+        RouteAttributes toRouter1 = new RouteAttributes(new java.util.TreeSet<>(java.util.List.of(0xfde80064L)),
+                new java.util.TreeSet<>(), null, 10L);
+        RoutePolicy policy = new RoutePolicy() {
+            @Override
+            public RouteAttributes toPeer(String peer, IpAddress address) {
+                return peer.equals(PEER) ? toRouter1 : null;
+            }
+
+            @Override
+            public boolean fromNode(String node, IpAddress address) {
+                return true;
+            }
+        };
+        BgpRoutes routes = new BgpRoutes("node1", Map.of(VIP, nodes("node1", "node2")), NODES, policy);
+
+        assertThat(routes.of(PEER, IpFamily.IPV4, true, LOCAL).values()).extracting(BgpRoutes.Route::attributes)
+                .containsExactly(toRouter1, toRouter1);
+        assertThat(routes.of("router2", IpFamily.IPV4, true, LOCAL)).isEmpty();
+        assertThat(new BgpRoutes("node1", routes.announcers(), NODES).of("router2", IpFamily.IPV4, false, LOCAL))
+                .as("without a policy").containsExactly(Map.entry(Prefix.host(VIP),
+                        new BgpRoutes.Route(LOCAL, RouteAttributes.NONE)));
+    }
+
+    @Test
     void nodesWithoutAnAddressOfTheFamilyGiveNoPath() {
         IpAddress vip6 = IpAddress.parse("2001:db8::5");
         BgpRoutes routes = new BgpRoutes("node1", Map.of(vip6, nodes("node1", "node2", "node3")), NODES);
