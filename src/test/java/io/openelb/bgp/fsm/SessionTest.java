@@ -93,6 +93,31 @@ class SessionTest {
     }
 
     @Test
+    void anIbgpPeerInOurAsIsEstablishedButNotWithOurBgpIdentifier() {
+        SessionConfig ibgp = new SessionConfig(64513, ROUTER_ID, 64513, Set.of(IpFamily.IPV4), Duration.ofSeconds(90),
+                null, Duration.ofSeconds(1), Duration.ofSeconds(30), false, -1);
+        Session sent = ibgp(ibgp);
+        Open router = new Open(4, 64513, 9, 0x0a4d0001L, List.of(new Capability.Multiprotocol(1, 1),
+                new Capability.FourOctetAs(64513)));
+
+        Session confirm = sent.step(ibgp, new Event.MessageReceived(router)).next();
+        Transition up = confirm.step(ibgp, new Event.MessageReceived(Keepalive.INSTANCE));
+
+        assertThat(Session.open(ibgp).myAs()).isEqualTo(64513);
+        assertThat(up.next().state()).isEqualTo(State.ESTABLISHED);
+        assertThat(up.next().negotiated().peerAs()).isEqualTo(64513);
+        // RFC 6286 section 2.1: within one AS the BGP identifiers must differ
+        Transition same = ibgp(ibgp).step(ibgp, new Event.MessageReceived(new Open(4, 64513, 9, ROUTER_ID, List.of())));
+        assertThat(same.next().state()).isEqualTo(State.IDLE);
+        assertThat(same.actions()).startsWith(new Action.Send(new Notification(BgpError.OPEN_MESSAGE,
+                BgpError.BAD_BGP_IDENTIFIER, new byte[0])));
+    }
+
+    private static Session ibgp(SessionConfig config) {
+        return Session.idle().step(config, new Event.Start()).next().step(config, new Event.TcpConnected()).next();
+    }
+
+    @Test
     void holdTimerExpiryEndsTheSessionWithNotification4() {
         Transition t = step(established(), new Event.TimerExpired(Timer.HOLD));
 
