@@ -164,6 +164,18 @@ class GobgpMessagesTest {
         assertThat(GobgpMessages.table(TableType.ADJ_IN, "10.77.0.1", V4, List.of(), sessions, null)).isEmpty();
     }
 
+    @Test
+    void adjOutToAnIbgpNeighborShowsTheEmptyAsPathSent() throws Exception {
+        NeighborView e = neighbor("a", "10.77.0.1", "ESTABLISHED", T0, null, List.of(route("192.0.2.10", "10.77.0.11", 0)));
+        NeighborView ibgp = new NeighborView(e.peer(), e.address(), e.port(), 64513, 64513, e.state(), e.establishedAt(),
+                e.downSince(), e.sent(), e.received(), e.advertisedPrefixes(), e.pendingPrefixes(), e.lastError(),
+                e.detail());
+
+        List<Destination> out = GobgpMessages.table(TableType.ADJ_OUT, "10.77.0.1", V4, List.of(), List.of(ibgp), null);
+
+        assertThat(out.get(0).getPaths(0).getPattrs(1).unpack(AsPathAttribute.class).getSegmentsList()).isEmpty();
+    }
+
     @ParameterizedTest
     @CsvSource({"192.0.2.10,EXACT,true", "192.0.2.10/32,EXACT,true", "192.0.2.0/24,EXACT,false",
             "192.0.2.11,EXACT,false", "192.0.2.0/24,LONGER,true", "192.0.3.0/24,LONGER,false",
