@@ -14,10 +14,10 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * Which nodes announce each BGP address ({@link BgpPlan#announcers}), kept up to date one Service at a
- * time: a change of one Service costs that Service, not every Service. Several Services may share an
- * address (sharing key); its announcers are the union of theirs. Not thread-safe: its owner (the
- * speaker's event loop) alone calls it, and reads {@link #announcers()} there.
+ * Which nodes announce each BGP address ({@link BgpPlan#announcers}, the policy's node selection applied),
+ * kept up to date one Service at a time: a change of one Service costs that Service, not every Service.
+ * Several Services may share an address (sharing key); its announcers are the union of theirs. Not
+ * thread-safe: its owner (the speaker's event loop) alone calls it, and reads {@link #announcers()} there.
  */
 public final class Announcements {
     private static final SortedSet<String> EMPTY = Collections.emptySortedSet();
@@ -45,15 +45,24 @@ public final class Announcements {
         return view.keySet();
     }
 
-    /** Starts again from every Service; returns the addresses whose announcers changed. */
+    /** {@link #replaceAll(Collection, Collection, Collection, RoutePolicy)} without an advertisement policy. */
     public Set<IpAddress> replaceAll(Collection<ServiceState> all, Collection<NodeState> nodes, Collection<Pool> pools) {
+        return replaceAll(all, nodes, pools, RoutePolicy.ANNOUNCE_ALL);
+    }
+
+    /**
+     * Starts again from every Service, with the policy's node selection ({@link RoutePolicy#fromNode}):
+     * what a changed policy needs. Returns the addresses whose announcers changed.
+     */
+    public Set<IpAddress> replaceAll(Collection<ServiceState> all, Collection<NodeState> nodes, Collection<Pool> pools,
+            RoutePolicy policy) {
         Map<IpAddress, SortedSet<String>> before = new HashMap<>(announcers);
         byAddress.clear();
         services.clear();
         holders.clear();
         announcers.clear();
         for (ServiceState service : all) {
-            add(service, nodes, pools);
+            add(service, nodes, pools, policy);
         }
         byAddress.keySet().forEach(this::refresh);
         Set<IpAddress> changed = new HashSet<>(before.keySet());
@@ -62,11 +71,18 @@ public final class Announcements {
         return changed;
     }
 
-    /**
-     * One Service changed, or went ({@code service} null); returns the addresses whose announcers changed.
-     */
+    /** {@link #update(String, ServiceState, Collection, Collection, RoutePolicy)} without an advertisement policy. */
     public Set<IpAddress> update(String key, ServiceState service, Collection<NodeState> nodes,
             Collection<Pool> pools) {
+        return update(key, service, nodes, pools, RoutePolicy.ANNOUNCE_ALL);
+    }
+
+    /**
+     * One Service changed, or went ({@code service} null); returns the addresses whose announcers changed.
+     * The policy is the one of the last {@link #replaceAll}: a changed policy needs a replaceAll.
+     */
+    public Set<IpAddress> update(String key, ServiceState service, Collection<NodeState> nodes,
+            Collection<Pool> pools, RoutePolicy policy) {
         Set<IpAddress> touched = new HashSet<>();
         ServiceState old = services.remove(key);
         if (old != null) {
@@ -82,7 +98,7 @@ public final class Announcements {
             }
         }
         if (service != null) {
-            touched.addAll(add(service, nodes, pools));
+            touched.addAll(add(service, nodes, pools, policy));
         }
         Set<IpAddress> changed = new HashSet<>();
         for (IpAddress address : touched) {
@@ -95,7 +111,8 @@ public final class Announcements {
     }
 
     /** Records the Service's BGP addresses with their announcers; returns them. */
-    private Set<IpAddress> add(ServiceState service, Collection<NodeState> nodes, Collection<Pool> pools) {
+    private Set<IpAddress> add(ServiceState service, Collection<NodeState> nodes, Collection<Pool> pools,
+            RoutePolicy policy) {
         services.put(service.key(), service);
         Set<IpAddress> added = new HashSet<>();
         for (IpAddress address : service.addresses()) {
@@ -105,7 +122,7 @@ public final class Announcements {
             }
             SortedSet<String> names = new TreeSet<>();
             for (NodeState node : nodes) {
-                if (BgpPlan.shouldAnnounce(node, service).isEmpty()) {
+                if (BgpPlan.shouldAnnounce(node, service).isEmpty() && policy.fromNode(node.name(), address)) {
                     names.add(node.name());
                 }
             }

@@ -37,9 +37,19 @@ public final class BgpPlan {
         return new TreeSet<>(announcers(List.of(node), services, pools).keySet());
     }
 
-    /** For each address of a BGP pool held by a Service, the names of the nodes that announce it. */
+    /** {@link #announcers(Collection, Collection, Collection, RoutePolicy)} without an advertisement policy. */
     public static Map<IpAddress, SortedSet<String>> announcers(Collection<NodeState> nodes,
             Collection<ServiceState> services, Collection<Pool> pools) {
+        return announcers(nodes, services, pools, RoutePolicy.ANNOUNCE_ALL);
+    }
+
+    /**
+     * For each address of a BGP pool held by a Service, the names of the nodes that announce it: those
+     * {@link #shouldAnnounce} allows and the policy's node selection ({@link RoutePolicy#fromNode}) lets
+     * announce that address.
+     */
+    public static Map<IpAddress, SortedSet<String>> announcers(Collection<NodeState> nodes,
+            Collection<ServiceState> services, Collection<Pool> pools, RoutePolicy policy) {
         Map<IpAddress, SortedSet<String>> out = new TreeMap<>();
         for (ServiceState service : services) {
             for (IpAddress address : service.addresses()) {
@@ -47,7 +57,7 @@ public final class BgpPlan {
                     continue;
                 }
                 for (NodeState node : nodes) {
-                    if (shouldAnnounce(node, service).isEmpty()) {
+                    if (shouldAnnounce(node, service).isEmpty() && policy.fromNode(node.name(), address)) {
                         out.computeIfAbsent(address, a -> new TreeSet<>()).add(node.name());
                     }
                 }

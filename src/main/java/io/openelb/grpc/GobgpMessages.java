@@ -168,8 +168,9 @@ public final class GobgpMessages {
                 String wanted = canonical(name);
                 NeighborView neighbor = neighbors.stream().filter(n -> canonical(n.address()).equals(wanted))
                         .findFirst().orElseThrow(() -> new IllegalArgumentException("neighbor " + name + " not found"));
-                return ours == null ? List.of()
-                        : destinations(neighbor.detail().adjRibOut(), ours, filters, List.of(neighbor.localAs()));
+                // as sent: our AS to an external peer, an empty AS_PATH to an internal one (RFC 4271 section 5.1.2)
+                List<Long> asPath = neighbor.peerAs() == neighbor.localAs() ? List.of() : List.of(neighbor.localAs());
+                return ours == null ? List.of() : destinations(neighbor.detail().adjRibOut(), ours, filters, asPath);
             }
             case ADJ_IN, LOCAL -> {
                 return List.of(); // routes from the routers are ignored, never kept

@@ -1,6 +1,7 @@
 package io.openelb.speaker;
 
 import io.openelb.announce.BgpRoutes;
+import io.openelb.announce.RouteAttributes;
 import io.openelb.bgp.codec.PathAttribute;
 import io.openelb.bgp.codec.Prefix;
 import io.openelb.bgp.codec.Update;
@@ -15,21 +16,32 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
 
 /**
  * One session's Adj-RIB-Out: the routes sent to the peer, and the UPDATEs that bring them to the routes
- * this node should announce. No sockets and no I/O (only a clock, for when a route was sent), so the diff
- * is tested on its own. Used only on the owning session's event loop.
+ * this node should announce to it. No sockets and no I/O (only a clock, for when a route was sent), so the
+ * diff is tested on its own. Used only on the owning session's event loop.
+ *
+ * <p>Attributes as RFC 4271 section 5.1 has them for a route this AS originates: to an external peer AS_PATH
+ * is our AS, and LOCAL_PREF is never sent (section 5.1.5); to an internal peer (its AS is ours) AS_PATH is
+ * empty (section 5.1.2) and LOCAL_PREF always sent, {@value #DEFAULT_LOCAL_PREF} when the policy gives none.
+ * NEXT_HOP is this node's address on the session either way (section 5.1.3: on iBGP the originator's own
+ * address), or under ADD-PATH the announcing node's.
  */
 final class AdjRibOut {
+    /** LOCAL_PREF sent to internal peers when the policy sets none: the common default (GoBGP, FRR, BIRD). */
+    static final long DEFAULT_LOCAL_PREF = 100;
+    private final String peer;
     private final Clock clock;
     // by prefix (and path under ADD-PATH); persistent, so the status board gets it as it is, without a copy
     private PMap<Prefix, AdvertisedRoute> sent = HashTreePMap.empty();
@@ -37,9 +49,9 @@ final class AdjRibOut {
 
     /**
      * What one family's sync sends: the withdrawals first, then the announcements in one batch per next
-     * hop (several only under ADD-PATH, one per node).
+     * hop and attribute set (several next hops only under ADD-PATH, one per node).
      *
-     * @param announced paths announced (new, or sent again because their next hop moved)
+     * @param announced paths announced (new, or sent again because their next hop or attributes changed)
      * @param withdrawn paths withdrawn
      */
     record Delta(IpFamily family, List<Update> updates, int announced, int withdrawn) {
@@ -52,7 +64,9 @@ final class AdjRibOut {
         }
     }
 
-    AdjRibOut(Clock clock) {
+    /** @param peer the name of the BgpPeer of the session: the advertisement policy's key */
+    AdjRibOut(String peer, Clock clock) {
+        this.peer = peer;
         this.clock = clock;
     }
 
@@ -60,12 +74,12 @@ final class AdjRibOut {
      * The UPDATEs that turn what the peer has of {@code family} into {@code desired}; they count as sent
      * from here on. An unchanged route sends nothing.
      *
-     * @param terms        the session's negotiated terms: ADD-PATH per family and the AS_PATH width
+     * @param terms        the session's negotiated terms: ADD-PATH per family, AS_PATH width, the peer's AS
      * @param localNextHop this node's address on the session
-     * @param localAs      the AS_PATH's only AS
+     * @param localAs      our AS: the AS_PATH's only AS towards external peers
      */
     Delta sync(BgpRoutes desired, IpFamily family, Negotiated terms, IpAddress localNextHop, long localAs) {
-        Map<Prefix, IpAddress> want = desired.of(family, terms.addPath().contains(family), localNextHop);
+        Map<Prefix, BgpRoutes.Route> want = desired.of(peer, family, terms.addPath().contains(family), localNextHop);
         List<Prefix> withdraw = new ArrayList<>();
         for (Prefix p : sent.keySet()) {
             if (p.address().family() == family && !want.containsKey(p)) {
@@ -81,15 +95,15 @@ final class AdjRibOut {
      */
     Delta sync(BgpRoutes desired, Collection<IpAddress> addresses, IpFamily family, Negotiated terms,
             IpAddress localNextHop, long localAs) {
-        Map<Prefix, IpAddress> want = new TreeMap<>(AdjRibOut::compare);
+        Map<Prefix, BgpRoutes.Route> want = new TreeMap<>(AdjRibOut::compare);
         List<Prefix> withdraw = new ArrayList<>();
         boolean addPath = terms.addPath().contains(family);
         for (IpAddress address : addresses) {
             if (address.family() != family) {
                 continue;
             }
-            Map<Prefix, IpAddress> mine = new HashMap<>();
-            desired.routesOf(address, family, addPath, localNextHop, mine);
+            Map<Prefix, BgpRoutes.Route> mine = new HashMap<>();
+            desired.routesOf(peer, address, family, addPath, localNextHop, mine);
             want.putAll(mine);
             for (Prefix p : sentByAddress.getOrDefault(address, Set.of())) {
                 if (!mine.containsKey(p)) {
@@ -100,14 +114,21 @@ final class AdjRibOut {
         return send(want, withdraw, family, terms, localAs);
     }
 
-    /** Withdraws {@code withdraw}, announces what of {@code want} the peer does not have as wanted. */
-    private Delta send(Map<Prefix, IpAddress> want, List<Prefix> withdraw, IpFamily family, Negotiated terms,
+    /**
+     * Withdraws {@code withdraw}, announces what of {@code want} the peer does not have as wanted: a route
+     * whose next hop or attributes changed is announced again, which replaces it (no withdrawal first).
+     */
+    private Delta send(Map<Prefix, BgpRoutes.Route> want, List<Prefix> withdraw, IpFamily family, Negotiated terms,
             long localAs) {
-        Map<IpAddress, List<Prefix>> announce = new TreeMap<>();
-        want.forEach((prefix, nextHop) -> {
+        boolean internal = terms.peerAs() == localAs;
+        Map<RouteAttributes, RouteAttributes> onSession = new HashMap<>(); // the policy's few sets, each once
+        Map<IpAddress, Map<RouteAttributes, List<Prefix>>> announce = new TreeMap<>();
+        want.forEach((prefix, route) -> {
+            RouteAttributes attributes = onSession.computeIfAbsent(route.attributes(), a -> onSession(a, internal));
             AdvertisedRoute was = sent.get(prefix);
-            if (was == null || !nextHop.equals(was.nextHop())) { // new, or its next hop moved (replaces)
-                announce.computeIfAbsent(nextHop, n -> new ArrayList<>()).add(prefix);
+            if (was == null || !route.nextHop().equals(was.nextHop()) || !attributes.equals(was.attributes())) {
+                announce.computeIfAbsent(route.nextHop(), n -> new LinkedHashMap<>())
+                        .computeIfAbsent(attributes, a -> new ArrayList<>()).add(prefix);
             }
         });
         List<Update> updates = new ArrayList<>();
@@ -116,13 +137,40 @@ final class AdjRibOut {
             withdraw.forEach(this::forget);
         }
         Instant now = announce.isEmpty() ? null : clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        announce.forEach((nextHop, prefixes) -> {
-            updates.addAll(UpdatePacker.announce(family, PathAttribute.AsPath.sequence(localAs), nextHop, prefixes,
+        PathAttribute.AsPath asPath = internal ? new PathAttribute.AsPath(List.of(), false)
+                : PathAttribute.AsPath.sequence(localAs);
+        announce.forEach((nextHop, byAttributes) -> byAttributes.forEach((attributes, prefixes) -> {
+            updates.addAll(UpdatePacker.announce(family, asPath, nextHop, pathAttributes(attributes), prefixes,
                     terms.fourOctetAs()));
-            prefixes.forEach(p -> remember(p, new AdvertisedRoute(p.address(), p.pathId(), nextHop, now)));
-        });
-        int announced = announce.values().stream().mapToInt(List::size).sum();
+            prefixes.forEach(p -> remember(p, new AdvertisedRoute(p.address(), p.pathId(), nextHop, now, attributes)));
+        }));
+        int announced = announce.values().stream().flatMap(m -> m.values().stream()).mapToInt(List::size).sum();
         return new Delta(family, updates, announced, withdraw.size());
+    }
+
+    /** The policy's attributes as sent on this session: LOCAL_PREF to internal peers only, and always to them. */
+    private static RouteAttributes onSession(RouteAttributes policy, boolean internal) {
+        Long localPref = internal ? Objects.requireNonNullElse(policy.localPref(), DEFAULT_LOCAL_PREF) : null;
+        return Objects.equals(localPref, policy.localPref()) ? policy
+                : new RouteAttributes(policy.communities(), policy.largeCommunities(), localPref, policy.med());
+    }
+
+    /** As path attributes; communities sorted and each once, as the sets hold them. */
+    private static List<PathAttribute> pathAttributes(RouteAttributes a) {
+        List<PathAttribute> out = new ArrayList<>();
+        if (a.med() != null) {
+            out.add(new PathAttribute.MultiExitDisc(a.med()));
+        }
+        if (a.localPref() != null) {
+            out.add(new PathAttribute.LocalPref(a.localPref()));
+        }
+        if (!a.communities().isEmpty()) {
+            out.add(new PathAttribute.Communities(List.copyOf(a.communities())));
+        }
+        if (!a.largeCommunities().isEmpty()) {
+            out.add(new PathAttribute.LargeCommunities(List.copyOf(a.largeCommunities())));
+        }
+        return out;
     }
 
     private void remember(Prefix prefix, AdvertisedRoute route) {
@@ -160,14 +208,15 @@ final class AdjRibOut {
     }
 
     /**
-     * Addresses this node would announce to a peer with this configuration once the session is up: of its
-     * families, this node's own, or with ADD-PATH offered every node's.
+     * Addresses this node would announce to this peer with this configuration once the session is up: of
+     * its families and let through by the policy, this node's own, or with ADD-PATH offered every node's.
      */
-    static int pending(BgpRoutes desired, SessionConfig config) {
+    int pending(BgpRoutes desired, SessionConfig config) {
         boolean addPath = !config.addPathSend().isEmpty();
         return (int) desired.announcers().entrySet().stream()
                 .filter(e -> config.families().contains(e.getKey().family()))
                 .filter(e -> addPath || e.getValue().contains(desired.self()))
+                .filter(e -> desired.policy().toPeer(peer, e.getKey()) != null)
                 .count();
     }
 }

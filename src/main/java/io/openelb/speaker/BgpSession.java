@@ -34,7 +34,7 @@ final class BgpSession {
     private final PeerTarget target;
     private final PeerConnection connection;
     private final SessionTimers timers;
-    private final AdjRibOut adjRibOut = new AdjRibOut(Clock.systemUTC());
+    private final AdjRibOut adjRibOut;
     private final SessionObserver observer;
     private final Queue<Event> queued = new ArrayDeque<>();
     private boolean handling;
@@ -44,6 +44,7 @@ final class BgpSession {
 
     BgpSession(Vertx vertx, PeerTarget target, BgpMetrics metrics, SessionReports status, StatusBoard board) {
         this.target = target;
+        this.adjRibOut = new AdjRibOut(target.name(), Clock.systemUTC());
         this.connection = new PeerConnection(vertx, target, new PeerConnection.Listener() {
             @Override
             public boolean connecting() {
@@ -215,7 +216,7 @@ final class BgpSession {
 
     /** One message from the peer; the state machine's state decides whether its body is decoded (RFC 6608). */
     private void receive(byte[] frame) {
-        Event event = session.eventFor(frame);
+        Event event = session.eventFor(target.config(), frame);
         if (event instanceof Event.MessageReceived received) {
             observer.message(false, received.message());
         }
@@ -234,7 +235,7 @@ final class BgpSession {
     }
 
     private SessionObserver.Facts facts() {
-        int pending = session.state() == State.ESTABLISHED ? 0 : AdjRibOut.pending(desired, target.config());
+        int pending = session.state() == State.ESTABLISHED ? 0 : adjRibOut.pending(desired, target.config());
         return new SessionObserver.Facts(session.state(), negotiated, connection.localAddress(), pending);
     }
 }

@@ -1,13 +1,16 @@
 package io.openelb.status;
 
+import io.openelb.announce.RouteAttributes;
 import io.openelb.model.IpAddress;
 import java.time.Instant;
 
 /**
  * One path in a session's Adj-RIB-Out: a host route (/32, /128) to a Service address.
  *
- * @param pathId  its path identifier under ADD-PATH (RFC 7911), else 0
- * @param nextHop the NEXT_HOP it was sent with
- * @param since   when it was sent (again, if its next hop moved)
+ * @param pathId     its path identifier under ADD-PATH (RFC 7911), else 0
+ * @param nextHop    the NEXT_HOP it was sent with
+ * @param since      when it was sent (again, if its next hop or attributes changed)
+ * @param attributes the advertisement policy's attributes as sent on the session (LOCAL_PREF on iBGP only)
  */
-public record AdvertisedRoute(IpAddress address, long pathId, IpAddress nextHop, Instant since) {}
+public record AdvertisedRoute(IpAddress address, long pathId, IpAddress nextHop, Instant since,
+        RouteAttributes attributes) {}

@@ -57,4 +57,37 @@ class BgpPlanTest {
         assertThat(announcers.get(IpAddress.parse("192.0.2.5"))).containsExactly("node1", "node2");
         assertThat(announcers.get(IpAddress.parse("192.0.2.6"))).containsExactly("node2");
     }
+
+    @Test
+    void thePolicysNodeSelectionLeavesOutNodesThatMayNotAnnounceAnAddress() {
+        List<NodeState> nodes = List.of(NODE, new NodeState("node2", true, false), new NodeState("node3", true, false));
+        IpAddress edge = IpAddress.parse("192.0.2.5");
+        IpAddress nowhere = IpAddress.parse("192.0.2.6");
+        RoutePolicy onlyNode2ForEdge = new RoutePolicy() {
+            @Override
+            public RouteAttributes toPeer(String peer, IpAddress address) {
+                return RouteAttributes.NONE;
+            }
+
+            @Override
+            public boolean fromNode(String node, IpAddress address) {
+                return address.equals(edge) ? node.equals("node2") : !address.equals(nowhere);
+            }
+        };
+        List<ServiceState> services = List.of(service("192.0.2.5", false), service("192.0.2.6", false),
+                service("192.0.2.7", false));
+
+        var announcers = BgpPlan.announcers(nodes, services, POOLS, onlyNode2ForEdge);
+
+        assertThat(announcers.get(edge)).containsExactly("node2");
+        assertThat(announcers).as("no node may announce it: not announced at all").doesNotContainKey(nowhere);
+        assertThat(announcers.get(IpAddress.parse("192.0.2.7"))).containsExactly("node1", "node2", "node3");
+        Announcements table = new Announcements();
+        table.replaceAll(services, nodes, POOLS, onlyNode2ForEdge);
+        assertThat(table.announcers()).as("kept one Service at a time: the same").isEqualTo(announcers);
+        assertThat(table.update("ns/192.0.2.5", services.get(0), nodes, POOLS, onlyNode2ForEdge)).isEmpty();
+        assertThat(BgpPlan.announcers(nodes, services, POOLS)).as("without a policy, every node")
+                .isEqualTo(BgpPlan.announcers(nodes, services, POOLS, RoutePolicy.ANNOUNCE_ALL))
+                .containsKey(nowhere);
+    }
 }

@@ -62,7 +62,8 @@ public class UpdateCodecBenchmark {
 
     private List<byte[]> encodeAll() {
         List<byte[]> out = new ArrayList<>();
-        for (Update u : UpdatePacker.announce(family, PathAttribute.AsPath.sequence(64513), nextHop, prefixes, true)) {
+        for (Update u : UpdatePacker.announce(family, PathAttribute.AsPath.sequence(64513), nextHop, List.of(), prefixes,
+                true)) {
             out.add(BgpCodec.encode(u, true));
         }
         return out;

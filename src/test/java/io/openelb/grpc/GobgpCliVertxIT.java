@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
+import io.openelb.announce.RouteAttributes;
 import io.openelb.status.AdvertisedRoute;
 import io.openelb.status.MessageCounts;
 import io.openelb.status.NeighborView;
@@ -136,7 +137,7 @@ class GobgpCliVertxIT {
     }
 
     private static AdvertisedRoute route(String address, String nextHop) {
-        return new AdvertisedRoute(IpAddress.parse(address), 0, IpAddress.parse(nextHop), UP);
+        return new AdvertisedRoute(IpAddress.parse(address), 0, IpAddress.parse(nextHop), UP, RouteAttributes.NONE);
     }
 
     private String gobgp(String... args) {

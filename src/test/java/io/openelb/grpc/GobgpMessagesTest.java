@@ -18,6 +18,7 @@ import io.openelb.grpc.apipb.TableLookupPrefix;
 import io.openelb.grpc.apipb.TableType;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
+import io.openelb.announce.RouteAttributes;
 import io.openelb.status.AdvertisedRoute;
 import io.openelb.status.MessageCounts;
 import io.openelb.status.NeighborView;
@@ -163,6 +164,18 @@ class GobgpMessagesTest {
         assertThat(GobgpMessages.table(TableType.ADJ_IN, "10.77.0.1", V4, List.of(), sessions, null)).isEmpty();
     }
 
+    @Test
+    void adjOutToAnIbgpNeighborShowsTheEmptyAsPathSent() throws Exception {
+        NeighborView e = neighbor("a", "10.77.0.1", "ESTABLISHED", T0, null, List.of(route("192.0.2.10", "10.77.0.11", 0)));
+        NeighborView ibgp = new NeighborView(e.peer(), e.address(), e.port(), 64513, 64513, e.state(), e.establishedAt(),
+                e.downSince(), e.sent(), e.received(), e.advertisedPrefixes(), e.pendingPrefixes(), e.lastError(),
+                e.detail());
+
+        List<Destination> out = GobgpMessages.table(TableType.ADJ_OUT, "10.77.0.1", V4, List.of(), List.of(ibgp), null);
+
+        assertThat(out.get(0).getPaths(0).getPattrs(1).unpack(AsPathAttribute.class).getSegmentsList()).isEmpty();
+    }
+
     @ParameterizedTest
     @CsvSource({"192.0.2.10,EXACT,true", "192.0.2.10/32,EXACT,true", "192.0.2.0/24,EXACT,false",
             "192.0.2.11,EXACT,false", "192.0.2.0/24,LONGER,true", "192.0.3.0/24,LONGER,false",
@@ -183,7 +196,8 @@ class GobgpMessagesTest {
     }
 
     private static AdvertisedRoute route(String address, String nextHop, long pathId) {
-        return new AdvertisedRoute(IpAddress.parse(address), pathId, IpAddress.parse(nextHop), T0);
+        return new AdvertisedRoute(IpAddress.parse(address), pathId, IpAddress.parse(nextHop), T0,
+                RouteAttributes.NONE);
     }
 
     private static NeighborView neighbor(String name, String address, String state, Instant up, Instant down,

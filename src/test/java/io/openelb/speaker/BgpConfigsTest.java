@@ -191,6 +191,19 @@ class BgpConfigsTest {
     }
 
     @Test
+    void aPeerInOurOwnAsIsAnIbgpSessionNotARefusal() {
+        BgpPeer ibgp = peer("ibgp", "10.77.0.4", 65000);
+
+        BgpConfigs.Result result = BgpConfigs.of(Optional.of(conf(65000L, null, null)), List.of(ibgp), NODE, NO_MD5);
+
+        assertThat(result.skipped()).isEmpty();
+        assertThat(result.targets()).singleElement().satisfies(t -> {
+            assertThat(t.config().peerAs()).isEqualTo(65000);
+            assertThat(t.config().localAs()).isEqualTo(65000);
+        });
+    }
+
+    @Test
     void listenersBindTheListedAddressesOrEveryAddressOfTheNode() {
         BgpConf conf = conf(65000L, null, null);
         assertThat(BgpConfigs.listen(conf).addresses()).containsExactly("::");

@@ -26,7 +26,7 @@ class SessionObserverTest {
             new PeerTarget("tor", IpAddress.parse("10.77.0.1"), 179, null, 1, new SessionConfig(64513, 0x0a4d000bL,
                     64512, Set.of(IpFamily.IPV4), Duration.ofSeconds(90), null, Duration.ofSeconds(1),
                     Duration.ofSeconds(60), false, -1)),
-            new BgpMetrics(new SimpleMeterRegistry()), written::put, board, new AdjRibOut(Clock.systemUTC()),
+            new BgpMetrics(new SimpleMeterRegistry()), written::put, board, new AdjRibOut("peer1", Clock.systemUTC()),
             () -> new SessionObserver.Facts(state, null, "", 0));
 
     @Test

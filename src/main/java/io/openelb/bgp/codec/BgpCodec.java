@@ -84,7 +84,7 @@ public final class BgpCodec {
      * @param fourOctetAs whether both ends announced the 4-octet AS capability (AS_PATH width)
      */
     public static BgpMessage decode(byte[] frame, boolean fourOctetAs) {
-        return decode(frame, fourOctetAs, EVERY_FAMILY);
+        return decode(frame, fourOctetAs, EVERY_FAMILY, false);
     }
 
     /**
@@ -93,14 +93,16 @@ public final class BgpCodec {
      * @param fourOctetAs whether both ends announced the 4-octet AS capability (AS_PATH width)
      * @param families    the unicast families negotiated: an MP_REACH_NLRI or MP_UNREACH_NLRI of another is an
      *                    error (RFC 4760 section 7)
+     * @param external    the peer is in another AS: its LOCAL_PREF, which has no meaning across ASes, is
+     *                    dropped whatever its value ("attribute discard", RFC 7606 section 7.5)
      */
-    public static BgpMessage decode(byte[] frame, boolean fourOctetAs, Set<IpFamily> families) {
+    public static BgpMessage decode(byte[] frame, boolean fourOctetAs, Set<IpFamily> families, boolean external) {
         int type = messageType(frame);
         ByteBuffer body = ByteBuffer.wrap(frame, HEADER_LENGTH, frame.length - HEADER_LENGTH).slice();
         try {
             return switch (type) {
                 case BgpMessage.OPEN -> decodeOpen(body);
-                case BgpMessage.UPDATE -> decodeUpdate(body, fourOctetAs, families);
+                case BgpMessage.UPDATE -> decodeUpdate(body, fourOctetAs, families, external);
                 case BgpMessage.NOTIFICATION -> decodeNotification(body);
                 case BgpMessage.ROUTE_REFRESH -> new RouteRefresh(body.getShort() & 0xffff, body.get(3) & 0xff);
                 default -> Keepalive.INSTANCE; // the one type left after messageType's checks
@@ -262,7 +264,8 @@ public final class BgpCodec {
 
     // ---- UPDATE, RFC 4271 section 4.3 and 6.3, RFC 4760 ----
 
-    private static Update decodeUpdate(ByteBuffer b, boolean fourOctetAs, Set<IpFamily> families) {
+    private static Update decodeUpdate(ByteBuffer b, boolean fourOctetAs, Set<IpFamily> families,
+            boolean external) {
         int withdrawnLength = b.getShort() & 0xffff;
         if (withdrawnLength > b.remaining() - 2) {
             throw malformed("withdrawn routes length " + withdrawnLength + " exceeds the message");
@@ -295,6 +298,9 @@ public final class BgpCodec {
                 attrs.get(start, attribute);
                 attributes.add(decodeMpAttribute(flags, type, value, attribute, fourOctetAs, families));
                 continue;
+            }
+            if (external && type == PathAttribute.LOCAL_PREF) {
+                continue; // RFC 7606 section 7.5: attribute discard
             }
             try {
                 attributes.add(decodeAttribute(flags, type, value, fourOctetAs));
@@ -333,7 +339,11 @@ public final class BgpCodec {
         }
     }
 
-    /** RFC 7606 section 7: a bad ORIGIN, AS_PATH or NEXT_HOP value makes the UPDATE's routes withdrawn. */
+    /**
+     * RFC 7606 section 7: a bad ORIGIN, AS_PATH or NEXT_HOP value, a MULTI_EXIT_DISC or LOCAL_PREF not 4
+     * bytes long, COMMUNITIES not a multiple of 4 (7.8) or LARGE_COMMUNITY not of 12 (RFC 8092 section 6)
+     * makes the UPDATE's routes withdrawn.
+     */
     private static BgpError attributeValueError(int type, String why) {
         int subcode = switch (type) {
             case PathAttribute.ORIGIN -> BgpError.INVALID_ORIGIN_ATTRIBUTE;
@@ -355,6 +365,11 @@ public final class BgpCodec {
             case PathAttribute.AS_PATH -> decodeAsPath(v, fourOctetAs, false);
             case PathAttribute.AS4_PATH -> decodeAsPath(v, true, true);
             case PathAttribute.NEXT_HOP -> new PathAttribute.NextHop(address(IpFamily.IPV4, remaining(v)));
+            case PathAttribute.MULTI_EXIT_DISC -> new PathAttribute.MultiExitDisc(unsigned32s(v, 1, "MED")[0]);
+            case PathAttribute.LOCAL_PREF -> new PathAttribute.LocalPref(unsigned32s(v, 1, "LOCAL_PREF")[0]);
+            case PathAttribute.COMMUNITIES -> new PathAttribute.Communities(
+                    Arrays.stream(unsigned32s(v, 0, "COMMUNITIES")).boxed().toList());
+            case PathAttribute.LARGE_COMMUNITY -> decodeLargeCommunities(v);
             case PathAttribute.MP_REACH_NLRI -> {
                 int afi = v.getShort() & 0xffff;
                 int safi = v.get() & 0xff;
@@ -371,6 +386,34 @@ public final class BgpCodec {
             // the low four bits are unused (RFC 4271 section 4.3) and extended length is the encoder's choice
             default -> new PathAttribute.Unknown(flags & 0xe0, type, remaining(v));
         };
+    }
+
+    /**
+     * The value as unsigned 32-bit numbers: exactly {@code count} of them, or (count 0) any number; a length
+     * that does not fit is the attribute length error of RFC 7606 sections 7.4, 7.5 and 7.8.
+     */
+    private static long[] unsigned32s(ByteBuffer v, int count, String name) {
+        if (count > 0 ? v.remaining() != 4 * count : v.remaining() % 4 != 0) {
+            throw new IllegalArgumentException(name + " of " + v.remaining() + " bytes");
+        }
+        long[] out = new long[v.remaining() / 4];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = v.getInt() & 0xffffffffL;
+        }
+        return out;
+    }
+
+    /** RFC 8092 section 3: 12 bytes per large community; another length is treat-as-withdraw (section 6). */
+    private static PathAttribute.LargeCommunities decodeLargeCommunities(ByteBuffer v) {
+        if (v.remaining() % 12 != 0) {
+            throw new IllegalArgumentException("LARGE_COMMUNITY of " + v.remaining() + " bytes");
+        }
+        long[] parts = unsigned32s(v, 0, "LARGE_COMMUNITY");
+        List<LargeCommunity> values = new ArrayList<>(parts.length / 3);
+        for (int i = 0; i < parts.length; i += 3) {
+            values.add(new LargeCommunity(parts[i], parts[i + 1], parts[i + 2]));
+        }
+        return new PathAttribute.LargeCommunities(values);
     }
 
     private static PathAttribute.AsPath decodeAsPath(ByteBuffer v, boolean fourOctet, boolean as4Path) {
@@ -431,6 +474,26 @@ public final class BgpCodec {
         if (a instanceof PathAttribute.NextHop n) {
             v.writeBytes(raw(n.address()));
             return PathAttribute.TRANSITIVE;
+        }
+        if (a instanceof PathAttribute.MultiExitDisc m) {
+            writeInt(v, m.value());
+            return PathAttribute.OPTIONAL;
+        }
+        if (a instanceof PathAttribute.LocalPref l) {
+            writeInt(v, l.value());
+            return PathAttribute.TRANSITIVE;
+        }
+        if (a instanceof PathAttribute.Communities c) {
+            c.values().forEach(community -> writeInt(v, community));
+            return PathAttribute.OPTIONAL | PathAttribute.TRANSITIVE;
+        }
+        if (a instanceof PathAttribute.LargeCommunities c) {
+            c.values().forEach(l -> {
+                writeInt(v, l.global());
+                writeInt(v, l.local1());
+                writeInt(v, l.local2());
+            });
+            return PathAttribute.OPTIONAL | PathAttribute.TRANSITIVE;
         }
         if (a instanceof PathAttribute.MpReach m) {
             encodeMpReach(m, v);

@@ -15,9 +15,13 @@ public sealed interface PathAttribute {
     int ORIGIN = 1;
     int AS_PATH = 2;
     int NEXT_HOP = 3;
+    int MULTI_EXIT_DISC = 4;
+    int LOCAL_PREF = 5;
+    int COMMUNITIES = 8;
     int MP_REACH_NLRI = 14;
     int MP_UNREACH_NLRI = 15;
     int AS4_PATH = 17;
+    int LARGE_COMMUNITY = 32;
 
     int typeCode();
 
@@ -69,6 +73,58 @@ public sealed interface PathAttribute {
         }
     }
 
+    /** MULTI_EXIT_DISC (RFC 4271 section 5.1.4): optional non-transitive, a 32-bit metric, lower preferred. */
+    record MultiExitDisc(long value) implements PathAttribute {
+        public MultiExitDisc {
+            checkUnsigned32(value, "MULTI_EXIT_DISC");
+        }
+
+        @Override
+        public int typeCode() {
+            return MULTI_EXIT_DISC;
+        }
+    }
+
+    /** LOCAL_PREF (RFC 4271 section 5.1.5): well-known, only between peers of one AS; higher preferred. */
+    record LocalPref(long value) implements PathAttribute {
+        public LocalPref {
+            checkUnsigned32(value, "LOCAL_PREF");
+        }
+
+        @Override
+        public int typeCode() {
+            return LOCAL_PREF;
+        }
+    }
+
+    /**
+     * COMMUNITIES (RFC 1997): optional transitive, each an unsigned 32-bit value ({@code 65000:100} is
+     * {@code 65000 << 16 | 100}), in the order they came or are sent.
+     */
+    record Communities(List<Long> values) implements PathAttribute {
+        public Communities {
+            values = List.copyOf(values);
+            values.forEach(c -> checkUnsigned32(c, "community"));
+        }
+
+        @Override
+        public int typeCode() {
+            return COMMUNITIES;
+        }
+    }
+
+    /** LARGE_COMMUNITY (RFC 8092): optional transitive, each three unsigned 32-bit numbers. */
+    record LargeCommunities(List<LargeCommunity> values) implements PathAttribute {
+        public LargeCommunities {
+            values = List.copyOf(values);
+        }
+
+        @Override
+        public int typeCode() {
+            return LARGE_COMMUNITY;
+        }
+    }
+
     /** MP_REACH_NLRI (RFC 4760 section 3): a global next hop, optionally a link-local one (IPv6). */
     record MpReach(int afi, int safi, List<IpAddress> nextHops, List<Prefix> nlri) implements PathAttribute {
         public MpReach {
@@ -112,6 +168,12 @@ public sealed interface PathAttribute {
         @Override
         public int hashCode() {
             return 31 * (31 * flags + typeCode) + Arrays.hashCode(value);
+        }
+    }
+
+    private static void checkUnsigned32(long value, String what) {
+        if (value < 0 || value > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException(what + " " + value + " is not an unsigned 32-bit number");
         }
     }
 }

@@ -3,6 +3,7 @@ package io.openelb.bgp.codec;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -14,34 +15,44 @@ public final class UpdatePacker {
     private UpdatePacker() {}
 
     /**
-     * UPDATEs announcing {@code prefixes} with ORIGIN IGP, the given AS_PATH and {@code nextHop}.
+     * UPDATEs announcing {@code prefixes} with ORIGIN IGP, the given AS_PATH, {@code nextHop} and
+     * {@code attributes}; every UPDATE carries all of them, in ascending order of type code (RFC 4271
+     * section 5).
      *
+     * @param attributes  the others, such as MULTI_EXIT_DISC, LOCAL_PREF and communities; none for a plain route
      * @param fourOctetAs whether the session negotiated 4-octet AS numbers (AS_PATH width)
      */
     public static List<Update> announce(IpFamily family, PathAttribute.AsPath asPath, IpAddress nextHop,
-            List<Prefix> prefixes, boolean fourOctetAs) {
-        List<PathAttribute> common = new ArrayList<>(List.of(new PathAttribute.Origin(PathAttribute.Origin.IGP), asPath));
+            List<PathAttribute> attributes, List<Prefix> prefixes, boolean fourOctetAs) {
+        List<PathAttribute> common = new ArrayList<>(attributes);
+        common.add(new PathAttribute.Origin(PathAttribute.Origin.IGP));
+        common.add(asPath);
         if (family == IpFamily.IPV4) {
             common.add(new PathAttribute.NextHop(nextHop));
-            int budget = budget(new Update(List.of(), common, List.of()), fourOctetAs);
+            List<PathAttribute> sorted = inTypeOrder(common, List.of());
+            int budget = budget(new Update(List.of(), sorted, List.of()), fourOctetAs);
             List<Update> updates = new ArrayList<>();
             for (List<Prefix> chunk : chunks(prefixes, budget)) {
-                updates.add(new Update(List.of(), common, chunk));
+                updates.add(new Update(List.of(), sorted, chunk));
             }
             return updates;
         }
         int afi = BgpCodec.afi(family);
         PathAttribute.MpReach empty = new PathAttribute.MpReach(afi, BgpCodec.SAFI_UNICAST, List.of(nextHop), List.of());
-        List<PathAttribute> probe = new ArrayList<>(common);
-        probe.add(empty);
-        int budget = budget(new Update(List.of(), probe, List.of()), fourOctetAs);
+        int budget = budget(new Update(List.of(), inTypeOrder(common, List.of(empty)), List.of()), fourOctetAs);
         List<Update> updates = new ArrayList<>();
         for (List<Prefix> chunk : chunks(prefixes, budget)) {
-            List<PathAttribute> attrs = new ArrayList<>(common);
-            attrs.add(new PathAttribute.MpReach(afi, BgpCodec.SAFI_UNICAST, List.of(nextHop), chunk));
-            updates.add(new Update(List.of(), attrs, List.of()));
+            PathAttribute.MpReach reach = new PathAttribute.MpReach(afi, BgpCodec.SAFI_UNICAST, List.of(nextHop), chunk);
+            updates.add(new Update(List.of(), inTypeOrder(common, List.of(reach)), List.of()));
         }
         return updates;
+    }
+
+    private static List<PathAttribute> inTypeOrder(List<PathAttribute> attributes, List<PathAttribute> more) {
+        List<PathAttribute> all = new ArrayList<>(attributes);
+        all.addAll(more);
+        all.sort(Comparator.comparingInt(PathAttribute::typeCode));
+        return all;
     }
 
     /** UPDATEs withdrawing {@code prefixes}. */

@@ -46,13 +46,14 @@ public record Session(State state, Negotiated negotiated, int failures, int shut
      * other is decoded with the negotiated terms (AS number width, families). Throws {@link BgpError} for a
      * message that does not decode.
      */
-    public Event eventFor(byte[] frame) {
+    public Event eventFor(SessionConfig config, byte[] frame) {
         int type = BgpCodec.messageType(frame);
         if (!takes(type)) {
             return new Event.UnexpectedMessage(type);
         }
         return new Event.MessageReceived(negotiated == null ? BgpCodec.decode(frame, false)
-                : BgpCodec.decode(frame, negotiated.fourOctetAs(), negotiated.families()));
+                : BgpCodec.decode(frame, negotiated.fourOctetAs(), negotiated.families(),
+                        config.peerAs() != config.localAs()));
     }
 
     /** The next state and what to do, for this event in this state. */

@@ -19,7 +19,9 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The encoder's bytes against the routers' own (src/test/resources/bgp, see its README).
@@ -113,7 +115,7 @@ class BgpCodecCapturedBytesTest {
     @Test
     void ourIpv4AnnouncementIsGobgpsButForTheOrigin() {
         List<Update> ours = UpdatePacker.announce(IpFamily.IPV4, PathAttribute.AsPath.sequence(64513),
-                IpAddress.parse("10.77.0.11"), List.of(Prefix.host(IpAddress.parse("10.99.0.1"))), true);
+                IpAddress.parse("10.77.0.11"), List.of(), List.of(Prefix.host(IpAddress.parse("10.99.0.1"))), true);
         byte[] gobgp = read("gobgp-update-ipv4-announce.bin");
 
         // routes added with the gobgp CLI without "origin" are INCOMPLETE; ours are IGP
@@ -125,12 +127,43 @@ class BgpCodecCapturedBytesTest {
     @Test
     void ourIpv6AnnouncementIsGobgpsButForTheOrigin() {
         List<Update> ours = UpdatePacker.announce(IpFamily.IPV6, PathAttribute.AsPath.sequence(64513),
-                IpAddress.parse("fd77::11"), List.of(Prefix.host(IpAddress.parse("fd99::1"))), true);
+                IpAddress.parse("fd77::11"), List.of(), List.of(Prefix.host(IpAddress.parse("fd99::1"))), true);
         byte[] gobgp = read("gobgp-update-ipv6-announce.bin");
 
         assertThat(origin(gobgp)).isEqualTo(2);
         assertThat(ours).hasSize(1);
         assertThat(BgpCodec.encode(ours.get(0), true)).isEqualTo(withOrigin(gobgp, PathAttribute.Origin.IGP));
+    }
+
+    /** GoBGP's route with {@code origin igp med 10 community 64513:7 large-community 64513:1:2} (README). */
+    @ParameterizedTest
+    @CsvSource({"IPV4, 10.77.0.11, 10.99.0.2, gobgp-update-ipv4-announce-attributes.bin",
+        "IPV6, fd77::11, fd99::2, gobgp-update-ipv6-announce-attributes.bin"})
+    void ourAnnouncementWithMedAndCommunitiesIsGobgps(IpFamily family, String nextHop, String address, String capture) {
+        List<PathAttribute> policy = List.of(new PathAttribute.MultiExitDisc(10),
+                new PathAttribute.Communities(List.of(64513L << 16 | 7)),
+                new PathAttribute.LargeCommunities(List.of(new LargeCommunity(64513, 1, 2))));
+
+        List<Update> ours = UpdatePacker.announce(family, PathAttribute.AsPath.sequence(64513),
+                IpAddress.parse(nextHop), policy, List.of(Prefix.host(IpAddress.parse(address))), true);
+
+        // both sort by type code, so MP_REACH_NLRI (14) sits between COMMUNITIES (8) and LARGE_COMMUNITY (32)
+        assertThat(ours).hasSize(1);
+        assertThat(HexFormat.of().formatHex(BgpCodec.encode(ours.get(0), true)))
+                .isEqualTo(HexFormat.of().formatHex(read(capture)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bird-update-ipv4-announce.bin", "bird-update-ipv6-announce.bin",
+        "frr-update-ipv4-announce.bin", "gobgp-router-update-ipv6-announce.bin"})
+    void theRoutersMedAndCommunitiesDecode(String capture) {
+        Update update = (Update) BgpCodec.decode(read(capture), true);
+
+        // MED 50, COMMUNITIES fc000064 = 64512:100, LARGE_COMMUNITIES 64512:1:2 (README)
+        assertThat(update.attributes()).contains(new PathAttribute.MultiExitDisc(50),
+                new PathAttribute.Communities(List.of(0xfc000064L)),
+                new PathAttribute.LargeCommunities(List.of(new LargeCommunity(64512, 1, 2))));
+        assertThat(update.attributes()).noneMatch(a -> a instanceof PathAttribute.Unknown);
     }
 
     @Test
@@ -199,8 +232,8 @@ class BgpCodecCapturedBytesTest {
         byte[] mpReach = HexFormat.of().parseHex("800e26" + "000201" + "10" + "fd770000000000000000000000000001" + "00"
                 + "80" + "fd880000000000000000000000000001");
 
-        assertThat(BgpCodec.decode(wire, true, Set.of(IpFamily.IPV6))).isInstanceOf(Update.class);
-        assertThatThrownBy(() -> BgpCodec.decode(wire, true, Set.of(IpFamily.IPV4))).isInstanceOfSatisfying(
+        assertThat(BgpCodec.decode(wire, true, Set.of(IpFamily.IPV6), false)).isInstanceOf(Update.class);
+        assertThatThrownBy(() -> BgpCodec.decode(wire, true, Set.of(IpFamily.IPV4), false)).isInstanceOfSatisfying(
                 BgpError.class, e -> assertThat(e.toNotification()).isEqualTo(new Notification(BgpError.UPDATE_MESSAGE,
                         BgpError.OPTIONAL_ATTRIBUTE_ERROR, mpReach)));
     }

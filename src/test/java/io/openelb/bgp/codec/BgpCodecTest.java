@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -87,6 +88,56 @@ class BgpCodecTest {
     }
 
     @Test
+    void ibgpAnnouncementWithPolicyAttributesMatchesGoldenBytes() {
+        List<PathAttribute> policy = List.of( // given in any order: sent in ascending type code
+                new PathAttribute.LargeCommunities(List.of(new LargeCommunity(65000, 1, 2))),
+                new PathAttribute.Communities(List.of(0xfde80064L, 0xffffff01L)),
+                new PathAttribute.LocalPref(200),
+                new PathAttribute.MultiExitDisc(10));
+        List<Update> updates = UpdatePacker.announce(IpFamily.IPV4, new PathAttribute.AsPath(List.of(), false),
+                ip("10.77.0.11"), policy, List.of(Prefix.host(ip("192.0.2.100"))), true);
+        byte[] golden = hex(MARKER
+                + "0052" // length 82
+                + "02" // UPDATE
+                + "0000" // no withdrawn routes
+                + "0036" // path attributes: 54 bytes
+                + "40" + "01" + "01" + "00" // ORIGIN (well-known transitive) IGP
+                + "40" + "02" + "00" // AS_PATH empty: a route originated inside the AS (RFC 4271 section 5.1.2)
+                + "40" + "03" + "04" + "0a4d000b" // NEXT_HOP 10.77.0.11
+                + "80" + "04" + "04" + "0000000a" // MULTI_EXIT_DISC (optional non-transitive) 10
+                + "40" + "05" + "04" + "000000c8" // LOCAL_PREF (well-known) 200
+                + "c0" + "08" + "08" + "fde80064" + "ffffff01" // COMMUNITIES (optional transitive) 65000:100 NO_EXPORT
+                + "c0" + "20" + "0c" + "0000fde8" + "00000001" + "00000002" // LARGE_COMMUNITY 65000:1:2
+                + "20" + "c0000264"); // 192.0.2.100/32
+
+        assertThat(updates).hasSize(1);
+        assertThat(HexFormat.of().formatHex(BgpCodec.encode(updates.get(0), true)))
+                .isEqualTo(HexFormat.of().formatHex(golden));
+        assertThat(((Update) BgpCodec.decode(golden, true)).attributes()).containsAll(policy);
+    }
+
+    @Test
+    void localPrefFromAnExternalPeerIsDiscardedWhateverItsLength() {
+        byte[] good = hex(MARKER + "001e 02 0000 0007 40050400000064"); // LOCAL_PREF 100
+        byte[] bad = hex(MARKER + "001f 02 0000 0008 4005050000000064"); // LOCAL_PREF of 5 bytes
+
+        assertThat(BgpCodec.decode(good, true, EnumSet.allOf(IpFamily.class), false)).isEqualTo(new Update(List.of(),
+                List.of(new PathAttribute.LocalPref(100)), List.of()));
+        assertThat(BgpCodec.decode(good, true, EnumSet.allOf(IpFamily.class), true)).isEqualTo(new Update(List.of(), List.of(), List.of()));
+        assertThat(BgpCodec.decode(bad, true, EnumSet.allOf(IpFamily.class), true)).isEqualTo(new Update(List.of(), List.of(), List.of()));
+        assertThatThrownBy(() -> BgpCodec.decode(bad, true, EnumSet.allOf(IpFamily.class), false))
+                .isInstanceOfSatisfying(BgpError.class, e -> assertThat(e.treatAsWithdraw()).isTrue());
+    }
+
+    @Test
+    void policyAttributesHoldUnsigned32BitNumbersOnly() {
+        assertThatThrownBy(() -> new PathAttribute.MultiExitDisc(1L << 32)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PathAttribute.LocalPref(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PathAttribute.Communities(List.of(1L << 32)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void addPathNlriCarriesThePathIdentifierFirst() {
         Update update = new Update(List.of(Prefix.host(ip("192.0.2.7"), 0x0a4d000cL)), List.of(
                 new PathAttribute.Origin(PathAttribute.Origin.IGP),
@@ -130,7 +181,12 @@ class BgpCodecTest {
                 new Update(List.of(), List.of(new PathAttribute.Origin(0), PathAttribute.AsPath.sequence(64513, 64512),
                         new PathAttribute.MpReach(2, 1, List.of(ip("fd77::11"), ip("fe80::1")),
                                 List.of(Prefix.host(ip("2001:db8::1")), new Prefix(ip("2001:db8:1::"), 48))),
-                        new PathAttribute.Unknown(0xc0, 32, new byte[12])), List.of()),
+                        new PathAttribute.Unknown(0xc0, 16, new byte[8])), List.of()),
+                new Update(List.of(), List.of(new PathAttribute.Origin(0), new PathAttribute.AsPath(List.of(), false),
+                        new PathAttribute.NextHop(ip("10.77.0.11")), new PathAttribute.MultiExitDisc(0xffffffffL),
+                        new PathAttribute.LocalPref(100), new PathAttribute.Communities(List.of(0xfde80064L, 0xffffff01L)),
+                        new PathAttribute.LargeCommunities(List.of(new LargeCommunity(4_200_000_000L, 1, 0xffffffffL)))),
+                        List.of(Prefix.host(ip("192.0.2.1")))),
                 new Update(List.of(), List.of(new PathAttribute.MpUnreach(2, 1, List.of(Prefix.host(ip("2001:db8::1"))))),
                         List.of()),
                 UpdatePacker.endOfRib(IpFamily.IPV4),
@@ -178,6 +234,11 @@ class BgpCodecTest {
         "AS_PATH shorter than said | " + MARKER + " 0020 02 0000 0009 400206020200 00fc01      | 11 | true",
         "AS_PATH segment type 9    | " + MARKER + " 0020 02 0000 0009 400206090100 00fc01      | 11 | true",
         "bad ORIGIN, bad NLRI too  | " + MARKER + " 0020 02 0000 0004 40010105 21c0000264       | 10 | false",
+        "MED of 3 bytes            | " + MARKER + " 001d 02 0000 0006 800403000000              | 5  | true",
+        "LOCAL_PREF of 5 bytes     | " + MARKER + " 001f 02 0000 0008 4005050000000064          | 5  | true",
+        "COMMUNITIES of 6 bytes    | " + MARKER + " 0020 02 0000 0009 c00806fde800640001        | 5  | true",
+        "LARGE_COMMUNITY of 8      | " + MARKER + " 0022 02 0000 000b c020080000fde800000001    | 5  | true",
+        "bad MED, bad NLRI too     | " + MARKER + " 0022 02 0000 0006 800403000000 21c0000264   | 10 | false",
     })
     void attributeValueErrorsAreTreatAsWithdrawWhileTheMessageStillParses(String name, String frame, int subcode,
             boolean treatAsWithdraw) {
@@ -268,8 +329,8 @@ class BgpCodecTest {
         String endOfRibV6 = "800f03" + "000201"; // MP_UNREACH_NLRI IPv6 unicast, nothing withdrawn
         byte[] frame = updateWith(endOfRibV6);
 
-        assertThat(BgpCodec.decode(frame, true, Set.of(IpFamily.IPV6))).isEqualTo(UpdatePacker.endOfRib(IpFamily.IPV6));
-        assertThatThrownBy(() -> BgpCodec.decode(frame, true, Set.of(IpFamily.IPV4)))
+        assertThat(BgpCodec.decode(frame, true, Set.of(IpFamily.IPV6), false)).isEqualTo(UpdatePacker.endOfRib(IpFamily.IPV6));
+        assertThatThrownBy(() -> BgpCodec.decode(frame, true, Set.of(IpFamily.IPV4), false))
                 .isInstanceOfSatisfying(BgpError.class, e -> {
                     assertThat(e.subcode()).isEqualTo(BgpError.OPTIONAL_ATTRIBUTE_ERROR);
                     assertThat(HexFormat.of().formatHex(e.data())).isEqualTo(endOfRibV6);
@@ -350,7 +411,8 @@ class BgpCodecTest {
         }
         IpAddress nextHop = family == IpFamily.IPV4 ? ip("10.77.0.11") : ip("fd77::11");
 
-        List<Update> announce = UpdatePacker.announce(family, PathAttribute.AsPath.sequence(64513), nextHop, prefixes, true);
+        List<Update> announce = UpdatePacker.announce(family, PathAttribute.AsPath.sequence(64513), nextHop, List.of(),
+                prefixes, true);
         List<Update> withdraw = UpdatePacker.withdraw(family, prefixes);
 
         List<Prefix> announced = new ArrayList<>();

@@ -99,6 +99,31 @@ class SessionTest {
     }
 
     @Test
+    void anIbgpPeerInOurAsIsEstablishedButNotWithOurBgpIdentifier() {
+        SessionConfig ibgp = new SessionConfig(64513, ROUTER_ID, 64513, Set.of(IpFamily.IPV4), Duration.ofSeconds(90),
+                null, Duration.ofSeconds(1), Duration.ofSeconds(30), false, -1);
+        Session sent = ibgp(ibgp);
+        Open router = new Open(4, 64513, 9, 0x0a4d0001L, List.of(new Capability.Multiprotocol(1, 1),
+                new Capability.FourOctetAs(64513)));
+
+        Session confirm = sent.step(ibgp, new Event.MessageReceived(router)).next();
+        Transition up = confirm.step(ibgp, new Event.MessageReceived(Keepalive.INSTANCE));
+
+        assertThat(Session.open(ibgp).myAs()).isEqualTo(64513);
+        assertThat(up.next().state()).isEqualTo(State.ESTABLISHED);
+        assertThat(up.next().negotiated().peerAs()).isEqualTo(64513);
+        // RFC 6286 section 2.1: within one AS the BGP identifiers must differ
+        Transition same = ibgp(ibgp).step(ibgp, new Event.MessageReceived(new Open(4, 64513, 9, ROUTER_ID, List.of())));
+        assertThat(same.next().state()).isEqualTo(State.IDLE);
+        assertThat(same.actions()).startsWith(new Action.Send(new Notification(BgpError.OPEN_MESSAGE,
+                BgpError.BAD_BGP_IDENTIFIER, new byte[0])));
+    }
+
+    private static Session ibgp(SessionConfig config) {
+        return Session.idle().step(config, new Event.Start()).next().step(config, new Event.TcpConnected()).next();
+    }
+
+    @Test
     void holdTimerExpiryEndsTheSessionWithNotification4() {
         Transition t = step(established(), new Event.TimerExpired(Timer.HOLD));
 
@@ -275,20 +300,20 @@ class SessionTest {
         Session openSent = step(step(Session.idle(), new Event.Start()).next(), new Event.TcpConnected()).next();
         Session openConfirm = step(openSent, new Event.MessageReceived(ROUTER_OPEN)).next();
 
-        Event event = openConfirm.eventFor(malformedUpdate);
+        Event event = openConfirm.eventFor(CONFIG, malformedUpdate);
         assertThat(event).isEqualTo(new Event.UnexpectedMessage(2));
         Transition t = step(openConfirm, event);
         assertThat(t.next().state()).isEqualTo(State.IDLE);
         assertThat(t.actions()).startsWith(new Action.Send(new Notification(5, 2, new byte[] {2})), new Action.Close());
         assertThat(t.reason()).isEqualTo("unexpected message type 2 in OPEN_CONFIRM");
 
-        assertThat(step(openSent, openSent.eventFor(malformedUpdate)).actions())
+        assertThat(step(openSent, openSent.eventFor(CONFIG, malformedUpdate)).actions())
                 .startsWith(new Action.Send(new Notification(5, 1, new byte[] {2})));
-        assertThat(openSent.eventFor(BgpCodec.encode(Keepalive.INSTANCE, false))).isEqualTo(new Event.UnexpectedMessage(4));
-        assertThat(established().eventFor(BgpCodec.encode(ROUTER_OPEN, false))).isEqualTo(new Event.UnexpectedMessage(1));
-        assertThatThrownBy(() -> established().eventFor(malformedUpdate)).as("Established decodes UPDATEs")
+        assertThat(openSent.eventFor(CONFIG, BgpCodec.encode(Keepalive.INSTANCE, false))).isEqualTo(new Event.UnexpectedMessage(4));
+        assertThat(established().eventFor(CONFIG, BgpCodec.encode(ROUTER_OPEN, false))).isEqualTo(new Event.UnexpectedMessage(1));
+        assertThatThrownBy(() -> established().eventFor(CONFIG, malformedUpdate)).as("Established decodes UPDATEs")
                 .isInstanceOfSatisfying(BgpError.class, e -> assertThat(e.subcode()).isEqualTo(BgpError.MALFORMED_ATTRIBUTE_LIST));
-        assertThatThrownBy(() -> openConfirm.eventFor(HexFormat.of().parseHex("ffffffffffffffffffffffffffffffff0013" + "09")))
+        assertThatThrownBy(() -> openConfirm.eventFor(CONFIG, HexFormat.of().parseHex("ffffffffffffffffffffffffffffffff0013" + "09")))
                 .isInstanceOfSatisfying(BgpError.class, e -> assertThat(e.subcode()).isEqualTo(BgpError.BAD_MESSAGE_TYPE));
     }
 
@@ -297,11 +322,11 @@ class SessionTest {
         Session openSent = step(step(Session.idle(), new Event.Start()).next(), new Event.TcpConnected()).next();
         byte[] ipv6EndOfRib = BgpCodec.encode(UpdatePacker.endOfRib(IpFamily.IPV6), true);
 
-        assertThat(openSent.eventFor(BgpCodec.encode(ROUTER_OPEN, false))).isEqualTo(new Event.MessageReceived(ROUTER_OPEN));
-        assertThat(established().eventFor(BgpCodec.encode(Keepalive.INSTANCE, false)))
+        assertThat(openSent.eventFor(CONFIG, BgpCodec.encode(ROUTER_OPEN, false))).isEqualTo(new Event.MessageReceived(ROUTER_OPEN));
+        assertThat(established().eventFor(CONFIG, BgpCodec.encode(Keepalive.INSTANCE, false)))
                 .isEqualTo(new Event.MessageReceived(Keepalive.INSTANCE));
         // the session negotiated IPv4 unicast only: IPv6 in MP_UNREACH_NLRI is an Optional Attribute Error
-        assertThatThrownBy(() -> established().eventFor(ipv6EndOfRib)).isInstanceOfSatisfying(BgpError.class,
+        assertThatThrownBy(() -> established().eventFor(CONFIG, ipv6EndOfRib)).isInstanceOfSatisfying(BgpError.class,
                 e -> assertThat(e.subcode()).isEqualTo(BgpError.OPTIONAL_ATTRIBUTE_ERROR));
     }
 
