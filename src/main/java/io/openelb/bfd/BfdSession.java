@@ -115,10 +115,7 @@ public record BfdSession(
             return transmitDue(profile);
         }
         if (event instanceof BfdEvent.AdminDown) {
-            return state == BfdState.ADMIN_DOWN ? stay() : settle(profile, with(BfdState.ADMIN_DOWN,
-                    BfdDiagnostic.ADMINISTRATIVELY_DOWN), false, false, state == BfdState.UP
-                    ? List.of(new BfdAction.SessionDown(BfdDiagnostic.ADMINISTRATIVELY_DOWN, false)) : List.of(),
-                    state + " -> AdminDown");
+            return adminDown(profile);
         }
         if (event instanceof BfdEvent.AdminUp) {
             // section 6.8.16: enabling sets Down; the diagnostic keeps saying why it was down
@@ -145,7 +142,8 @@ public record BfdSession(
         }
         BfdSession noted = withRemote(Remote.of(packet)).answered(packet.fin());
         if (state == BfdState.ADMIN_DOWN) {
-            // discarded here, but after noting the peer's values, which keeps bfd.RemoteDiscr (6.8.1)
+            // discarded here, after noting the peer's values (bfd.RemoteDiscr stays known, 6.8.1) and before
+            // the state table and the Final reply
             return settle(profile, noted, false, true, List.of(), "");
         }
         BfdState peer = packet.state();
@@ -189,6 +187,20 @@ public record BfdSession(
                 ? List.of(new BfdAction.SessionDown(BfdDiagnostic.CONTROL_DETECTION_TIME_EXPIRED, true)) : List.of();
         return settle(profile, next.with(BfdState.DOWN, BfdDiagnostic.CONTROL_DETECTION_TIME_EXPIRED), false, false,
                 notices, state + " -> Down (detection time expired)");
+    }
+
+    /**
+     * Section 6.8.16, with the diagnostic Administratively Down. We keep sending (the RFC allows it
+     * indefinitely), so the peer keeps seeing AdminDown and does not take the silence for a failure.
+     */
+    private BfdTransition adminDown(BfdProfile profile) {
+        if (state == BfdState.ADMIN_DOWN) {
+            return stay();
+        }
+        List<BfdAction> notices = state == BfdState.UP
+                ? List.of(new BfdAction.SessionDown(BfdDiagnostic.ADMINISTRATIVELY_DOWN, false)) : List.of();
+        return settle(profile, with(BfdState.ADMIN_DOWN, BfdDiagnostic.ADMINISTRATIVELY_DOWN), false, false, notices,
+                state + " -> AdminDown");
     }
 
     /** The periodic packet, unless this step already sent one or periodic transmission has stopped. */
