@@ -45,6 +45,7 @@ class LayeringTest {
             new Layer("bgp.fsm", "io.openelb.bgp.fsm..", "bgp.codec", "model"),
             new Layer("announce", "io.openelb.announce..", "bgp.codec", "model"),
             new Layer("layer2.wire", "io.openelb.layer2.wire..", "model"),
+            new Layer("bfd", "io.openelb.bfd.."),
             new Layer("status", "io.openelb.status..", "announce", "model"),
             // The one conversion: fabric8's and the CRDs' model classes in, the program's values out; pure code
             // (no client, no I/O) that the pure core may not see because it reads fabric8 types.

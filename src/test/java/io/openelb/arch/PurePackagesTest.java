@@ -12,13 +12,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pure core (allocator, BGP codec and FSM, planner, model) imports only {@code java.*} and itself, so
+ * The pure core (allocator, BGP codec and FSM, BFD, planner, model) imports only {@code java.*} and itself, so
  * it is tested without sockets or Kubernetes. This test is the build's guard: a forbidden import fails it.
  */
 class PurePackagesTest {
     static final String[] PURE = {
         "io.openelb.model..", "io.openelb.ipam..", "io.openelb.bgp.codec..", "io.openelb.bgp.fsm..",
-        "io.openelb.announce..", "io.openelb.layer2.wire..", "io.openelb.status.."
+        "io.openelb.announce..", "io.openelb.layer2.wire..", "io.openelb.status..", "io.openelb.bfd.."
     };
 
     static final ArchRule PURE_CORE_IMPORTS_ONLY_JAVA_AND_ITSELF = classes()
