@@ -64,20 +64,18 @@ public record BgpRoutes(String self, Map<IpAddress, SortedSet<String>> announcer
         if (address.family() != family || names.isEmpty()) {
             return;
         }
-        RouteAttributes attributes = policy.toPeer(peer, address);
-        if (attributes == null) {
-            return;
-        }
         if (!addPath) {
-            if (names.contains(self) && localNextHop.family() == family) {
+            RouteAttributes attributes = policy.forNode(self).toPeer(peer, address);
+            if (attributes != null && names.contains(self) && localNextHop.family() == family) {
                 into.put(Prefix.host(address), new Route(localNextHop, attributes));
             }
             return;
         }
-        for (String name : names) {
+        for (String name : names) { // each node's path as the policy sends it from that node
             NodeHop node = nodes.get(name);
             IpAddress nextHop = name.equals(self) ? localNextHop : node == null ? null : node.address(family);
-            if (node != null && nextHop != null && nextHop.family() == family) {
+            RouteAttributes attributes = policy.forNode(name).toPeer(peer, address);
+            if (attributes != null && node != null && nextHop != null && nextHop.family() == family) {
                 into.put(Prefix.host(address, node.pathId()), new Route(nextHop, attributes));
             }
         }

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class BgpMetrics {
     private final MeterRegistry registry;
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> bfd = new ConcurrentHashMap<>();
 
     /** One peer's gauges. */
     private record Peer(AtomicInteger up, AtomicInteger state, AtomicInteger announced, AtomicInteger pending) {}
@@ -96,6 +97,33 @@ public final class BgpMetrics {
         Counter.builder(sent ? "openelb_bgp_messages_sent" : "openelb_bgp_messages_received")
                 .description("BGP messages by type").tag("peer", peer).tag("type", type)
                 .register(registry).increment();
+    }
+
+    /**
+     * The state of the BFD session with the peer (RFC 5880 code: 0 AdminDown, 1 Down, 2 Init, 3 Up), or -1
+     * when BFD no longer runs with it: its gauge goes.
+     */
+    public void bfdState(String peer, int state) {
+        if (state < 0) {
+            AtomicInteger gone = bfd.remove(peer);
+            if (gone != null) {
+                registry.find("openelb_bfd_session_state").tag("peer", peer).meters().forEach(registry::remove);
+            }
+            return;
+        }
+        bfd.computeIfAbsent(peer, n -> {
+            AtomicInteger value = new AtomicInteger();
+            Gauge.builder("openelb_bfd_session_state", value, AtomicInteger::get)
+                    .description("BFD session state (RFC 5880): 0 AdminDown, 1 Down, 2 Init, 3 Up").tag("peer", n)
+                    .strongReference(true).register(registry);
+            return value;
+        }).set(state);
+    }
+
+    /** A received BFD packet was dropped: malformed, for no session of ours, or discarded by its session. */
+    public void bfdDropped(String reason) {
+        Counter.builder("openelb_bfd_packets_dropped").description("BFD control packets dropped, by reason")
+                .tag("reason", reason).register(registry).increment();
     }
 
     /** The peer is no longer configured: its meters go. */

@@ -7,6 +7,7 @@ import io.openelb.api.v1alpha2.BgpConf;
 import io.openelb.api.v1alpha2.BgpConfStatus;
 import io.openelb.api.v1alpha2.BgpPeer;
 import io.openelb.api.v1alpha2.BgpPeerSpec;
+import io.openelb.bfd.BfdProfile;
 import io.openelb.bgp.fsm.SessionConfig;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
@@ -127,7 +128,7 @@ final class BgpConfigs {
         int port = spec.transport != null && spec.transport.remotePort != null ? spec.transport.remotePort
                 : DEFAULT_PORT;
         return Optional.of(new PeerTarget(name, address, port, md5, ttl(spec, as),
-                sessionConfig(spec, local.conf(), as, id, address, passive)));
+                sessionConfig(spec, local.conf(), as, id, address, passive), bfd(spec.bfd)));
     }
 
     private static SessionConfig sessionConfig(BgpPeerSpec spec, BgpConf conf, long as, long id, IpAddress address,
@@ -142,6 +143,23 @@ final class BgpConfigs {
         Set<IpFamily> families = families(spec, address);
         return new SessionConfig(as, id, spec.conf.peerAs, families, hold, keepalive, retry, MAX_CONNECT_RETRY,
                 passive, restartTime, addPathSend(spec, families));
+    }
+
+    /** BFD with the router as {@code spec.bfd} asks (MetalLB's defaults: 300 ms, 300 ms, 3), or null for none. */
+    static BfdProfile bfd(BgpPeerSpec.Bfd bfd) {
+        if (bfd == null || !Boolean.TRUE.equals(bfd.enabled)) {
+            return null;
+        }
+        BfdProfile d = BfdProfile.DEFAULT;
+        try {
+            return new BfdProfile(
+                    bfd.transmitInterval == null ? d.minTx() : Duration.ofMillis(bfd.transmitInterval),
+                    bfd.receiveInterval == null ? d.minRx() : Duration.ofMillis(bfd.receiveInterval),
+                    bfd.detectMultiplier == null ? d.detectMultiplier() : bfd.detectMultiplier,
+                    Boolean.TRUE.equals(bfd.passiveMode));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("spec.bfd: " + e.getMessage(), e);
+        }
     }
 
     /** AS 0 (RFC 7607) and AS_TRANS (RFC 6793) are never a speaker's AS; objects older than the CRD's rule may hold them. */

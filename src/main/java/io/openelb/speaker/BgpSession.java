@@ -89,6 +89,11 @@ final class BgpSession {
         observer.gone();
     }
 
+    /** BFD found the path to the router down: the session goes down now, not when its hold timer expires. */
+    void pathDown(String why) {
+        handle(new Event.PathDown(why));
+    }
+
     /** The routes this node should announce now (the cluster's plan); sent at once when Established. */
     void desired(BgpRoutes routes) {
         desired = routes;

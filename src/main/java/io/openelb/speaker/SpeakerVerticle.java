@@ -3,6 +3,7 @@ package io.openelb.speaker;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.openelb.announce.Announcements;
 import io.openelb.announce.BgpRoutes;
+import io.openelb.announce.RoutePolicy;
 import io.openelb.announce.NodeHop;
 import io.openelb.announce.NodeState;
 import io.openelb.api.v1alpha2.BgpConf;
@@ -66,15 +67,19 @@ public final class SpeakerVerticle extends VerticleBase {
     private final Announcements announcements = new Announcements();
     /** Services whose announce state changed since the last plan. */
     private final Set<String> pending = new HashSet<>();
+    /** Services changed since the last plan (their route annotations may have). */
+    private final Set<String> pendingServices = new HashSet<>();
+    private final RoutePolicies policies = new RoutePolicies();
+    private BfdLinks bfd;
     private long lastRevision = -1;
     private boolean planAll = true;
     private PlanBasis basis;
     private BgpRoutes routes;
 
     /** What every Service's plan depends on: when it changes, every Service is planned again. */
-    private record PlanBasis(Object nodes, Object pools, Set<BgpSession> sessions) {
+    private record PlanBasis(Object nodes, Object pools, Object policy, Set<BgpSession> sessions) {
         boolean same(PlanBasis other) { // sessions by identity: a BgpPeer changed is a new session of that name
-            return other != null && nodes.equals(other.nodes) && pools == other.pools
+            return other != null && nodes.equals(other.nodes) && pools == other.pools && policy == other.policy
                     && sessions.equals(other.sessions);
         }
     }
@@ -107,11 +112,13 @@ public final class SpeakerVerticle extends VerticleBase {
         listeners = new BgpListeners(vertx, md5Keys, remote -> sessions.values().stream()
                 .filter(s -> s.target().address().toString().equals(remote)).findFirst());
         planner = new PacedPlan(context, this::plan);
+        bfd = new BfdLinks(vertx, metrics);
         Snapshots.follow(vertx, s -> {
             // a snapshot missed (the first, or one before this verticle followed): its changes are unknown
             planAll |= s.revision() != lastRevision + 1;
             lastRevision = s.revision();
             pending.addAll(s.changes().announced());
+            pendingServices.addAll(s.changes().services());
             snapshot = s;
             planner.request();
         });
@@ -122,7 +129,7 @@ public final class SpeakerVerticle extends VerticleBase {
     public Future<?> stop() {
         sessions.values().forEach(s -> s.stop("speaker stopping", true));
         sessions.clear();
-        return listeners.close();
+        return Future.all(listeners.close(), bfd.close()).mapEmpty();
     }
 
     private void plan() {
@@ -148,25 +155,30 @@ public final class SpeakerVerticle extends VerticleBase {
         // Other nodes matter only to sessions sending one path per node (ADD-PATH): skip the work otherwise.
         boolean addPath = sessions.values().stream().anyMatch(x -> !x.target().config().addPathSend().isEmpty());
         Collection<NodeModel> nodes = addPath ? s.nodes().values() : List.of(self);
-        PlanBasis now = new PlanBasis(addPath ? s.nodes() : self, s.pools(), Set.copyOf(sessions.values()));
+        policies.refresh(s);
+        // every Service's overrides after a missed snapshot (and at the first plan), else the changed ones'
+        Set<IpAddress> overridden = policies.services(s, planAll ? s.services().keySet() : pendingServices);
+        RoutePolicy policy = policies.policy();
+        PlanBasis now = new PlanBasis(addPath ? s.nodes() : self, s.pools(), policy, Set.copyOf(sessions.values()));
         if (!now.same(basis)) {
             basis = now;
             planAll = true;
-            routes = new BgpRoutes(nodeName, announcements.announcers(), hops(nodes));
+            routes = new BgpRoutes(nodeName, announcements.announcers(), hops(nodes), policy);
         }
         List<NodeState> states = nodes.stream().map(ClusterSnapshot::state).toList();
         if (planAll) {
-            announcements.replaceAll(s.announcedServices(), states, s.pools().pools());
+            announcements.replaceAll(s.announcedServices(), states, s.pools().pools(), policy);
             sessions.values().forEach(x -> x.desired(routes));
         } else {
-            Set<IpAddress> changed = new HashSet<>();
+            Set<IpAddress> changed = new HashSet<>(overridden);
             for (String key : pending) {
-                changed.addAll(announcements.update(key, s.announced().get(key), states, s.pools().pools()));
+                changed.addAll(announcements.update(key, s.announced().get(key), states, s.pools().pools(), policy));
             }
             sessions.values().forEach(x -> x.desired(routes, changed));
         }
         announcementEvents.report(s, planAll ? null : pending);
         pending.clear();
+        pendingServices.clear();
         planAll = false;
     }
 
@@ -229,6 +241,20 @@ public final class SpeakerVerticle extends VerticleBase {
                 session.start();
             }
         }
+        updateBfd();
+    }
+
+    /** A BFD session with each router whose BgpPeer enables it; when it finds the path down, BGP goes down. */
+    private void updateBfd() {
+        Set<IpAddress> wanted = new HashSet<>();
+        for (BgpSession session : sessions.values()) {
+            PeerTarget target = session.target();
+            if (target.bfd() != null) {
+                wanted.add(target.address());
+                bfd.run(target.name(), target.address(), target.bfd(), session::pathDown);
+            }
+        }
+        bfd.endAllBut(wanted);
     }
 
     private void readiness(String problem) {

@@ -275,8 +275,21 @@ public final class BgpCodec {
         if (attributesLength > b.remaining()) {
             throw malformed("path attributes length " + attributesLength + " exceeds the message");
         }
-        ByteBuffer attrs = slice(b, attributesLength);
         List<PathAttribute> attributes = new ArrayList<>();
+        BgpError valueError = decodeAttributes(slice(b, attributesLength), fourOctetAs, families, external, attributes);
+        Update update = new Update(withdrawn, attributes, decodePrefixes(b, IpFamily.IPV4));
+        if (valueError != null) {
+            throw valueError;
+        }
+        return update;
+    }
+
+    /**
+     * The path attributes of an UPDATE, added to {@code into}; returns the first error of an attribute's value
+     * (RFC 7606: the rest is still parsed so that the NLRI can be located), or null.
+     */
+    private static BgpError decodeAttributes(ByteBuffer attrs, boolean fourOctetAs, Set<IpFamily> families,
+            boolean external, List<PathAttribute> attributes) {
         BgpError valueError = null;
         while (attrs.hasRemaining()) {
             int start = attrs.position();
@@ -310,11 +323,7 @@ public final class BgpCodec {
                 }
             }
         }
-        Update update = new Update(withdrawn, attributes, decodePrefixes(b, IpFamily.IPV4));
-        if (valueError != null) {
-            throw valueError;
-        }
-        return update;
+        return valueError;
     }
 
     /**

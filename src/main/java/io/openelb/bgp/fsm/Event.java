@@ -30,6 +30,9 @@ public sealed interface Event {
 
     record TcpFailed(String why) implements Event {}
 
+    /** BFD found the forwarding path to the router down (RFC 5882 section 4.2): the session goes down at once. */
+    record PathDown(String why) implements Event {}
+
     record MessageReceived(BgpMessage message) implements Event {}
 
     /**

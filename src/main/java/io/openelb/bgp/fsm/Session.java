@@ -86,6 +86,9 @@ public record Session(State state, Negotiated negotiated, int failures, int shut
         if (event instanceof Event.Incoming) {
             return incoming(config);
         }
+        if (event instanceof Event.PathDown down) {
+            return state == State.IDLE ? stay() : retry(config, List.of(), down.why());
+        }
         if (event instanceof Event.TcpFailed failed) {
             return state == State.IDLE ? stay() : retry(config, List.of(), "connection failed: " + failed.why());
         }
