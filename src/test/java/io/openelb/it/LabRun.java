@@ -61,6 +61,7 @@ final class LabRun implements AutoCloseable {
         // the router, an older one) would change what this lab's speakers do
         cluster.admin().resources(BgpPeer.class).delete();
         cluster.admin().resources(BgpConf.class).delete();
+        cluster.admin().resources(io.openelb.api.v1alpha2.BgpAdvertisement.class).delete();
         Lab lab = Lab.up(cluster, router, nodes, labOptions);
         cluster.kubectlWithInput(bgpObjects, "apply", "-f", "-");
         Path dir = Files.createTempDirectory(name + "-it");
