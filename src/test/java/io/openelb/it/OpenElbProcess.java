@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -173,6 +174,14 @@ final class OpenElbProcess implements AutoCloseable {
             throw new AssertionError("openelb did not stop within 30 s on SIGTERM:\n" + log());
         }
         return process.exitValue();
+    }
+
+    /** Sends a signal ({@code STOP} freezes the process as a hung node would be, {@code CONT} resumes it). */
+    void signal(String name) {
+        LocalCluster.Result r = LocalCluster.run(List.of("kill", "-" + name, String.valueOf(process.pid())), Map.of(), 10);
+        if (r.exitCode() != 0) {
+            throw new AssertionError("kill -" + name + " failed: " + r.stderr());
+        }
     }
 
     /** SIGKILL: the process dies at once, mid-work. */

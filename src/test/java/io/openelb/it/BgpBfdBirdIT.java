@@ -1,0 +1,8 @@
+package io.openelb.it;
+
+class BgpBfdBirdIT extends BgpBfdLab {
+    @Override
+    String router() {
+        return "bird";
+    }
+}

@@ -1,0 +1,106 @@
+package io.openelb.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * BFD with a real router's BFD (BIRD's bfd protocol, FRR's bfdd): the sessions come Up, and a speaker that
+ * freezes (SIGSTOP, as a hung node) loses its next hop in the router's kernel route within the detection
+ * time (300 ms x 3) plus 100 ms, where the hold timer alone would take 9 s; resumed, it comes back. One
+ * subclass per router.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class BgpBfdLab {
+    /** The lab's BFD timers (hack/lab.sh --bfd) and this BgpPeer's: 300 ms x 3. */
+    static final long DETECTION_MILLIS = 900;
+    static final String OBJECTS = """
+            apiVersion: network.kubesphere.io/v1alpha2
+            kind: BgpConf
+            metadata: {name: default}
+            spec: {as: 64513}
+            ---
+            apiVersion: network.kubesphere.io/v1alpha2
+            kind: BgpPeer
+            metadata: {name: lab-router-v4}
+            spec:
+              conf: {peerAs: 64512, neighborAddress: 10.77.0.1}
+              timers: {config: {holdTime: "9", connectRetry: "1"}}
+              bfd: {enabled: true, transmitInterval: 300, receiveInterval: 300, detectMultiplier: 3}
+            """;
+    private LabRun run;
+    private IpamFixture f;
+
+    /** bird or frr, as hack/lab.sh names them. */
+    abstract String router();
+
+    @BeforeAll
+    void start() throws Exception {
+        run = LabRun.start("bfd", router(), 2, 2, OBJECTS, "--bfd");
+        f = run.f;
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (run != null) {
+            run.speakers.forEach(s -> s.signal("CONT"));
+            run.close();
+        }
+    }
+
+    /** The router's BFD sessions with the nodes, one line each with the peer address and its state. */
+    String bfdSessions() {
+        List<String> command = router().equals("bird")
+                ? List.of("birdc", "-s", Lab.DIR.resolve("bird/bird.ctl").toString(), "show", "bfd", "sessions")
+                : List.of("vtysh", "--vty_socket", Lab.DIR.resolve("frr").toString(), "-c", "show bfd peers brief");
+        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", Lab.ROUTER_NS));
+        cmd.addAll(command);
+        return LocalCluster.run(cmd, Map.of(), 10).stdout();
+    }
+
+    static boolean up(String sessions, String address) {
+        return sessions.lines().anyMatch(l -> l.contains(address + " ") && l.toLowerCase().contains("up"));
+    }
+
+    private String kernelRoute(String address) {
+        return LocalCluster.run(List.of("ip", "-n", Lab.ROUTER_NS, "-4", "route", "show", address), Map.of(), 10)
+                .stdout();
+    }
+
+    @Test
+    void aFrozenSpeakerLosesItsNextHopWithinTheDetectionTime() throws Exception {
+        IpamFixture.await(this::bfdSessions, s -> up(s, "10.77.0.11") && up(s, "10.77.0.12"),
+                "BFD Up with both nodes in " + router());
+        f.eip("bfd-pool", "192.0.2.240/30");
+        f.service("svc");
+        String address = f.awaitIngress("svc").get(0);
+        IpamFixture.await(() -> kernelRoute(address), r -> r.contains("10.77.0.11") && r.contains("10.77.0.12"),
+                "ECMP route for " + address);
+
+        run.speakers.get(1).signal("STOP");
+        long frozen = System.nanoTime();
+        long gone = -1;
+        while (System.nanoTime() - frozen < 5_000_000_000L) {
+            if (!kernelRoute(address).contains("10.77.0.12")) {
+                gone = System.nanoTime();
+                break;
+            }
+            Thread.sleep(20);
+        }
+        run.speakers.get(1).signal("CONT");
+        assertThat(gone).as("node2's next hop withdrawn within 5 s of the freeze").isPositive();
+        long millis = (gone - frozen) / 1_000_000;
+        System.out.printf("%s: node2's next hop gone %d ms after its speaker froze%n", router(), millis);
+        assertThat(millis).as("detection time + 100 ms (hold timer: 9 s)").isLessThanOrEqualTo(DETECTION_MILLIS + 100);
+        assertThat(kernelRoute(address)).as("node1 still routes").contains("10.77.0.11");
+
+        IpamFixture.await(() -> kernelRoute(address), r -> r.contains("10.77.0.11") && r.contains("10.77.0.12"),
+                "node2's next hop back once it resumed");
+        IpamFixture.await(this::bfdSessions, s -> up(s, "10.77.0.12"), "BFD Up with node2 again");
+    }
+}
