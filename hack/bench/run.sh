@@ -21,6 +21,9 @@
 #                   owner, time until the client's neighbour entry holds the new owner's MAC (p50, max),
 #                   and the ARP answer latency against the kernel answering for a configured address.
 #                   Honours OPENELB_LAB_PREFIX/OPENELB_LAB_DIR and OPENELB_IT_CLUSTER_DIR/_APISERVER_PORT
+#   bfd-detection [K]  BFD in the router lab (BIRD; OPENELB_BFD_ROUTER=frr for FRR), 300 ms x 3: K (default 20)
+#                   freezes (SIGSTOP) of node2's speaker, time until the router's kernel route drops it, p50/max;
+#                   against 3 freezes with BFD off (the BGP hold timer, 9 s)
 #   many-speakers [N]  N (default 100) speaker stand-ins (the informers of a speaker, its ServiceAccount, a
 #                   client each, in one JVM) on a real API server with the controller running, at N/10 and N: K
 #                   Services one after another (create -> every stand-in saw the address), a burst of B, K Node
@@ -94,11 +97,13 @@ run() { # <name> [N]
       announce) n=${n:-10000}; bench "announce-$n" hack/bench/announce.sh "$n" ;;
       l2-failover) n=${n:-20}; bench "l2-failover-$n" java -cp "$cp" io.openelb.it.Layer2FailoverBenchmark "$n" ;;
       footprint) n=${n:-10000}; bench "footprint-$n" hack/bench/footprint.sh "$n" ;;
+      bfd-detection) n=${n:-20}
+        bench "bfd-detection-$n" java -cp "$cp" io.openelb.it.BfdDetectionBenchmark "$n" "${OPENELB_BFD_ROUTER:-bird}" ;;
       many-speakers) n=${n:-100}
         bench "many-speakers-$n" java -cp "$cp" io.openelb.it.ManySpeakersBenchmark "$n" \
           "${OPENELB_MANY_SEQUENCE:-50}" "${OPENELB_MANY_BURST:-500}" ;;
       *) echo "usage: $0 [scale [N] | allocator | codec | bgp-convergence [N] | bgp-table [N] | announce [N]" \
-          "| l2-failover [K] | footprint [N] | many-speakers [N] | smoke | all]" >&2; exit 2 ;;
+          "| l2-failover [K] | bfd-detection [K] | footprint [N] | many-speakers [N] | smoke | all]" >&2; exit 2 ;;
     esac
 }
 
@@ -112,12 +117,13 @@ case "${1:-all}" in
     run bgp-table 100
     run announce 100
     run l2-failover 1
+    run bfd-detection 1
     OPENELB_FOOTPRINT_SETTLE=2 run footprint 50
     OPENELB_MANY_SEQUENCE=5 OPENELB_MANY_BURST=5 run many-speakers 5
     run allocator
     run codec ;;
   all)
-    for name in scale bgp-convergence bgp-table announce l2-failover footprint many-speakers allocator codec; do
+    for name in scale bgp-convergence bgp-table announce l2-failover bfd-detection footprint many-speakers allocator codec; do
       run "$name"
     done
     run announce 100000 ;;
