@@ -34,7 +34,7 @@ abstract class BgpBfdLab {
               bfd: {enabled: true, transmitInterval: 300, receiveInterval: 300, detectMultiplier: 3}
             """;
     private LabRun run;
-    private IpamFixture f;
+    private String address;
 
     /** bird or frr, as hack/lab.sh names them. */
     abstract String router();
@@ -42,7 +42,9 @@ abstract class BgpBfdLab {
     @BeforeAll
     void start() throws Exception {
         run = LabRun.start("bfd", router(), 2, 2, OBJECTS, "--bfd");
-        f = run.f;
+        run.f.eip("bfd-pool", "192.0.2.240/30");
+        run.f.service("svc");
+        address = run.f.awaitIngress("svc").get(0);
     }
 
     @AfterAll
@@ -97,15 +99,47 @@ abstract class BgpBfdLab {
         }
     }
 
-    @Test
-    void aFrozenSpeakerLosesItsNextHopWithinTheDetectionTime() throws Exception {
+    /** Both nodes' BFD sessions Up and both next hops in the route: where each test starts. */
+    private void awaitBothUp() throws InterruptedException {
         IpamFixture.await(this::bfdSessions, s -> up(s, "10.77.0.11") && up(s, "10.77.0.12"),
                 "BFD Up with both nodes in " + router());
-        f.eip("bfd-pool", "192.0.2.240/30");
-        f.service("svc");
-        String address = f.awaitIngress("svc").get(0);
         IpamFixture.await(() -> kernelRoute(address), r -> r.contains("10.77.0.11") && r.contains("10.77.0.12"),
                 "ECMP route for " + address);
+    }
+
+    @Test
+    void aCutLinkDropsTheNodeWithinTheDetectionTime() throws Exception {
+        awaitBothUp();
+        List<String> link = List.of("ip", "-n", Lab.nodeNamespace(2), "link", "set", "eth0");
+        List<String> down = new java.util.ArrayList<>(link);
+        down.add("down");
+        List<String> up = new java.util.ArrayList<>(link);
+        up.add("up");
+        long cut = System.nanoTime();
+        LocalCluster.run(down, Map.of(), 10);
+        long millis = -1;
+        try {
+            while (System.nanoTime() - cut < 5_000_000_000L) {
+                if (!kernelRoute(address).contains("10.77.0.12")) {
+                    millis = (System.nanoTime() - cut) / 1_000_000;
+                    break;
+                }
+                Thread.sleep(20);
+            }
+        } finally {
+            LocalCluster.run(up, Map.of(), 10);
+        }
+        System.out.printf("%s: node2's next hop gone %d ms after its link was cut%n", router(), millis);
+        assertThat(millis).as("node2's next hop withdrawn within 5 s of the cut").isNotNegative();
+        assertThat(millis).as("detection time + 100 ms (hold timer: 9 s)").isLessThanOrEqualTo(DETECTION_MILLIS + 100);
+
+        IpamFixture.await(() -> kernelRoute(address), r -> r.contains("10.77.0.11") && r.contains("10.77.0.12"),
+                "node2's next hop back once its link is up");
+    }
+
+    @Test
+    void aFrozenSpeakerLosesItsNextHopWithinTheDetectionTime() throws Exception {
+        awaitBothUp();
 
         long millis = freezeUntilNextHopGone(run.speakers.get(1), address, "10.77.0.12", 5000);
         assertThat(millis).as("node2's next hop withdrawn within 5 s of the freeze").isNotNegative();
