@@ -80,22 +80,54 @@ abstract class BgpBfdLab {
 
     /**
      * Freezes the speaker (SIGSTOP), times how long until the router's kernel route for {@code address} no
-     * longer has {@code nextHop} (sampled every 20 ms), and resumes it; -1 when it stays within the timeout.
+     * longer has {@code nextHop}, and resumes it; -1 when that does not happen within the timeout.
      */
     static long freezeUntilNextHopGone(OpenElbProcess speaker, String address, String nextHop, long timeoutMillis)
-            throws InterruptedException {
-        speaker.signal("STOP");
-        long frozen = System.nanoTime();
+            throws InterruptedException, java.io.IOException {
         try {
-            while (System.nanoTime() - frozen < timeoutMillis * 1_000_000) {
-                if (!kernelRoute(address).contains(nextHop)) {
-                    return (System.nanoTime() - frozen) / 1_000_000;
+            return millisUntilNextHopGone(address, nextHop, () -> speaker.signal("STOP"), timeoutMillis);
+        } finally {
+            speaker.signal("CONT");
+        }
+    }
+
+    /**
+     * Runs {@code cause} and times, from just before it, until the router's kernel changed the route for
+     * {@code address} to one without {@code nextHop}: the time of the kernel's route or nexthop event after
+     * which {@code ip route} shows it gone (from {@code ip monitor}, so no sampling interval adds to the
+     * figure). -1 when that does not happen within the timeout.
+     */
+    static long millisUntilNextHopGone(String address, String nextHop, Runnable cause, long timeoutMillis)
+            throws InterruptedException, java.io.IOException {
+        Process monitor = new ProcessBuilder("ip", "-n", Lab.ROUTER_NS, "monitor", "route", "nexthop")
+                .redirectErrorStream(true).start();
+        java.util.concurrent.BlockingQueue<Long> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(monitor.getInputStream()))) {
+                while (lines.readLine() != null) {
+                    events.add(System.nanoTime());
                 }
-                Thread.sleep(20);
+            } catch (java.io.IOException e) {
+                // the monitor was stopped
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            Thread.sleep(200); // the monitor listens before the cause
+            events.clear();
+            long t0 = System.nanoTime();
+            cause.run();
+            long deadline = t0 + timeoutMillis * 1_000_000;
+            for (long now = t0; now < deadline; now = System.nanoTime()) {
+                Long event = events.poll(deadline - now, java.util.concurrent.TimeUnit.NANOSECONDS);
+                if (event != null && !kernelRoute(address).contains(nextHop)) {
+                    return (event - t0) / 1_000_000;
+                }
             }
             return -1;
         } finally {
-            speaker.signal("CONT");
+            monitor.destroyForcibly();
         }
     }
 
@@ -115,17 +147,9 @@ abstract class BgpBfdLab {
         down.add("down");
         List<String> up = new java.util.ArrayList<>(link);
         up.add("up");
-        long cut = System.nanoTime();
-        LocalCluster.run(down, Map.of(), 10);
-        long millis = -1;
+        long millis;
         try {
-            while (System.nanoTime() - cut < 5_000_000_000L) {
-                if (!kernelRoute(address).contains("10.77.0.12")) {
-                    millis = (System.nanoTime() - cut) / 1_000_000;
-                    break;
-                }
-                Thread.sleep(20);
-            }
+            millis = millisUntilNextHopGone(address, "10.77.0.12", () -> LocalCluster.run(down, Map.of(), 10), 5000);
         } finally {
             LocalCluster.run(up, Map.of(), 10);
         }
