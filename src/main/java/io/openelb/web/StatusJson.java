@@ -3,6 +3,7 @@ package io.openelb.web;
 import io.openelb.announce.Layer2Plan.Assignment;
 import io.openelb.announce.Layer2Snapshot;
 import io.openelb.status.AllocationView;
+import io.openelb.status.BfdView;
 import io.openelb.status.ClusterView;
 import io.openelb.status.MessageCounts;
 import io.openelb.status.NeighborView;
@@ -65,20 +66,32 @@ final class StatusJson {
         return new JsonObject().put("computedAt", text(view.computedAt())).put("services", items);
     }
 
+    /** Each neighbour, with its {@code bfd} object when its BgpPeer enables BFD (none otherwise). */
     static JsonObject neighbors(List<NeighborView> views, Instant now) {
         JsonArray items = new JsonArray();
         for (NeighborView n : views) {
-            items.add(new JsonObject().put("peer", n.peer()).put("address", n.address()).put("port", n.port())
-                    .put("localAs", n.localAs()).put("peerAs", n.peerAs()).put("state", n.state())
+            JsonObject neighbor = new JsonObject().put("peer", n.peer()).put("address", n.address())
+                    .put("port", n.port()).put("localAs", n.localAs()).put("peerAs", n.peerAs()).put("state", n.state())
                     .put("establishedAt", text(n.establishedAt()))
                     .put("uptimeSeconds", n.establishedAt() == null ? null
                             : Math.max(0, Duration.between(n.establishedAt(), now).toSeconds()))
                     .put("downSince", text(n.downSince()))
                     .put("messages", new JsonObject().put("sent", counts(n.sent())).put("received", counts(n.received())))
                     .put("advertisedPrefixes", n.advertisedPrefixes()).put("pendingPrefixes", n.pendingPrefixes())
-                    .put("lastError", n.lastError()));
+                    .put("lastError", n.lastError());
+            if (n.bfd() != null) {
+                neighbor.put("bfd", bfd(n.bfd()));
+            }
+            items.add(neighbor);
         }
         return new JsonObject().put("neighbors", items);
+    }
+
+    private static JsonObject bfd(BfdView b) {
+        return new JsonObject().put("state", b.state()).put("diagnostic", b.diagnostic())
+                .put("detectionTimeMs", b.detectionTimeMs()).put("transmitIntervalMs", b.transmitIntervalMs())
+                .put("receiveIntervalMs", b.receiveIntervalMs()).put("detectMultiplier", b.detectMultiplier())
+                .put("passiveMode", b.passiveMode());
     }
 
     /** This node's Layer 2 half: the addresses it answers for (with the interface), and every owner. */

@@ -17,6 +17,7 @@ import io.openelb.model.EipDefinition;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
 import io.openelb.model.PoolSet;
+import io.openelb.status.BfdView;
 import io.openelb.status.MessageCounts;
 import io.openelb.status.NeighborView;
 import io.openelb.status.SessionDetail;
@@ -203,6 +204,23 @@ class HttpVerticleVertxTest {
         assertThat(neighbor.getJsonObject("messages").getJsonObject("received").getLong("keepalive")).isEqualTo(4);
         assertThat(neighbor.getInteger("advertisedPrefixes")).isEqualTo(1);
         assertThat(neighbor.getString("lastError")).isEqualTo("hold timer expired");
+    }
+
+    @Test
+    void aNeighborWithBfdShowsItsBfdSessionAndOneWithoutShowsNone() throws Exception {
+        publishLab();
+        board.neighbor(new NeighborView("tor-bfd", "10.77.0.2", 179, 64513, 64512, "IDLE", null,
+                Instant.parse("2026-01-02T03:04:05Z"), new MessageCounts(0, 0, 0, 0, 0, 0),
+                new MessageCounts(0, 0, 0, 0, 0, 0), 0, 1, "BFD detected the path down",
+                new SessionDetail("", "", 90, 30, 1, 0, 0, false, 255, -1, List.of(IpFamily.IPV4), null, List.of()),
+                new BfdView("Down", "ControlDetectionTimeExpired", 0, 300, 300, 3, false)));
+
+        var neighbors = get("/api/v1/bgp/neighbors").bodyAsJsonObject().getJsonArray("neighbors");
+
+        assertThat(neighbors.getJsonObject(0).containsKey("bfd")).as("router runs no BFD").isFalse();
+        assertThat(neighbors.getJsonObject(1).getJsonObject("bfd").encode()).isEqualTo("{\"state\":\"Down\","
+                + "\"diagnostic\":\"ControlDetectionTimeExpired\",\"detectionTimeMs\":0,\"transmitIntervalMs\":300,"
+                + "\"receiveIntervalMs\":300,\"detectMultiplier\":3,\"passiveMode\":false}");
     }
 
     private void publishLayer2() {
