@@ -2,6 +2,8 @@ package io.openelb.web;
 
 import io.openelb.announce.Layer2Plan.Assignment;
 import io.openelb.announce.Layer2Snapshot;
+import io.openelb.model.Communities;
+import io.openelb.status.AdvertisedRoute;
 import io.openelb.status.AllocationView;
 import io.openelb.status.BfdView;
 import io.openelb.status.ClusterView;
@@ -13,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +88,28 @@ final class StatusJson {
             items.add(neighbor);
         }
         return new JsonObject().put("neighbors", items);
+    }
+
+    /**
+     * A neighbour's Adj-RIB-Out: each path as sent, with the policy's attributes (standard communities as
+     * users write them, well-known ones by name; {@code localPref} and {@code med} null when not sent).
+     */
+    static JsonObject routes(NeighborView n) {
+        JsonArray items = new JsonArray();
+        n.detail().adjRibOut().stream().sorted(Comparator.comparing(AdvertisedRoute::address)
+                .thenComparingLong(AdvertisedRoute::pathId).thenComparing(AdvertisedRoute::nextHop))
+                .forEach(r -> items.add(route(r)));
+        return new JsonObject().put("peer", n.peer()).put("address", n.address()).put("routes", items);
+    }
+
+    private static JsonObject route(AdvertisedRoute r) {
+        Communities communities = r.communities();
+        return new JsonObject().put("prefix", r.address() + "/" + r.address().family().bits())
+                .put("pathId", r.pathId()).put("nextHop", r.nextHop().toString()).put("since", text(r.since()))
+                .put("communities", new JsonArray(communities.standard().stream().map(Communities::format).toList()))
+                .put("largeCommunities", new JsonArray(communities.large().stream()
+                        .map(l -> l.global() + ":" + l.local1() + ":" + l.local2()).toList()))
+                .put("localPref", r.localPref()).put("med", r.med());
     }
 
     private static JsonObject bfd(BfdView b) {
