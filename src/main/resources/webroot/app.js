@@ -60,11 +60,24 @@ function renderPool(row, p) {
   cell(row, p.free);
 }
 
+/** The BFD state (and why, when not Up); the timers in the tooltip. Empty when the BgpPeer runs no BFD. */
+function bfdCell(row, bfd) {
+  if (!bfd) {
+    cell(row, "");
+    return;
+  }
+  const td = cell(row, bfd.state + (bfd.state === "Up" || bfd.diagnostic === "None" ? "" : " (" + bfd.diagnostic + ")"),
+    "state " + (bfd.state === "Up" ? "ESTABLISHED" : "down"));
+  td.title = "detection time " + bfd.detectionTimeMs + " ms; configured " + bfd.transmitIntervalMs + " ms tx, "
+    + bfd.receiveIntervalMs + " ms rx, x" + bfd.detectMultiplier + (bfd.passiveMode ? ", passive" : "");
+}
+
 function renderNeighbor(row, n) {
   cell(row, n.peer);
   cell(row, n.address + (n.port === 179 ? "" : ":" + n.port));
   cell(row, n.localAs + " / " + n.peerAs);
   cell(row, n.state, "state " + (n.state === "ESTABLISHED" ? "ESTABLISHED" : "down"));
+  bfdCell(row, n.bfd);
   cell(row, duration(n.uptimeSeconds));
   cell(row, n.advertisedPrefixes + " / " + n.pendingPrefixes);
   cell(row, n.messages.sent.total + " / " + n.messages.received.total);

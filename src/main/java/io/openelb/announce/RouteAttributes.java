@@ -1,6 +1,7 @@
 package io.openelb.announce;
 
 import io.openelb.bgp.codec.LargeCommunity;
+import io.openelb.model.Communities;
 import java.util.Collections;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -22,5 +23,12 @@ public record RouteAttributes(SortedSet<Long> communities, SortedSet<LargeCommun
     public RouteAttributes {
         communities = Collections.unmodifiableSortedSet(new TreeSet<>(communities));
         largeCommunities = Collections.unmodifiableSortedSet(new TreeSet<>(largeCommunities));
+    }
+
+    /** The communities, standard and large, as the model holds them for printing ({@link Communities#format}). */
+    public Communities asCommunities() {
+        SortedSet<Communities.Large> large = new TreeSet<>();
+        largeCommunities.forEach(l -> large.add(new Communities.Large(l.global(), l.local1(), l.local2())));
+        return new Communities(communities, large);
     }
 }

@@ -7,15 +7,20 @@ import io.openelb.grpc.apipb.AfiSafiConfig;
 import io.openelb.grpc.apipb.AfiSafiState;
 import io.openelb.grpc.apipb.AsPathAttribute;
 import io.openelb.grpc.apipb.AsSegment;
+import io.openelb.grpc.apipb.CommunitiesAttribute;
 import io.openelb.grpc.apipb.Destination;
 import io.openelb.grpc.apipb.EbgpMultihop;
 import io.openelb.grpc.apipb.Family;
 import io.openelb.grpc.apipb.Global;
 import io.openelb.grpc.apipb.GracefulRestart;
 import io.openelb.grpc.apipb.IPAddressPrefix;
+import io.openelb.grpc.apipb.LargeCommunitiesAttribute;
+import io.openelb.grpc.apipb.LargeCommunity;
+import io.openelb.grpc.apipb.LocalPrefAttribute;
 import io.openelb.grpc.apipb.Message;
 import io.openelb.grpc.apipb.Messages;
 import io.openelb.grpc.apipb.MpReachNLRIAttribute;
+import io.openelb.grpc.apipb.MultiExitDiscAttribute;
 import io.openelb.grpc.apipb.NextHopAttribute;
 import io.openelb.grpc.apipb.OriginAttribute;
 import io.openelb.grpc.apipb.Path;
@@ -32,6 +37,7 @@ import io.openelb.grpc.apipb.TimersConfig;
 import io.openelb.grpc.apipb.TimersState;
 import io.openelb.grpc.apipb.Transport;
 import io.openelb.model.AddressRange;
+import io.openelb.model.Communities;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
 import io.openelb.status.AdvertisedRoute;
@@ -204,7 +210,8 @@ public final class GobgpMessages {
 
     /**
      * One path as gobgpd gives it: the NLRI and attributes as {@code google.protobuf.Any} of attribute.proto's
-     * messages; IPv4 with NEXT_HOP, IPv6 with MP_REACH_NLRI (RFC 4760) carrying next hop and NLRI.
+     * messages, in type code order as gobgpd sorts them; IPv4 with NEXT_HOP, IPv6 with MP_REACH_NLRI (RFC 4760)
+     * carrying next hop and NLRI; MED, LOCAL_PREF, COMMUNITIES and LARGE_COMMUNITY when they were sent.
      */
     static Path path(AdvertisedRoute route, List<Long> asPath, boolean best) {
         IpFamily family = route.address().family();
@@ -215,18 +222,43 @@ public final class GobgpMessages {
             path.addSegments(AsSegment.newBuilder().setType(AsSegment.Type.AS_SEQUENCE)
                     .addAllNumbers(asPath.stream().map(Long::intValue).toList()));
         }
-        Path.Builder out = Path.newBuilder().setNlri(nlri).setFamily(family(family)).setBest(best)
+        return Path.newBuilder().setNlri(nlri).setFamily(family(family)).setBest(best)
                 .setAge(timestamp(route.since())).setIdentifier((int) route.pathId())
                 .setLocalIdentifier((int) route.pathId())
                 .addPattrs(Any.pack(OriginAttribute.newBuilder().setOrigin(ORIGIN_IGP).build()))
-                .addPattrs(Any.pack(path.build()));
+                .addPattrs(Any.pack(path.build()))
+                .addAllPattrs(afterAsPath(route, nlri)).build();
+    }
+
+    /** NEXT_HOP (type 3), MED (4), LOCAL_PREF (5), COMMUNITIES (8), MP_REACH_NLRI (14), LARGE_COMMUNITY (32). */
+    private static List<Any> afterAsPath(AdvertisedRoute route, Any nlri) {
+        IpFamily family = route.address().family();
+        List<Any> out = new ArrayList<>();
         if (family == IpFamily.IPV4) {
-            out.addPattrs(Any.pack(NextHopAttribute.newBuilder().setNextHop(route.nextHop().toString()).build()));
-        } else {
-            out.addPattrs(Any.pack(MpReachNLRIAttribute.newBuilder().setFamily(family(family))
+            out.add(Any.pack(NextHopAttribute.newBuilder().setNextHop(route.nextHop().toString()).build()));
+        }
+        if (route.med() != null) {
+            out.add(Any.pack(MultiExitDiscAttribute.newBuilder().setMed(route.med().intValue()).build()));
+        }
+        if (route.localPref() != null) {
+            out.add(Any.pack(LocalPrefAttribute.newBuilder().setLocalPref(route.localPref().intValue()).build()));
+        }
+        Communities communities = route.communities();
+        if (!communities.standard().isEmpty()) {
+            out.add(Any.pack(CommunitiesAttribute.newBuilder()
+                    .addAllCommunities(communities.standard().stream().map(Long::intValue).toList()).build()));
+        }
+        if (family == IpFamily.IPV6) {
+            out.add(Any.pack(MpReachNLRIAttribute.newBuilder().setFamily(family(family))
                     .addNextHops(route.nextHop().toString()).addNlris(nlri).build()));
         }
-        return out.build();
+        if (!communities.large().isEmpty()) {
+            LargeCommunitiesAttribute.Builder large = LargeCommunitiesAttribute.newBuilder();
+            communities.large().forEach(c -> large.addCommunities(LargeCommunity.newBuilder()
+                    .setGlobalAdmin((int) c.global()).setLocalData1((int) c.local1()).setLocalData2((int) c.local2())));
+            out.add(Any.pack(large.build()));
+        }
+        return out;
     }
 
     /**

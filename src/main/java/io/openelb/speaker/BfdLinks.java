@@ -1,6 +1,7 @@
 package io.openelb.speaker;
 
 import io.openelb.bfd.BfdAction;
+import io.openelb.bfd.BfdDiagnostic;
 import io.openelb.bfd.BfdEvent;
 import io.openelb.bfd.BfdPacket;
 import io.openelb.bfd.BfdPacketException;
@@ -22,16 +23,15 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * This node's BFD sessions (RFC 5880 asynchronous mode, single hop RFC 5881), one per router whose
  * BgpPeer enables BFD. The pure {@link BfdSession} decides; this shell owns the UDP sockets and the
- * timers, demultiplexes received packets and tells the BGP session when the path fails. The sockets are
- * opened with the first session: a node without BFD binds no port. Every method runs on the speaker's
- * event loop.
+ * timers, demultiplexes received packets and tells the BGP session that owns each BFD session (its
+ * {@link Listener}) how it stands and when the path fails. The sockets are opened with the first session: a
+ * node without BFD binds no port. Every method runs on the speaker's event loop, and so do the listeners.
  */
 final class BfdLinks {
     /** RFC 5881 section 4: control packets go to this port. */
@@ -44,33 +44,65 @@ final class BfdLinks {
 
     private final Vertx vertx;
     private final BgpMetrics metrics;
+    private final int listenPort;
+    private final int peerPort;
     private final Map<IpAddress, Link> byPeer = new HashMap<>();
     private final Map<Long, Link> byDiscriminator = new HashMap<>();
     private Future<DatagramSocket> receiver;
     private Future<DatagramSocket> sender;
 
+    /** With the routers on the port of RFC 5881 section 4. */
     BfdLinks(Vertx vertx, BgpMetrics metrics) {
-        this.vertx = vertx;
-        this.metrics = metrics;
+        this(vertx, metrics, CONTROL_PORT, CONTROL_PORT);
     }
 
-    /** What a BGP session sees of its BFD session. */
-    record View(BfdState state, String diagnostic, Duration detectionTime) {}
+    /**
+     * @param listenPort UDP port control packets are received on
+     * @param peerPort   UDP port the peers receive them on (two speakers on one host use two ports)
+     */
+    BfdLinks(Vertx vertx, BgpMetrics metrics, int listenPort, int peerPort) {
+        this.vertx = vertx;
+        this.metrics = metrics;
+        this.listenPort = listenPort;
+        this.peerPort = peerPort;
+    }
 
     /**
-     * Runs a BFD session with {@code peer} (replacing one with another profile); {@code pathDown} is told
-     * why when a session that was Up finds the path down (not when either side goes AdminDown).
+     * What a BGP session sees of its BFD session.
+     *
+     * @param detectionTime without the peer's packets for this long, the path counts as down (0 until the
+     *                      peer's first packet)
+     * @param profile       the configured intervals and multiplier
      */
-    void run(String name, IpAddress peer, BfdProfile profile, Consumer<String> pathDown) {
+    record View(BfdState state, BfdDiagnostic diagnostic, Duration detectionTime, BfdProfile profile) {}
+
+    /** The BGP session that owns a BFD session. Called on the event loop. */
+    interface Listener {
+        /** The BFD session's view changed (state, diagnostic or detection time), or this listener took it over. */
+        void bfdChanged(View view);
+
+        /** A session that was Up found the path down (not when either side went AdminDown): why. */
+        void pathDown(String why);
+    }
+
+    /**
+     * Runs a BFD session with {@code peer} (replacing one with another profile) for {@code listener}, which
+     * is told its view at once and whenever it changes. A listener that took over a session from another
+     * (its BGP session was replaced) is the only one told from then on.
+     */
+    void run(String name, IpAddress peer, BfdProfile profile, Listener listener) {
         Link existing = byPeer.get(peer);
-        if (existing != null && existing.profile.equals(profile)) {
-            existing.pathDown = pathDown;
-            return;
-        }
         if (existing != null) {
-            existing.profile = profile;
-            existing.pathDown = pathDown;
-            existing.step(new BfdEvent.ProfileChanged());
+            if (existing.listener != listener) {
+                existing.listener = listener;
+                existing.told = null;
+            }
+            if (existing.profile.equals(profile)) {
+                existing.tell();
+            } else {
+                existing.profile = profile;
+                existing.step(new BfdEvent.ProfileChanged());
+            }
             return;
         }
         open();
@@ -78,18 +110,22 @@ final class BfdLinks {
         do {
             discriminator = ThreadLocalRandom.current().nextLong(1, 0x1_0000_0000L);
         } while (byDiscriminator.containsKey(discriminator));
-        Link link = new Link(name, peer, profile, pathDown);
+        Link link = new Link(name, peer, profile, listener);
         byPeer.put(peer, link);
         byDiscriminator.put(discriminator, link);
         link.started(BfdSession.start(profile, discriminator));
     }
 
-    /** Ends the session with {@code peer}, telling the router AdminDown first (RFC 5880 section 6.8.16). */
+    /**
+     * Ends the session with {@code peer}, telling the router AdminDown first (RFC 5880 section 6.8.16). Its
+     * listener is not told: its BGP session is gone or no longer runs BFD.
+     */
     void end(IpAddress peer) {
         Link link = byPeer.remove(peer);
         if (link == null) {
             return;
         }
+        link.listener = null;
         link.step(new BfdEvent.AdminDown());
         link.cancelTimers();
         byDiscriminator.remove(link.session.localDiscriminator());
@@ -104,8 +140,7 @@ final class BfdLinks {
     /** The session with {@code peer}, or null when BFD is not run with it. */
     View view(IpAddress peer) {
         Link link = byPeer.get(peer);
-        return link == null ? null : new View(link.session.state(), link.session.diagnostic().toString(),
-                link.session.detectionTime());
+        return link == null ? null : link.view();
     }
 
     Future<Void> close() {
@@ -122,8 +157,8 @@ final class BfdLinks {
         if (receiver != null) {
             return;
         }
-        receiver = vertx.createDatagramSocket(OPTIONS).handler(this::received).listen(CONTROL_PORT, "::")
-                .onFailure(e -> LOG.error("BFD: cannot listen on UDP port {}: {}", CONTROL_PORT, e.getMessage()));
+        receiver = vertx.createDatagramSocket(OPTIONS).handler(this::received).listen(listenPort, "::")
+                .onFailure(e -> LOG.error("BFD: cannot listen on UDP port {}: {}", listenPort, e.getMessage()));
         sender = bindSender(ThreadLocalRandom.current().nextInt(SOURCE_PORT_MIN, SOURCE_PORT_MAX + 1), 20);
     }
 
@@ -163,7 +198,8 @@ final class BfdLinks {
         private final String name;
         private final IpAddress peer;
         private BfdProfile profile;
-        private Consumer<String> pathDown;
+        private Listener listener; // null once ended
+        private View told; // what the listener last heard
         private BfdSession session;
         private long txTimer = -1;
         private long detectTimer = -1;
@@ -171,17 +207,31 @@ final class BfdLinks {
         private Duration txMax;
         private long lastPeriodicNanos = System.nanoTime();
 
-        Link(String name, IpAddress peer, BfdProfile profile, Consumer<String> pathDown) {
+        Link(String name, IpAddress peer, BfdProfile profile, Listener listener) {
             this.name = name;
             this.peer = peer;
             this.profile = profile;
-            this.pathDown = pathDown;
+            this.listener = listener;
         }
 
         void started(BfdTransition transition) {
             session = transition.next();
             metrics.bfdState(name, session.state().code());
+            tell();
             transition.actions().forEach(this::execute);
+        }
+
+        View view() {
+            return new View(session.state(), session.diagnostic(), session.detectionTime(), profile);
+        }
+
+        /** Tells the listener the view if it changed since it last heard it. */
+        void tell() {
+            View now = view();
+            if (listener != null && !now.equals(told)) {
+                told = now;
+                listener.bfdChanged(now);
+            }
         }
 
         void step(BfdEvent event) {
@@ -192,13 +242,14 @@ final class BfdLinks {
                 LOG.info("BFD with {} ({}): {} -> {}: {}", peer, name, before, session.state(), transition.reason());
                 metrics.bfdState(name, session.state().code());
             }
+            tell(); // before the actions: a path found down reaches the BGP session with its BFD state
             transition.actions().forEach(this::execute);
         }
 
         private void execute(BfdAction action) {
             if (action instanceof BfdAction.Send send) {
                 byte[] bytes = send.packet().encode();
-                sender.onSuccess(s -> s.send(Buffer.buffer(bytes), CONTROL_PORT, peer.toString()));
+                sender.onSuccess(s -> s.send(Buffer.buffer(bytes), peerPort, peer.toString()));
             } else if (action instanceof BfdAction.TransmitEvery every) {
                 txMin = every.min();
                 txMax = every.max();
@@ -213,8 +264,8 @@ final class BfdLinks {
                     detectTimer = -1;
                     step(new BfdEvent.DetectionTimeExpired());
                 });
-            } else if (action instanceof BfdAction.SessionDown down && down.pathFailure()) {
-                pathDown.accept("BFD detected the path down (" + down.diagnostic() + ")");
+            } else if (action instanceof BfdAction.SessionDown down && down.pathFailure() && listener != null) {
+                listener.pathDown("BFD detected the path down (" + down.diagnostic() + ")");
             } else if (action instanceof BfdAction.Discarded discarded) {
                 metrics.bfdDropped("discarded");
                 LOG.debug("BFD: packet from {} discarded: {}", peer, discarded.why());

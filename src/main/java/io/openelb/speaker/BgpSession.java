@@ -24,13 +24,13 @@ import java.util.Queue;
 /**
  * One BGP session of this node with one router. The pure {@link Session} decides; this class feeds it
  * the events of its {@link PeerConnection} and {@link SessionTimers} and carries out its actions, sending
- * what the {@link AdjRibOut} computes; the {@link SessionObserver} makes it visible. Every method runs on
- * the owning verticle's event loop.
+ * what the {@link AdjRibOut} computes; the {@link SessionObserver} makes it visible. It listens to its BFD
+ * session, if it has one ({@link BfdLinks}). Every method runs on the owning verticle's event loop.
  *
  * <p>Announces each desired address as a host route with this node's address on the session as next
  * hop, so routers with multipath install ECMP across the nodes.
  */
-final class BgpSession {
+final class BgpSession implements BfdLinks.Listener {
     private final PeerTarget target;
     private final PeerConnection connection;
     private final SessionTimers timers;
@@ -90,8 +90,15 @@ final class BgpSession {
     }
 
     /** BFD found the path to the router down: the session goes down now, not when its hold timer expires. */
-    void pathDown(String why) {
+    @Override
+    public void pathDown(String why) {
         handle(new Event.PathDown(why));
+    }
+
+    /** Its BFD session changed: shown with the session (status, HTTP API). */
+    @Override
+    public void bfdChanged(BfdLinks.View view) {
+        observer.bfd(view);
     }
 
     /** The routes this node should announce now (the cluster's plan); sent at once when Established. */

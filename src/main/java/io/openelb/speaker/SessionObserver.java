@@ -9,6 +9,7 @@ import io.openelb.bgp.fsm.State;
 import io.openelb.metrics.BgpMetrics;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
+import io.openelb.status.BfdView;
 import io.openelb.status.MessageCounts;
 import io.openelb.status.NeighborView;
 import io.openelb.status.SessionDetail;
@@ -16,6 +17,7 @@ import io.openelb.status.StatusBoard;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * The one place that turns what happens to a session into what others see: the neighbour view on the
  * {@link StatusBoard} (HTTP API, web page, gRPC), this node's entry in the BgpPeer's status (through
  * {@link SessionReports}), the session's meters and its log lines about state and routes. Keeps the
- * history the session itself does not need: message counts, when it came up and went down, the last error.
- * Called on the session's event loop.
+ * history the session itself does not need: message counts, when it came up and went down, the last error,
+ * and how its BFD session stands. Called on the session's event loop.
  */
 final class SessionObserver {
     private static final Logger LOG = LoggerFactory.getLogger(SessionObserver.class);
@@ -51,6 +53,7 @@ final class SessionObserver {
     private Instant lastEstablishedAt;
     private Instant downSince;
     private String lastError = "";
+    private BfdLinks.View bfd; // null without BFD
     private long publishedAt; // System.nanoTime() of the last neighbour view given to the board
 
     SessionObserver(PeerTarget target, BgpMetrics metrics, SessionReports status, StatusBoard board,
@@ -125,6 +128,20 @@ final class SessionObserver {
         }
     }
 
+    /**
+     * Its BFD session changed: a new state or diagnostic is a session-level change (BgpPeer status within
+     * {@link PeerStatusWriter#INTERVAL_MS}); a new detection time only refreshes the neighbour view.
+     */
+    void bfd(BfdLinks.View view) {
+        BfdLinks.View before = bfd;
+        bfd = view;
+        if (before == null || before.state() != view.state() || before.diagnostic() != view.diagnostic()) {
+            report();
+        } else {
+            publish(facts.get());
+        }
+    }
+
     /** The session is gone for good: its meters and its neighbour view go with it. */
     void gone() {
         metrics.remove(target.name());
@@ -159,6 +176,7 @@ final class SessionObserver {
         BgpPeerStatus.NodePeerStatus node = new BgpPeerStatus.NodePeerStatus();
         node.peerState = peer;
         node.timersState = timers;
+        node.bfd = bfdStatus(bfd);
         status.report(target.name(), node);
         publish(now);
     }
@@ -169,7 +187,32 @@ final class SessionObserver {
         board.neighbor(new NeighborView(target.name(), target.address().toString(), target.port(),
                 target.config().localAs(), target.config().peerAs(), now.state().name(),
                 establishedAt, downSince, view(sent), view(received), adjRibOut.size(), now.pending(),
-                lastError, detail(now)));
+                lastError, detail(now), bfdView(bfd)));
+    }
+
+    private static BgpPeerStatus.Bfd bfdStatus(BfdLinks.View view) {
+        if (view == null) {
+            return null;
+        }
+        BgpPeerStatus.Bfd out = new BgpPeerStatus.Bfd();
+        out.state = oneWord(view.state());
+        out.diagnostic = oneWord(view.diagnostic());
+        return out;
+    }
+
+    private static BfdView bfdView(BfdLinks.View view) {
+        return view == null ? null : new BfdView(oneWord(view.state()), oneWord(view.diagnostic()),
+                view.detectionTime().toMillis(), view.profile().minTx().toMillis(), view.profile().minRx().toMillis(),
+                view.profile().detectMultiplier(), view.profile().passive());
+    }
+
+    /** A BFD state or diagnostic as the status shows it: {@code ADMIN_DOWN} is {@code AdminDown}. */
+    private static String oneWord(Enum<?> value) {
+        StringBuilder out = new StringBuilder();
+        for (String word : value.name().split("_")) {
+            out.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
+        }
+        return out.toString();
     }
 
     private SessionDetail detail(Facts now) {

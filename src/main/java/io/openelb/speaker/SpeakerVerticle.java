@@ -251,7 +251,7 @@ public final class SpeakerVerticle extends VerticleBase {
             PeerTarget target = session.target();
             if (target.bfd() != null) {
                 wanted.add(target.address());
-                bfd.run(target.name(), target.address(), target.bfd(), session::pathDown);
+                bfd.run(target.name(), target.address(), target.bfd(), session);
             }
         }
         bfd.endAllBut(wanted);

@@ -1,6 +1,7 @@
 package io.openelb.status;
 
 import io.openelb.announce.RouteAttributes;
+import io.openelb.model.Communities;
 import io.openelb.model.IpAddress;
 import java.time.Instant;
 
@@ -13,4 +14,19 @@ import java.time.Instant;
  * @param attributes the advertisement policy's attributes as sent on the session (LOCAL_PREF on iBGP only)
  */
 public record AdvertisedRoute(IpAddress address, long pathId, IpAddress nextHop, Instant since,
-        RouteAttributes attributes) {}
+        RouteAttributes attributes) {
+    /** The COMMUNITIES (RFC 1997) and LARGE_COMMUNITY (RFC 8092) sent, in model terms for the views. */
+    public Communities communities() {
+        return attributes.asCommunities();
+    }
+
+    /** The LOCAL_PREF sent, null for none (external sessions). */
+    public Long localPref() {
+        return attributes.localPref();
+    }
+
+    /** The MULTI_EXIT_DISC sent, null for none. */
+    public Long med() {
+        return attributes.med();
+    }
+}

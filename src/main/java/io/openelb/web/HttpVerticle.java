@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP endpoint: {@code /healthz} (the event loop answers), {@code /readyz} (the informers have
  * synced), {@code /metrics} (Prometheus text), the JSON status {@code /api/v1/pools}, {@code /api/v1/services},
- * {@code /api/v1/bgp/neighbors}, {@code /api/v1/layer2} (read from the {@link StatusBoard} the owners publish to), and the web page
+ * {@code /api/v1/bgp/neighbors}, {@code /api/v1/bgp/neighbors/PEER/routes} (what was sent to BgpPeer PEER),
+ * {@code /api/v1/layer2} (read from the {@link StatusBoard} the owners publish to), and the web page
  * at {@code /} (static files of {@code webroot/} in the jar). Read-only: every route answers GET only
  * (other methods get 405).
  */
@@ -79,6 +80,7 @@ public final class HttpVerticle extends VerticleBase {
                                 + "by the speakers").encode() + "\n")));
         router.get("/api/v1/bgp/neighbors").handler(ctx -> json(ctx, StatusJson.neighbors(board.neighbors(),
                 Instant.now())));
+        router.get("/api/v1/bgp/neighbors/:peer/routes").handler(this::routes);
         router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
         return vertx.createHttpServer()
                 .requestHandler(router)
@@ -114,6 +116,15 @@ public final class HttpVerticle extends VerticleBase {
                 .setStatusCode(waitingFor.isEmpty() ? 200 : 503)
                 .putHeader("content-type", "application/json")
                 .end(body.encode() + "\n");
+    }
+
+    private void routes(RoutingContext ctx) {
+        String peer = ctx.pathParam("peer");
+        board.neighbors().stream().filter(n -> n.peer().equals(peer)).findFirst().ifPresentOrElse(
+                n -> json(ctx, StatusJson.routes(n)),
+                () -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
+                        .end(new JsonObject().put("error", "no BGP session with BgpPeer " + peer + " on this node")
+                                .encode() + "\n"));
     }
 
     /** Scraping walks every meter; it runs on a worker so a large registry never stalls the event loop. */

@@ -2,7 +2,10 @@ package io.openelb.web;
 
 import io.openelb.announce.Layer2Plan.Assignment;
 import io.openelb.announce.Layer2Snapshot;
+import io.openelb.model.Communities;
+import io.openelb.status.AdvertisedRoute;
 import io.openelb.status.AllocationView;
+import io.openelb.status.BfdView;
 import io.openelb.status.ClusterView;
 import io.openelb.status.MessageCounts;
 import io.openelb.status.NeighborView;
@@ -12,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,20 +69,54 @@ final class StatusJson {
         return new JsonObject().put("computedAt", text(view.computedAt())).put("services", items);
     }
 
+    /** Each neighbour, with its {@code bfd} object when its BgpPeer enables BFD (none otherwise). */
     static JsonObject neighbors(List<NeighborView> views, Instant now) {
         JsonArray items = new JsonArray();
         for (NeighborView n : views) {
-            items.add(new JsonObject().put("peer", n.peer()).put("address", n.address()).put("port", n.port())
-                    .put("localAs", n.localAs()).put("peerAs", n.peerAs()).put("state", n.state())
+            JsonObject neighbor = new JsonObject().put("peer", n.peer()).put("address", n.address())
+                    .put("port", n.port()).put("localAs", n.localAs()).put("peerAs", n.peerAs()).put("state", n.state())
                     .put("establishedAt", text(n.establishedAt()))
                     .put("uptimeSeconds", n.establishedAt() == null ? null
                             : Math.max(0, Duration.between(n.establishedAt(), now).toSeconds()))
                     .put("downSince", text(n.downSince()))
                     .put("messages", new JsonObject().put("sent", counts(n.sent())).put("received", counts(n.received())))
                     .put("advertisedPrefixes", n.advertisedPrefixes()).put("pendingPrefixes", n.pendingPrefixes())
-                    .put("lastError", n.lastError()));
+                    .put("lastError", n.lastError());
+            if (n.bfd() != null) {
+                neighbor.put("bfd", bfd(n.bfd()));
+            }
+            items.add(neighbor);
         }
         return new JsonObject().put("neighbors", items);
+    }
+
+    /**
+     * A neighbour's Adj-RIB-Out: each path as sent, with the policy's attributes (standard communities as
+     * users write them, well-known ones by name; {@code localPref} and {@code med} null when not sent).
+     */
+    static JsonObject routes(NeighborView n) {
+        JsonArray items = new JsonArray();
+        n.detail().adjRibOut().stream().sorted(Comparator.comparing(AdvertisedRoute::address)
+                .thenComparingLong(AdvertisedRoute::pathId).thenComparing(AdvertisedRoute::nextHop))
+                .forEach(r -> items.add(route(r)));
+        return new JsonObject().put("peer", n.peer()).put("address", n.address()).put("routes", items);
+    }
+
+    private static JsonObject route(AdvertisedRoute r) {
+        Communities communities = r.communities();
+        return new JsonObject().put("prefix", r.address() + "/" + r.address().family().bits())
+                .put("pathId", r.pathId()).put("nextHop", r.nextHop().toString()).put("since", text(r.since()))
+                .put("communities", new JsonArray(communities.standard().stream().map(Communities::format).toList()))
+                .put("largeCommunities", new JsonArray(communities.large().stream()
+                        .map(l -> l.global() + ":" + l.local1() + ":" + l.local2()).toList()))
+                .put("localPref", r.localPref()).put("med", r.med());
+    }
+
+    private static JsonObject bfd(BfdView b) {
+        return new JsonObject().put("state", b.state()).put("diagnostic", b.diagnostic())
+                .put("detectionTimeMs", b.detectionTimeMs()).put("transmitIntervalMs", b.transmitIntervalMs())
+                .put("receiveIntervalMs", b.receiveIntervalMs()).put("detectMultiplier", b.detectMultiplier())
+                .put("passiveMode", b.passiveMode());
     }
 
     /** This node's Layer 2 half: the addresses it answers for (with the interface), and every owner. */

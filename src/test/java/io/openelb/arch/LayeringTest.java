@@ -59,7 +59,7 @@ class LayeringTest {
             new Layer("kube", "io.openelb.kube..", "api", "bus", "cluster", "config", "metrics", "model"),
             new Layer("controller", "io.openelb.controller..",
                     "api", "bus", "cluster", "config", "ipam", "kube", "metrics", "model"),
-            new Layer("speaker", "io.openelb.speaker..", "announce", "api", "bgp.codec", "bgp.fsm", "bus",
+            new Layer("speaker", "io.openelb.speaker..", "announce", "api", "bfd", "bgp.codec", "bgp.fsm", "bus",
                     "cluster", "kube", "metrics", "model", "status"),
             // Exactly io.openelb.layer2: its pure sub-package layer2.wire has its own row.
             new Layer("layer2", "io.openelb.layer2",

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Any;
+import io.openelb.bgp.codec.LargeCommunity;
 import io.openelb.grpc.apipb.AsPathAttribute;
+import io.openelb.grpc.apipb.CommunitiesAttribute;
+import io.openelb.grpc.apipb.LargeCommunitiesAttribute;
+import io.openelb.grpc.apipb.LocalPrefAttribute;
 import io.openelb.grpc.apipb.Destination;
 import io.openelb.grpc.apipb.Family;
 import io.openelb.grpc.apipb.IPAddressPrefix;
 import io.openelb.grpc.apipb.MpReachNLRIAttribute;
+import io.openelb.grpc.apipb.MultiExitDiscAttribute;
 import io.openelb.grpc.apipb.NextHopAttribute;
 import io.openelb.grpc.apipb.OriginAttribute;
 import io.openelb.grpc.apipb.Path;
@@ -26,6 +31,7 @@ import io.openelb.status.SessionDetail;
 import io.openelb.status.SpeakerView;
 import java.time.Instant;
 import java.util.List;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -144,6 +150,41 @@ class GobgpMessagesTest {
         assertThat(mp.getNlris(0).unpack(IPAddressPrefix.class).getPrefixLen()).isEqualTo(128);
         assertThat(path.getPattrs(1).unpack(AsPathAttribute.class).getSegments(0).getNumbersList())
                 .containsExactly(64513);
+    }
+
+    @Test
+    void anIpv4PathCarriesThePolicysAttributesInGobgpdsOrder() throws Exception {
+        RouteAttributes sent = new RouteAttributes(new TreeSet<>(List.of(65000L << 16 | 100, 0xFFFF_FF01L)),
+                new TreeSet<>(List.of(new LargeCommunity(4200000000L, 1, 2))), 200L, 50L);
+        Path path = GobgpMessages.path(new AdvertisedRoute(IpAddress.parse("192.0.2.10"), 0,
+                IpAddress.parse("10.77.0.11"), T0, sent), List.of(), true);
+
+        assertThat(path.getPattrsList()).extracting(Any::getTypeUrl).containsExactly(
+                "type.googleapis.com/apipb.OriginAttribute", "type.googleapis.com/apipb.AsPathAttribute",
+                "type.googleapis.com/apipb.NextHopAttribute", "type.googleapis.com/apipb.MultiExitDiscAttribute",
+                "type.googleapis.com/apipb.LocalPrefAttribute", "type.googleapis.com/apipb.CommunitiesAttribute",
+                "type.googleapis.com/apipb.LargeCommunitiesAttribute");
+        assertThat(path.getPattrs(3).unpack(MultiExitDiscAttribute.class).getMed()).isEqualTo(50);
+        assertThat(path.getPattrs(4).unpack(LocalPrefAttribute.class).getLocalPref()).isEqualTo(200);
+        assertThat(path.getPattrs(5).unpack(CommunitiesAttribute.class).getCommunitiesList())
+                .containsExactly(65000 << 16 | 100, 0xFFFF_FF01); // uint32 on the wire: NO_EXPORT as an int
+        var large = path.getPattrs(6).unpack(LargeCommunitiesAttribute.class).getCommunities(0);
+        assertThat(Integer.toUnsignedLong(large.getGlobalAdmin())).isEqualTo(4200000000L);
+        assertThat(large.getLocalData1()).isEqualTo(1);
+        assertThat(large.getLocalData2()).isEqualTo(2);
+    }
+
+    @Test
+    void anIpv6PathHasMpReachBetweenCommunitiesAndLargeCommunitiesAsGobgpdSortsThem() {
+        RouteAttributes sent = new RouteAttributes(new TreeSet<>(List.of(65000L << 16 | 100)),
+                new TreeSet<>(List.of(new LargeCommunity(65000, 1, 2))), null, 50L);
+        Path path = GobgpMessages.path(new AdvertisedRoute(IpAddress.parse("2001:db8::10"), 0,
+                IpAddress.parse("fd77::11"), T0, sent), List.of(64513L), true);
+
+        assertThat(path.getPattrsList()).extracting(Any::getTypeUrl).containsExactly(
+                "type.googleapis.com/apipb.OriginAttribute", "type.googleapis.com/apipb.AsPathAttribute",
+                "type.googleapis.com/apipb.MultiExitDiscAttribute", "type.googleapis.com/apipb.CommunitiesAttribute",
+                "type.googleapis.com/apipb.MpReachNLRIAttribute", "type.googleapis.com/apipb.LargeCommunitiesAttribute");
     }
 
     @Test

@@ -2,12 +2,17 @@ package io.openelb.speaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.openelb.api.v1alpha2.BgpPeerStatus;
+import io.openelb.bfd.BfdDiagnostic;
+import io.openelb.bfd.BfdProfile;
+import io.openelb.bfd.BfdState;
 import io.openelb.bgp.fsm.SessionConfig;
 import io.openelb.bgp.fsm.State;
 import io.openelb.metrics.BgpMetrics;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
+import io.openelb.status.BfdView;
 import io.openelb.status.StatusBoard;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -62,5 +67,62 @@ class SessionObserverTest {
         String written = this.written.get("tor").peerState.sessionState;
         assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("README.md")))
                 .contains("nodesPeerStatus.<node>.peerState.sessionState: " + written);
+    }
+
+    @Test
+    void aBfdStateChangeIsWrittenAsASessionChangeAndShownWithItsTimers() {
+        state = State.ESTABLISHED;
+        observer.report();
+        BgpPeerStatus.NodePeerStatus before = written.get("tor");
+
+        observer.bfd(new BfdLinks.View(BfdState.UP, BfdDiagnostic.NONE, Duration.ofMillis(900), BfdProfile.DEFAULT));
+
+        BgpPeerStatus.NodePeerStatus after = written.get("tor");
+        assertThat(after.bfd.state).isEqualTo("Up");
+        assertThat(after.bfd.diagnostic).isEqualTo("None");
+        // not a counters-only change: PeerStatusWriter writes it within INTERVAL_MS, not COUNTERS_INTERVAL_MS
+        assertThat(PeerStatusWriter.countersOnly(before, after)).isFalse();
+        assertThat(board.neighbors().get(0).bfd()).isEqualTo(new BfdView("Up", "None", 900, 300, 300, 3, false));
+    }
+
+    @Test
+    void aPathFoundDownIsWrittenWithItsDiagnostic() {
+        observer.bfd(new BfdLinks.View(BfdState.UP, BfdDiagnostic.NONE, Duration.ofMillis(900), BfdProfile.DEFAULT));
+
+        observer.bfd(new BfdLinks.View(BfdState.DOWN, BfdDiagnostic.CONTROL_DETECTION_TIME_EXPIRED, Duration.ZERO,
+                BfdProfile.DEFAULT));
+
+        assertThat(written.get("tor").bfd.state).isEqualTo("Down");
+        assertThat(written.get("tor").bfd.diagnostic).isEqualTo("ControlDetectionTimeExpired");
+        assertThat(board.neighbors().get(0).bfd().state()).isEqualTo("Down");
+    }
+
+    @Test
+    void adminDownIsNamedAsRfc5880NamesIt() {
+        observer.bfd(new BfdLinks.View(BfdState.ADMIN_DOWN, BfdDiagnostic.ADMINISTRATIVELY_DOWN, Duration.ZERO,
+                BfdProfile.DEFAULT));
+
+        assertThat(written.get("tor").bfd.state).isEqualTo("AdminDown");
+        assertThat(written.get("tor").bfd.diagnostic).isEqualTo("AdministrativelyDown");
+    }
+
+    @Test
+    void aNewDetectionTimeAloneRefreshesTheNeighborViewButWritesNoStatus() {
+        observer.bfd(new BfdLinks.View(BfdState.UP, BfdDiagnostic.NONE, Duration.ofSeconds(3), BfdProfile.DEFAULT));
+        written.clear();
+
+        observer.bfd(new BfdLinks.View(BfdState.UP, BfdDiagnostic.NONE, Duration.ofMillis(900), BfdProfile.DEFAULT));
+
+        assertThat(written).isEmpty();
+        assertThat(board.neighbors().get(0).bfd().detectionTimeMs()).isEqualTo(900);
+    }
+
+    @Test
+    void aSessionWithoutBfdWritesANullBfdSoAMergePatchRemovesAnEarlierSessionsState() {
+        observer.report();
+
+        assertThat(written.get("tor").bfd).isNull();
+        assertThat(new KubernetesSerialization().asJson(written.get("tor"))).contains("\"bfd\":null");
+        assertThat(board.neighbors().get(0).bfd()).isNull();
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openelb.announce.Layer2Plan.Assignment;
 import io.openelb.announce.Layer2Snapshot;
+import io.openelb.announce.RouteAttributes;
+import io.openelb.bgp.codec.LargeCommunity;
 import io.openelb.bus.Addresses;
 import io.openelb.bus.EventBusCodecs;
 import io.openelb.bus.ClusterChanged;
@@ -17,6 +19,8 @@ import io.openelb.model.EipDefinition;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
 import io.openelb.model.PoolSet;
+import io.openelb.status.AdvertisedRoute;
+import io.openelb.status.BfdView;
 import io.openelb.status.MessageCounts;
 import io.openelb.status.NeighborView;
 import io.openelb.status.SessionDetail;
@@ -203,6 +207,52 @@ class HttpVerticleVertxTest {
         assertThat(neighbor.getJsonObject("messages").getJsonObject("received").getLong("keepalive")).isEqualTo(4);
         assertThat(neighbor.getInteger("advertisedPrefixes")).isEqualTo(1);
         assertThat(neighbor.getString("lastError")).isEqualTo("hold timer expired");
+    }
+
+    @Test
+    void aNeighborWithBfdShowsItsBfdSessionAndOneWithoutShowsNone() throws Exception {
+        publishLab();
+        board.neighbor(new NeighborView("tor-bfd", "10.77.0.2", 179, 64513, 64512, "IDLE", null,
+                Instant.parse("2026-01-02T03:04:05Z"), new MessageCounts(0, 0, 0, 0, 0, 0),
+                new MessageCounts(0, 0, 0, 0, 0, 0), 0, 1, "BFD detected the path down",
+                new SessionDetail("", "", 90, 30, 1, 0, 0, false, 255, -1, List.of(IpFamily.IPV4), null, List.of()),
+                new BfdView("Down", "ControlDetectionTimeExpired", 0, 300, 300, 3, false)));
+
+        var neighbors = get("/api/v1/bgp/neighbors").bodyAsJsonObject().getJsonArray("neighbors");
+
+        assertThat(neighbors.getJsonObject(0).containsKey("bfd")).as("router runs no BFD").isFalse();
+        assertThat(neighbors.getJsonObject(1).getJsonObject("bfd").encode()).isEqualTo("{\"state\":\"Down\","
+                + "\"diagnostic\":\"ControlDetectionTimeExpired\",\"detectionTimeMs\":0,\"transmitIntervalMs\":300,"
+                + "\"receiveIntervalMs\":300,\"detectMultiplier\":3,\"passiveMode\":false}");
+    }
+
+    @Test
+    void aNeighborsRoutesShowTheAttributesSent() throws Exception {
+        RouteAttributes gold = new RouteAttributes(new TreeSet<>(List.of(0xFFFF_FF01L, 65000L << 16 | 100)),
+                new TreeSet<>(List.of(new LargeCommunity(65000, 1, 2))), 200L, null);
+        Instant since = Instant.parse("2026-01-02T03:04:05Z");
+        board.neighbor(new NeighborView("tor", "10.77.0.1", 179, 64513, 64513, "ESTABLISHED", since, null,
+                new MessageCounts(0, 0, 0, 0, 0, 0), new MessageCounts(0, 0, 0, 0, 0, 0), 2, 0, "",
+                new SessionDetail("10.77.0.11", "10.77.0.1", 90, 30, 1, 90, 30, false, 1, -1, List.of(IpFamily.IPV4),
+                        since, List.of(
+                                new AdvertisedRoute(IpAddress.parse("192.0.2.11"), 0, IpAddress.parse("10.77.0.11"),
+                                        since, RouteAttributes.NONE),
+                                new AdvertisedRoute(IpAddress.parse("192.0.2.10"), 0, IpAddress.parse("10.77.0.11"),
+                                        since, gold)))));
+
+        HttpResponse<Buffer> response = get("/api/v1/bgp/neighbors/tor/routes");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonObject body = response.bodyAsJsonObject();
+        assertThat(body.getString("address")).isEqualTo("10.77.0.1");
+        assertThat(body.getJsonArray("routes").getJsonObject(0).encode()).isEqualTo("{\"prefix\":\"192.0.2.10/32\","
+                + "\"pathId\":0,\"nextHop\":\"10.77.0.11\",\"since\":\"2026-01-02T03:04:05Z\","
+                + "\"communities\":[\"65000:100\",\"no-export\"],\"largeCommunities\":[\"65000:1:2\"],"
+                + "\"localPref\":200,\"med\":null}");
+        assertThat(body.getJsonArray("routes").getJsonObject(1).getJsonArray("communities")).isEmpty();
+        assertThat(get("/api/v1/bgp/neighbors/nobody/routes").statusCode()).isEqualTo(404);
+        assertThat(web.request(HttpMethod.POST, port, "127.0.0.1", "/api/v1/bgp/neighbors/tor/routes").send()
+                .await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(405);
     }
 
     private void publishLayer2() {

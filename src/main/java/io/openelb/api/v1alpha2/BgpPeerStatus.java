@@ -21,6 +21,21 @@ public class BgpPeerStatus {
     public static class NodePeerStatus {
         public PeerState peerState;
         public TimersState timersState;
+        /**
+         * The node's BFD session with the router, when {@code spec.bfd} enables it; not in OpenELB. Written as
+         * null when BFD is off: a merge patch then removes the state an earlier session left.
+         */
+        @JsonInclude(JsonInclude.Include.ALWAYS)
+        public Bfd bfd;
+    }
+
+    /** A BFD session's state (RFC 5880): {@code AdminDown}, {@code Down}, {@code Init} or {@code Up}, and why. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public static class Bfd {
+        public String state;
+        /** Why it last changed state: RFC 5880 section 4.1's diagnostic in one word, {@code None} once Up. */
+        public String diagnostic;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
