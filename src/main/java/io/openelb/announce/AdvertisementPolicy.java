@@ -5,6 +5,7 @@ import io.openelb.model.BgpAdvertisementDefinition;
 import io.openelb.model.BgpAdvertisementSet;
 import io.openelb.model.Communities;
 import io.openelb.model.IpAddress;
+import io.openelb.model.IpFamily;
 import io.openelb.model.NodeModel;
 import io.openelb.model.Pool;
 import io.openelb.model.Protocol;
@@ -39,6 +40,12 @@ import java.util.function.Predicate;
  * result does not depend on the order the objects are read. A Service's annotations then add communities
  * and replace LOCAL_PREF and MED for its addresses ({@link RouteOverride}), with or without advertisements.
  *
+ * <p>Their aggregation lengths merge too: the longest wins ({@link #prefixLength}). A longer prefix never
+ * announces more address space than any advertisement of the address asked for (a host route stays a host
+ * route when one advertisement wants it so), routers still reach every address by longest match, and again
+ * the order of the objects does not matter. A length shorter than the Eip's own range is allowed: the covering
+ * prefix then holds addresses outside the Eip too, as the operator asked.
+ *
  * <p>{@link #toPeer} and {@link #fromNode} each look at one side: an advertisement for peer X from node A and
  * another for peer Y from node B let the routes of A reach Y through this interface. A speaker that wants the
  * pairs exact asks {@link #forNode} for the view of the node that announces.
@@ -54,10 +61,13 @@ public final class AdvertisementPolicy implements RoutePolicy {
 
     /**
      * One BGP Eip: the advertisements (indices into {@code definitions}) that select it, those of them that
-     * send its routes (all of them, or those of one node in {@link #forNode}), and the merged attributes per
+     * send its routes (all of them, or those of one node in {@link #forNode}), and the merged routes per
      * known peer for those that select the peer too; absent peer: not announced to it.
      */
-    private record PoolRoutes(Pool pool, BitSet selecting, BitSet sending, Map<String, RouteAttributes> toPeer) {}
+    private record PoolRoutes(Pool pool, BitSet selecting, BitSet sending, Map<String, ToPeer> toPeer) {}
+
+    /** What the advertisements of an Eip send one peer: their merged attributes and prefix length. */
+    private record ToPeer(RouteAttributes attributes, int prefixLength) {}
 
     private AdvertisementPolicy(boolean everything, List<BgpAdvertisementDefinition> definitions,
             Map<String, Map<String, String>> peerLabels, Map<String, BitSet> nodeSelections,
@@ -100,7 +110,7 @@ public final class AdvertisementPolicy implements RoutePolicy {
             Map<String, String> labels = eipLabels.getOrDefault(pool.name(), Map.of());
             BitSet selecting = selecting(definitions, d -> d.selectsEip(pool.name(), labels));
             byFirstAddress.put(pool.range().first(),
-                    new PoolRoutes(pool, selecting, selecting, perPeer(definitions, selecting, peerLabels)));
+                    new PoolRoutes(pool, selecting, selecting, perPeer(definitions, pool, selecting, peerLabels)));
         }
         return new AdvertisementPolicy(definitions.isEmpty(), definitions, Map.copyOf(peerLabels),
                 Map.copyOf(nodeSelections), byFirstAddress, overrides);
@@ -123,32 +133,46 @@ public final class AdvertisementPolicy implements RoutePolicy {
             BitSet sending = (BitSet) routes.selecting().clone();
             sending.and(ofNode);
             narrowed.put(first, new PoolRoutes(routes.pool(), routes.selecting(), sending,
-                    perPeer(definitions, sending, peerLabels)));
+                    perPeer(definitions, routes.pool(), sending, peerLabels)));
         });
         return new AdvertisementPolicy(false, definitions, peerLabels, nodeSelections, narrowed, overrides);
     }
 
     @Override
     public RouteAttributes toPeer(String peer, IpAddress address) {
-        RouteAttributes attributes;
-        if (everything) {
-            attributes = RouteAttributes.NONE;
-        } else {
-            PoolRoutes routes = routesOf(address);
-            if (routes == null) {
-                return null;
-            }
-            attributes = routes.toPeer().get(peer);
-            if (attributes == null && !peerLabels.containsKey(peer)) {
-                // a BgpPeer newer than this snapshot: only the advertisements that select every peer reach it
-                attributes = merge(definitions, routes.sending(), peer, Map.of());
-            }
-            if (attributes == null) {
-                return null;
-            }
-        }
-        RouteOverride override = overrides.get(address);
+        RouteAttributes attributes = sharedToPeer(peer, address);
+        RouteOverride override = attributes == null ? null : overrides.get(address);
         return override == null ? attributes : apply(attributes, override);
+    }
+
+    /** The advertisements' attributes alone, without the Service's overrides. */
+    @Override
+    public RouteAttributes sharedToPeer(String peer, IpAddress address) {
+        if (everything) {
+            return RouteAttributes.NONE;
+        }
+        ToPeer routes = routesToPeer(peer, address);
+        return routes == null ? null : routes.attributes();
+    }
+
+    /** The longest aggregation length of the advertisements that send {@code address} to {@code peer}. */
+    @Override
+    public int prefixLength(String peer, IpAddress address) {
+        ToPeer routes = everything ? null : routesToPeer(peer, address);
+        return routes == null ? address.family().bits() : routes.prefixLength();
+    }
+
+    private ToPeer routesToPeer(String peer, IpAddress address) {
+        PoolRoutes routes = routesOf(address);
+        if (routes == null) {
+            return null;
+        }
+        ToPeer toPeer = routes.toPeer().get(peer);
+        if (toPeer == null && !peerLabels.containsKey(peer)) {
+            // a BgpPeer newer than this snapshot: only the advertisements that select every peer reach it
+            toPeer = merge(definitions, routes.pool(), routes.sending(), peer, Map.of());
+        }
+        return toPeer;
     }
 
     @Override
@@ -182,11 +206,11 @@ public final class AdvertisementPolicy implements RoutePolicy {
         return bits;
     }
 
-    private static Map<String, RouteAttributes> perPeer(List<BgpAdvertisementDefinition> definitions, BitSet selecting,
-            Map<String, Map<String, String>> peerLabels) {
-        Map<String, RouteAttributes> toPeer = new HashMap<>();
+    private static Map<String, ToPeer> perPeer(List<BgpAdvertisementDefinition> definitions, Pool pool,
+            BitSet selecting, Map<String, Map<String, String>> peerLabels) {
+        Map<String, ToPeer> toPeer = new HashMap<>();
         peerLabels.forEach((peer, labels) -> {
-            RouteAttributes merged = merge(definitions, selecting, peer, labels);
+            ToPeer merged = merge(definitions, pool, selecting, peer, labels);
             if (merged != null) {
                 toPeer.put(peer, merged);
             }
@@ -194,23 +218,28 @@ public final class AdvertisementPolicy implements RoutePolicy {
         return Map.copyOf(toPeer);
     }
 
-    /** The attributes of the advertisements in {@code selecting} that select the peer; null when none does. */
-    private static RouteAttributes merge(List<BgpAdvertisementDefinition> definitions, BitSet sending, String peer,
-            Map<String, String> labels) {
+    /**
+     * The attributes and prefix length of the advertisements in {@code sending} that select the peer, for the
+     * addresses of {@code pool}; null when none does.
+     */
+    private static ToPeer merge(List<BgpAdvertisementDefinition> definitions, Pool pool, BitSet sending,
+            String peer, Map<String, String> labels) {
+        boolean v4 = pool.range().first().family() == IpFamily.IPV4;
         Communities communities = Communities.NONE;
         Long localPref = null;
         Long med = null;
-        boolean any = false;
+        int length = -1;
         for (int i = sending.nextSetBit(0); i >= 0; i = sending.nextSetBit(i + 1)) {
             BgpAdvertisementDefinition d = definitions.get(i);
             if (d.selectsPeer(peer, labels)) {
-                any = true;
                 communities = communities.union(d.communities());
                 localPref = RouteOverride.highest(localPref, d.localPref());
                 med = RouteOverride.lowest(med, d.med());
+                length = Math.max(length, v4 ? d.aggregationLength() : d.aggregationLengthV6());
             }
         }
-        return any ? new RouteAttributes(communities.standard(), large(communities), localPref, med) : null;
+        return length < 0 ? null
+                : new ToPeer(new RouteAttributes(communities.standard(), large(communities), localPref, med), length);
     }
 
     /** The override's communities added, its LOCAL_PREF and MED in place of the advertisements' when it sets them. */

@@ -2,6 +2,7 @@ package io.openelb.announce;
 
 import io.openelb.bgp.codec.LargeCommunity;
 import io.openelb.model.Communities;
+import io.openelb.model.RouteOverride;
 import java.util.Collections;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -30,5 +31,21 @@ public record RouteAttributes(SortedSet<Long> communities, SortedSet<LargeCommun
         SortedSet<Communities.Large> large = new TreeSet<>();
         largeCommunities.forEach(l -> large.add(new Communities.Large(l.global(), l.local1(), l.local2())));
         return new Communities(communities, large);
+    }
+
+    /**
+     * Both sets in one, as several BgpAdvertisements merge: communities united, the highest LOCAL_PREF, the lowest
+     * MED (each the most preferred, RFC 4271 section 9.1.2.2); the same whatever the order.
+     */
+    public RouteAttributes merge(RouteAttributes other) {
+        if (equals(other)) {
+            return this;
+        }
+        TreeSet<Long> allCommunities = new TreeSet<>(communities);
+        allCommunities.addAll(other.communities);
+        TreeSet<LargeCommunity> allLarge = new TreeSet<>(largeCommunities);
+        allLarge.addAll(other.largeCommunities);
+        return new RouteAttributes(allCommunities, allLarge, RouteOverride.highest(localPref, other.localPref),
+                RouteOverride.lowest(med, other.med));
     }
 }

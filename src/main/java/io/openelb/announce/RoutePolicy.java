@@ -27,6 +27,24 @@ public interface RoutePolicy {
      */
     RouteAttributes toPeer(String peer, IpAddress address);
 
+    /**
+     * The length of the prefix that announces {@code address} to the BgpPeer named {@code peer}: the family's
+     * width for a host route (/32, /128), shorter for the covering aggregate (BgpAdvertisement
+     * {@code aggregationLength}). Meaningful only where {@link #toPeer} announces the address.
+     */
+    default int prefixLength(String peer, IpAddress address) {
+        return address.family().bits();
+    }
+
+    /**
+     * The attributes the policy gives {@code address} towards {@code peer} before anything particular to the
+     * address (a Service's annotation overrides): what an aggregate carries when the addresses it covers
+     * disagree. Null where {@link #toPeer} is.
+     */
+    default RouteAttributes sharedToPeer(String peer, IpAddress address) {
+        return toPeer(peer, address);
+    }
+
     /** Whether the node named {@code node} may announce {@code address} (the policy's node selection). */
     boolean fromNode(String node, IpAddress address);
 

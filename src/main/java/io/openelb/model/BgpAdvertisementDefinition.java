@@ -13,8 +13,9 @@ import java.util.TreeSet;
  * <p>Eips: those named in {@code eips} and those {@code eipSelector} matches; neither given, every Eip.
  * Peers likewise. Nodes: those any of {@code nodeSelectors} matches; none given, every node.
  *
- * <p>{@code aggregationLength} and {@code aggregationLengthV6} are validated and kept, but aggregation is not
- * applied yet: every address is announced as a host route (/32, /128) whatever they say.
+ * <p>{@code aggregationLength} and {@code aggregationLengthV6}: the length of the prefix an address of each
+ * family is announced under; 32 and 128 (the defaults) announce host routes, a shorter length the covering
+ * prefix, once for all the addresses in it (see the announcement policy for how lengths and attributes merge).
  *
  * @param eipSelector  null when absent (it then selects nothing by itself)
  * @param peerSelector null when absent
@@ -101,7 +102,7 @@ public record BgpAdvertisementDefinition(
         return nodeSelectors.isEmpty() || nodeSelectors.stream().anyMatch(s -> s.matches(labels));
     }
 
-    /** Whether an aggregation length other than a host route's is set (recorded, not applied yet). */
+    /** Whether an aggregation length other than a host route's is set: covering prefixes are announced. */
     public boolean asksForAggregation() {
         return aggregationLength != 32 || aggregationLengthV6 != 128;
     }

@@ -91,8 +91,7 @@ public record BgpAdvertisementSet(Map<String, BgpAdvertisementDefinition> effect
         if (!definition.asksForAggregation()) {
             return "in effect";
         }
-        return "in effect; aggregationLength " + definition.aggregationLength() + " / aggregationLengthV6 "
-                + definition.aggregationLengthV6() + " are recorded but not applied yet: addresses are announced"
-                + " as host routes (/32, /128)";
+        return "in effect; addresses announced under their covering /" + definition.aggregationLength()
+                + " (IPv4) and /" + definition.aggregationLengthV6() + " (IPv6)";
     }
 }

@@ -1,6 +1,7 @@
 package io.openelb.speaker;
 
 import io.openelb.announce.BgpRoutes;
+import io.openelb.announce.CoveredPaths;
 import io.openelb.announce.RouteAttributes;
 import io.openelb.bgp.codec.PathAttribute;
 import io.openelb.bgp.codec.Prefix;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
@@ -37,6 +40,11 @@ import org.pcollections.PMap;
  * empty (section 5.1.2) and LOCAL_PREF always sent, {@value #DEFAULT_LOCAL_PREF} when the policy gives none.
  * NEXT_HOP is this node's address on the session either way (section 5.1.3: on iBGP the originator's own
  * address), or under ADD-PATH the announcing node's.
+ *
+ * <p>A route is a host route or an aggregate covering several addresses (the policy's aggregation length);
+ * the session keeps which addresses each path covers ({@link CoveredPaths}), so a change of a few addresses
+ * re-evaluates only the paths they are in: an aggregate is announced once for all its addresses, and
+ * withdrawn when the last of them goes.
  */
 final class AdjRibOut {
     /** LOCAL_PREF sent to internal peers when the policy sets none: the common default (GoBGP, FRR, BIRD). */
@@ -45,7 +53,8 @@ final class AdjRibOut {
     private final Clock clock;
     // by prefix (and path under ADD-PATH); persistent, so the status board gets it as it is, without a copy
     private PMap<Prefix, AdvertisedRoute> sent = HashTreePMap.empty();
-    private final Map<IpAddress, Set<Prefix>> sentByAddress = new HashMap<>(); // its paths, per address
+    // the paths of the last sync per family, with the addresses each covers: what an address change re-evaluates
+    private final Map<IpFamily, CoveredPaths> paths = new EnumMap<>(IpFamily.class);
 
     /**
      * What one family's sync sends: the withdrawals first, then the announcements in one batch per next
@@ -79,7 +88,9 @@ final class AdjRibOut {
      * @param localAs      our AS: the AS_PATH's only AS towards external peers
      */
     Delta sync(BgpRoutes desired, IpFamily family, Negotiated terms, IpAddress localNextHop, long localAs) {
-        Map<Prefix, BgpRoutes.Route> want = desired.of(peer, family, terms.addPath().contains(family), localNextHop);
+        CoveredPaths now = desired.paths(peer, family, terms.addPath().contains(family), localNextHop);
+        paths.put(family, now);
+        Map<Prefix, BgpRoutes.Route> want = now.routes();
         List<Prefix> withdraw = new ArrayList<>();
         for (Prefix p : sent.keySet()) {
             if (p.address().family() == family && !want.containsKey(p)) {
@@ -91,24 +102,28 @@ final class AdjRibOut {
 
     /**
      * {@link #sync} for these addresses only: what a change of a few Services needs, whatever the number
-     * of routes the peer has. Addresses of other families are passed over.
+     * of routes the peer has. Each path an address was or is in is evaluated again from the addresses it
+     * covers (an aggregate: from all of them). Addresses of other families are passed over. The other
+     * addresses are taken as unchanged since the last sync: a change of the policy needs a full sync.
      */
     Delta sync(BgpRoutes desired, Collection<IpAddress> addresses, IpFamily family, Negotiated terms,
             IpAddress localNextHop, long localAs) {
-        Map<Prefix, BgpRoutes.Route> want = new TreeMap<>(AdjRibOut::compare);
-        List<Prefix> withdraw = new ArrayList<>();
+        CoveredPaths covered = paths.computeIfAbsent(family, f -> new CoveredPaths());
         boolean addPath = terms.addPath().contains(family);
+        Set<Prefix> touched = new HashSet<>();
         for (IpAddress address : addresses) {
-            if (address.family() != family) {
-                continue;
+            if (address.family() == family) {
+                covered.put(address, desired.contributions(peer, address, family, addPath, localNextHop), touched);
             }
-            Map<Prefix, BgpRoutes.Route> mine = new HashMap<>();
-            desired.routesOf(peer, address, family, addPath, localNextHop, mine);
-            want.putAll(mine);
-            for (Prefix p : sentByAddress.getOrDefault(address, Set.of())) {
-                if (!mine.containsKey(p)) {
-                    withdraw.add(p);
-                }
+        }
+        Map<Prefix, BgpRoutes.Route> want = new TreeMap<>();
+        List<Prefix> withdraw = new ArrayList<>();
+        for (Prefix p : touched) {
+            BgpRoutes.Route route = covered.route(p);
+            if (route != null) {
+                want.put(p, route);
+            } else if (sent.containsKey(p)) {
+                withdraw.add(p);
             }
         }
         return send(want, withdraw, family, terms, localAs);
@@ -133,8 +148,9 @@ final class AdjRibOut {
         });
         List<Update> updates = new ArrayList<>();
         if (!withdraw.isEmpty()) {
+            withdraw.sort(null); // the same UPDATEs whichever way the withdrawals were found
             updates.addAll(UpdatePacker.withdraw(family, withdraw));
-            withdraw.forEach(this::forget);
+            sent = sent.minusAll(withdraw);
         }
         Instant now = announce.isEmpty() ? null : clock.instant().truncatedTo(ChronoUnit.SECONDS);
         PathAttribute.AsPath asPath = internal ? new PathAttribute.AsPath(List.of(), false)
@@ -142,7 +158,8 @@ final class AdjRibOut {
         announce.forEach((nextHop, byAttributes) -> byAttributes.forEach((attributes, prefixes) -> {
             updates.addAll(UpdatePacker.announce(family, asPath, nextHop, pathAttributes(attributes), prefixes,
                     terms.fourOctetAs()));
-            prefixes.forEach(p -> remember(p, new AdvertisedRoute(p.address(), p.pathId(), nextHop, now, attributes)));
+            prefixes.forEach(p -> sent = sent.plus(p, new AdvertisedRoute(p.address(), p.pathId(), nextHop, now,
+                    attributes)));
         }));
         int announced = announce.values().stream().flatMap(m -> m.values().stream()).mapToInt(List::size).sum();
         return new Delta(family, updates, announced, withdraw.size());
@@ -173,28 +190,10 @@ final class AdjRibOut {
         return out;
     }
 
-    private void remember(Prefix prefix, AdvertisedRoute route) {
-        sent = sent.plus(prefix, route);
-        sentByAddress.computeIfAbsent(prefix.address(), a -> new HashSet<>()).add(prefix);
-    }
-
-    private void forget(Prefix prefix) {
-        sent = sent.minus(prefix);
-        Set<Prefix> ofAddress = sentByAddress.get(prefix.address());
-        if (ofAddress != null && ofAddress.remove(prefix) && ofAddress.isEmpty()) {
-            sentByAddress.remove(prefix.address());
-        }
-    }
-
-    private static int compare(Prefix a, Prefix b) {
-        int byAddress = a.address().compareTo(b.address());
-        return byAddress != 0 ? byAddress : Long.compare(a.pathId(), b.pathId());
-    }
-
     /** Forgets every route: the session went down, or the peer asked for all of them again. */
     void clear() {
         sent = HashTreePMap.empty();
-        sentByAddress.clear();
+        paths.clear();
     }
 
     /** Paths the peer has from us. */
@@ -208,15 +207,27 @@ final class AdjRibOut {
     }
 
     /**
-     * Addresses this node would announce to this peer with this configuration once the session is up: of
-     * its families and let through by the policy, this node's own, or with ADD-PATH offered every node's.
+     * Prefixes this node would announce to this peer with this configuration once the session is up: those of
+     * the addresses of its families let through by the policy, this node's own, or with ADD-PATH offered every
+     * node's; an aggregate counts once however many addresses it covers.
      */
     int pending(BgpRoutes desired, SessionConfig config) {
         boolean addPath = !config.addPathSend().isEmpty();
-        return (int) desired.announcers().entrySet().stream()
-                .filter(e -> config.families().contains(e.getKey().family()))
-                .filter(e -> addPath || e.getValue().contains(desired.self()))
-                .filter(e -> desired.policy().toPeer(peer, e.getKey()) != null)
-                .count();
+        int hosts = 0;
+        Set<Prefix> aggregates = new HashSet<>();
+        for (Map.Entry<IpAddress, SortedSet<String>> e : desired.announcers().entrySet()) {
+            IpAddress address = e.getKey();
+            if (!config.families().contains(address.family()) || !addPath && !e.getValue().contains(desired.self())
+                    || desired.policy().toPeer(peer, address) == null) {
+                continue;
+            }
+            int length = desired.policy().prefixLength(peer, address);
+            if (length == address.family().bits()) {
+                hosts++;
+            } else {
+                aggregates.add(Prefix.covering(address, length, Prefix.NO_PATH_ID));
+            }
+        }
+        return hosts + aggregates.size();
     }
 }

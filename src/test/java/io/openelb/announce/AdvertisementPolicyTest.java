@@ -60,6 +60,8 @@ class AdvertisementPolicyTest {
         private List<String> communities = List.of();
         private Long localPref;
         private Long med;
+        private Integer aggregationLength;
+        private Integer aggregationLengthV6;
 
         Advertisement(String name) {
             this.name = name;
@@ -105,9 +107,15 @@ class AdvertisementPolicyTest {
             return this;
         }
 
+        Advertisement aggregation(Integer v4, Integer v6) {
+            aggregationLength = v4;
+            aggregationLengthV6 = v6;
+            return this;
+        }
+
         BgpAdvertisementObject build() {
             return new BgpAdvertisementObject(name, 1, eips, eipSelector, peers, peerSelector, nodeSelectors,
-                    communities, localPref, med, null, null);
+                    communities, localPref, med, aggregationLength, aggregationLengthV6);
         }
     }
 
@@ -261,5 +269,68 @@ class AdvertisementPolicyTest {
         assertThat(ofNode2.toPeer("peer-x", A1)).isNull();
         assertThat(ofNode2.fromNode("node-1", A1)).as("fromNode answers as the whole policy").isTrue();
         assertThat(ofNode2.fromNode("node-2", A1)).isFalse();
+    }
+
+    @Test
+    void withoutAggregationEveryAddressIsAHostRoute() {
+        assertThat(policy().prefixLength("peer-x", A1)).isEqualTo(32);
+        assertThat(policy().prefixLength("peer-x", B1)).isEqualTo(128);
+        AdvertisementPolicy plain = policy(advertisement("plain").eips("pool-a").build());
+        assertThat(plain.prefixLength("peer-x", A1)).isEqualTo(32);
+        assertThat(plain.prefixLength("peer-x", OUTSIDE)).as("not announced: a host route's length").isEqualTo(32);
+    }
+
+    @Test
+    void eachFamilyTakesItsOwnAggregationLength() {
+        AdvertisementPolicy policy = policy(advertisement("agg").eips("pool-a", "pool-b").aggregation(24, 64).build());
+
+        assertThat(policy.prefixLength("peer-x", A1)).isEqualTo(24);
+        assertThat(policy.prefixLength("peer-y", B1)).isEqualTo(64);
+        assertThat(policy.prefixLength("a-peer-not-yet-seen", A1)).as("an advertisement for every peer").isEqualTo(24);
+        assertThat(policy.prefixLength("peer-x", C1)).as("pool-c is not selected").isEqualTo(32);
+    }
+
+    /** The most specific length wins: no advertisement's addresses go out under more space than it asked for. */
+    @Test
+    void aggregationLengthsForOneAddressAndPeerMergeTheLongestWins() {
+        AdvertisementPolicy policy = policy(
+                advertisement("wide").eips("pool-a", "pool-b").aggregation(16, 48).build(),
+                advertisement("narrow-to-x").eips("pool-a").peers("peer-x").aggregation(24, null).build(),
+                advertisement("hosts-to-y").eips("pool-b").peers("peer-y").build());
+
+        assertThat(policy.prefixLength("peer-x", A1)).isEqualTo(24);
+        assertThat(policy.prefixLength("peer-y", A1)).as("only the wide one selects peer-y").isEqualTo(16);
+        assertThat(policy.prefixLength("peer-x", B1)).isEqualTo(48);
+        assertThat(policy.prefixLength("peer-y", B1)).as("a host route asked for stays one").isEqualTo(128);
+        assertThat(policy(advertisement("narrow-to-x").eips("pool-a").peers("peer-x").aggregation(24, null).build(),
+                advertisement("wide").eips("pool-a", "pool-b").aggregation(16, 48).build())
+                .prefixLength("peer-x", A1)).as("whatever the order").isEqualTo(24);
+    }
+
+    @Test
+    void theViewOfANodeTakesTheLengthOfTheAdvertisementsOfThatNode() {
+        AdvertisementPolicy policy = policy(
+                advertisement("rack-a-aggregates").eips("pool-a").aggregation(24, null)
+                        .nodeSelectors(new LabelSelector(Map.of("rack", "rack-a"), List.of())).build(),
+                advertisement("rack-b-hosts").eips("pool-a")
+                        .nodeSelectors(new LabelSelector(Map.of("rack", "rack-b"), List.of())).build());
+
+        assertThat(policy.forNode("node-1").prefixLength("peer-x", A1)).isEqualTo(24);
+        assertThat(policy.forNode("node-2").prefixLength("peer-x", A1)).isEqualTo(32);
+        assertThat(policy.prefixLength("peer-x", A1)).as("the whole policy: both merged").isEqualTo(32);
+    }
+
+    @Test
+    void sharedAttributesLeaveOutTheServicesOverrides() {
+        RouteOverride override = RouteOverride.of(Map.of(RouteOverride.COMMUNITIES, "65000:9", RouteOverride.MED, "1"),
+                CommunityAliases.NONE).override();
+        AdvertisementPolicy policy = policy(List.of(advertisement("a").eips("pool-a").peers("peer-x")
+                .communities("65000:1").med(50L).aggregation(24, null).build()), Map.of(A1, override));
+
+        assertThat(policy.sharedToPeer("peer-x", A1)).isEqualTo(policy.toPeer("peer-x", IpAddress.parse("192.0.2.2")));
+        assertThat(policy.sharedToPeer("peer-x", A1).communities()).containsExactly(65000L << 16 | 1);
+        assertThat(policy.sharedToPeer("peer-x", A1).med()).isEqualTo(50L);
+        assertThat(policy.toPeer("peer-x", A1).med()).isEqualTo(1L);
+        assertThat(policy.sharedToPeer("peer-y", A1)).isNull();
     }
 }

@@ -96,7 +96,7 @@ class BgpAdvertisementSetTest {
     }
 
     @Test
-    void anAggregationLengthIsKeptAndTheConditionSaysItIsNotAppliedYet() {
+    void anAggregationLengthIsKeptAndTheConditionSaysWhichPrefixesAreAnnounced() {
         BgpAdvertisementObject aggregated = new BgpAdvertisementObject("agg", 1, List.of(), null, List.of(), null,
                 List.of(), List.of(), null, null, 24, 64);
 
@@ -105,7 +105,8 @@ class BgpAdvertisementSetTest {
         assertThat(set.effective().get("agg").aggregationLength()).isEqualTo(24);
         assertThat(set.effective().get("agg").aggregationLengthV6()).isEqualTo(64);
         assertThat(set.reports().get("agg").valid()).isTrue();
-        assertThat(set.reports().get("agg").message()).contains("not applied yet");
+        assertThat(set.reports().get("agg").message())
+                .isEqualTo("in effect; addresses announced under their covering /24 (IPv4) and /64 (IPv6)");
     }
 
     @Test

@@ -30,8 +30,8 @@ public class BgpAdvertisementSpec {
     public Long localPref;
     /** MULTI_EXIT_DISC. */
     public Long med;
-    /** Prefix length IPv4 addresses are announced with (0-32, default 32); not applied yet. */
+    /** Prefix length IPv4 addresses are announced with (0-32, default 32): shorter, the covering prefix. */
     public Integer aggregationLength;
-    /** Prefix length IPv6 addresses are announced with (0-128, default 128); not applied yet. */
+    /** Prefix length IPv6 addresses are announced with (0-128, default 128): shorter, the covering prefix. */
     public Integer aggregationLengthV6;
 }
