@@ -185,20 +185,21 @@ public final class GobgpMessages {
         }
     }
 
-    /** One destination per address; one path per distinct next hop and path identifier, oldest first. */
+    /** One destination per prefix; one path per distinct next hop and path identifier, oldest first. */
     private static List<Destination> destinations(java.util.Collection<AdvertisedRoute> routes, IpFamily family,
             List<TableLookupPrefix> filters, List<Long> asPath) {
-        Map<IpAddress, Map<List<Object>, AdvertisedRoute>> byAddress = new TreeMap<>();
+        Map<AdvertisedRoute, Map<List<Object>, AdvertisedRoute>> byPrefix = new TreeMap<>(
+                Comparator.comparing(AdvertisedRoute::address).thenComparingInt(AdvertisedRoute::length));
         for (AdvertisedRoute r : routes) {
             if (r.address().family() != family || !matches(r.address(), filters)) {
                 continue;
             }
-            byAddress.computeIfAbsent(r.address(), a -> new LinkedHashMap<>())
+            byPrefix.computeIfAbsent(r, a -> new LinkedHashMap<>())
                     .merge(List.of(r.nextHop(), r.pathId()), r, (a, b) -> a.since().isAfter(b.since()) ? b : a);
         }
         List<Destination> out = new ArrayList<>();
-        byAddress.forEach((address, paths) -> {
-            String prefix = address + "/" + family.bits();
+        byPrefix.forEach((first, paths) -> {
+            String prefix = first.prefix();
             Destination.Builder destination = Destination.newBuilder().setPrefix(prefix);
             paths.values().stream()
                     .sorted(Comparator.comparing(AdvertisedRoute::since).thenComparing(AdvertisedRoute::nextHop))
@@ -216,7 +217,7 @@ public final class GobgpMessages {
     static Path path(AdvertisedRoute route, List<Long> asPath, boolean best) {
         IpFamily family = route.address().family();
         Any nlri = Any.pack(IPAddressPrefix.newBuilder().setPrefix(route.address().toString())
-                .setPrefixLen(family.bits()).build());
+                .setPrefixLen(route.length()).build());
         AsPathAttribute.Builder path = AsPathAttribute.newBuilder();
         if (!asPath.isEmpty()) {
             path.addSegments(AsSegment.newBuilder().setType(AsSegment.Type.AS_SEQUENCE)

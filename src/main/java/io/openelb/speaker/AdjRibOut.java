@@ -158,7 +158,7 @@ final class AdjRibOut {
         announce.forEach((nextHop, byAttributes) -> byAttributes.forEach((attributes, prefixes) -> {
             updates.addAll(UpdatePacker.announce(family, asPath, nextHop, pathAttributes(attributes), prefixes,
                     terms.fourOctetAs()));
-            prefixes.forEach(p -> sent = sent.plus(p, new AdvertisedRoute(p.address(), p.pathId(), nextHop, now,
+            prefixes.forEach(p -> sent = sent.plus(p, new AdvertisedRoute(p.address(), p.length(), p.pathId(), nextHop, now,
                     attributes)));
         }));
         int announced = announce.values().stream().flatMap(m -> m.values().stream()).mapToInt(List::size).sum();

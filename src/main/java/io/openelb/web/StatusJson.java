@@ -97,14 +97,14 @@ final class StatusJson {
     static JsonObject routes(NeighborView n) {
         JsonArray items = new JsonArray();
         n.detail().adjRibOut().stream().sorted(Comparator.comparing(AdvertisedRoute::address)
-                .thenComparingLong(AdvertisedRoute::pathId).thenComparing(AdvertisedRoute::nextHop))
+                .thenComparingInt(AdvertisedRoute::length).thenComparingLong(AdvertisedRoute::pathId).thenComparing(AdvertisedRoute::nextHop))
                 .forEach(r -> items.add(route(r)));
         return new JsonObject().put("peer", n.peer()).put("address", n.address()).put("routes", items);
     }
 
     private static JsonObject route(AdvertisedRoute r) {
         Communities communities = r.communities();
-        return new JsonObject().put("prefix", r.address() + "/" + r.address().family().bits())
+        return new JsonObject().put("prefix", r.prefix())
                 .put("pathId", r.pathId()).put("nextHop", r.nextHop().toString()).put("since", text(r.since()))
                 .put("communities", new JsonArray(communities.standard().stream().map(Communities::format).toList()))
                 .put("largeCommunities", new JsonArray(communities.large().stream()
