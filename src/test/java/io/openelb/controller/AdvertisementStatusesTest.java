@@ -51,7 +51,8 @@ class AdvertisementStatusesTest {
         List<StatusWrite> writes = writes(set, bad);
 
         String message = set.reports().get("bad").message();
-        assertThat(message).startsWith("spec.communities[0]: 'no-such-alias' is not a community").endsWith("not applied");
+        assertThat(message).startsWith("spec.communities[0]: 'no-such-alias' is not a community")
+                .endsWith("not applied");
         assertThat(writes).singleElement().satisfies(w ->
                 assertCondition(w.valid(), "False", "InvalidSpec", message, 2, NOW.toString()));
         assertThat(event(bad, set)).contains(new ValidityEvent("bad", "uid-bad", message));
