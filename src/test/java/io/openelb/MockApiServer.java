@@ -5,13 +5,17 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.openelb.api.v1alpha2.BgpAdvertisement;
 import io.openelb.api.v1alpha2.BgpConf;
 import io.openelb.api.v1alpha2.BgpPeer;
 import io.openelb.api.v1alpha2.Eip;
 import java.util.HashMap;
 import java.util.List;
 
-/** fabric8's mock API server for component tests: CRUD mode, serving this project's CRDs (Eip, BgpConf, BgpPeer). */
+/**
+ * fabric8's mock API server for component tests: CRUD mode, serving this project's CRDs (Eip, BgpConf, BgpPeer,
+ * BgpAdvertisement).
+ */
 public final class MockApiServer {
     private MockApiServer() {}
 
@@ -24,7 +28,7 @@ public final class MockApiServer {
     public static KubernetesMockServer withOurCrds(KubernetesCrudDispatcher dispatcher) {
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 dispatcher, true);
-        for (var type : List.of(Eip.class, BgpConf.class, BgpPeer.class)) {
+        for (var type : List.of(Eip.class, BgpConf.class, BgpPeer.class, BgpAdvertisement.class)) {
             server.expectCustomResource(CustomResourceDefinitionContext.fromCustomResourceType(type));
         }
         server.init();

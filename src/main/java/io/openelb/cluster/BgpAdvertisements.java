@@ -3,6 +3,7 @@ package io.openelb.cluster;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.openelb.api.v1alpha2.BgpAdvertisement;
 import io.openelb.api.v1alpha2.BgpAdvertisementSpec;
+import io.openelb.api.v1alpha2.BgpAdvertisementStatus;
 import io.openelb.api.v1alpha2.BgpConf;
 import io.openelb.api.v1alpha2.BgpConfSpec;
 import io.openelb.model.BgpAdvertisementObject;
@@ -12,8 +13,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Copies BgpAdvertisement custom resources, and the community aliases of a BgpConf, into the plain values the
- * pure core validates ({@code BgpAdvertisementSet}, {@code CommunityAliases}). Pure; any thread.
+ * Copies BgpAdvertisement custom resources (with the {@code Valid} condition their status shows), and the
+ * community aliases of a BgpConf, into the plain values the pure core validates ({@code BgpAdvertisementSet},
+ * {@code CommunityAliases}). Pure; any thread.
  */
 public final class BgpAdvertisements {
     private BgpAdvertisements() {}
@@ -34,7 +36,22 @@ public final class BgpAdvertisements {
                 spec.localPref,
                 spec.med,
                 spec.aggregationLength,
-                spec.aggregationLengthV6);
+                spec.aggregationLengthV6,
+                advertisement.getMetadata().getUid(),
+                shownValid(advertisement.getStatus()));
+    }
+
+    /** The status condition {@code Valid} the object shows (the controller's last write); null when none. */
+    private static BgpAdvertisementObject.ShownCondition shownValid(BgpAdvertisementStatus status) {
+        if (status == null || status.conditions == null) {
+            return null;
+        }
+        return status.conditions.stream()
+                .filter(c -> c != null && "Valid".equals(c.getType()))
+                .findFirst()
+                .map(c -> new BgpAdvertisementObject.ShownCondition(c.getStatus(), c.getReason(), c.getMessage(),
+                        c.getObservedGeneration() == null ? 0 : c.getObservedGeneration(), c.getLastTransitionTime()))
+                .orElse(null);
     }
 
     /** The aliases of {@code spec.communityAliases}; none for a null BgpConf (no BgpConf {@code default}). */

@@ -77,6 +77,7 @@ public final class IpamVerticle extends VerticleBase {
     public Future<?> start() {
         queue = new ReconcileQueue(vertx, metrics, this::reconcile);
         Snapshots.follow(vertx, this::changed);
+        new AdvertisementReports(writer, metrics).start(vertx);
         vertx.setPeriodic(EIP_STATUS_INTERVAL_MS, id -> {
             if (allocator != null) {
                 eipReports.writeStatuses(snapshot.eips(), pools, allocator);

@@ -3,6 +3,7 @@ package io.openelb.controller;
 import io.openelb.api.Annotations;
 import io.openelb.kube.KubeEvents;
 import io.openelb.kube.Named;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.openelb.api.v1alpha2.BgpAdvertisement;
 import io.openelb.api.v1alpha2.Eip;
 import io.openelb.api.v1alpha2.EipStatus;
 import io.openelb.ipam.ServiceKey;
@@ -113,6 +115,16 @@ final class KubeWriter {
         String patch = json.asJson(List.of(Map.of("op", "add", "path", "/status", "value", status)));
         return run(() -> writes.resources(Eip.class).resource(Named.of(Eip::new, null, eip)).subresource("status")
                 .patch(JSON, patch));
+    }
+
+    /**
+     * Sets the conditions of a BgpAdvertisement's status to {@code valid} alone (a merge patch replaces the list;
+     * the controller is the only writer of this status).
+     */
+    Future<Void> bgpAdvertisementValid(String name, Condition valid) {
+        String patch = json.asJson(Map.of("status", Map.of("conditions", List.of(valid))));
+        return run(() -> writes.resources(BgpAdvertisement.class)
+                .resource(Named.of(BgpAdvertisement::new, null, name)).subresource("status").patch(MERGE, patch));
     }
 
     /** The Service to patch, without a GET first ({@link Named}). */

@@ -7,8 +7,9 @@ import java.util.Set;
 
 /** Which kinds each role watches: only what it needs, so RBAC can grant only that. */
 public final class WatchedKinds {
-    private static final Set<ResourceKind> CONTROLLER =
-            EnumSet.of(ResourceKind.SERVICE, ResourceKind.NAMESPACE, ResourceKind.EIP);
+    /** BgpAdvertisements and BgpConfs (the community aliases) for the advertisements' condition {@code Valid}. */
+    private static final Set<ResourceKind> CONTROLLER = EnumSet.of(ResourceKind.SERVICE, ResourceKind.NAMESPACE,
+            ResourceKind.EIP, ResourceKind.BGP_ADVERTISEMENT, ResourceKind.BGP_CONF);
     private static final Set<ResourceKind> SPEAKER = EnumSet.of(
             ResourceKind.SERVICE,
             ResourceKind.ENDPOINT_SLICE,

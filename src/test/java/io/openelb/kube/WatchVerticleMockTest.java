@@ -134,6 +134,6 @@ class WatchVerticleMockTest {
 
         assertThat(synced.future().await(10, TimeUnit.SECONDS).watched())
                 .containsExactlyInAnyOrderElementsOf(EnumSet.of(ResourceKind.SERVICE, ResourceKind.NAMESPACE,
-                        ResourceKind.EIP));
+                        ResourceKind.EIP, ResourceKind.BGP_ADVERTISEMENT, ResourceKind.BGP_CONF));
     }
 }
