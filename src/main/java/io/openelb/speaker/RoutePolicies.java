@@ -7,6 +7,8 @@ import io.openelb.cluster.ClusterSnapshot;
 import io.openelb.model.BgpAdvertisementSet;
 import io.openelb.model.CommunityAliases;
 import io.openelb.model.IpAddress;
+import io.openelb.model.NodeModel;
+import io.openelb.model.Pool;
 import io.openelb.model.RouteOverride;
 import io.openelb.model.ServiceModel;
 import java.util.Collection;
@@ -34,18 +36,27 @@ final class RoutePolicies {
     private BgpAdvertisementSet advertisements = BgpAdvertisementSet.NONE;
     private CommunityAliases aliases = CommunityAliases.NONE;
     private Inputs inputs;
+    private Basis basis;
     private AdvertisementPolicy policy;
 
     /** A Service's override and the addresses it applies to. */
     private record Parsed(RouteOverride override, List<IpAddress> addresses) {}
 
-    /** What the policy is resolved from: the CRD maps by identity (a new map per change), the nodes by value. */
+    /** The maps the policy is read from, by identity: none of them new, nothing to look at. */
     private record Inputs(Object advertisements, Object confs, Object pools, Object eips, Object peers, Object nodes) {
         boolean same(Inputs o) {
             return o != null && advertisements == o.advertisements && confs == o.confs && pools == o.pools
-                    && eips == o.eips && peers == o.peers && nodes.equals(o.nodes);
+                    && eips == o.eips && peers == o.peers && nodes == o.nodes;
         }
     }
+
+    /**
+     * What the policy depends on, by value: the maps above are new with every status write (Eip usage, BgpPeer
+     * sessions, BgpConf and BgpAdvertisement status), which must not cost a new policy and a replan of every route.
+     */
+    private record Basis(Map<String, Long> generations, CommunityAliases aliases, List<Pool> pools,
+            Map<String, Map<String, String>> eipLabels, Map<String, Map<String, String>> peerLabels,
+            Map<String, NodeModel> nodes) {}
 
     /** The policy now; call {@link #refresh} first. */
     AdvertisementPolicy policy() {
@@ -63,6 +74,17 @@ final class RoutePolicies {
         }
         inputs = now;
         CommunityAliases newAliases = BgpAdvertisements.aliases(s.bgpConf(BgpConf.DEFAULT_NAME).orElse(null));
+        Map<String, Long> generations = new HashMap<>();
+        s.bgpAdvertisements().forEach((name, a) -> generations.put(name, a.generation()));
+        Map<String, Map<String, String>> eipLabels = new HashMap<>();
+        s.eips().forEach((name, eip) -> eipLabels.put(name, labels(eip.getMetadata().getLabels())));
+        Map<String, Map<String, String>> peerLabels = new HashMap<>();
+        s.bgpPeers().forEach((name, peer) -> peerLabels.put(name, labels(peer.getMetadata().getLabels())));
+        Basis value = new Basis(generations, newAliases, s.pools().pools(), eipLabels, peerLabels, s.nodes());
+        if (value.equals(basis)) {
+            return false;
+        }
+        basis = value;
         if (!newAliases.equals(aliases)) {
             aliases = newAliases;
             newAliases.errors().forEach(e -> LOG.warn("BgpConf {}: {}", BgpConf.DEFAULT_NAME, e));
@@ -71,10 +93,6 @@ final class RoutePolicies {
         advertisements = advertisements.next(s.bgpAdvertisements().values(), aliases);
         advertisements.reports().forEach(this::report);
         reported.keySet().retainAll(advertisements.reports().keySet());
-        Map<String, Map<String, String>> eipLabels = new HashMap<>();
-        s.eips().forEach((name, eip) -> eipLabels.put(name, labels(eip.getMetadata().getLabels())));
-        Map<String, Map<String, String>> peerLabels = new HashMap<>();
-        s.bgpPeers().forEach((name, peer) -> peerLabels.put(name, labels(peer.getMetadata().getLabels())));
         policy = AdvertisementPolicy.of(advertisements, s.pools().pools(), eipLabels, peerLabels,
                 s.nodes().values(), overrides);
         return true;
