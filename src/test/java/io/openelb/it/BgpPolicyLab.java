@@ -19,6 +19,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class BgpPolicyLab {
     private static final String NO_EXPORT = "65535:65281";
+    /** The annotation that names the Eip a Service takes its address from: each test's Service its own. */
+    private static final String EIP = "eip.openelb.kubesphere.io/v1alpha2";
     private LabRun run;
     private LocalCluster cluster;
     private IpamFixture f;
@@ -94,7 +96,7 @@ abstract class BgpPolicyLab {
                 med: 50
                 localPref: 200
                 """);
-        f.service("svc-a", Map.of("bgp.openelb.kubesphere.io/communities", "65000:999"), 80);
+        f.service("svc-a", Map.of(EIP, "policy-a", "bgp.openelb.kubesphere.io/communities", "65000:999"), 80);
         String prefix = f.awaitIngress("svc-a").get(0) + "/32";
 
         List<RouterPaths.Path> paths = IpamFixture.await(() -> paths(prefix),
@@ -126,13 +128,40 @@ abstract class BgpPolicyLab {
     }
 
     @Test
+    void anAggregateIsAnnouncedInsteadOfTheHostRoutesAndWithdrawnWithItsLastAddress() throws Exception {
+        f.eip("policy-agg", "198.51.100.0/28");
+        advertise("policy-agg", """
+                eips: [policy-agg]
+                aggregationLength: 28
+                """);
+        f.service("agg-1", Map.of(EIP, "policy-agg"), 80);
+        f.service("agg-2", Map.of(EIP, "policy-agg"), 80);
+        String first = f.awaitIngress("agg-1").get(0);
+        String second = f.awaitIngress("agg-2").get(0);
+        String aggregate = "198.51.100.0/28";
+
+        List<RouterPaths.Path> paths = awaitPaths(aggregate, 2, aggregate + " from both nodes in " + router());
+        assertThat(paths).extracting(RouterPaths.Path::nextHop).containsExactlyInAnyOrder("10.77.0.11", "10.77.0.12");
+        assertThat(paths(first + "/32")).as("no host route for " + first).isEmpty();
+        assertThat(paths(second + "/32")).as("no host route for " + second).isEmpty();
+
+        f.delete("agg-1");
+        IpamFixture.await(() -> f.get("agg-1"), java.util.Optional::isEmpty, "agg-1 gone");
+        Thread.sleep(1000); // had the aggregate gone with agg-1, the router would have dropped it by now
+        assertThat(paths(aggregate)).as(aggregate + " while agg-2 still holds an address in it").hasSize(2);
+
+        f.delete("agg-2");
+        awaitPaths(aggregate, 0, aggregate + " withdrawn with its last address");
+    }
+
+    @Test
     void anEipIsAnnouncedOnlyFromTheSelectedNodesAndOnlyToTheSelectedPeers() throws Exception {
         f.eip("policy-other-peer", "192.0.2.232/30");
         advertise("policy-other-peer", """
                 eips: [policy-other-peer]
                 peers: [a-router-elsewhere]
                 """);
-        f.service("svc-elsewhere");
+        f.service("svc-elsewhere", Map.of(EIP, "policy-other-peer"), 80);
         String elsewhere = f.awaitIngress("svc-elsewhere").get(0) + "/32";
 
         f.eip("policy-node1", "192.0.2.236/30");
@@ -142,7 +171,7 @@ abstract class BgpPolicyLab {
                 nodeSelectors:
                 - matchLabels: {kubernetes.io/hostname: node1}
                 """);
-        f.service("svc-node1");
+        f.service("svc-node1", Map.of(EIP, "policy-node1"), 80);
         String node1 = f.awaitIngress("svc-node1").get(0) + "/32";
 
         List<RouterPaths.Path> only = awaitPaths(node1, 1, node1 + " from node1 only in " + router());

@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The paths the lab's router (BIRD or FRR) holds for one prefix, with the attributes a user checks on a
+ * The paths the lab's router (BIRD or FRR) holds for one prefix (exactly that prefix, not a covering one), with the attributes a user checks on a
  * router: next hop, communities, large communities, MED, LOCAL_PREF; read with {@code birdc show route
  * all} or {@code vtysh show bgp ... json}. And a fingerprint of its BGP sessions (when each was last
  * established), which any session flap changes.
@@ -34,7 +34,7 @@ final class RouterPaths {
     static List<Path> of(String router, String prefix) {
         return switch (router) {
             case "bird" -> parseBird(cli(List.of("birdc", "-s", Lab.DIR.resolve("bird/bird.ctl").toString(), "show",
-                    "route", "all", "for", prefix, "table", prefix.contains(":") ? "master6" : "master4")));
+                    "route", prefix, "table", prefix.contains(":") ? "master6" : "master4", "all")));
             case "frr" -> parseFrr(cli(List.of("vtysh", "--vty_socket", Lab.DIR.resolve("frr").toString(), "-c",
                     "show bgp " + (prefix.contains(":") ? "ipv6" : "ipv4") + " unicast " + prefix + " json")));
             default -> throw new IllegalArgumentException("no attribute view for " + router);
