@@ -80,6 +80,25 @@ class BfdPacketTest {
         assertThat(HexFormat.of().formatHex(packet.encode())).isEqualTo(hex);
     }
 
+    /**
+     * Captured on the lab's bridge (tcpdump, hack/lab.sh up --bfd, 300 ms x 3 configured): the first packet BIRD
+     * 2.0.12 and FRR 8.4 send a node they have not heard from. Both ask for 1 s while not Up (RFC 5880 section
+     * 6.8.3); FRR also advertises echo at 50 ms and, unlike BIRD, its required RX of 1 s until Up.
+     */
+    @Test
+    void theFirstPacketsOfRealRoutersDecode() {
+        BfdPacket bird = BfdPacket.decode(bytes("20400318" + "ec1adb9a" + "00000000" + "000f4240" + "000493e0"
+                + "00000000"));
+        BfdPacket frr = BfdPacket.decode(bytes("20400318" + "1fd4dbc1" + "00000000" + "000f4240" + "000f4240"
+                + "0000c350"));
+
+        assertThat(bird).isEqualTo(new BfdPacket(0, BfdState.DOWN, false, false, false, false, 3, 0xec1adb9aL, 0,
+                1_000_000, 300_000, 0));
+        assertThat(frr).isEqualTo(new BfdPacket(0, BfdState.DOWN, false, false, false, false, 3, 0x1fd4dbc1L, 0,
+                1_000_000, 1_000_000, 50_000));
+        assertThat(HexFormat.of().formatHex(bird.encode())).isEqualTo("20400318ec1adb9a00000000000f4240000493e000000000");
+    }
+
     @Test
     void everyFlagAndTheWidestValuesRoundTrip() {
         BfdPacket packet = new BfdPacket(31, BfdState.INIT, true, true, true, true, 255, 0xffff_ffffL,
