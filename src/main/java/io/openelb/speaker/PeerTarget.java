@@ -15,4 +15,9 @@ record PeerTarget(String name, IpAddress address, int port, TcpMd5Key md5, int t
     PeerTarget(String name, IpAddress address, int port, TcpMd5Key md5, int ttl, SessionConfig config) {
         this(name, address, port, md5, ttl, config, null);
     }
+
+    /** The same session with these BFD settings (null: none). */
+    PeerTarget withBfd(BfdProfile profile) {
+        return new PeerTarget(name, address, port, md5, ttl, config, profile);
+    }
 }

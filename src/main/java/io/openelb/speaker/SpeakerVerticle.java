@@ -228,7 +228,8 @@ public final class SpeakerVerticle extends VerticleBase {
         config.targets().forEach(t -> wanted.put(t.name(), t));
         for (String name : new ArrayList<>(sessions.keySet())) {
             PeerTarget target = wanted.get(name);
-            if (target == null || !target.equals(sessions.get(name).target())) {
+            // BFD settings alone do not touch the BGP session: turning BFD on must not flap what it protects
+            if (target == null || !target.withBfd(null).equals(sessions.get(name).target().withBfd(null))) {
                 String why = target != null ? "BgpPeer changed" : config.skipped().containsKey(name)
                         ? "BgpPeer not used: " + config.skipped().get(name) : "BgpPeer removed";
                 sessions.remove(name).stop(why, false);
@@ -241,17 +242,16 @@ public final class SpeakerVerticle extends VerticleBase {
                 session.start();
             }
         }
-        updateBfd();
+        updateBfd(wanted.values());
     }
 
     /** A BFD session with each router whose BgpPeer enables it; when it finds the path down, BGP goes down. */
-    private void updateBfd() {
+    private void updateBfd(Collection<PeerTarget> targets) {
         Set<IpAddress> wanted = new HashSet<>();
-        for (BgpSession session : sessions.values()) {
-            PeerTarget target = session.target();
+        for (PeerTarget target : targets) {
             if (target.bfd() != null) {
                 wanted.add(target.address());
-                bfd.run(target.name(), target.address(), target.bfd(), session);
+                bfd.run(target.name(), target.address(), target.bfd(), sessions.get(target.name()));
             }
         }
         bfd.endAllBut(wanted);

@@ -140,6 +140,22 @@ abstract class BgpBfdLab {
     }
 
     @Test
+    void turningBfdOffAndOnLeavesTheBgpSessionsAlone() throws Exception {
+        awaitBothUp();
+        String sessions = RouterPaths.sessions(router());
+
+        run.cluster.kubectl("patch", "bgppeer", "lab-router-v4", "--type=merge", "-p",
+                "{\"spec\":{\"bfd\":{\"enabled\":false}}}");
+        IpamFixture.await(this::bfdSessions, s -> !up(s, "10.77.0.11") && !up(s, "10.77.0.12"),
+                "BFD no longer Up in " + router() + " once the BgpPeer turned it off");
+        run.cluster.kubectl("patch", "bgppeer", "lab-router-v4", "--type=merge", "-p",
+                "{\"spec\":{\"bfd\":{\"enabled\":true}}}");
+        awaitBothUp();
+
+        assertThat(RouterPaths.sessions(router())).as("the router's BGP sessions").isEqualTo(sessions);
+    }
+
+    @Test
     void aCutLinkDropsTheNodeWithinTheDetectionTime() throws Exception {
         awaitBothUp();
         List<String> link = List.of("ip", "-n", Lab.nodeNamespace(2), "link", "set", "eth0");
