@@ -37,14 +37,32 @@ final class RouterPaths {
                     "route", prefix, "table", prefix.contains(":") ? "master6" : "master4", "all")));
             case "frr" -> parseFrr(cli(List.of("vtysh", "--vty_socket", Lab.DIR.resolve("frr").toString(), "-c",
                     "show bgp " + (prefix.contains(":") ? "ipv6" : "ipv4") + " unicast " + prefix + " json")));
+            case "gobgp" -> parseGobgp(cli(List.of("gobgp", "-p", "50051", "global", "rib", "-a",
+                    prefix.contains(":") ? "ipv6" : "ipv4", prefix, "-j")), prefix);
             default -> throw new IllegalArgumentException("no attribute view for " + router);
         };
     }
 
-    /** When each BGP session of the router was last established: a flap of any session changes it. */
+    /**
+     * When each BGP session of the router was last established (BIRD's "since"; FRR's established and
+     * dropped counters; GoBGP's uptime and OPENs received): a flap of any session changes it.
+     */
     static String sessions(String router) {
         if (router.equals("bird")) {
             return BirdTable.sessions().map(Object::toString).orElse("");
+        }
+        if (router.equals("gobgp")) { // one line per neighbour, sorted: GoBGP lists them in any order
+            Set<String> out = new TreeSet<>();
+            for (Object o : new JsonArray(cli(List.of("gobgp", "-p", "50051", "neighbor", "-j")))) {
+                JsonObject state = ((JsonObject) o).getJsonObject("state", new JsonObject());
+                JsonObject timers = ((JsonObject) o).getJsonObject("timers", new JsonObject())
+                        .getJsonObject("state", new JsonObject());
+                JsonObject received = state.getJsonObject("messages", new JsonObject())
+                        .getJsonObject("received", new JsonObject());
+                out.add(state.getString("neighbor_address") + " " + state.getValue("session_state") + " up since "
+                        + timers.getValue("uptime") + ", OPENs received " + received.getValue("open"));
+            }
+            return String.join("\n", out);
         }
         JsonObject peers = json(cli(List.of("vtysh", "--vty_socket", Lab.DIR.resolve("frr").toString(), "-c",
                 "show bgp neighbors json")));
@@ -119,6 +137,37 @@ final class RouterPaths {
             JsonArray hops = p.getJsonArray("nexthops", new JsonArray());
             String nextHop = hops.isEmpty() ? null : hops.getJsonObject(0).getString("ip");
             paths.add(new Path(nextHop, communities, large, p.getLong("metric"), p.getLong("locPrf")));
+        }
+        return paths;
+    }
+
+    /** GoBGP's JSON: the prefix to its paths, each with its attributes by type code (RFC 4271 numbering). */
+    static List<Path> parseGobgp(String out, String prefix) {
+        List<Path> paths = new ArrayList<>();
+        JsonArray found = json(out).getJsonArray(prefix, new JsonArray());
+        for (Object o : found) {
+            String nextHop = null;
+            Set<String> communities = new TreeSet<>();
+            Set<String> large = new TreeSet<>();
+            Long med = null;
+            Long localPref = null;
+            for (Object a : ((JsonObject) o).getJsonArray("attrs", new JsonArray())) {
+                JsonObject attr = (JsonObject) a;
+                switch (attr.getInteger("type", -1)) {
+                    case 3 -> nextHop = attr.getString("nexthop");
+                    case 4 -> med = attr.getLong("metric");
+                    case 5 -> localPref = attr.getLong("value");
+                    case 8 -> attr.getJsonArray("communities", new JsonArray()).forEach(
+                            c -> communities.add((((Number) c).longValue() >>> 16) + ":" + (((Number) c).longValue() & 0xffff)));
+                    case 14 -> nextHop = attr.getJsonArray("nexthop", new JsonArray()).getString(0);
+                    case 32 -> attr.getJsonArray("value", new JsonArray()).forEach(c -> {
+                        JsonObject l = (JsonObject) c;
+                        large.add(l.getValue("ASN") + ":" + l.getValue("LocalData1") + ":" + l.getValue("LocalData2"));
+                    });
+                    default -> { }
+                }
+            }
+            paths.add(new Path(nextHop, communities, large, med, localPref));
         }
         return paths;
     }
