@@ -129,13 +129,18 @@ final class SessionObserver {
     }
 
     /**
-     * Its BFD session changed: a new state or diagnostic is a session-level change (BgpPeer status within
-     * {@link PeerStatusWriter#INTERVAL_MS}); a new detection time only refreshes the neighbour view.
+     * Its BFD session changed, or BFD was turned off ({@code view} null): a new state or diagnostic is a
+     * session-level change (BgpPeer status within {@link PeerStatusWriter#INTERVAL_MS}); a new detection
+     * time only refreshes the neighbour view.
      */
     void bfd(BfdLinks.View view) {
         BfdLinks.View before = bfd;
         bfd = view;
-        if (before == null || before.state() != view.state() || before.diagnostic() != view.diagnostic()) {
+        if (view == null) {
+            if (before != null) {
+                report();
+            }
+        } else if (before == null || before.state() != view.state() || before.diagnostic() != view.diagnostic()) {
             report();
         } else {
             publish(facts.get());

@@ -249,9 +249,12 @@ public final class SpeakerVerticle extends VerticleBase {
     private void updateBfd(Collection<PeerTarget> targets) {
         Set<IpAddress> wanted = new HashSet<>();
         for (PeerTarget target : targets) {
+            BgpSession session = sessions.get(target.name());
             if (target.bfd() != null) {
                 wanted.add(target.address());
-                bfd.run(target.name(), target.address(), target.bfd(), sessions.get(target.name()));
+                bfd.run(target.name(), target.address(), target.bfd(), session);
+            } else {
+                session.bfdChanged(null); // BFD turned off on a running session: its views show none
             }
         }
         bfd.endAllBut(wanted);

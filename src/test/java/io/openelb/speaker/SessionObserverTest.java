@@ -98,6 +98,16 @@ class SessionObserverTest {
     }
 
     @Test
+    void bfdTurnedOffOnARunningSessionLeavesNoBfdInItsViews() {
+        observer.bfd(new BfdLinks.View(BfdState.UP, BfdDiagnostic.NONE, Duration.ofMillis(900), BfdProfile.DEFAULT));
+
+        observer.bfd(null);
+
+        assertThat(written.get("tor").bfd).isNull();
+        assertThat(board.neighbors().get(0).bfd()).isNull();
+    }
+
+    @Test
     void adminDownIsNamedAsRfc5880NamesIt() {
         observer.bfd(new BfdLinks.View(BfdState.ADMIN_DOWN, BfdDiagnostic.ADMINISTRATIVELY_DOWN, Duration.ZERO,
                 BfdProfile.DEFAULT));
