@@ -19,20 +19,9 @@ import org.junit.jupiter.api.TestInstance;
 abstract class BgpBfdLab {
     /** The lab's BFD timers (hack/lab.sh --bfd) and this BgpPeer's: 300 ms x 3. */
     static final long DETECTION_MILLIS = 900;
-    static final String OBJECTS = """
-            apiVersion: network.kubesphere.io/v1alpha2
-            kind: BgpConf
-            metadata: {name: default}
-            spec: {as: 64513}
-            ---
-            apiVersion: network.kubesphere.io/v1alpha2
-            kind: BgpPeer
-            metadata: {name: lab-router-v4}
-            spec:
-              conf: {peerAs: 64512, neighborAddress: 10.77.0.1}
-              timers: {config: {holdTime: "9", connectRetry: "1"}}
-              bfd: {enabled: true, transmitInterval: 300, receiveInterval: 300, detectMultiplier: 3}
-            """;
+    /** The lab's BgpConf and IPv4 BgpPeer, with BFD on the peer. */
+    static final String OBJECTS = LabRun.V4_ROUTER
+            + "  bfd: {enabled: true, transmitInterval: 300, receiveInterval: 300, detectMultiplier: 3}\n";
     private LabRun run;
     private String address;
 

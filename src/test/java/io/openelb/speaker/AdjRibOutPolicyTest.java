@@ -1,5 +1,8 @@
 package io.openelb.speaker;
 
+import static io.openelb.speaker.UpdateContents.announced;
+import static io.openelb.speaker.UpdateContents.nextHops;
+import static io.openelb.speaker.UpdateContents.withdrawn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openelb.announce.BgpRoutes;
@@ -226,41 +229,5 @@ class AdjRibOutPolicyTest {
     private static SessionConfig config() {
         return new SessionConfig(LOCAL_AS, 0x0a4d000bL, ROUTER_AS, Set.of(IpFamily.IPV4), Duration.ofSeconds(90), null,
                 Duration.ofSeconds(1), Duration.ofSeconds(30), false, -1, Set.of());
-    }
-
-    /** NLRI, in the body (IPv4) or in MP_REACH_NLRI (IPv6). */
-    private static List<Prefix> announced(List<Update> updates) {
-        List<Prefix> prefixes = new ArrayList<>();
-        for (Update u : updates) {
-            prefixes.addAll(u.nlri());
-            u.attributes().stream().filter(a -> a instanceof PathAttribute.MpReach)
-                    .forEach(a -> prefixes.addAll(((PathAttribute.MpReach) a).nlri()));
-        }
-        return prefixes;
-    }
-
-    /** Withdrawn routes, in the body (IPv4) or in MP_UNREACH_NLRI (IPv6). */
-    private static List<Prefix> withdrawn(List<Update> updates) {
-        List<Prefix> prefixes = new ArrayList<>();
-        for (Update u : updates) {
-            prefixes.addAll(u.withdrawn());
-            u.attributes().stream().filter(a -> a instanceof PathAttribute.MpUnreach)
-                    .forEach(a -> prefixes.addAll(((PathAttribute.MpUnreach) a).withdrawn()));
-        }
-        return prefixes;
-    }
-
-    private static List<IpAddress> nextHops(List<Update> updates) {
-        List<IpAddress> hops = new ArrayList<>();
-        for (Update u : updates) {
-            for (PathAttribute a : u.attributes()) {
-                if (a instanceof PathAttribute.NextHop n) {
-                    hops.add(n.address());
-                } else if (a instanceof PathAttribute.MpReach r) {
-                    hops.addAll(r.nextHops());
-                }
-            }
-        }
-        return hops;
     }
 }
