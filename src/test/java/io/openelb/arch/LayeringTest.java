@@ -46,6 +46,7 @@ class LayeringTest {
             new Layer("announce", "io.openelb.announce..", "bgp.codec", "model"),
             new Layer("layer2.wire", "io.openelb.layer2.wire..", "model"),
             new Layer("bfd", "io.openelb.bfd.."),
+            new Layer("vrrp", "io.openelb.vrrp..", "model"),
             new Layer("status", "io.openelb.status..", "announce", "model"),
             // The one conversion: fabric8's and the CRDs' model classes in, the program's values out; pure code
             // (no client, no I/O) that the pure core may not see because it reads fabric8 types.
@@ -64,6 +65,8 @@ class LayeringTest {
             // Exactly io.openelb.layer2: its pure sub-package layer2.wire has its own row.
             new Layer("layer2", "io.openelb.layer2",
                     "announce", "bus", "cluster", "config", "kube", "layer2.wire", "metrics", "model", "status"),
+            new Layer("vip", "io.openelb.vip..", "announce", "bus", "cluster", "config", "kube", "layer2.wire",
+                    "metrics", "model", "status", "vrrp"),
             new Layer("web", "io.openelb.web..", "announce", "bus", "cluster", "metrics", "model", "status"),
             // Includes the generated gobgp API classes in grpc.apipb.
             new Layer("grpc", "io.openelb.grpc..", "model", "status"));

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class PurePackagesTest {
     static final String[] PURE = {
         "io.openelb.model..", "io.openelb.ipam..", "io.openelb.bgp.codec..", "io.openelb.bgp.fsm..",
-        "io.openelb.announce..", "io.openelb.layer2.wire..", "io.openelb.status..", "io.openelb.bfd.."
+        "io.openelb.announce..", "io.openelb.layer2.wire..", "io.openelb.status..", "io.openelb.bfd..",
+        "io.openelb.vrrp.."
     };
 
     static final ArchRule PURE_CORE_IMPORTS_ONLY_JAVA_AND_ITSELF = classes()

@@ -1,0 +1,8 @@
+package io.openelb.vrrp;
+
+/** A received packet that is no valid VRRP v3 advertisement; the message says which check failed. */
+public final class VrrpFormatException extends Exception {
+    public VrrpFormatException(String message) {
+        super(message);
+    }
+}
