@@ -31,7 +31,7 @@ public final class Layer2Plan {
             String reason) {}
 
     /**
-     * Owners of every address of the Services that come from Layer 2 pools ({@code layer2}, {@code vip}).
+     * Owners of every address of the Services that come from Layer 2 pools.
      *
      * @param live nodes whose speaker is in the membership view
      * @param unservable per node, the pools whose interface that node lacks (as that node reported; a node
@@ -44,7 +44,7 @@ public final class Layer2Plan {
         for (ServiceState service : services) {
             for (IpAddress address : service.addresses()) {
                 Pool pool = pools.stream()
-                        .filter(p -> p.protocol() != Protocol.BGP && p.range().contains(address))
+                        .filter(p -> p.protocol() == Protocol.LAYER2 && p.range().contains(address))
                         .findFirst().orElse(null);
                 if (pool == null) {
                     continue;

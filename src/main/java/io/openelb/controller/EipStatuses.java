@@ -10,7 +10,6 @@ import io.openelb.model.IpFamily;
 import io.openelb.model.Pool;
 import io.openelb.model.PoolSet;
 import io.openelb.model.PoolUsage;
-import io.openelb.model.Protocol;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,10 +56,6 @@ final class EipStatuses {
             status.v4 = p.family() == IpFamily.IPV4;
             status.used = used(allocator.allocationsIn(name));
             conditions.add(condition("Valid", true, "Valid", validity));
-            if (p.protocol() == Protocol.VIP) {
-                conditions.add(condition("ServedAsLayer2", true, "VipServedAsLayer2",
-                        "protocol vip (OpenELB's keepalived mode) is served by the Layer 2 mode"));
-            }
             List<Allocation> outside = allocator.allocationsRecordedFor(name).stream()
                     .filter(a -> !p.range().contains(a.address()))
                     .toList();

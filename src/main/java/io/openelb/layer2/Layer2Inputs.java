@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Everything the Layer 2 plan reads from the cluster, taken from one snapshot.
  *
- * @param pools        the valid pools that are not BGP ({@code layer2}, {@code vip})
+ * @param pools        the valid {@code layer2} pools
  * @param nodes        every Node as the planner sees it
  * @param services     the Services with their addresses and endpoints; empty when {@code pools} is (a
  *                     cluster without Layer 2 pools does not pay for reading them)

@@ -132,7 +132,7 @@ public final class Layer2Verticle extends VerticleBase {
         if (s == null || !s.synced()) {
             return Optional.empty();
         }
-        List<Pool> pools = s.pools().pools().stream().filter(p -> p.protocol() != Protocol.BGP).toList();
+        List<Pool> pools = s.pools().pools().stream().filter(p -> p.protocol() == Protocol.LAYER2).toList();
         List<InetAddress> nodeIps = new ArrayList<>();
         for (NodeModel n : s.nodes().values()) {
             InetAddress ip = internalIp(n);

@@ -8,7 +8,7 @@ public enum Protocol {
     BGP,
     /** One node answers ARP/NDP for each address on the pool's interface. */
     LAYER2,
-    /** OpenELB's keepalived mode; served as {@link #LAYER2}. */
+    /** OpenELB's keepalived mode: one node, elected by VRRP v3, configures the address on its interface. */
     VIP;
 
     /** Parses {@code spec.protocol}; absent means bgp, as in OpenELB. */

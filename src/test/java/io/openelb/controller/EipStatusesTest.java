@@ -62,7 +62,7 @@ class EipStatusesTest {
         EipStatus later = EipStatuses.desired(eip, pools, allocator, Instant.parse("2026-06-01T00:00:00Z"));
 
         assertThat(later.conditions).extracting(c -> c.getType() + "=" + c.getStatus() + "@" + c.getLastTransitionTime())
-                .containsExactly("Valid=True@2026-01-01T00:00:00Z", "ServedAsLayer2=True@2026-01-01T00:00:00Z");
+                .containsExactly("Valid=True@2026-01-01T00:00:00Z");
     }
 
     /**
