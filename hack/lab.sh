@@ -60,8 +60,8 @@ GOBGP_API_PORT=50051            # per namespace (each has its own loopback)
 FRR_BIN=/usr/lib/frr
 READY_TIMEOUT=20                # seconds to wait for a daemon's socket / pid file
 STOP_TIMEOUT=5                  # seconds a daemon gets to exit on SIGTERM before SIGKILL
-PACKAGES=(bird2 frr gobgpd iproute2 arping tcpdump iputils-ping ndisc6 socat jq)
-SERVICES=(bird frr gobgpd)      # their boot-time units: disabled, we run private instances
+PACKAGES=(bird2 frr gobgpd keepalived iproute2 arping tcpdump iputils-ping ndisc6 socat jq)
+SERVICES=(bird frr gobgpd keepalived) # their boot-time units: disabled, we run private instances
 
 ROUTER_NS=${NS_PREFIX}router
 BRIDGE_NS=${NS_PREFIX}br
