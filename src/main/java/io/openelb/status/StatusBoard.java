@@ -21,6 +21,7 @@ public final class StatusBoard {
     private final Map<String, NeighborView> neighbors = new ConcurrentHashMap<>();
     /** Null in a process without a speaker. */
     private final AtomicReference<Layer2Snapshot> layer2 = new AtomicReference<>();
+    private final AtomicReference<VipView> vip = new AtomicReference<>();
     private final AtomicReference<SpeakerView> speaker = new AtomicReference<>();
 
     /** A fixed view (a process or test that computes it itself). */
@@ -68,6 +69,16 @@ public final class StatusBoard {
     /** Empty in a process that runs no speaker. */
     public Optional<Layer2Snapshot> layer2() {
         return Optional.ofNullable(layer2.get());
+    }
+
+    /** Replaces the VIP mode's view (the speaker's Service VIPs, or the kube-apiserver VIP). */
+    public void vip(VipView view) {
+        vip.set(view);
+    }
+
+    /** Empty when this process runs no VIP mode. */
+    public Optional<VipView> vip() {
+        return Optional.ofNullable(vip.get());
     }
 
     /** Every neighbour, by peer name. */

@@ -38,6 +38,20 @@ public final class InterfaceAddresses {
         }
     }
 
+    /**
+     * Adds the address with a lifetime of {@code validSeconds}, or renews the lifetime of one already there.
+     * Refreshed more often than that, the address stays; once the refreshes stop (the process was killed)
+     * the kernel removes it by itself, so a dead speaker's address does not outlive it by more than that.
+     */
+    public static void addOrRefresh(String iface, IpAddress address, int validSeconds) throws IOException {
+        String action = "adding " + hostPrefix(address) + " to " + iface;
+        int errno = acknowledgement(action,
+                RtNetlinkMessages.addOrRefreshAddress(SEQ, index(iface), address, validSeconds));
+        if (errno != 0) {
+            throw failure(action, errno);
+        }
+    }
+
     /** Removes the address's host prefix (as {@link #add} configures it); one that is not there is no error. */
     public static void remove(String iface, IpAddress address) throws IOException {
         String action = "removing " + hostPrefix(address) + " from " + iface;

@@ -28,6 +28,7 @@ final class RtNetlinkMessages {
     private static final int NLM_F_DUMP = 0x300; // NLM_F_ROOT | NLM_F_MATCH
     private static final int NLM_F_EXCL = 0x200;
     private static final int NLM_F_CREATE = 0x400;
+    private static final int NLM_F_REPLACE = 0x100;
     // address families (linux/socket.h)
     private static final int AF_UNSPEC = 0;
     private static final int AF_INET = 2;
@@ -38,6 +39,7 @@ final class RtNetlinkMessages {
     private static final int IFA_ADDRESS = 1;
     private static final int IFA_LOCAL = 2;
     private static final int IFA_FLAGS = 8;
+    private static final int IFA_CACHEINFO = 6;
     private static final int RT_SCOPE_UNIVERSE = 0;
 
     private static final int HEADER_LENGTH = 16; // nlmsghdr: len u32, type u16, flags u16, seq u32, pid u32
@@ -70,6 +72,24 @@ final class RtNetlinkMessages {
     static byte[] addAddress(int seq, int ifindex, IpAddress address) {
         return addressRequest(RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, seq, ifindex,
                 address);
+    }
+
+    /**
+     * RTM_NEWADDR that adds the host prefix or, when it is there, replaces its lifetimes: valid and
+     * preferred for {@code validSeconds} from now (IFA_CACHEINFO). The kernel removes the address itself
+     * once that has passed without another refresh.
+     */
+    static byte[] addOrRefreshAddress(int seq, int ifindex, IpAddress address, int validSeconds) {
+        byte[] request = addressRequest(RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, seq,
+                ifindex, address);
+        // struct ifa_cacheinfo {u32 ifa_prefered, ifa_valid, cstamp, tstamp}; the stamps are the kernel's
+        byte[] cacheInfo = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder())
+                .putInt(validSeconds).putInt(validSeconds).putInt(0).putInt(0).array();
+        int length = request.length + attributeLength(cacheInfo.length);
+        ByteBuffer out = ByteBuffer.allocate(length).order(ByteOrder.nativeOrder()).put(request);
+        putAttribute(out, IFA_CACHEINFO, cacheInfo);
+        out.putInt(0, length);
+        return out.array();
     }
 
     /** RTM_DELADDR: the host prefix {@link #addAddress} adds; fails with EADDRNOTAVAIL when it is not there. */

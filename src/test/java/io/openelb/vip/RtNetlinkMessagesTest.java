@@ -58,6 +58,15 @@ class RtNetlinkMessagesTest {
     }
 
     @Test
+    void addsOrRefreshesAnAddressWithALifetimeTheKernelEnforces() {
+        byte[] request = RtNetlinkMessages.addOrRefreshAddress(1, 2, IpAddress.parse("10.0.0.5"), 1);
+
+        assertThat(HEX.formatHex(request)).isEqualTo("44000000" + "1400" + "0505" // 68 bytes, REQUEST|ACK|REPLACE|CREATE
+                + REQUEST_ADD_10_0_0_5.substring(16)                               // ifaddrmsg and attributes as add's
+                + "1400" + "0600" + "01000000" + "01000000" + "00000000" + "00000000"); // IFA_CACHEINFO 1 s, 1 s
+    }
+
+    @Test
     void removesTheHostPrefixItAdds() {
         byte[] request = RtNetlinkMessages.removeAddress(1, 2, IpAddress.parse("10.0.0.5"));
 
