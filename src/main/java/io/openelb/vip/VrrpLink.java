@@ -1,11 +1,20 @@
 package io.openelb.vip;
 
+import io.openelb.layer2.wire.Frames;
+import io.openelb.layer2.wire.MacAddress;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
 import io.openelb.vrrp.VrrpAdvert;
 import io.openelb.vrrp.VrrpFrames;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -14,43 +23,184 @@ import java.util.function.Consumer;
  * ARP / unsolicited Neighbor Advertisements. Joins 224.0.0.18 and ff02::12 on the interface so that the
  * NIC lets the groups' frames in.
  *
+ * <p>The handle reads inbound frames only, so on an Ethernet NIC this node's own advertisements are not
+ * captured. On the loopback interface they are: the kernel hands each sent frame back as an inbound one.
+ * Every parsed advertisement is handed on; checking TTL and ownership is the caller's job. Frames that do not
+ * parse are counted ({@link #malformed}) and logged at most once a minute per distinct reason.
+ *
  * <p>Threads: {@link #open} and every method may be called from a Vert.x context; blocking work runs on
- * a worker, and {@code onAdvert} is called on the context that called {@link #open}.
+ * a worker, and {@code onAdvert} is called on the context that called {@link #open}. A thread of its own reads
+ * the handle ({@link VrrpCapture}).
  */
 public final class VrrpLink {
+    private static final Path SYS_NET = Path.of("/sys/class/net");
+
+    private final Vertx vertx;
+    private final String iface;
+    /** Its flags are read by name on each {@link #up} call; its index is the one the handle is bound to. */
+    private final NetworkInterface opened;
+    private final VrrpCapture capture;
+    private Future<Void> closing;
+
+    private VrrpLink(Vertx vertx, NetworkInterface opened, VrrpCapture capture) {
+        this.vertx = vertx;
+        this.iface = opened.getName();
+        this.opened = opened;
+        this.capture = capture;
+    }
+
     /** Opens the link on {@code iface}; fails with a message naming the interface when it cannot. */
     public static Future<VrrpLink> open(Vertx vertx, String iface, Consumer<VrrpFrames.Captured> onAdvert) {
-        throw new UnsupportedOperationException("skeleton");
+        return open(vertx, iface, onAdvert, VrrpFrames::parse);
+    }
+
+    /** {@link #open(Vertx, String, Consumer)} with another frame parser (tests). */
+    static Future<VrrpLink> open(Vertx vertx, String iface, Consumer<VrrpFrames.Captured> onAdvert,
+            VrrpCapture.FrameParser parser) {
+        Context context = vertx.getOrCreateContext();
+        Consumer<VrrpFrames.Captured> deliver = captured -> context.runOnContext(v -> onAdvert.accept(captured));
+        return vertx.executeBlocking(() -> {
+            NetworkInterface nic = NetworkInterface.getByName(iface);
+            if (nic == null) {
+                // NetworkInterface lists only interfaces that have an address
+                throw new IOException(Files.exists(SYS_NET.resolve(iface)) ? "interface " + iface + " has no IP address"
+                        : "interface " + iface + " does not exist");
+            }
+            return new VrrpLink(vertx, nic, VrrpCapture.open(nic, parser, deliver));
+        }, false);
     }
 
     public String iface() {
-        throw new UnsupportedOperationException("skeleton");
+        return iface;
     }
 
     /**
      * This node's source address for the family on the interface, read again on each call (addresses
      * change): IPv4 the first IPv4 address, IPv6 the link-local one (RFC 5798 5.1.2.1); null when none.
+     * See {@link SourceAddresses} for which IPv4 address is the first. Enumerates the host's interfaces
+     * (NetworkInterface has no cheaper way), so {@link #send} calls it on a worker.
      */
     public IpAddress primary(IpFamily family) {
-        throw new UnsupportedOperationException("skeleton");
+        try {
+            NetworkInterface now = NetworkInterface.getByName(iface);
+            return now == null ? null : SourceAddresses.primary(family, assigned(now));
+        } catch (SocketException e) {
+            return null;
+        }
     }
 
-    /** Whether the interface is up (administratively and with carrier), read again on each call. */
+    /**
+     * Whether the interface is up (administratively and with carrier), read again on each call. Also false once
+     * the interface was deleted or recreated since {@link #open}: the handle is bound to the old one, so the
+     * link stays down for good and must be opened again. Cheap (one ioctl, one sysfs read).
+     */
     public boolean up() {
-        throw new UnsupportedOperationException("skeleton");
+        return problem() == null;
     }
 
     /** Sends one advertisement from {@link #primary} of the advertisement's family. */
     public Future<Void> send(VrrpAdvert advert) {
-        throw new UnsupportedOperationException("skeleton");
+        IpFamily family = advert.addresses().get(0).family();
+        return sendFrom(family, (source, mac) -> VrrpFrames.advert(advert, source, mac.toBytes()));
+    }
+
+    /** Builds an advertisement's frame from the source address and the MAC it is sent with. */
+    interface AdvertBuilder {
+        byte[] frame(IpAddress source, MacAddress mac);
+    }
+
+    /** {@link #send} with another frame builder (tests). */
+    Future<Void> sendFrom(IpFamily family, AdvertBuilder build) {
+        return vertx.executeBlocking(() -> {
+            String what = "a VRRP advertisement";
+            NetworkInterface now = usable(what);
+            IpAddress source = SourceAddresses.primary(family, assigned(now));
+            if (source == null) {
+                throw new IOException(cannotSend(what, family == IpFamily.IPV4 ? "the interface has no IPv4 address"
+                        : "the interface has no IPv6 link-local address"));
+            }
+            inject(build.frame(source, mac(now)), what);
+            return null;
+        }, false);
     }
 
     /** Sends one gratuitous ARP (IPv4) or unsolicited Neighbor Advertisement (IPv6) for the address. */
     public Future<Void> announce(IpAddress address) {
-        throw new UnsupportedOperationException("skeleton");
+        return vertx.executeBlocking(() -> {
+            String what = "an announcement of " + address;
+            inject(Frames.announcement(address, mac(usable(what))), what);
+            return null;
+        }, false);
     }
 
-    public Future<Void> close() {
-        throw new UnsupportedOperationException("skeleton");
+    /**
+     * How many captured frames were no valid VRRP v3 advertisement since {@link #open}, for a metric (a peer
+     * speaking VRRP v2, a broken or hostile sender); any thread.
+     */
+    public long malformed() {
+        return capture.malformed();
+    }
+
+    /**
+     * Stops reading, closes the handle and leaves the groups; sends fail from the call on. Idempotent: every call
+     * returns the same future.
+     */
+    public synchronized Future<Void> close() {
+        if (closing == null) {
+            capture.stop();
+            closing = vertx.executeBlocking(() -> {
+                capture.awaitStopped();
+                return null;
+            }, false);
+        }
+        return closing;
+    }
+
+    /** The interface as it is now, when it is up and still the one the handle is bound to. */
+    private NetworkInterface usable(String what) throws IOException {
+        String problem = problem();
+        NetworkInterface now = problem == null ? NetworkInterface.getByName(iface) : null;
+        if (now == null) {
+            throw new IOException(cannotSend(what, problem == null ? "the interface has no IP address" : problem));
+        }
+        return now;
+    }
+
+    /** Why the link cannot be used now, or null. */
+    private String problem() {
+        try {
+            String index = Files.readString(SYS_NET.resolve(iface).resolve("ifindex")).trim();
+            if (!index.equals(Integer.toString(opened.getIndex()))) {
+                return "the interface was recreated since the link was opened";
+            }
+            return opened.isUp() ? null : "the interface is down or has no carrier";
+        } catch (IOException e) {
+            return "the interface is gone";
+        }
+    }
+
+    private void inject(byte[] frame, String what) throws IOException {
+        try {
+            capture.send(frame);
+        } catch (IOException e) {
+            throw new IOException(cannotSend(what, e.getMessage()), e);
+        }
+    }
+
+    private String cannotSend(String what, String why) {
+        return "cannot send " + what + " on " + iface + ": " + why;
+    }
+
+    /** The interface's MAC; the loopback interface has none, and frames there carry zeros. */
+    private static MacAddress mac(NetworkInterface nic) throws SocketException {
+        byte[] mac = nic.getHardwareAddress();
+        return MacAddress.of(mac != null && mac.length == 6 ? mac : new byte[6]);
+    }
+
+    private static List<SourceAddresses.Assigned> assigned(NetworkInterface nic) {
+        return nic.getInterfaceAddresses().stream()
+                .map(a -> new SourceAddresses.Assigned(IpAddress.ofBytes(a.getAddress().getAddress()),
+                        a.getNetworkPrefixLength()))
+                .toList();
     }
 }
