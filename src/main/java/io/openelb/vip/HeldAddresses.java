@@ -33,18 +33,24 @@ final class HeldAddresses {
 
     /** Adds or removes one address on the interface; neither fails for an address already so. */
     interface Operations {
+        /** Adds the address, or renews its lifetime when it is there. */
         Future<Void> add(IpAddress address);
 
         Future<Void> remove(IpAddress address);
     }
 
-    /** Adds and removes over rtnetlink on a worker, one at a time in the order asked. */
-    static Operations onWorker(Vertx vertx, String iface) {
+    /**
+     * Adds and removes over rtnetlink on a worker, one at a time in the order asked. Addresses are added with
+     * a lifetime of {@code lifetimeSeconds} (read at each add): {@link #refresh} renews it while they are
+     * held, and the kernel removes them by itself once the renewals stop, even if this process was killed.
+     */
+    static Operations onWorker(Vertx vertx, String iface, java.util.function.IntSupplier lifetimeSeconds) {
         return new Operations() {
             @Override
             public Future<Void> add(IpAddress address) {
+                int lifetime = lifetimeSeconds.getAsInt();
                 return vertx.executeBlocking(() -> {
-                    InterfaceAddresses.add(iface, address);
+                    InterfaceAddresses.addOrRefresh(iface, address, lifetime);
                     return null;
                 });
             }
@@ -70,6 +76,8 @@ final class HeldAddresses {
     private final Set<IpAddress> failed = new HashSet<>();
     private final List<Promise<Void>> waiters = new ArrayList<>();
     private List<IpAddress> desired = List.of();
+    /** Held addresses whose lifetime is to be renewed (refresh), done after the adds and removes. */
+    private final Set<IpAddress> toRenew = new LinkedHashSet<>();
     private boolean busy;
     private String problem = "";
 
@@ -90,6 +98,18 @@ final class HeldAddresses {
     void want(Collection<IpAddress> addresses) {
         desired = List.copyOf(new LinkedHashSet<>(addresses));
         failed.clear();
+        if (!busy) {
+            step();
+        }
+    }
+
+    /**
+     * Renews the lifetime of every held address (the owner calls it with each advertisement it sends, so the
+     * addresses outlive a killed process by about the time its backups need to take over).
+     */
+    void refresh() {
+        toRenew.addAll(inEffect);
+        toRenew.retainAll(desired);
         if (!busy) {
             step();
         }
@@ -137,6 +157,12 @@ final class HeldAddresses {
             apply(missing, true);
             return;
         }
+        toRenew.retainAll(inEffect);
+        toRenew.retainAll(desired);
+        if (!toRenew.isEmpty()) {
+            renew(toRenew.iterator().next());
+            return;
+        }
         busy = false;
         if (failed.isEmpty()) {
             problem = "";
@@ -173,6 +199,17 @@ final class HeldAddresses {
                     LOG.info("removed {} from {}", address, iface);
                 }
                 leftovers.remove(address);
+            }
+            step();
+        });
+    }
+
+    private void renew(IpAddress address) {
+        busy = true;
+        toRenew.remove(address);
+        operations.add(address).onComplete(result -> {
+            if (result.failed()) {
+                LOG.warn("cannot renew {} on {}: {}", address, iface, result.cause().getMessage());
             }
             step();
         });

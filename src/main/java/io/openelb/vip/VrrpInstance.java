@@ -72,7 +72,7 @@ public final class VrrpInstance {
      */
     public VrrpInstance(Vertx vertx, VrrpLink link, String name, VrrpRouter.Config config, List<IpAddress> held,
             VrrpMetrics metrics, Listener listener) {
-        this(vertx, InstanceLink.of(link), HeldAddresses.onWorker(vertx, link.iface()), name, config, held, metrics, listener,
+        this(vertx, InstanceLink.of(link), null, name, config, held, metrics, listener,
                 () -> System.nanoTime() / 1_000_000);
     }
 
@@ -87,7 +87,8 @@ public final class VrrpInstance {
         this.listener = listener;
         this.nowMillis = nowMillis;
         this.family = config.addresses().get(0).family();
-        this.addresses = new HeldAddresses(vertx, operations, link::announce, link.iface(), held);
+        this.addresses = new HeldAddresses(vertx, operations != null ? operations
+                : HeldAddresses.onWorker(vertx, link.iface(), this::lifetimeSeconds), link::announce, link.iface(), held);
         metrics.state(name, config.vrid(), family, link.iface(), VrrpMetrics.INITIALIZE);
     }
 
@@ -210,10 +211,21 @@ public final class VrrpInstance {
         return "";
     }
 
+    /**
+     * The lifetime of the held addresses: three advertisement intervals, at least the kernel's one second. A
+     * master renews it with each advertisement; a killed one's addresses go about when its backups take over.
+     */
+    int lifetimeSeconds() {
+        return (int) Math.max(1, (3L * config.advertIntervalCentis() + 99) / 100);
+    }
+
     /** After every call of the router: send, hold or release, re-arm the timer, tell the listener. */
     private void after(List<VrrpAdvert> adverts) {
         adverts.forEach(this::send);
         addresses.want(state() == VrrpRouter.State.MASTER ? held : List.of());
+        if (state() == VrrpRouter.State.MASTER && !adverts.isEmpty()) {
+            addresses.refresh();
+        }
         armTimer();
         report();
     }

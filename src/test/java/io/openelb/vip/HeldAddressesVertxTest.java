@@ -142,6 +142,32 @@ class HeldAddressesVertxTest {
     }
 
     @Test
+    void aRefreshRenewsEveryHeldAddressOnceAndNothingReleasedAndIsNotAnnouncedAgain(Vertx vertx) throws Exception {
+        Context context = vertx.getOrCreateContext();
+        SlowInterface iface = new SlowInterface(vertx);
+        HeldAddresses held = held(vertx, iface, List.of());
+        await(context, () -> {
+            held.want(List.of(VIP, VIP6));
+            return held.settled();
+        });
+        iface.log.clear();
+        int announcedBefore = announced.size();
+
+        await(context, () -> {
+            held.want(List.of(VIP));
+            held.refresh();
+            held.refresh();
+            return held.settled();
+        });
+
+        assertThat(iface.log).as("the release, then one renewal of what is still held, however often asked meanwhile")
+                .containsExactly("remove " + VIP6, "add " + VIP);
+        assertThat(iface.configured).containsExactly(VIP);
+        assertThat(iface.mostAtOnce).hasValue(1);
+        assertThat(announced).hasSize(announcedBefore);
+    }
+
+    @Test
     void addressesAnEarlierRunMayHaveLeftAreRemovedUnlessWanted(Vertx vertx) throws Exception {
         Context context = vertx.getOrCreateContext();
         SlowInterface iface = new SlowInterface(vertx);
