@@ -18,8 +18,10 @@ import io.openelb.metrics.BgpMetrics;
 import io.openelb.metrics.EventLoopDelay;
 import io.openelb.metrics.IpamMetrics;
 import io.openelb.layer2.Layer2Verticle;
+import io.openelb.vip.VipVerticle;
 import io.openelb.metrics.KubeMetrics;
 import io.openelb.metrics.Layer2Metrics;
+import io.openelb.metrics.VrrpMetrics;
 import io.openelb.metrics.LeaderGauge;
 import io.openelb.metrics.Metrics;
 import io.openelb.speaker.SpeakerVerticle;
@@ -146,6 +148,8 @@ public final class Main {
                     new BgpMetrics(metrics.registry()), md5Keys, board)).await(timeout, TimeUnit.MILLISECONDS);
             vertx.deployVerticle(new Layer2Verticle(client, config.nodeName(), config.namespace(), config.layer2(),
                     new Layer2Metrics(metrics.registry()), board)).await(timeout, TimeUnit.MILLISECONDS);
+            vertx.deployVerticle(new VipVerticle(client, config.nodeName(), java.time.Duration.ofMillis(200), true,
+                    new VrrpMetrics(metrics.registry()), board)).await(timeout, TimeUnit.MILLISECONDS);
             // not awaited: a slow start of the API never holds the speaker up; a port it cannot have stops the
             // process, as the HTTP port does
             vertx.deployVerticle(new GrpcVerticle(config.grpcHost(), config.grpcPort(), board)).onFailure(e -> {

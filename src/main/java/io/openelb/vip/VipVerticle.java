@@ -1,0 +1,296 @@
+package io.openelb.vip;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.openelb.announce.ServiceState;
+import io.openelb.announce.VipPlan;
+import io.openelb.announce.VipPlan.Group;
+import io.openelb.announce.VipPlan.VipService;
+import io.openelb.bus.PacedPlan;
+import io.openelb.bus.Snapshots;
+import io.openelb.cluster.ClusterSnapshot;
+import io.openelb.kube.SpeakerEvents;
+import io.openelb.metrics.VrrpMetrics;
+import io.openelb.model.IpAddress;
+import io.openelb.model.IpFamily;
+import io.openelb.model.Pool;
+import io.openelb.model.Protocol;
+import io.openelb.model.ServiceModel;
+import io.openelb.status.StatusBoard;
+import io.openelb.status.VipView;
+import io.openelb.vrrp.VrrpFrames;
+import io.openelb.vrrp.VrrpRouter;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The speaker role's VIP half on one node (Eips with {@code protocol: vip}). Level-triggered: every
+ * snapshot recomputes the groups ({@link VipPlan}: addresses that move together, their VRID, this node's
+ * priority, whether it may hold them) and brings one {@link VrrpInstance} per group in line; VRRP v3 then
+ * elects the one node that configures the group's addresses on the Eip's interface. A dual-stack group
+ * runs one election, in its IPv4 advertisements, and its master holds both families.
+ *
+ * <p>Threads: everything on this verticle's context; links and address changes do their blocking work on
+ * workers and report back here.
+ */
+public final class VipVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(VipVerticle.class);
+
+    private final KubernetesClient client;
+    private final String nodeName;
+    private final int advertIntervalCentis;
+    private final boolean preempt;
+    private final VrrpMetrics metrics;
+    private final StatusBoard board;
+
+    private Context context;
+    private SpeakerEvents events;
+    private ClusterSnapshot snapshot;
+    private PacedPlan planner;
+    private final Map<String, Link> links = new HashMap<>();
+    private final Map<String, Running> running = new HashMap<>();
+    private final Map<String, String> reportedProblems = new HashMap<>();
+
+    /** One interface's link: opening, open, or failed with a reason. */
+    private static final class Link {
+        VrrpLink link;
+        String problem = "";
+        boolean opening = true;
+    }
+
+    /** A group's virtual router on this node. */
+    private record Running(Group group, IpFamily family, VrrpLink link, VrrpInstance instance, boolean competing) {}
+
+    public VipVerticle(KubernetesClient client, String nodeName, Duration advertInterval, boolean preempt,
+            VrrpMetrics metrics, StatusBoard board) {
+        this.client = client;
+        this.nodeName = nodeName;
+        this.advertIntervalCentis = (int) Math.max(1, Math.min(4095, advertInterval.toMillis() / 10));
+        this.preempt = preempt;
+        this.metrics = metrics;
+        this.board = board;
+    }
+
+    @Override
+    public Future<?> start() {
+        context = vertx.getOrCreateContext();
+        events = new SpeakerEvents(vertx, client, nodeName);
+        planner = new PacedPlan(context, this::plan);
+        Snapshots.follow(vertx, s -> {
+            snapshot = s;
+            planner.request();
+        });
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<?> stop() {
+        List<Future<Void>> stops = new ArrayList<>();
+        running.values().forEach(r -> stops.add(r.instance().stop()));
+        running.clear();
+        return Future.join(stops).eventually(() -> Future.join(links.values().stream()
+                .filter(l -> l.link != null).map(l -> l.link.close()).toList()));
+    }
+
+    private void plan() {
+        ClusterSnapshot s = snapshot;
+        if (s == null || !s.synced()) {
+            return;
+        }
+        List<Pool> pools = s.pools().pools().stream().filter(p -> p.protocol() == Protocol.VIP).toList();
+        List<Group> groups = pools.isEmpty() ? List.of() : VipPlan.groups(services(s), pools, s.nodeStates());
+        Set<String> ifaces = new HashSet<>();
+        groups.forEach(g -> ifaces.add(g.iface()));
+        openLinks(ifaces);
+        Set<String> keep = new HashSet<>();
+        for (Group group : groups) {
+            Link link = links.get(group.iface());
+            if (group.vrid() == 0 || link == null || link.link == null) {
+                continue;
+            }
+            keep.add(group.key());
+            apply(group, link.link);
+        }
+        for (String key : new ArrayList<>(running.keySet())) {
+            if (!keep.contains(key)) {
+                Running gone = running.remove(key);
+                gone.instance().stop().onComplete(x -> metrics.remove(gone.instance().name()));
+            }
+        }
+        closeUnusedLinks(ifaces);
+        report(groups);
+        publish(groups);
+    }
+
+    /** The Services with addresses, with what the plan reads of their annotations. */
+    private static List<VipService> services(ClusterSnapshot s) {
+        List<VipService> out = new ArrayList<>();
+        for (ServiceState state : s.announcedServices()) {
+            ServiceModel model = s.service(state.key()).orElse(null);
+            if (model == null) {
+                continue;
+            }
+            out.add(new VipService(state, model.createdAt() == null ? "" : model.createdAt(),
+                    model.annotation(VipPlan.GROUP).orElse(""), model.annotation(VipPlan.VRID).orElse("")));
+        }
+        return out;
+    }
+
+    /** Starts, reconfigures or stops this node's instance of the group. */
+    private void apply(Group group, VrrpLink link) {
+        List<IpAddress> v4 = group.addresses().stream().filter(a -> a.family() == IpFamily.IPV4).toList();
+        IpFamily family = v4.isEmpty() ? IpFamily.IPV6 : IpFamily.IPV4;
+        List<IpAddress> advertised = v4.isEmpty() ? group.addresses() : v4;
+        IpAddress primary = link.primary(family);
+        boolean competing = group.candidates().contains(nodeName) && primary != null;
+        VrrpRouter.Config config = new VrrpRouter.Config(group.vrid(), group.priority(nodeName), advertIntervalCentis,
+                preempt, primary, advertised);
+        Running current = running.get(group.key());
+        if (current != null && (current.family() != family || current.group().vrid() != group.vrid()
+                || current.link() != link)) {
+            current.instance().stop();
+            current = null;
+        }
+        if (current == null) {
+            VrrpInstance instance = new VrrpInstance(vertx, link, group.key(), config, group.addresses(), metrics,
+                    this::changed);
+            if (competing) {
+                instance.start();
+            }
+            running.put(group.key(), new Running(group, family, link, instance, competing));
+            return;
+        }
+        VrrpInstance instance = current.instance();
+        if (competing && !current.competing()) {
+            instance.reconfigure(config, group.addresses());
+            instance.start();
+        } else if (!competing && current.competing()) {
+            instance.stop();
+        } else if (competing && (!config.equals(instance.config()) || !group.addresses().equals(instance.held()))) {
+            instance.reconfigure(config, group.addresses());
+        }
+        running.put(group.key(), new Running(group, family, link, instance, competing));
+    }
+
+    private void openLinks(Set<String> ifaces) {
+        for (String iface : ifaces) {
+            if (links.containsKey(iface)) {
+                continue;
+            }
+            Link link = new Link();
+            links.put(iface, link);
+            VrrpLink.open(vertx, iface, captured -> received(iface, captured)).onComplete(ar -> {
+                link.opening = false;
+                if (ar.succeeded()) {
+                    link.link = ar.result();
+                } else {
+                    link.problem = ar.cause().getMessage();
+                }
+                if (links.get(iface) != link) {
+                    if (link.link != null) {
+                        link.link.close();
+                    }
+                    return;
+                }
+                planner.request();
+            });
+        }
+    }
+
+    private void closeUnusedLinks(Set<String> ifaces) {
+        links.entrySet().removeIf(e -> {
+            if (ifaces.contains(e.getKey())) {
+                return false;
+            }
+            if (e.getValue().link != null) {
+                e.getValue().link.close();
+            }
+            return true;
+        });
+    }
+
+    /** An advertisement from the segment: to the group with that VRID on the interface and family. */
+    private void received(String iface, VrrpFrames.Captured captured) {
+        for (Running r : running.values()) {
+            if (r.competing() && r.group().iface().equals(iface) && r.family() == captured.advert().family()
+                    && r.group().vrid() == captured.advert().vrid()) {
+                r.instance().onAdvert(captured);
+                return;
+            }
+        }
+    }
+
+    /** Called by an instance after a state change: an Event when this node took the group's addresses. */
+    private void changed(VrrpInstance instance) {
+        Running r = running.get(instance.name());
+        if (r != null && r.instance() == instance && instance.state() == VrrpRouter.State.MASTER) {
+            for (String service : r.group().services()) {
+                events.onService(service, "VipHeld", "node " + nodeName + " holds " + r.group().addresses()
+                        + " on " + r.group().iface() + " (VRRP VRID " + r.group().vrid() + ", priority "
+                        + r.group().priority(nodeName) + ")");
+            }
+        }
+        planner.request();
+    }
+
+    /** Problems of groups and interfaces: one log line and one Event per new problem. */
+    private void report(List<Group> groups) {
+        Map<String, String> now = new HashMap<>();
+        for (Group g : groups) {
+            Link link = links.get(g.iface());
+            String problem = g.problem();
+            if (link != null && !link.opening && link.link == null) {
+                problem = join(problem, "node " + nodeName + ": " + link.problem);
+            }
+            if (!problem.isEmpty()) {
+                now.put(g.key(), problem);
+                if (!problem.equals(reportedProblems.get(g.key()))) {
+                    LOG.warn("VIP group {}: {}", g.key(), problem);
+                    for (String service : g.services()) {
+                        events.onService(service, "VipProblem", problem);
+                    }
+                }
+            }
+        }
+        reportedProblems.clear();
+        reportedProblems.putAll(now);
+    }
+
+    private void publish(List<Group> groups) {
+        List<VipView.Instance> instances = new ArrayList<>();
+        for (Group g : groups) {
+            Running r = running.get(g.key());
+            String state = "initialize";
+            String master = "";
+            String problem = reportedProblems.getOrDefault(g.key(), "");
+            if (r != null) {
+                state = r.instance().state().name().toLowerCase(Locale.ROOT);
+                master = r.instance().master() == null ? "" : r.instance().master().toString();
+                problem = join(problem, r.instance().problem());
+                if (!r.competing()) {
+                    problem = join(problem, g.candidates().contains(nodeName) ? "no address of the family on "
+                            + g.iface() : "this node may not hold the group (not Ready, excluded, or no local "
+                            + "endpoint)");
+                }
+            }
+            instances.add(new VipView.Instance(g.key(), g.iface(), g.vrid(), r == null ? "" : r.family().toString(),
+                    state, master, r != null && r.competing() ? g.priority(nodeName) : 0,
+                    g.addresses().stream().map(IpAddress::toString).toList(), g.services(), problem));
+        }
+        board.vip(new VipView(nodeName, "", instances));
+    }
+
+    private static String join(String a, String b) {
+        return a.isEmpty() ? b : b.isEmpty() ? a : a + "; " + b;
+    }
+}
