@@ -22,6 +22,8 @@ public final class StatusBoard {
     /** Null in a process without a speaker. */
     private final AtomicReference<Layer2Snapshot> layer2 = new AtomicReference<>();
     private final AtomicReference<SpeakerView> speaker = new AtomicReference<>();
+    /** Null in a process that holds no VIP. */
+    private final AtomicReference<List<VipView>> vip = new AtomicReference<>();
 
     /** A fixed view (a process or test that computes it itself). */
     public void cluster(ClusterView view) {
@@ -68,6 +70,16 @@ public final class StatusBoard {
     /** Empty in a process that runs no speaker. */
     public Optional<Layer2Snapshot> layer2() {
         return Optional.ofNullable(layer2.get());
+    }
+
+    /** Published by the VIP holder (role apiserver-vip) on every change of its VRRP instances or health. */
+    public void vip(List<VipView> instances) {
+        vip.set(List.copyOf(instances));
+    }
+
+    /** Empty in a process that holds no VIP. */
+    public Optional<List<VipView>> vip() {
+        return Optional.ofNullable(vip.get());
     }
 
     /** Every neighbour, by peer name. */

@@ -11,6 +11,7 @@ import io.openelb.status.MessageCounts;
 import io.openelb.status.NeighborView;
 import io.openelb.status.PoolView;
 import io.openelb.status.ServiceView;
+import io.openelb.status.VipView;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -27,6 +28,18 @@ import java.util.Optional;
  */
 final class StatusJson {
     private StatusJson() {}
+
+    /** {@code /api/v1/vip}: this node's VRRP instances for the kube-apiserver VIP. */
+    static JsonObject vip(List<VipView> instances) {
+        JsonArray items = new JsonArray();
+        for (VipView v : instances) {
+            items.add(new JsonObject().put("instance", v.instance()).put("vrid", v.vrid()).put("family", v.family())
+                    .put("interface", v.iface()).put("state", v.state()).put("master", v.master())
+                    .put("priority", v.priority()).put("health", v.health()).put("problem", v.problem())
+                    .put("addresses", new JsonArray(v.addresses())));
+        }
+        return new JsonObject().put("instances", items);
+    }
 
     static JsonObject pools(ClusterView view) {
         JsonArray items = new JsonArray();
