@@ -88,6 +88,7 @@ public final class VrrpInstance {
         this.nowMillis = nowMillis;
         this.family = config.addresses().get(0).family();
         this.addresses = new HeldAddresses(vertx, operations, link::announce, link.iface(), held);
+        addresses.want(List.of()); // Initialize holds nothing: what an earlier run left goes now
         metrics.state(name, config.vrid(), family, link.iface(), VrrpMetrics.INITIALIZE);
     }
 
