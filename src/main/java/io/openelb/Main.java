@@ -24,9 +24,11 @@ import io.openelb.metrics.Layer2Metrics;
 import io.openelb.metrics.VrrpMetrics;
 import io.openelb.metrics.LeaderGauge;
 import io.openelb.metrics.Metrics;
+import io.openelb.metrics.VrrpMetrics;
 import io.openelb.speaker.SpeakerVerticle;
 import io.openelb.speaker.TcpMd5Keys;
 import io.openelb.status.StatusBoard;
+import io.openelb.vip.ApiServerVip;
 import io.openelb.web.ClusterStatusVerticle;
 import io.openelb.web.HttpVerticle;
 import io.vertx.core.Future;
@@ -84,6 +86,9 @@ public final class Main {
     private int run() {
         Signal.handle(new Signal("TERM"), signal -> stopRequested.countDown());
         Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
+        if (!config.role().usesKubernetes()) {
+            return runApiServerVip();
+        }
 
         Metrics metrics = new Metrics();
         TcpMd5Keys md5Keys = new TcpMd5Keys();
@@ -117,6 +122,27 @@ public final class Main {
         return stop(vertx, client, metrics, exitCode.get());
     }
 
+    /** The kube-apiserver VIP: no kubeconfig, no client; the HTTP endpoint and the VRRP election only. */
+    private int runApiServerVip() {
+        Metrics metrics = new Metrics();
+        Vertx vertx = vertx(metrics, null);
+        log.info("starting role {} for {}", config.role(), config.apiServerVip().vips());
+        try {
+            StatusBoard board = new StatusBoard();
+            vertx.deployVerticle(HttpVerticle.withoutCluster(config.httpHost(), config.httpPort(), metrics, board))
+                    .compose(id -> vertx.deployVerticle(new ApiServerVip(config.apiServerVip(),
+                            new VrrpMetrics(metrics.registry()), board)))
+                    .await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            log.info("started");
+            stopRequested.await();
+            log.info("stopping");
+        } catch (Exception e) {
+            log.error("failed to start: {}", e.getMessage(), e);
+            exitCode.set(1);
+        }
+        return stop(vertx, null, metrics, exitCode.get());
+    }
+
     /**
      * One Vertx. A speaker's runs on the epoll transport that puts TCP MD5 keys on BGP sockets only (BGP
      * clients and the BGP listen port): the HTTP endpoint and the API server client stay untouched by it.
@@ -148,7 +174,8 @@ public final class Main {
                     new BgpMetrics(metrics.registry()), md5Keys, board)).await(timeout, TimeUnit.MILLISECONDS);
             vertx.deployVerticle(new Layer2Verticle(client, config.nodeName(), config.namespace(), config.layer2(),
                     new Layer2Metrics(metrics.registry()), board)).await(timeout, TimeUnit.MILLISECONDS);
-            vertx.deployVerticle(new VipVerticle(client, config.nodeName(), java.time.Duration.ofMillis(200), true,
+            vertx.deployVerticle(new VipVerticle(client, config.nodeName(), config.apiServerVip().advertInterval(),
+                    config.apiServerVip().preempt(),
                     new VrrpMetrics(metrics.registry()), board)).await(timeout, TimeUnit.MILLISECONDS);
             // not awaited: a slow start of the API never holds the speaker up; a port it cannot have stops the
             // process, as the HTTP port does
@@ -194,7 +221,10 @@ public final class Main {
         stopRequested.countDown();
     }
 
-    /** Undeploys every verticle (closing its sockets), then the client; gives up after the shutdown timeout. */
+    /**
+     * Undeploys every verticle (closing its sockets), then the client (null for the apiserver-vip role); gives
+     * up after the shutdown timeout.
+     */
     private int stop(Vertx vertx, KubernetesClient client, Metrics metrics, int exitCode) {
         try {
             vertx.close().await(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -202,7 +232,9 @@ public final class Main {
             log.error("did not stop within {}: {}", config.shutdownTimeout(), e.toString());
             return 1;
         } finally {
-            client.close();
+            if (client != null) {
+                client.close();
+            }
             metrics.close();
         }
         log.info("stopped");

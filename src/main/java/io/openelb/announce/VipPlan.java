@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The VIP mode's groups: which addresses move together, on which interface, under which VRRP virtual
@@ -70,9 +71,20 @@ public final class VipPlan {
         }
     }
 
-    /** The groups of the Services' addresses that come from valid {@code vip} pools, ordered by key. */
+    /** {@link #groups(Collection, Collection, Collection, Function)} with every Eip's interface as written. */
     public static List<Group> groups(Collection<VipService> services, Collection<Pool> pools,
             Collection<NodeState> nodes) {
+        return groups(services, pools, nodes, Function.identity());
+    }
+
+    /**
+     * The groups of the Services' addresses that come from valid {@code vip} pools, ordered by key.
+     *
+     * @param interfaceOf an Eip's {@code interface} as this node resolves it ({@code can_reach:} to a name), so
+     *                    that pools written differently but on one interface form one group
+     */
+    public static List<Group> groups(Collection<VipService> services, Collection<Pool> pools,
+            Collection<NodeState> nodes, Function<String, String> interfaceOf) {
         List<Pool> vipPools = pools.stream().filter(p -> p.protocol() == Protocol.VIP && !p.disabled()).toList();
         List<Member> members = new ArrayList<>();
         for (VipService s : services) {
@@ -87,7 +99,7 @@ public final class VipPlan {
         List<List<Member>> joined = join(members);
         List<Draft> drafts = new ArrayList<>();
         for (List<Member> group : joined) {
-            drafts.addAll(perInterface(group, vipPools));
+            drafts.addAll(perInterface(group, vipPools, interfaceOf));
         }
         return assignVrids(drafts, nodes);
     }
@@ -152,12 +164,13 @@ public final class VipPlan {
     private record Draft(String key, String iface, List<Member> members, TreeSet<IpAddress> addresses,
             String problem) {}
 
-    private static List<Draft> perInterface(List<Member> group, List<Pool> pools) {
+    private static List<Draft> perInterface(List<Member> group, List<Pool> pools, Function<String, String> interfaceOf) {
         Map<String, TreeSet<IpAddress>> byIface = new TreeMap<>();
         Map<String, List<Member>> membersByIface = new TreeMap<>();
         for (Member m : group) {
             for (IpAddress a : m.addresses()) {
-                String iface = pools.stream().filter(p -> p.range().contains(a)).findFirst().orElseThrow().iface();
+                String iface = interfaceOf.apply(
+                        pools.stream().filter(p -> p.range().contains(a)).findFirst().orElseThrow().iface());
                 byIface.computeIfAbsent(iface, i -> new TreeSet<>()).add(a);
                 List<Member> list = membersByIface.computeIfAbsent(iface, i -> new ArrayList<>());
                 if (!list.contains(m)) {

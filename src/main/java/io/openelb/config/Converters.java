@@ -126,11 +126,12 @@ final class Converters {
         @Override
         public Role convert(String text) {
             for (Role role : Role.values()) {
-                if (role.name().equalsIgnoreCase(text.trim())) {
+                if (role.toString().equalsIgnoreCase(text.trim())) {
                     return role;
                 }
             }
-            throw new TypeConversionException("unknown role '" + text + "', expected controller, speaker or all");
+            throw new TypeConversionException("unknown role '" + text + "', expected controller, speaker or all "
+                    + "(or apiserver-vip)");
         }
     }
 

@@ -12,6 +12,12 @@ import io.openelb.config.Converters.ObjectNameConverter;
 import io.openelb.config.Converters.PortConverter;
 import io.openelb.config.Converters.PositiveDurationConverter;
 import io.openelb.config.Converters.RoleConverter;
+import io.openelb.config.VipConverters.AddressListConverter;
+import io.openelb.config.VipConverters.AdvertIntervalConverter;
+import io.openelb.config.VipConverters.CountConverter;
+import io.openelb.config.VipConverters.HealthUrlConverter;
+import io.openelb.config.VipConverters.PriorityConverter;
+import io.openelb.config.VipConverters.VridConverter;
 import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine;
@@ -43,7 +49,8 @@ final class Flags {
     enum LogFormat { TEXT, JSON }
 
     @Option(names = "--role", paramLabel = "ROLE", defaultValue = "all", converter = RoleConverter.class,
-            description = "controller | speaker | all. Env OPENELB_ROLE.")
+            description = "controller | speaker | all | apiserver-vip (the kube-apiserver's virtual address over "
+                    + "VRRP, no Kubernetes: the --vip and --health options). Env OPENELB_ROLE.")
     Role role;
 
     /** Checked against the role once everything is parsed: only the speaker needs a valid one. */
@@ -155,6 +162,71 @@ final class Flags {
                     + "nodes never answer at once. Env OPENELB_LAYER2_HANDOVER_DELAY.")
     Duration layer2HandoverDelay;
 
+    @Option(names = "--vip", paramLabel = "ADDR[,ADDR]", defaultValue = "", converter = AddressListConverter.class,
+            description = "apiserver-vip: the kube-apiserver's virtual addresses, IPv4 and/or IPv6, comma-separated. "
+                    + "Required for that role. Env OPENELB_VIP.")
+    String vip;
+
+    @Option(names = "--vip-interface", paramLabel = "NIC", defaultValue = "",
+            description = "apiserver-vip: interface to hold the addresses on, a name or can_reach:<ip>; empty: "
+                    + "the interface of the route to the first --vip. Env OPENELB_VIP_INTERFACE.")
+    String vipInterface;
+
+    @Option(names = "--vrid", paramLabel = "1-255", defaultValue = "0", converter = VridConverter.class,
+            description = "apiserver-vip: VRRP virtual router id, the same on every control-plane node and unused "
+                    + "by any other VRRP router on the segment. Required for that role. Env OPENELB_VRID.")
+    Integer vrid;
+
+    @Option(names = "--vrrp-priority", paramLabel = "1-254", defaultValue = "100", converter = PriorityConverter.class,
+            description = "apiserver-vip: this node's VRRP priority; the highest healthy node holds the address. "
+                    + "Env OPENELB_VRRP_PRIORITY.")
+    Integer vrrpPriority;
+
+    @Option(names = "--vrrp-advert-interval", paramLabel = "DURATION", defaultValue = "200ms",
+            converter = AdvertIntervalConverter.class,
+            description = "apiserver-vip: VRRP advertisement interval, 10ms-40950ms in centiseconds; a master is "
+                    + "replaced after about 3 of them. Env OPENELB_VRRP_ADVERT_INTERVAL.")
+    Duration vrrpAdvertInterval;
+
+    @Option(names = "--vrrp-preempt", defaultValue = "true", fallbackValue = "true", arity = "0..1",
+            converter = BooleanConverter.class, showDefaultValue = Visibility.ALWAYS,
+            description = "apiserver-vip: a node with a higher priority takes the address over from a lower one. "
+                    + "Env OPENELB_VRRP_PREEMPT.")
+    Boolean vrrpPreempt;
+
+    @Option(names = "--health-url", paramLabel = "URL", defaultValue = "https://127.0.0.1:6443/readyz",
+            converter = HealthUrlConverter.class,
+            description = "apiserver-vip: the local API server's health; 200 is healthy. HTTPS to 127.0.0.1 or "
+                    + "::1 is not verified unless --health-ca-file is set. Env OPENELB_HEALTH_URL.")
+    String healthUrl;
+
+    @Option(names = "--health-interval", paramLabel = "DURATION", defaultValue = "1s",
+            converter = PositiveDurationConverter.class,
+            description = "apiserver-vip: time between health checks. Env OPENELB_HEALTH_INTERVAL.")
+    Duration healthInterval;
+
+    @Option(names = "--health-timeout", paramLabel = "DURATION", defaultValue = "1s",
+            converter = PositiveDurationConverter.class,
+            description = "apiserver-vip: a health check without an answer this long failed. "
+                    + "Env OPENELB_HEALTH_TIMEOUT.")
+    Duration healthTimeout;
+
+    @Option(names = "--health-fall", paramLabel = "N", defaultValue = "2", converter = CountConverter.class,
+            description = "apiserver-vip: consecutive failed checks that make the node unhealthy (it gives the "
+                    + "address up). Env OPENELB_HEALTH_FALL.")
+    Integer healthFall;
+
+    @Option(names = "--health-rise", paramLabel = "N", defaultValue = "2", converter = CountConverter.class,
+            description = "apiserver-vip: consecutive good checks that make the node healthy (it competes for "
+                    + "the address). Env OPENELB_HEALTH_RISE.")
+    Integer healthRise;
+
+    @Option(names = "--health-ca-file", paramLabel = "FILE", defaultValue = "",
+            description = "apiserver-vip: PEM CA bundle that verifies --health-url's certificate (kubeadm: "
+                    + "/etc/kubernetes/pki/ca.crt); empty: the JVM's CAs, none for loopback. "
+                    + "Env OPENELB_HEALTH_CA_FILE.")
+    String healthCaFile;
+
     @Option(names = "--print-config", defaultValue = "false", fallbackValue = "true", arity = "0..1",
             converter = BooleanConverter.class, showDefaultValue = Visibility.ALWAYS,
             description = "Print the effective configuration and exit. Env OPENELB_PRINT_CONFIG.")
@@ -164,6 +236,9 @@ final class Flags {
     static String display(Object value) {
         if (value instanceof Duration duration) {
             return Converters.format(duration);
+        }
+        if (value instanceof Role role) {
+            return role.toString();
         }
         if (value instanceof Enum<?> constant) {
             return constant.name().toLowerCase(Locale.ROOT);

@@ -45,6 +45,7 @@ import picocli.CommandLine.TypeConversionException;
  * @param allocateUnclassed also serve LoadBalancer Services that have no class and no OpenELB annotation
  * @param leaderElection  how the controller replicas choose the active one
  * @param layer2          the speakers' Layer 2 membership and handover
+ * @param apiServerVip    the kube-apiserver VIP ({@code --role apiserver-vip}); its defaults in other roles
  * @param effective       option name to effective value, in --help order, for printing
  */
 public record OperatorConfig(
@@ -64,6 +65,7 @@ public record OperatorConfig(
         boolean allocateUnclassed,
         LeaderElection leaderElection,
         Layer2 layer2,
+        ApiServerVip apiServerVip,
         Map<String, String> effective) {
 
     /**
@@ -97,6 +99,36 @@ public record OperatorConfig(
      * @param handoverDelay  a new owner whose predecessor is still live waits this long before answering
      */
     public record Layer2(int membershipPort, Duration failureTimeout, Duration handoverDelay) {}
+
+    /**
+     * The kube-apiserver's virtual address, held by one control-plane node elected over VRRP.
+     *
+     * @param vips           IPv4 and/or IPv6 literals; empty outside the role
+     * @param iface          a NIC name or {@code can_reach:<ip>}; empty: the route to the first VIP
+     * @param vrid           1-255 in the role, 0 outside it
+     * @param priority       1-254
+     * @param advertInterval whole centiseconds, 10ms-40950ms
+     * @param preempt        a higher priority takes over from a lower master
+     * @param health         when this node's API server counts as healthy
+     */
+    public record ApiServerVip(List<String> vips, String iface, int vrid, int priority, Duration advertInterval,
+            boolean preempt, Health health) {
+        public ApiServerVip {
+            vips = List.copyOf(vips);
+        }
+    }
+
+    /**
+     * The checks of the local API server.
+     *
+     * @param url      answered 200 when healthy
+     * @param interval between checks
+     * @param timeout  a check without an answer this long failed
+     * @param fall     consecutive failures that make it unhealthy
+     * @param rise     consecutive successes that make it healthy
+     * @param caFile   PEM CA bundle to verify the URL's certificate with; empty: see the README
+     */
+    public record Health(String url, Duration interval, Duration timeout, int fall, int rise, String caFile) {}
 
     static final String ENV_PREFIX = "OPENELB_";
     private static final String SEE_HELP = "\nRun with --help to see every option.";
@@ -215,6 +247,17 @@ public record OperatorConfig(
                 errors.add("--node-name: '" + nodeName + "' is not a valid Kubernetes node name");
             }
         }
+        if (f.role == Role.APISERVER_VIP) {
+            if (f.vip != null && f.vip.isEmpty()) {
+                errors.add("--vip: required for role apiserver-vip");
+            }
+            if (f.vrid != null && f.vrid == 0) {
+                errors.add("--vrid: required for role apiserver-vip (1-255, the same on every control-plane node)");
+            }
+        }
+        if (!f.healthCaFile.isEmpty() && !Files.isReadable(Path.of(f.healthCaFile))) {
+            errors.add("--health-ca-file: cannot read '" + f.healthCaFile + "'");
+        }
         if (!f.kubeconfig.isEmpty() && !Files.isReadable(Path.of(f.kubeconfig))) {
             errors.add("--kubeconfig: cannot read '" + f.kubeconfig + "'");
         }
@@ -240,7 +283,12 @@ public record OperatorConfig(
                 f.grpcPort, f.kubeconfig, f.shutdownTimeout, Flags.display(f.logLevel), Flags.display(f.logFormat),
                 f.printConfig, f.loadBalancerClass, f.allocateUnclassed,
                 new LeaderElection(f.leaderElect, f.leaseName, f.leaseDuration, f.renewDeadline, f.retryPeriod),
-                new Layer2(f.membershipPort, f.membershipFailureTimeout, f.layer2HandoverDelay), effective);
+                new Layer2(f.membershipPort, f.membershipFailureTimeout, f.layer2HandoverDelay),
+                new ApiServerVip(f.vip.isEmpty() ? List.of() : List.of(f.vip.split(",")), f.vipInterface.trim(),
+                        f.vrid, f.vrrpPriority, f.vrrpAdvertInterval, f.vrrpPreempt,
+                        new Health(f.healthUrl, f.healthInterval, f.healthTimeout, f.healthFall, f.healthRise,
+                                f.healthCaFile)),
+                effective);
     }
 
     /** The effective configuration, one {@code --option = value} line each, in --help order. */

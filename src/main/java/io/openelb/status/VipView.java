@@ -25,10 +25,12 @@ public record VipView(String node, String problem, List<Instance> instances) {
      * @param priority  this node's priority; 0 when it does not compete
      * @param addresses the addresses the master configures (both families)
      * @param services  the Services of the group; empty for the apiserver VIP
+     * @param health    the local kube-apiserver's health ({@code unknown}, {@code healthy}, {@code unhealthy})
+     *                  for the apiserver VIP; "" for Service groups
      * @param problem   "" or why this node does not compete or the group is served differently
      */
     public record Instance(String name, String iface, int vrid, String family, String state, String master,
-            int priority, List<String> addresses, List<String> services, String problem) {
+            int priority, List<String> addresses, List<String> services, String health, String problem) {
         public Instance {
             addresses = List.copyOf(addresses);
             services = List.copyOf(services);

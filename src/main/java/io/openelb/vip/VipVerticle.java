@@ -1,6 +1,7 @@
 package io.openelb.vip;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.openelb.announce.InterfaceSpec;
 import io.openelb.announce.ServiceState;
 import io.openelb.announce.VipPlan;
 import io.openelb.announce.VipPlan.Group;
@@ -22,6 +23,7 @@ import io.openelb.vrrp.VrrpRouter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -108,7 +110,8 @@ public final class VipVerticle extends VerticleBase {
             return;
         }
         List<Pool> pools = s.pools().pools().stream().filter(p -> p.protocol() == Protocol.VIP).toList();
-        List<Group> groups = pools.isEmpty() ? List.of() : VipPlan.groups(services(s), pools, s.nodeStates());
+        List<Group> groups = pools.isEmpty() ? List.of()
+                : VipPlan.groups(services(s), pools, s.nodeStates(), this::resolve);
         Set<String> ifaces = new HashSet<>();
         groups.forEach(g -> ifaces.add(g.iface()));
         openLinks(ifaces);
@@ -130,6 +133,18 @@ public final class VipVerticle extends VerticleBase {
         closeUnusedLinks(ifaces);
         report(groups);
         publish(groups);
+    }
+
+    /**
+     * An Eip's {@code interface} as this node resolves it ({@code can_reach:} by the route); the spec itself
+     * when it cannot be resolved (the link then fails to open and says why).
+     */
+    private String resolve(String spec) {
+        try {
+            return InterfaceLookup.find(InterfaceSpec.parse(spec));
+        } catch (IOException | IllegalArgumentException e) {
+            return spec;
+        }
     }
 
     /** The Services with addresses, with what the plan reads of their annotations. */
@@ -285,7 +300,7 @@ public final class VipVerticle extends VerticleBase {
             }
             instances.add(new VipView.Instance(g.key(), g.iface(), g.vrid(), r == null ? "" : r.family().toString(),
                     state, master, r != null && r.competing() ? g.priority(nodeName) : 0,
-                    g.addresses().stream().map(IpAddress::toString).toList(), g.services(), problem));
+                    g.addresses().stream().map(IpAddress::toString).toList(), g.services(), "", problem));
         }
         board.vip(new VipView(nodeName, "", instances));
     }

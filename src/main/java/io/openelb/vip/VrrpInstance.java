@@ -89,6 +89,7 @@ public final class VrrpInstance {
         this.family = config.addresses().get(0).family();
         this.addresses = new HeldAddresses(vertx, operations != null ? operations
                 : HeldAddresses.onWorker(vertx, link.iface(), this::lifetimeSeconds), link::announce, link.iface(), held);
+        addresses.want(List.of()); // Initialize holds nothing: what an earlier run left goes now
         metrics.state(name, config.vrid(), family, link.iface(), VrrpMetrics.INITIALIZE);
     }
 

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * The HTTP endpoint: {@code /healthz} (the event loop answers), {@code /readyz} (the informers have
  * synced), {@code /metrics} (Prometheus text), the JSON status {@code /api/v1/pools}, {@code /api/v1/services},
  * {@code /api/v1/bgp/neighbors}, {@code /api/v1/bgp/neighbors/PEER/routes} (what was sent to BgpPeer PEER),
- * {@code /api/v1/layer2} (read from the {@link StatusBoard} the owners publish to), and the web page
+ * {@code /api/v1/layer2}, {@code /api/v1/vip} (read from the {@link StatusBoard} the owners publish to), and the web page
  * at {@code /} (static files of {@code webroot/} in the jar). Read-only: every route answers GET only
  * (other methods get 405).
  */
@@ -43,10 +43,20 @@ public final class HttpVerticle extends VerticleBase {
     }
 
     public HttpVerticle(String host, int port, Metrics metrics, StatusBoard board) {
+        this(host, port, metrics, board, false);
+    }
+
+    private HttpVerticle(String host, int port, Metrics metrics, StatusBoard board, boolean withoutCluster) {
         this.host = host;
         this.port = port;
         this.metrics = metrics;
         this.board = board;
+        this.informersSynced = withoutCluster;
+    }
+
+    /** For a process that watches no cluster (role apiserver-vip): {@code /readyz} waits for no informers. */
+    public static HttpVerticle withoutCluster(String host, int port, Metrics metrics, StatusBoard board) {
+        return new HttpVerticle(host, port, metrics, board, true);
     }
 
     /** The cluster view, back on this verticle's event loop. */
@@ -78,6 +88,11 @@ public final class HttpVerticle extends VerticleBase {
                 () -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
                         .end(new JsonObject().put("error", "this process runs no speaker: Layer 2 status is served "
                                 + "by the speakers").encode() + "\n")));
+        router.get("/api/v1/vip").handler(ctx -> board.vip().ifPresentOrElse(
+                view -> json(ctx, StatusJson.vip(view)),
+                () -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
+                        .end(new JsonObject().put("error", "this process runs no VIP mode: the VIP status is served "
+                                + "by the speakers and by role apiserver-vip").encode() + "\n")));
         router.get("/api/v1/bgp/neighbors").handler(ctx -> json(ctx, StatusJson.neighbors(board.neighbors(),
                 Instant.now())));
         router.get("/api/v1/bgp/neighbors/:peer/routes").handler(this::routes);

@@ -11,6 +11,7 @@ import io.openelb.status.MessageCounts;
 import io.openelb.status.NeighborView;
 import io.openelb.status.PoolView;
 import io.openelb.status.ServiceView;
+import io.openelb.status.VipView;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -27,6 +28,19 @@ import java.util.Optional;
  */
 final class StatusJson {
     private StatusJson() {}
+
+    /** {@code /api/v1/vip}: this process's VRRP instances (Service VIP groups, or the kube-apiserver VIP). */
+    static JsonObject vip(VipView view) {
+        JsonArray items = new JsonArray();
+        for (VipView.Instance v : view.instances()) {
+            items.add(new JsonObject().put("name", v.name()).put("vrid", v.vrid()).put("family", v.family())
+                    .put("interface", v.iface()).put("state", v.state()).put("master", v.master())
+                    .put("priority", v.priority()).put("addresses", new JsonArray(v.addresses()))
+                    .put("services", new JsonArray(v.services())).put("health", v.health())
+                    .put("problem", v.problem()));
+        }
+        return new JsonObject().put("node", view.node()).put("problem", view.problem()).put("instances", items);
+    }
 
     static JsonObject pools(ClusterView view) {
         JsonArray items = new JsonArray();

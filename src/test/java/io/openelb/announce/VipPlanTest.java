@@ -95,6 +95,25 @@ class VipPlanTest {
     }
 
     @Test
+    void poolsWrittenDifferentlyButOnOneInterfaceFormOneGroup() {
+        List<Pool> pools = PoolSet.of(List.of(
+                new EipDefinition("v4", 0, "10.77.0.100/30", "vip", "eth0", false, 0, List.of(), Map.of(), false,
+                        false),
+                new EipDefinition("v6", 1, "fd77::100/126", "vip", "can_reach:fd77::1", false, 0, List.of(), Map.of(),
+                        false, false))).pools();
+        VipService dual = service("ns/dual", "2026-01-01T00:00:00Z", "10.77.0.101", "fd77::101");
+
+        assertThat(VipPlan.groups(List.of(dual), pools, NODES)).as("unresolved, they look like two interfaces")
+                .hasSize(2);
+        assertThat(VipPlan.groups(List.of(dual), pools, NODES, spec -> spec.startsWith("can_reach:") ? "eth0" : spec))
+                .singleElement().satisfies(g -> {
+                    assertThat(g.key()).isEqualTo("ns/dual");
+                    assertThat(g.iface()).isEqualTo("eth0");
+                    assertThat(g.problem()).isEmpty();
+                });
+    }
+
+    @Test
     void derivedVridsDifferPerInterfaceAndANewerGroupNeverMovesAnOlderOne() {
         List<VipService> services = new ArrayList<>();
         for (int i = 0; i < 100; i++) {

@@ -103,6 +103,14 @@ final class ExportedMetrics {
         layer2.membership(true, 3);
 
         new LeaderGauge(registry).set(true);
+
+        VrrpMetrics vrrp = new VrrpMetrics(registry);
+        vrrp.state("apiserver-vip-ipv4", 51, IpFamily.IPV4, "eth0", VrrpMetrics.MASTER);
+        vrrp.transition("apiserver-vip-ipv4", "master");
+        vrrp.advertSent("apiserver-vip-ipv4");
+        vrrp.advertReceived("apiserver-vip-ipv4");
+        vrrp.dropped("eth0", "ttl");
+        vrrp.addressMismatch("apiserver-vip-ipv4");
     }
 
     /** Sample name to the label names its samples carry, as scraped. */
