@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.openelb.announce.VipPlan;
 import io.openelb.api.Annotations;
 import io.openelb.api.v1alpha2.BgpConf;
 import io.openelb.api.v1alpha2.BgpAdvertisement;
@@ -41,7 +42,7 @@ public final class Conversion {
     static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
     private static final Set<String> SERVICE_ANNOTATIONS = Set.of(Annotations.LOAD_BALANCER, Annotations.POOL,
             Annotations.REQUESTED_ADDRESS, Annotations.SHARING_KEY, RouteOverride.COMMUNITIES,
-            RouteOverride.LOCAL_PREF, RouteOverride.MED);
+            RouteOverride.LOCAL_PREF, RouteOverride.MED, VipPlan.GROUP, VipPlan.VRID);
 
     private final LongAdder conversions = new LongAdder();
 

@@ -62,6 +62,8 @@ public final class VipVerticle extends VerticleBase {
     private final Map<String, Link> links = new HashMap<>();
     private final Map<String, Running> running = new HashMap<>();
     private final Map<String, String> reportedProblems = new HashMap<>();
+    /** Each Eip interface spec's last resolution on this node. */
+    private final Map<String, String> resolved = new HashMap<>();
 
     /** One interface's link: opening, open, or failed with a reason. */
     private static final class Link {
@@ -136,14 +138,17 @@ public final class VipVerticle extends VerticleBase {
     }
 
     /**
-     * An Eip's {@code interface} as this node resolves it ({@code can_reach:} by the route); the spec itself
-     * when it cannot be resolved (the link then fails to open and says why).
+     * An Eip's {@code interface} as this node resolves it ({@code can_reach:} by the route); when it cannot be
+     * resolved, its last resolution, else the spec itself (the link then fails to open and says why).
      */
     private String resolve(String spec) {
         try {
-            return InterfaceLookup.find(InterfaceSpec.parse(spec));
+            String name = InterfaceLookup.find(InterfaceSpec.parse(spec));
+            resolved.put(spec, name);
+            return name;
         } catch (IOException | IllegalArgumentException e) {
-            return spec;
+            // the route can be gone for a moment (the link is down): keep the group where it was
+            return resolved.getOrDefault(spec, spec);
         }
     }
 

@@ -65,6 +65,10 @@ public final class VrrpInstance {
     private long timer = -1;
     private long linkCheck = -1;
     private boolean sendFailing;
+    private boolean wasMaster;
+    private long holdTimer = -1;
+    /** When another node last advertised with a priority above 0 (only masters advertise), -1 never. */
+    private long lastOtherMasterAt = -1;
 
     /**
      * @param config the router's configuration; its {@code primaryAddress} is taken from the link at start
@@ -144,6 +148,9 @@ public final class VrrpInstance {
             return;
         }
         metrics.advertReceived(name);
+        if (captured.advert().priority() > 0) {
+            lastOtherMasterAt = now();
+        }
         checkAddresses(captured);
         if (running()) {
             after(router.onAdvert(captured.advert(), captured.source(), now()));
@@ -223,8 +230,25 @@ public final class VrrpInstance {
     /** After every call of the router: send, hold or release, re-arm the timer, tell the listener. */
     private void after(List<VrrpAdvert> adverts) {
         adverts.forEach(this::send);
-        addresses.want(state() == VrrpRouter.State.MASTER ? held : List.of());
-        if (state() == VrrpRouter.State.MASTER && !adverts.isEmpty()) {
+        boolean master = state() == VrrpRouter.State.MASTER;
+        if (master && !wasMaster && preempting()) {
+            // The old master is alive: it releases the addresses when our advertisement reaches it. Holding
+            // them one interval later keeps two nodes from holding them at once (a planned move: a short gap).
+            long settle = config.advertIntervalCentis() * 10L;
+            holdTimer = vertx.setTimer(settle, id -> {
+                holdTimer = -1;
+                if (state() == VrrpRouter.State.MASTER) {
+                    addresses.want(held);
+                }
+            });
+        } else if (master && holdTimer < 0) {
+            addresses.want(held);
+        } else if (!master) {
+            cancelHold();
+            addresses.want(List.of());
+        }
+        wasMaster = master;
+        if (master && !adverts.isEmpty() && holdTimer < 0) {
             addresses.refresh();
         }
         armTimer();
@@ -267,6 +291,19 @@ public final class VrrpInstance {
             after(router.onTimer(now()));
         } else {
             armTimer();
+        }
+    }
+
+    /** Whether another node advertised as master within the last Master_Down_Interval (we preempted it). */
+    private boolean preempting() {
+        long masterDown = 3L * config.advertIntervalCentis() * 10 + config.advertIntervalCentis() * 10L;
+        return lastOtherMasterAt >= 0 && now() - lastOtherMasterAt < masterDown;
+    }
+
+    private void cancelHold() {
+        if (holdTimer >= 0) {
+            vertx.cancelTimer(holdTimer);
+            holdTimer = -1;
         }
     }
 

@@ -194,6 +194,32 @@ class VrrpInstanceVertxTest {
     }
 
     @Test
+    void aHigherPriorityThatPreemptsTakesTheAddressesOnlyOnceTheOldMasterReleasedThem(Vertx vertx) throws Exception {
+        Node low = node(vertx, "low", "192.0.2.2", 100, List.of(VIP));
+        low.run(low.instance::start);
+        eventually("the only instance holds the addresses", () -> holds(low));
+        Node high = node(vertx, "high", "192.0.2.1", 200, List.of(VIP));
+        List<String> both = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread watcher = new Thread(() -> {
+            while (watching.get()) {
+                if (!low.configured.isEmpty() && !high.configured.isEmpty()) {
+                    both.add(low.configured + " and " + high.configured);
+                }
+                Thread.onSpinWait();
+            }
+        });
+        watcher.start();
+
+        high.run(high.instance::start);
+        eventually("the higher priority takes over", () -> holds(high) && low.configured.isEmpty());
+        watching.set(false);
+        watcher.join();
+
+        assertThat(both).as("moments with the addresses on both").isEmpty();
+    }
+
+    @Test
     void stoppingTheMasterHandsOverAndCompletesOnceItsAddressesAreGone(Vertx vertx) throws Exception {
         Node a = node(vertx, "a", "192.0.2.1", 200, List.of(VIP));
         Node b = node(vertx, "b", "192.0.2.2", 100, List.of(VIP));
