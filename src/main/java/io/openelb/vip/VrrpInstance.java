@@ -69,6 +69,7 @@ public final class VrrpInstance {
     private long holdTimer = -1;
     /** When another node last advertised with a priority above 0 (only masters advertise), -1 never. */
     private long lastOtherMasterAt = -1;
+    private int lastOtherMasterPriority;
 
     /**
      * @param config the router's configuration; its {@code primaryAddress} is taken from the link at start
@@ -150,6 +151,7 @@ public final class VrrpInstance {
         metrics.advertReceived(name);
         if (captured.advert().priority() > 0) {
             lastOtherMasterAt = now();
+            lastOtherMasterPriority = captured.advert().priority();
         }
         checkAddresses(captured);
         if (running()) {
@@ -294,10 +296,15 @@ public final class VrrpInstance {
         }
     }
 
-    /** Whether another node advertised as master within the last Master_Down_Interval (we preempted it). */
+    /**
+     * Whether this node took over from a live master of lower priority (preemption): one was heard within
+     * about Master_Down_Interval. A failover after a master fell silent is none: that master had the higher
+     * priority, or this node would have preempted it before.
+     */
     private boolean preempting() {
-        long masterDown = 3L * config.advertIntervalCentis() * 10 + config.advertIntervalCentis() * 10L;
-        return lastOtherMasterAt >= 0 && now() - lastOtherMasterAt < masterDown;
+        long masterDown = 4L * config.advertIntervalCentis() * 10;
+        return lastOtherMasterAt >= 0 && now() - lastOtherMasterAt < masterDown
+                && lastOtherMasterPriority < config.priority();
     }
 
     private void cancelHold() {

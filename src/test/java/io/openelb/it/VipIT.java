@@ -278,7 +278,7 @@ class VipIT {
                 .doesNotContainPattern("(?i)invalid|mismatch|bogus|wrong");
         String dump = LocalCluster.read(dir.resolve("tcpdump.txt"));
         assertThat(dump).contains(Lab.nodeAddress(ours) + " > 224.0.0.18: VRRPv3, Advertisement, vrid 51, prio ")
-                .contains("intvl 20cs, length 12, addr: " + vip);
+                .contains("intvl 20cs, length 12, addrs: " + vip);
         l2.restart(3);
     }
 
