@@ -200,12 +200,13 @@ final class Flags {
                     + "::1 is not verified unless --health-ca-file is set. Env OPENELB_HEALTH_URL.")
     String healthUrl;
 
-    @Option(names = "--health-interval", paramLabel = "DURATION", defaultValue = "1s",
+    // 500 ms x 2 failures: a dead API server costs its clients about a second before the VIP moves
+    @Option(names = "--health-interval", paramLabel = "DURATION", defaultValue = "500ms",
             converter = PositiveDurationConverter.class,
             description = "apiserver-vip: time between health checks. Env OPENELB_HEALTH_INTERVAL.")
     Duration healthInterval;
 
-    @Option(names = "--health-timeout", paramLabel = "DURATION", defaultValue = "1s",
+    @Option(names = "--health-timeout", paramLabel = "DURATION", defaultValue = "500ms",
             converter = PositiveDurationConverter.class,
             description = "apiserver-vip: a health check without an answer this long failed. "
                     + "Env OPENELB_HEALTH_TIMEOUT.")

@@ -31,7 +31,7 @@ class ApiServerVipConfigTest {
         assertThat(config.role().usesKubernetes()).isFalse();
         assertThat(config.apiServerVip()).isEqualTo(new OperatorConfig.ApiServerVip(List.of("192.0.2.10"), "", 51,
                 100, Duration.ofMillis(200), true, new OperatorConfig.Health("https://127.0.0.1:6443/readyz",
-                        Duration.ofSeconds(1), Duration.ofSeconds(1), 2, 2, "")));
+                        Duration.ofMillis(500), Duration.ofMillis(500), 2, 2, "")));
         assertThat(config.describe()).contains("--role = apiserver-vip\n", "--vrrp-advert-interval = 200ms\n");
     }
 
