@@ -21,6 +21,10 @@
 #                   owner, time until the client's neighbour entry holds the new owner's MAC (p50, max),
 #                   and the ARP answer latency against the kernel answering for a configured address.
 #                   Honours OPENELB_LAB_PREFIX/OPENELB_LAB_DIR and OPENELB_IT_CLUSTER_DIR/_APISERVER_PORT
+#   vip-failover [K]  VIP mode in the router lab (3 nodes, a speaker each): K (default 20) trials alternating
+#                   SIGKILL of the holder's speaker and its eth0 going down, time until the client's neighbour
+#                   entry holds the new holder's MAC (p50, max), and how long a killed node keeps the address;
+#                   against keepalived (Debian) with the same priorities and interval, same trials
 #   bfd-detection [K]  BFD in the router lab (BIRD; OPENELB_BFD_ROUTER=frr for FRR), 300 ms x 3: K (default 20)
 #                   freezes (SIGSTOP) of node2's speaker, time until the router's kernel route drops it, p50/max;
 #                   against 3 freezes with BFD off (the BGP hold timer, 9 s)
@@ -96,6 +100,7 @@ run() { # <name> [N]
       bgp-table) n=${n:-10000}; bench "bgp-table-$n" java -cp "$cp" io.openelb.it.BgpConvergenceBenchmark table "$n" ;;
       announce) n=${n:-10000}; bench "announce-$n" hack/bench/announce.sh "$n" ;;
       l2-failover) n=${n:-20}; bench "l2-failover-$n" java -cp "$cp" io.openelb.it.Layer2FailoverBenchmark "$n" ;;
+      vip-failover) n=${n:-20}; bench "vip-failover-$n" java -cp "$cp" io.openelb.it.VipFailoverBenchmark "$n" ;;
       footprint) n=${n:-10000}; bench "footprint-$n" hack/bench/footprint.sh "$n" ;;
       bfd-detection) n=${n:-20}
         bench "bfd-detection-$n" java -cp "$cp" io.openelb.it.BfdDetectionBenchmark "$n" "${OPENELB_BFD_ROUTER:-bird}" ;;
@@ -103,7 +108,7 @@ run() { # <name> [N]
         bench "many-speakers-$n" java -cp "$cp" io.openelb.it.ManySpeakersBenchmark "$n" \
           "${OPENELB_MANY_SEQUENCE:-50}" "${OPENELB_MANY_BURST:-500}" ;;
       *) echo "usage: $0 [scale [N] | allocator | codec | bgp-convergence [N] | bgp-table [N] | announce [N]" \
-          "| l2-failover [K] | bfd-detection [K] | footprint [N] | many-speakers [N] | smoke | all]" >&2; exit 2 ;;
+          "| l2-failover [K] | vip-failover [K] | bfd-detection [K] | footprint [N] | many-speakers [N] | smoke | all]" >&2; exit 2 ;;
     esac
 }
 
@@ -117,13 +122,14 @@ case "${1:-all}" in
     run bgp-table 100
     run announce 100
     run l2-failover 1
+    run vip-failover 2
     run bfd-detection 1
     OPENELB_FOOTPRINT_SETTLE=2 run footprint 50
     OPENELB_MANY_SEQUENCE=5 OPENELB_MANY_BURST=5 run many-speakers 5
     run allocator
     run codec ;;
   all)
-    for name in scale bgp-convergence bgp-table announce l2-failover bfd-detection footprint many-speakers allocator codec; do
+    for name in scale bgp-convergence bgp-table announce l2-failover vip-failover bfd-detection footprint many-speakers allocator codec; do
       run "$name"
     done
     run announce 100000 ;;
