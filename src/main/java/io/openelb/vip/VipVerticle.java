@@ -263,7 +263,10 @@ public final class VipVerticle extends VerticleBase {
         planner.request();
     }
 
-    /** Problems of groups and interfaces: one log line and one Event per new problem. */
+    /**
+     * Problems of groups, interfaces and instances (e.g. a VRID another router uses for other addresses): one
+     * log line and one Event per new problem.
+     */
     private void report(List<Group> groups) {
         Map<String, String> now = new HashMap<>();
         for (Group g : groups) {
@@ -271,6 +274,10 @@ public final class VipVerticle extends VerticleBase {
             String problem = g.problem();
             if (link != null && !link.opening && link.link == null) {
                 problem = join(problem, "node " + nodeName + ": " + link.problem);
+            }
+            Running r = running.get(g.key());
+            if (r != null && !r.instance().problem().isEmpty()) {
+                problem = join(problem, "node " + nodeName + ": " + r.instance().problem());
             }
             if (!problem.isEmpty()) {
                 now.put(g.key(), problem);
@@ -296,7 +303,6 @@ public final class VipVerticle extends VerticleBase {
             if (r != null) {
                 state = r.instance().state().name().toLowerCase(Locale.ROOT);
                 master = r.instance().master() == null ? "" : r.instance().master().toString();
-                problem = join(problem, r.instance().problem());
                 if (!r.competing()) {
                     problem = join(problem, g.candidates().contains(nodeName) ? "no address of the family on "
                             + g.iface() : "this node may not hold the group (not Ready, excluded, or no local "

@@ -66,6 +66,8 @@ public final class VrrpInstance {
     private long linkCheck = -1;
     private boolean sendFailing;
     private boolean wasMaster;
+    /** "" or the first collision heard: another router advertising other addresses under this VRID. */
+    private String mismatch = "";
     private long holdTimer = -1;
     /** When another node last advertised with a priority above 0 (only masters advertise), -1 never. */
     private long lastOtherMasterAt = -1;
@@ -168,9 +170,13 @@ public final class VrrpInstance {
         return running() ? router.masterAddress() : null;
     }
 
-    /** "" or why the instance cannot take part, e.g. "interface eth0 is down". */
+    /**
+     * "" or why the instance cannot take part, e.g. "interface eth0 is down", or that another router
+     * advertises other addresses under its VRID (a collision; RFC 5798 7.1 says log it and go on).
+     */
     public String problem() {
-        return !problem.isEmpty() ? problem : addresses.problem();
+        String own = !problem.isEmpty() ? problem : addresses.problem();
+        return own.isEmpty() ? mismatch : mismatch.isEmpty() ? own : own + "; " + mismatch;
     }
 
     public String name() {
@@ -321,8 +327,11 @@ public final class VrrpInstance {
         }
         metrics.addressMismatch(name);
         if (mismatchesLogged.add(captured.source())) {
-            LOG.warn("VRID {} on {}: {} advertises {}, we advertise {}", config.vrid(), link.iface(),
-                    captured.source(), captured.advert().addresses(), config.addresses());
+            mismatch = "VRID " + config.vrid() + " on " + link.iface() + " is also used by " + captured.source()
+                    + " for " + captured.advert().addresses() + " (this group: " + config.addresses()
+                    + "): two VRRP groups share one VRID";
+            LOG.warn("{}", mismatch);
+            report();
         }
     }
 

@@ -287,6 +287,10 @@ class VrrpInstanceVertxTest {
         eventually("a holds the addresses", () -> holds(a));
         eventually("b backs up", () -> is(b, VrrpRouter.State.BACKUP));
         assertThat(metrics.scrape()).containsPattern("openelb_vrrp_address_mismatch_total\\{instance=\"b\"} [1-9]");
+        assertThat(b.on(b.instance::problem)).as("the collision, for the status and an Event")
+                .contains("VRID 51 on eth0 is also used by 192.0.2.1 for [10.0.0.10, 10.0.0.11]",
+                        "two VRRP groups share one VRID");
+        assertThat(a.on(a.instance::problem)).isEmpty();
     }
 
     @Test
