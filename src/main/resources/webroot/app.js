@@ -109,12 +109,45 @@ function renderLayer2(node) {
   };
 }
 
+/** One VRRP instance: the master's row stands out; the API server's health for the apiserver-vip role. */
+function renderVip(row, v) {
+  cell(row, v.name);
+  cell(row, v.addresses.join(", "));
+  cell(row, v.interface);
+  cell(row, v.vrid ? v.vrid + (v.family ? " (" + v.family.toLowerCase() + ")" : "") : "none");
+  cell(row, v.state + (v.health ? ", API server " + v.health : ""),
+    "state " + (v.state === "master" ? "master" : v.state === "backup" ? "backup" : "idle"));
+  cell(row, v.master ? v.master + (v.state === "master" ? " (this node)" : "") : "none heard");
+  cell(row, v.priority ? v.priority : "not competing");
+  cell(row, v.problem, v.problem ? "invalid" : "");
+  if (v.state === "master") row.className = "master";
+}
+
 /** The Layer 2 half of a speaker; null from a process without one (the controller answers 404). */
 async function getLayer2() {
-  const response = await fetch("api/v1/layer2", { cache: "no-store" });
+  return getOptional("api/v1/layer2");
+}
+
+/** The VRRP instances of a speaker or of the apiserver-vip role; null where none run (404). */
+async function getVip() {
+  return getOptional("api/v1/vip");
+}
+
+async function getOptional(path) {
+  const response = await fetch(path, { cache: "no-store" });
   if (response.status === 404) return null;
-  if (!response.ok) throw new Error("api/v1/layer2: HTTP " + response.status);
+  if (!response.ok) throw new Error(path + ": HTTP " + response.status);
   return response.json();
+}
+
+function showVip(vip) {
+  const section = document.getElementById("vip-section");
+  section.hidden = vip === null;
+  if (vip === null) return;
+  fill("vip", vip.instances, renderVip, "no VIP group");
+  const note = document.getElementById("vip-note");
+  note.textContent = vip.problem ? "nothing runs: " + vip.problem : vip.node ? "as node " + vip.node + " sees them" : "";
+  note.className = vip.problem ? "error" : "note";
 }
 
 async function getJson(path) {
@@ -126,8 +159,9 @@ async function getJson(path) {
 async function refresh() {
   const error = document.getElementById("error");
   try {
-    const [pools, neighbors, services, layer2] = await Promise.all([
-      getJson("api/v1/pools"), getJson("api/v1/bgp/neighbors"), getJson("api/v1/services"), getLayer2()]);
+    const [pools, neighbors, services, layer2, vip] = await Promise.all([
+      getJson("api/v1/pools"), getJson("api/v1/bgp/neighbors"), getJson("api/v1/services"), getLayer2(),
+      getVip()]);
     fill("pools", pools.pools, renderPool, "no Eip");
     fill("neighbors", neighbors.neighbors, renderNeighbor, "no BGP session on this node");
     fill("services", services.services, renderService, "no Service holds an address");
@@ -141,6 +175,7 @@ async function refresh() {
         : "membership: " + (layer2.members.length ? layer2.members.join(", ") : "(none yet)");
       layer2Note.className = layer2.problem ? "error" : "note";
     }
+    showVip(vip);
     document.getElementById("updated").textContent = "updated " + new Date().toLocaleTimeString();
     error.hidden = true;
   } catch (e) {

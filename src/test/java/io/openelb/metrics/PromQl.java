@@ -20,6 +20,9 @@ final class PromQl {
     private PromQl() {}
 
     private static final Pattern MATCHER_LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(?:=~|!~|!=|=)");
+    /** The label of a Grafana {@code label_values(metric, label)} query. */
+    private static final Pattern LABEL_VALUES_LABEL =
+            Pattern.compile("label_values\\([^,)]+,\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*\\)");
     private static final Pattern GROUPING =
             Pattern.compile("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\(([^)]*)\\)");
 
@@ -33,6 +36,10 @@ final class PromQl {
             while (m.find()) {
                 labels.add(m.group(1));
             }
+        }
+        Matcher values = LABEL_VALUES_LABEL.matcher(e);
+        while (values.find()) {
+            labels.add(values.group(1));
         }
         Matcher g = GROUPING.matcher(e);
         while (g.find()) {

@@ -322,6 +322,15 @@ class HttpVerticleVertxTest {
         assertThat(get("/style.css").statusCode()).isEqualTo(200);
     }
 
+    /** The page's VIP section: hidden where /api/v1/vip answers 404, as it does until a VIP owner publishes. */
+    @Test
+    void thePageHasAVipSectionHiddenWhereTheProcessRunsNoVipMode() throws Exception {
+        assertThat(get("/").bodyAsString()).contains("<section id=\"vip-section\" hidden>", "<table id=\"vip\">");
+        assertThat(get("/app.js").bodyAsString()).contains("getOptional(\"api/v1/vip\")", "response.status === 404",
+                "section.hidden = vip === null");
+        assertThat(get("/api/v1/vip").statusCode()).isEqualTo(404);
+    }
+
     private HttpResponse<Buffer> awaitStatus(String path, int status) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         HttpResponse<Buffer> response = get(path);
