@@ -187,33 +187,31 @@ public final class VipPlan {
         return out;
     }
 
-    /** Requested VRIDs first (oldest group wins a clash), then derived ones, both per interface. */
+    /**
+     * VRIDs per interface, oldest group first, requested and derived alike: a group keeps its VRID whatever
+     * newer groups ask for (a newer request for a taken VRID gets another and a problem).
+     */
     private static List<Group> assignVrids(List<Draft> drafts, Collection<NodeState> nodes) {
         Map<String, Map<Integer, String>> taken = new HashMap<>();
         Map<Draft, Integer> vrids = new IdentityHashMap<>();
         Map<Draft, String> problems = new IdentityHashMap<>();
         for (Draft d : drafts) {
-            requested(d, problems).ifPresent(vrid -> {
-                String holder = taken.computeIfAbsent(d.iface(), i -> new HashMap<>()).putIfAbsent(vrid, d.key());
-                if (holder == null) {
-                    vrids.put(d, vrid);
-                } else {
-                    problems.merge(d, "VRID " + vrid + " on " + d.iface() + " is already used by group " + holder
-                            + ": this group uses another", VipPlan::both);
-                }
-            });
-        }
-        for (Draft d : drafts) {
-            if (vrids.containsKey(d)) {
-                continue;
-            }
             Map<Integer, String> onIface = taken.computeIfAbsent(d.iface(), i -> new HashMap<>());
+            Optional<Integer> requested = requested(d, problems);
+            if (requested.isPresent()) {
+                String holder = onIface.putIfAbsent(requested.get(), d.key());
+                if (holder == null) {
+                    vrids.put(d, requested.get());
+                    continue;
+                }
+                problems.merge(d, "VRID " + requested.get() + " on " + d.iface() + " is already used by group "
+                        + holder + ": this group uses another", VipPlan::both);
+            }
             int start = (int) Long.remainderUnsigned(hash(d.key()), 255) + 1;
-            for (int i = 0; i < 255; i++) {
+            for (int i = 0; i < 255 && !vrids.containsKey(d); i++) {
                 int vrid = (start - 1 + i) % 255 + 1;
                 if (onIface.putIfAbsent(vrid, d.key()) == null) {
                     vrids.put(d, vrid);
-                    break;
                 }
             }
             if (!vrids.containsKey(d)) {

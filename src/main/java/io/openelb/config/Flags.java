@@ -184,13 +184,15 @@ final class Flags {
 
     @Option(names = "--vrrp-advert-interval", paramLabel = "DURATION", defaultValue = "200ms",
             converter = AdvertIntervalConverter.class,
-            description = "apiserver-vip: VRRP advertisement interval, 10ms-40950ms in centiseconds; a master is "
+            description = "VIP mode (speaker) and apiserver-vip: VRRP advertisement interval, 10ms-40950ms in "
+                    + "centiseconds; a master is "
                     + "replaced after about 3 of them. Env OPENELB_VRRP_ADVERT_INTERVAL.")
     Duration vrrpAdvertInterval;
 
     @Option(names = "--vrrp-preempt", defaultValue = "true", fallbackValue = "true", arity = "0..1",
             converter = BooleanConverter.class, showDefaultValue = Visibility.ALWAYS,
-            description = "apiserver-vip: a node with a higher priority takes the address over from a lower one. "
+            description = "VIP mode (speaker) and apiserver-vip: a node with a higher priority takes the address "
+                    + "over from a lower one. "
                     + "Env OPENELB_VRRP_PREEMPT.")
     Boolean vrrpPreempt;
 

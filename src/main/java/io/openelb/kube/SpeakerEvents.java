@@ -31,9 +31,18 @@ public final class SpeakerEvents {
 
     /** A Normal Event on the Service {@code namespace/name}. */
     public void onService(String key, String reason, String message) {
+        onService(key, "Normal", reason, message);
+    }
+
+    /** A Warning Event on the Service {@code namespace/name}. */
+    public void warnOnService(String key, String reason, String message) {
+        onService(key, "Warning", reason, message);
+    }
+
+    private void onService(String key, String type, String reason, String message) {
         String[] nsName = key.split("/", 2);
         record(new ObjectReferenceBuilder().withApiVersion("v1").withKind("Service").withNamespace(nsName[0])
-                .withName(nsName[1]).build(), nsName[0], "Normal", reason, message);
+                .withName(nsName[1]).build(), nsName[0], type, reason, message);
     }
 
     /** A Warning Event on the Eip. */

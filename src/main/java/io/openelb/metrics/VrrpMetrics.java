@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Meters of the VRRP instances (VIP mode, kube-apiserver VIP), labelled per instance (one per VRID and
- * family on an interface), never per address. The state gauge holds its value strongly, as the BGP ones do.
+ * Meters of the VRRP instances (VIP mode, kube-apiserver VIP), labelled {@code group} per instance (one per
+ * VRID and family on an interface; not {@code instance}, which Prometheus sets to the scrape target), never
+ * per address. The state gauge holds its value strongly, as the BGP ones do.
  * Thread-safe: each instance calls from its own context.
  */
 public final class VrrpMetrics {
@@ -33,7 +34,7 @@ public final class VrrpMetrics {
             AtomicInteger value = new AtomicInteger();
             Gauge.builder("openelb_vrrp_state", value, AtomicInteger::get)
                     .description("VRRP state (RFC 5798): 0 Initialize, 1 Backup, 2 Master")
-                    .tag("instance", name).tag("vrid", Integer.toString(vrid))
+                    .tag("group", name).tag("vrid", Integer.toString(vrid))
                     .tag("family", family.name().toLowerCase(Locale.ROOT)).tag("interface", iface)
                     .strongReference(true).register(registry);
             return value;
@@ -43,17 +44,17 @@ public final class VrrpMetrics {
     /** The instance changed state; {@code to} is the new state's name (initialize, backup, master). */
     public void transition(String instance, String to) {
         Counter.builder("openelb_vrrp_transitions").description("VRRP state changes, by the state entered")
-                .tag("instance", instance).tag("to", to).register(registry).increment();
+                .tag("group", instance).tag("to", to).register(registry).increment();
     }
 
     public void advertSent(String instance) {
         Counter.builder("openelb_vrrp_adverts_sent").description("VRRP advertisements sent")
-                .tag("instance", instance).register(registry).increment();
+                .tag("group", instance).register(registry).increment();
     }
 
     public void advertReceived(String instance) {
         Counter.builder("openelb_vrrp_adverts_received").description("VRRP advertisements received for the instance")
-                .tag("instance", instance).register(registry).increment();
+                .tag("group", instance).register(registry).increment();
     }
 
     /** A received packet was dropped before the election saw it: bad TTL, our own, not ours, malformed. */
@@ -66,7 +67,7 @@ public final class VrrpMetrics {
     public void addressMismatch(String instance) {
         Counter.builder("openelb_vrrp_address_mismatch")
                 .description("VRRP advertisements whose addresses differ from the instance's own")
-                .tag("instance", instance).register(registry).increment();
+                .tag("group", instance).register(registry).increment();
     }
 
     /** The instance is gone for good: its meters go. */
@@ -74,7 +75,7 @@ public final class VrrpMetrics {
         states.remove(instance);
         registry.getMeters().stream()
                 .filter(m -> m.getId().getName().startsWith("openelb_vrrp_")
-                        && instance.equals(m.getId().getTag("instance")))
+                        && instance.equals(m.getId().getTag("group")))
                 .forEach(registry::remove);
     }
 }

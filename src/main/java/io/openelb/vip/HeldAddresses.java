@@ -80,6 +80,9 @@ final class HeldAddresses {
     private final Set<IpAddress> toRenew = new LinkedHashSet<>();
     private boolean busy;
     private String problem = "";
+    private Runnable onChange = () -> {};
+    private boolean wasMaster;
+    private long pendingHold = -1;
 
     /**
      * @param possiblyPresent addresses an earlier run may have left configured; removed by the first pass
@@ -92,6 +95,49 @@ final class HeldAddresses {
         this.announce = announce;
         this.iface = iface;
         leftovers.addAll(possiblyPresent);
+    }
+
+    /**
+     * Follows the instance after each decision of its router: {@code held} while Master, nothing otherwise.
+     * On becoming Master by preemption the old master is alive and releases the addresses when our
+     * advertisement reaches it: holding them {@code settleMillis} later keeps two nodes from holding them at
+     * once (a planned move: a short gap). Each advertisement a holding master sends renews the lifetimes.
+     */
+    void follow(List<IpAddress> held, boolean preempted, long settleMillis, boolean advertised) {
+        boolean master = !held.isEmpty();
+        if (master && !wasMaster && preempted) {
+            pendingHold = vertx.setTimer(settleMillis, id -> {
+                pendingHold = -1;
+                want(held);
+            });
+        } else if (master && pendingHold < 0) {
+            want(held);
+        } else if (!master) {
+            if (pendingHold >= 0) {
+                vertx.cancelTimer(pendingHold);
+                pendingHold = -1;
+            }
+            want(List.of());
+        }
+        wasMaster = master;
+        if (master && advertised && pendingHold < 0) {
+            refresh();
+        }
+    }
+
+    /** Whether a preempting master is still waiting before it holds the addresses. */
+    boolean holdPending() {
+        return pendingHold >= 0;
+    }
+
+    /** Called after each add or remove has finished (succeeded or failed), on the owner's context. */
+    void onChange(Runnable onChange) {
+        this.onChange = onChange;
+    }
+
+    /** Whether adding a desired address failed (and is not retried before {@link #retry} or {@link #want}). */
+    boolean addFailed() {
+        return failed.stream().anyMatch(desired::contains);
     }
 
     /** The addresses to have on the interface from now on; work starts at once unless a step is running. */
@@ -113,6 +159,11 @@ final class HeldAddresses {
         if (!busy) {
             step();
         }
+    }
+
+    /** Announces every held address again, as when it was added (neighbours may point at another node). */
+    void reannounce() {
+        inEffect.stream().filter(desired::contains).toList().forEach(a -> announce(a, ANNOUNCEMENTS));
     }
 
     /** Tries again what failed (called periodically by the owner). */
@@ -201,6 +252,7 @@ final class HeldAddresses {
                 leftovers.remove(address);
             }
             step();
+            onChange.run();
         });
     }
 

@@ -62,6 +62,8 @@ public final class VipVerticle extends VerticleBase {
     private final Map<String, Link> links = new HashMap<>();
     private final Map<String, Running> running = new HashMap<>();
     private final Map<String, String> reportedProblems = new HashMap<>();
+    /** The groups whose addresses this node has configured (their VipHeld Event posted). */
+    private final Set<String> holding = new HashSet<>();
     /** Each Eip interface spec's last resolution on this node. */
     private final Map<String, String> resolved = new HashMap<>();
 
@@ -88,6 +90,7 @@ public final class VipVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         context = vertx.getOrCreateContext();
+        board.vip(new VipView(nodeName, "", List.of())); // the status page asks at once
         events = new SpeakerEvents(vertx, client, nodeName);
         planner = new PacedPlan(context, this::plan);
         Snapshots.follow(vertx, s -> {
@@ -250,10 +253,12 @@ public final class VipVerticle extends VerticleBase {
         }
     }
 
-    /** Called by an instance after a state change: an Event when this node took the group's addresses. */
+    /** Called by an instance after a change: an Event once this node has configured the group's addresses. */
     private void changed(VrrpInstance instance) {
         Running r = running.get(instance.name());
-        if (r != null && r.instance() == instance && instance.state() == VrrpRouter.State.MASTER) {
+        if (!instance.holding()) {
+            holding.remove(instance.name());
+        } else if (r != null && r.instance() == instance && holding.add(instance.name())) {
             for (String service : r.group().services()) {
                 events.onService(service, "VipHeld", "node " + nodeName + " holds " + r.group().addresses()
                         + " on " + r.group().iface() + " (VRRP VRID " + r.group().vrid() + ", priority "
@@ -265,32 +270,44 @@ public final class VipVerticle extends VerticleBase {
 
     /**
      * Problems of groups, interfaces and instances (e.g. a VRID another router uses for other addresses): one
-     * log line and one Event per new problem.
+     * log line and one Warning Event per new problem. A problem of the group itself (every speaker sees it
+     * alike) is posted by one speaker only, the first of its candidates; this node's own ones by this node.
      */
     private void report(List<Group> groups) {
         Map<String, String> now = new HashMap<>();
         for (Group g : groups) {
+            String mine = "";
             Link link = links.get(g.iface());
-            String problem = g.problem();
             if (link != null && !link.opening && link.link == null) {
-                problem = join(problem, "node " + nodeName + ": " + link.problem);
+                mine = "node " + nodeName + ": " + link.problem;
             }
             Running r = running.get(g.key());
             if (r != null && !r.instance().problem().isEmpty()) {
-                problem = join(problem, "node " + nodeName + ": " + r.instance().problem());
+                mine = join(mine, "node " + nodeName + ": " + r.instance().problem());
             }
-            if (!problem.isEmpty()) {
-                now.put(g.key(), problem);
-                if (!problem.equals(reportedProblems.get(g.key()))) {
-                    LOG.warn("VIP group {}: {}", g.key(), problem);
-                    for (String service : g.services()) {
-                        events.onService(service, "VipProblem", problem);
-                    }
+            boolean postsGroupProblems = g.candidates().isEmpty() ? nodeName.equals(firstNode())
+                    : nodeName.equals(g.candidates().stream().sorted().findFirst().orElse(""));
+            String problem = join(g.problem(), mine);
+            if (problem.isEmpty()) {
+                continue;
+            }
+            now.put(g.key(), problem);
+            if (!problem.equals(reportedProblems.get(g.key()))) {
+                LOG.warn("VIP group {}: {}", g.key(), problem);
+                String posted = postsGroupProblems ? problem : mine;
+                if (!posted.isEmpty()) {
+                    g.services().forEach(service -> events.warnOnService(service, "VipProblem", posted));
                 }
             }
         }
         reportedProblems.clear();
         reportedProblems.putAll(now);
+    }
+
+    /** The first node of the cluster by name: posts the problems of a group no node may hold. */
+    private String firstNode() {
+        ClusterSnapshot s = snapshot;
+        return s == null ? "" : s.nodes().keySet().stream().sorted().findFirst().orElse("");
     }
 
     private void publish(List<Group> groups) {
@@ -309,7 +326,8 @@ public final class VipVerticle extends VerticleBase {
                             + "endpoint)");
                 }
             }
-            instances.add(new VipView.Instance(g.key(), g.iface(), g.vrid(), r == null ? "" : r.family().toString(),
+            instances.add(new VipView.Instance(g.key(), g.iface(), g.vrid(),
+                    r == null ? "" : r.family().name().toLowerCase(Locale.ROOT),
                     state, master, r != null && r.competing() ? g.priority(nodeName) : 0,
                     g.addresses().stream().map(IpAddress::toString).toList(), g.services(), "", problem));
         }

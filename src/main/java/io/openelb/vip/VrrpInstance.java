@@ -8,11 +8,9 @@ import io.openelb.vrrp.VrrpFrames;
 import io.openelb.vrrp.VrrpRouter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class VrrpInstance {
     private static final Logger LOG = LoggerFactory.getLogger(VrrpInstance.class);
     static final long LINK_CHECK_MILLIS = 200;
+    /** How long a master that could not add its addresses stays out before it competes again. */
+    static final long ADD_RETRY_MILLIS = 10_000;
     /** RFC 5798 7.1: an advertisement with another TTL / hop limit was routed, so it is not from this link. */
     static final int TTL = 255;
 
@@ -44,7 +44,7 @@ public final class VrrpInstance {
     }
 
     /** What the listener was last told. */
-    private record Reported(VrrpRouter.State state, IpAddress master, String problem) {}
+    private record Reported(VrrpRouter.State state, IpAddress master, String problem, boolean holding) {}
 
     private final Vertx vertx;
     private final InstanceLink link;
@@ -54,24 +54,18 @@ public final class VrrpInstance {
     private final LongSupplier nowMillis;
     private final HeldAddresses addresses;
     private final IpFamily family;
-    private final Set<IpAddress> mismatchesLogged = new HashSet<>();
     private VrrpRouter.Config config;
     private List<IpAddress> held;
     /** Null before the first start; in Initialize while shut down. */
     private VrrpRouter router;
     private boolean started;
     private String problem = "";
-    private Reported reported = new Reported(VrrpRouter.State.INITIALIZE, null, "");
+    private Reported reported = new Reported(VrrpRouter.State.INITIALIZE, null, "", false);
     private long timer = -1;
     private long linkCheck = -1;
     private boolean sendFailing;
-    private boolean wasMaster;
-    /** "" or the first collision heard: another router advertising other addresses under this VRID. */
-    private String mismatch = "";
-    private long holdTimer = -1;
-    /** When another node last advertised with a priority above 0 (only masters advertise), -1 never. */
-    private long lastOtherMasterAt = -1;
-    private int lastOtherMasterPriority;
+    private final HeardAdverts heard = new HeardAdverts();
+    private long addFailedAt = -1;
 
     /**
      * @param config the router's configuration; its {@code primaryAddress} is taken from the link at start
@@ -97,6 +91,7 @@ public final class VrrpInstance {
         this.addresses = new HeldAddresses(vertx, operations != null ? operations
                 : HeldAddresses.onWorker(vertx, link.iface(), this::lifetimeSeconds), link::announce, link.iface(), held);
         addresses.want(List.of()); // Initialize holds nothing: what an earlier run left goes now
+        addresses.onChange(this::addressesChanged);
         metrics.state(name, config.vrid(), family, link.iface(), VrrpMetrics.INITIALIZE);
     }
 
@@ -151,14 +146,28 @@ public final class VrrpInstance {
             return;
         }
         metrics.advertReceived(name);
-        if (captured.advert().priority() > 0) {
-            lastOtherMasterAt = now();
-            lastOtherMasterPriority = captured.advert().priority();
+        if (HeardAdverts.differs(captured.advert(), config)) {
+            metrics.addressMismatch(name);
         }
-        checkAddresses(captured);
+        String collision = heard.heard(captured.advert(), captured.source(), config, link.iface(), now());
+        if (!collision.isEmpty()) {
+            LOG.warn("{}", collision);
+            report();
+        }
         if (running()) {
+            boolean wasHolding = holding();
             after(router.onAdvert(captured.advert(), captured.source(), now()));
+            // two masters, one backing off: a partition heals, and neighbours may have learnt the other's MAC
+            if (wasHolding && holding() && captured.advert().priority() > 0 && heard.reannounceDue(now())) {
+                LOG.info("VRRP {}: another master on {} backs off, announcing {} again", name, link.iface(), held);
+                addresses.reannounce();
+            }
         }
+    }
+
+    /** Whether this instance is Master and has every held address configured: it really holds them now. */
+    public boolean holding() {
+        return state() == VrrpRouter.State.MASTER && !addresses.holdPending() && addresses.inEffect().containsAll(held);
     }
 
     public VrrpRouter.State state() {
@@ -176,6 +185,7 @@ public final class VrrpInstance {
      */
     public String problem() {
         String own = !problem.isEmpty() ? problem : addresses.problem();
+        String mismatch = heard.mismatch();
         return own.isEmpty() ? mismatch : mismatch.isEmpty() ? own : own + "; " + mismatch;
     }
 
@@ -217,12 +227,30 @@ public final class VrrpInstance {
         addresses.retry();
     }
 
+    /**
+     * After each address operation: a master that cannot add its addresses (no CAP_NET_ADMIN, say) would hold
+     * the group for nobody, so it gives it up (priority 0: a backup takes over) and stays out a while.
+     */
+    private void addressesChanged() {
+        if (running() && state() == VrrpRouter.State.MASTER && addresses.addFailed()) {
+            addFailedAt = now();
+            problem = addresses.problem() + "; giving the group up for " + ADD_RETRY_MILLIS / 1000 + " s";
+            LOG.warn("VRRP {}: {}", name, problem);
+            after(router.shutdown(now()));
+            return;
+        }
+        report();
+    }
+
     private String unusable() {
+        if (addFailedAt >= 0 && now() - addFailedAt < ADD_RETRY_MILLIS) {
+            return problem;
+        }
         if (!link.up()) {
             return "interface " + link.iface() + " is down";
         }
         if (link.primary(family) == null) {
-            return "interface " + link.iface() + " has no " + familyName() + " address";
+            return "interface " + link.iface() + " has no " + (family == IpFamily.IPV4 ? "IPv4" : "IPv6") + " address";
         }
         return "";
     }
@@ -239,26 +267,8 @@ public final class VrrpInstance {
     private void after(List<VrrpAdvert> adverts) {
         adverts.forEach(this::send);
         boolean master = state() == VrrpRouter.State.MASTER;
-        if (master && !wasMaster && preempting()) {
-            // The old master is alive: it releases the addresses when our advertisement reaches it. Holding
-            // them one interval later keeps two nodes from holding them at once (a planned move: a short gap).
-            long settle = config.advertIntervalCentis() * 10L;
-            holdTimer = vertx.setTimer(settle, id -> {
-                holdTimer = -1;
-                if (state() == VrrpRouter.State.MASTER) {
-                    addresses.want(held);
-                }
-            });
-        } else if (master && holdTimer < 0) {
-            addresses.want(held);
-        } else if (!master) {
-            cancelHold();
-            addresses.want(List.of());
-        }
-        wasMaster = master;
-        if (master && !adverts.isEmpty() && holdTimer < 0) {
-            addresses.refresh();
-        }
+        addresses.follow(master ? held : List.of(), master && heard.preempting(config, now()),
+                config.advertIntervalCentis() * 10L, !adverts.isEmpty());
         armTimer();
         report();
     }
@@ -302,41 +312,12 @@ public final class VrrpInstance {
         }
     }
 
-    /**
-     * Whether this node took over from a live master of lower priority (preemption): one was heard within
-     * about Master_Down_Interval. A failover after a master fell silent is none: that master had the higher
-     * priority, or this node would have preempted it before.
-     */
-    private boolean preempting() {
-        long masterDown = 4L * config.advertIntervalCentis() * 10;
-        return lastOtherMasterAt >= 0 && now() - lastOtherMasterAt < masterDown
-                && lastOtherMasterPriority < config.priority();
-    }
 
-    private void cancelHold() {
-        if (holdTimer >= 0) {
-            vertx.cancelTimer(holdTimer);
-            holdTimer = -1;
-        }
-    }
 
-    /** RFC 5798 7.1: addresses that differ from ours are logged (once per sender) and counted, not dropped. */
-    private void checkAddresses(VrrpFrames.Captured captured) {
-        if (Set.copyOf(captured.advert().addresses()).equals(Set.copyOf(config.addresses()))) {
-            return;
-        }
-        metrics.addressMismatch(name);
-        if (mismatchesLogged.add(captured.source())) {
-            mismatch = "VRID " + config.vrid() + " on " + link.iface() + " is also used by " + captured.source()
-                    + " for " + captured.advert().addresses() + " (this group: " + config.addresses()
-                    + "): two VRRP groups share one VRID";
-            LOG.warn("{}", mismatch);
-            report();
-        }
-    }
+
 
     private void report() {
-        Reported now = new Reported(state(), master(), problem());
+        Reported now = new Reported(state(), master(), problem(), holding());
         if (now.equals(reported)) {
             return;
         }
@@ -355,9 +336,6 @@ public final class VrrpInstance {
         listener.changed(this);
     }
 
-    private String familyName() {
-        return family == IpFamily.IPV4 ? "IPv4" : "IPv6";
-    }
 
     private long now() {
         return nowMillis.getAsLong();

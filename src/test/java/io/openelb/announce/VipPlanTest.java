@@ -153,6 +153,20 @@ class VipPlanTest {
     }
 
     @Test
+    void aNewerServiceAskingForAnOlderGroupsDerivedVridDoesNotMoveIt() {
+        VipService old = service("ns/old", "2026-01-01T00:00:00Z", "10.77.0.100");
+        int derived = VipPlan.groups(List.of(old), POOLS, NODES).get(0).vrid();
+
+        List<Group> groups = VipPlan.groups(List.of(old, grouped("ns/new", "2026-01-02T00:00:00Z", "", "" + derived,
+                "10.77.0.101")), POOLS, NODES);
+
+        assertThat(only(groups, "ns/old").vrid()).isEqualTo(derived);
+        assertThat(only(groups, "ns/new").vrid()).isNotEqualTo(derived);
+        assertThat(only(groups, "ns/new").problem()).contains("VRID " + derived + " on eth0 is already used by group "
+                + "ns/old");
+    }
+
+    @Test
     void candidatesAreReadyIncludedNodesWithAnEndpointOfEveryLocalService() {
         VipService local = new VipService(new ServiceState("ns/a", List.of(IpAddress.parse("10.77.0.100")), true,
                 Set.of("node1", "node3")), "2026-01-01T00:00:00Z", "g", "");

@@ -78,6 +78,16 @@ class InstallIT {
     }
 
     @Test
+    void kustomizeBaseTakesTheOverlayForVipMode() {
+        String rendered = cluster.kubectl("kustomize", "docs/install/vip-mode");
+        LocalCluster.Result dryRun = cluster.kubectlResult("apply", "--dry-run=server", "-k", "docs/install/vip-mode");
+
+        assertThat(dryRun.exitCode()).as(dryRun.stderr()).isZero();
+        assertThat(rendered).contains("- NET_RAW\n            - NET_ADMIN");
+        assertThat(cluster.kubectl("kustomize", "manifests")).doesNotContain("NET_ADMIN");
+    }
+
+    @Test
     void kustomizeBaseTakesTheOverlayForBgpPort179() {
         String rendered = cluster.kubectl("kustomize", "docs/install/bgp-port-179");
         LocalCluster.Result dryRun = cluster.kubectlResult("apply", "--dry-run=server", "-k",

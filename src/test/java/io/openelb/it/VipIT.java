@@ -152,7 +152,7 @@ class VipIT {
             assertThat(web.getInteger("vrid")).isBetween(1, 255);
         }
         assertThat(l2.speakers.get(holder - 1).metrics()).containsPattern(
-                "openelb_vrrp_state\\{[^}]*instance=\"" + key("web") + "\"[^}]*\\} 2\\.0");
+                "openelb_vrrp_state\\{[^}]*group=\"" + key("web") + "\"[^}]*\\} 2\\.0");
     }
 
     @Test

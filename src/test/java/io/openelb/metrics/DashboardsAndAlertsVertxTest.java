@@ -117,20 +117,6 @@ class DashboardsAndAlertsVertxTest {
         assertThat(missing).containsExactly(Map.entry("fixture", Set.of("label route")));
     }
 
-    /**
-     * A metric's own label named like a target label (the VRRP meters' {@code instance}) is stored as
-     * {@code exported_instance} (Prometheus's default {@code honor_labels: false}): a query may read that name
-     * for such a metric, and for no other.
-     */
-    @Test
-    void anExportedLabelIsCarriedOnlyByAMetricWhoseOwnLabelClashesWithTheTargets() {
-        Map<String, Set<String>> missing = new TreeMap<>();
-        check("fixture", List.of("count by (exported_instance) (openelb_vrrp_state == 2)",
-                "label_values(openelb_vrrp_state, exported_instance)",
-                "openelb_pool_addresses{exported_instance=\"a\"}"), missing);
-        assertThat(missing).containsExactly(Map.entry("fixture", Set.of("label exported_instance")));
-    }
-
     @Test
     void theLabelOfALabelValuesQueryIsChecked() {
         Map<String, Set<String>> missing = new TreeMap<>();
@@ -158,11 +144,8 @@ class DashboardsAndAlertsVertxTest {
             }
             // every label it matches on or groups by is carried by one of its metrics (or by the target)
             for (String label : PromQl.labelNames(expression)) {
-                // exported_X: the metric's own X, renamed at scrape time because the target sets X too
-                String own = label.startsWith("exported_") && TARGET_LABELS.contains(label.substring(9))
-                        ? label.substring(9) : label;
-                boolean carried = own.equals(label) && (TARGET_LABELS.contains(label) || label.equals("le"))
-                        || names.stream().anyMatch(n -> labels.getOrDefault(n, Set.of()).contains(own));
+                boolean carried = TARGET_LABELS.contains(label) || label.equals("le")
+                        || names.stream().anyMatch(n -> labels.getOrDefault(n, Set.of()).contains(label));
                 if (!carried) {
                     missing.computeIfAbsent(where, k -> new TreeSet<>()).add("label " + label);
                 }

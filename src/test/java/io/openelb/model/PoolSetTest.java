@@ -55,7 +55,7 @@ class PoolSetTest {
     }
 
     @Test
-    void vipIsServedAsLayer2AndNetworkAddressesAreAvoidedUnlessAllowed() {
+    void vipIsItsOwnProtocolAndNetworkAddressesAreAvoidedUnlessAllowed() {
         PoolSet set = PoolSet.of(List.of(
                 new EipDefinition("vip", 1, "192.0.2.0/24", "vip", "eth0", false, 0, List.of(), Map.of(), false, false),
                 new EipDefinition("all", 2, "198.51.100.0/24", "bgp", "", false, 0, List.of(), Map.of(), false, true)));

@@ -58,6 +58,7 @@ class VrrpInstanceVertxTest {
         final Set<IpAddress> configured = ConcurrentHashMap.newKeySet();
         final List<IpAddress> announced = new CopyOnWriteArrayList<>();
         volatile boolean up = true;
+        volatile boolean failAdds;
         VrrpInstance instance;
 
         Node(Vertx vertx, String primary) {
@@ -103,6 +104,11 @@ class VrrpInstanceVertxTest {
 
         @Override
         public Future<Void> add(IpAddress address) {
+            if (failAdds) {
+                Promise<Void> refused = Promise.promise();
+                vertx.setTimer(5, id -> refused.fail("Operation not permitted (EPERM)"));
+                return refused.future();
+            }
             return later(() -> configured.add(address));
         }
 
@@ -188,9 +194,9 @@ class VrrpInstanceVertxTest {
         assertThat(b.on(b.instance::master)).isEqualTo(a.primary);
         eventually("a announced each address", () -> a.announced.containsAll(List.of(VIP, VIP6)));
         assertThat(metrics.scrape()).contains(
-                "openelb_vrrp_state{family=\"ipv4\",instance=\"a\",interface=\"eth0\",vrid=\"51\"} 2.0",
-                "openelb_vrrp_state{family=\"ipv4\",instance=\"b\",interface=\"eth0\",vrid=\"51\"} 1.0",
-                "openelb_vrrp_transitions_total{instance=\"a\",to=\"master\"} 1.0");
+                "openelb_vrrp_state{family=\"ipv4\",group=\"a\",interface=\"eth0\",vrid=\"51\"} 2.0",
+                "openelb_vrrp_state{family=\"ipv4\",group=\"b\",interface=\"eth0\",vrid=\"51\"} 1.0",
+                "openelb_vrrp_transitions_total{group=\"a\",to=\"master\"} 1.0");
     }
 
     @Test
@@ -217,6 +223,21 @@ class VrrpInstanceVertxTest {
         watcher.join();
 
         assertThat(both).as("moments with the addresses on both").isEmpty();
+    }
+
+    @Test
+    void aMasterThatCannotAddItsAddressesGivesTheGroupUpAndSaysWhy(Vertx vertx) throws Exception {
+        Node a = node(vertx, "a", "192.0.2.1", 200, List.of(VIP));
+        Node b = node(vertx, "b", "192.0.2.2", 100, List.of(VIP));
+        a.failAdds = true;
+        a.run(a.instance::start);
+        b.run(b.instance::start);
+
+        eventually("the lower priority holds the addresses", () -> holds(b) && is(b, VrrpRouter.State.MASTER));
+        assertThat(a.state()).isNotEqualTo(VrrpRouter.State.MASTER);
+        assertThat(a.on(a.instance::problem)).contains("cannot add", "Operation not permitted", "giving the group up");
+        assertThat(a.on(a.instance::holding)).isFalse();
+        assertThat(b.on(b.instance::holding)).isTrue();
     }
 
     @Test
@@ -286,7 +307,7 @@ class VrrpInstanceVertxTest {
 
         eventually("a holds the addresses", () -> holds(a));
         eventually("b backs up", () -> is(b, VrrpRouter.State.BACKUP));
-        assertThat(metrics.scrape()).containsPattern("openelb_vrrp_address_mismatch_total\\{instance=\"b\"} [1-9]");
+        assertThat(metrics.scrape()).containsPattern("openelb_vrrp_address_mismatch_total\\{group=\"b\"} [1-9]");
         assertThat(b.on(b.instance::problem)).as("the collision, for the status and an Event")
                 .contains("VRID 51 on eth0 is also used by 192.0.2.1 for [10.0.0.10, 10.0.0.11]",
                         "two VRRP groups share one VRID");
@@ -303,7 +324,7 @@ class VrrpInstanceVertxTest {
 
         assertThat(metrics.scrape()).contains(
                 "openelb_vrrp_packets_dropped_total{interface=\"eth0\",reason=\"ttl\"} 2.0")
-                .doesNotContain("openelb_vrrp_adverts_received_total{instance=\"b\"}");
+                .doesNotContain("openelb_vrrp_adverts_received_total{group=\"b\"}");
     }
 
     @Test
@@ -323,10 +344,10 @@ class VrrpInstanceVertxTest {
         assertThat(b.state()).isEqualTo(VrrpRouter.State.INITIALIZE);
         assertThat(b.on(b.instance::master)).isNull();
         assertThat(metrics.scrape()).contains(
-                "openelb_vrrp_state{family=\"ipv4\",instance=\"b\",interface=\"eth0\",vrid=\"51\"} 0.0");
+                "openelb_vrrp_state{family=\"ipv4\",group=\"b\",interface=\"eth0\",vrid=\"51\"} 0.0");
 
         vrrpMetrics.remove("b");
 
-        assertThat(metrics.scrape()).doesNotContain("instance=\"b\"");
+        assertThat(metrics.scrape()).doesNotContain("group=\"b\"");
     }
 }
