@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class VipVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(VipVerticle.class);
+    /** How long after an interface could not be opened it is tried again. */
+    static final long LINK_RETRY_MILLIS = 10_000;
 
     private final KubernetesClient client;
     private final String nodeName;
@@ -218,6 +220,12 @@ public final class VipVerticle extends VerticleBase {
                     link.link = ar.result();
                 } else {
                     link.problem = ar.cause().getMessage();
+                    // the interface may come later (a VLAN created after the speaker): try again then
+                    vertx.setTimer(LINK_RETRY_MILLIS, id -> {
+                        if (links.remove(iface, link)) {
+                            planner.request();
+                        }
+                    });
                 }
                 if (links.get(iface) != link) {
                     if (link.link != null) {
