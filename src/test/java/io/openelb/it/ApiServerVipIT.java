@@ -55,10 +55,10 @@ class ApiServerVipIT {
                 "--listen-peer-urls", "http://127.0.0.1:2380", "--initial-advertise-peer-urls", "http://127.0.0.1:2380",
                 "--initial-cluster", "default=http://127.0.0.1:2380").redirectErrorStream(true)
                 .redirectOutput(dir.resolve("etcd.log").toFile()).start();
+        // one after the other, as kubeadm joins control-plane nodes: API servers initialising an empty etcd
+        // at once race for its first objects, and the loser exits
         for (int i = 1; i <= NODES; i++) {
             apiservers[i] = startApiServer(i);
-        }
-        for (int i = 1; i <= NODES; i++) {
             awaitApiServer(i);
         }
         for (int i = 1; i <= NODES; i++) {
