@@ -24,7 +24,6 @@ import io.openelb.metrics.Layer2Metrics;
 import io.openelb.metrics.VrrpMetrics;
 import io.openelb.metrics.LeaderGauge;
 import io.openelb.metrics.Metrics;
-import io.openelb.metrics.VrrpMetrics;
 import io.openelb.speaker.SpeakerVerticle;
 import io.openelb.speaker.TcpMd5Keys;
 import io.openelb.status.StatusBoard;
