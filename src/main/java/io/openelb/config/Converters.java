@@ -80,19 +80,36 @@ final class Converters {
         }
     }
 
-    /** A TCP port, 0 (any free port) to 65535. */
-    static class PortConverter implements ITypeConverter<Integer> {
+    /** An integer in {@code [min, max]}. */
+    abstract static class RangeConverter implements ITypeConverter<Integer> {
+        private final int min;
+        private final int max;
+        private final String meaning;
+
+        RangeConverter(int min, int max, String meaning) {
+            this.min = min;
+            this.max = max;
+            this.meaning = meaning;
+        }
+
         @Override
         public Integer convert(String text) {
             try {
-                int port = Integer.parseInt(text.trim());
-                if (port >= 0 && port <= MAX_PORT) {
-                    return port;
+                int value = Integer.parseInt(text.trim());
+                if (value >= min && value <= max) {
+                    return value;
                 }
             } catch (NumberFormatException notANumber) {
                 // refused below, with the range
             }
-            throw new TypeConversionException("'" + text + "' is not a port number (0-" + MAX_PORT + ")");
+            throw new TypeConversionException("'" + text + "' is not " + meaning + " (" + min + "-" + max + ")");
+        }
+    }
+
+    /** A TCP port, 0 (any free port) to 65535. */
+    static class PortConverter extends RangeConverter {
+        PortConverter() {
+            super(0, MAX_PORT, "a port number");
         }
     }
 

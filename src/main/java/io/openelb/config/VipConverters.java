@@ -58,48 +58,22 @@ final class VipConverters {
         }
     }
 
-    /** An integer in {@code [min, max]}. */
-    abstract static class RangeConverter implements ITypeConverter<Integer> {
-        private final int min;
-        private final int max;
-        private final String meaning;
-
-        RangeConverter(int min, int max, String meaning) {
-            this.min = min;
-            this.max = max;
-            this.meaning = meaning;
-        }
-
-        @Override
-        public Integer convert(String text) {
-            try {
-                int value = Integer.parseInt(text.trim());
-                if (value >= min && value <= max) {
-                    return value;
-                }
-            } catch (NumberFormatException notANumber) {
-                // refused below, with the range
-            }
-            throw new TypeConversionException("'" + text + "' is not " + meaning + " (" + min + "-" + max + ")");
-        }
-    }
-
     /** A VRID, 1-255; 0 means not set (the role then refuses to start). */
-    static final class VridConverter extends RangeConverter {
+    static final class VridConverter extends Converters.RangeConverter {
         VridConverter() {
             super(0, 255, "a VRID");
         }
     }
 
     /** A VRRP priority a backup may have: 255 is the address owner's, 0 the master's resignation. */
-    static final class PriorityConverter extends RangeConverter {
+    static final class PriorityConverter extends Converters.RangeConverter {
         PriorityConverter() {
             super(1, 254, "a VRRP priority");
         }
     }
 
     /** How many consecutive health results change the verdict. */
-    static final class CountConverter extends RangeConverter {
+    static final class CountConverter extends Converters.RangeConverter {
         CountConverter() {
             super(1, 100, "a count");
         }
