@@ -3,7 +3,6 @@ package io.openelb.announce;
 import io.openelb.model.IpAddress;
 import io.openelb.model.Pool;
 import io.openelb.model.Protocol;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -94,16 +93,9 @@ public final class Layer2Plan {
         return previousOwner.isEmpty() || previousOwner.equals(self) || !live.contains(previousOwner);
     }
 
-    /** FNV-1a 64 over "node\0address", then the SplitMix64 finalizer: stable across JVMs and versions. */
+    /** The rendezvous weight of a node for an address: {@link StableHash} of "node\0address". */
     static long score(String node, IpAddress address) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : (node + '\0' + address).getBytes(StandardCharsets.UTF_8)) {
-            h ^= b & 0xff;
-            h *= 0x100000001b3L;
-        }
-        h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
-        h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
-        return h ^ (h >>> 31);
+        return StableHash.of(node + '\0' + address);
     }
 
     private static String noOwnerReason(ServiceState service, Collection<NodeState> nodes, Set<String> live) {

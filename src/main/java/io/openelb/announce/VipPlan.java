@@ -207,7 +207,7 @@ public final class VipPlan {
                 problems.merge(d, "VRID " + requested.get() + " on " + d.iface() + " is already used by group "
                         + holder + ": this group uses another", VipPlan::both);
             }
-            int start = (int) Long.remainderUnsigned(hash(d.key()), 255) + 1;
+            int start = (int) Long.remainderUnsigned(StableHash.of(d.key()), 255) + 1;
             for (int i = 0; i < 255 && !vrids.containsKey(d); i++) {
                 int vrid = (start - 1 + i) % 255 + 1;
                 if (onIface.putIfAbsent(vrid, d.key()) == null) {
@@ -262,21 +262,12 @@ public final class VipPlan {
         return a.isEmpty() ? b : b.isEmpty() ? a : a + "; " + b;
     }
 
-    /** The node's priority for a group: spread over [50, 150] by a hash, so groups spread over the nodes. */
-    static int priorityOf(String node, String groupKey) {
-        long score = hash(node + '\0' + groupKey);
+    /**
+     * The node's priority for a group (by the group's key): spread over [50, 150] by a hash, so groups spread
+     * over the nodes; every speaker computes the same.
+     */
+    public static int priorityOf(String node, String groupKey) {
+        long score = StableHash.of(node + '\0' + groupKey);
         return LOWEST_PRIORITY + (int) Long.remainderUnsigned(score, HIGHEST_PRIORITY - LOWEST_PRIORITY + 1);
-    }
-
-    /** FNV-1a 64 with the SplitMix64 finalizer, as {@link Layer2Plan}'s rendezvous score: stable everywhere. */
-    private static long hash(String text) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-            h ^= b & 0xff;
-            h *= 0x100000001b3L;
-        }
-        h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
-        h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
-        return h ^ (h >>> 31);
     }
 }

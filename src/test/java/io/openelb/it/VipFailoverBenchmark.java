@@ -87,9 +87,8 @@ public final class VipFailoverBenchmark {
     private static Trial trial(Layer2Lab l2, String vip, boolean kill, String group, NodeAction stop,
             NodeAction restore) throws Exception {
         // the settled holder: the highest priority (a moment after a start, another may hold it briefly)
-        VipPlan.Group g = new VipPlan.Group(group, "eth0", 1, List.of(), List.of(), Set.of(), "");
         int holder = java.util.stream.IntStream.rangeClosed(1, NODES).boxed()
-                .max(java.util.Comparator.comparingInt(i -> g.priority(Lab.nodeName(i)))).orElseThrow();
+                .max(java.util.Comparator.comparingInt(i -> VipPlan.priorityOf(Lab.nodeName(i), group))).orElseThrow();
         await(() -> VipHolders.holdersNow(NODES, vip), Set.of(holder)::equals, vip + " held by node" + holder);
         String before = l2.resolve(vip);
         Thread.sleep(1100); // Linux ignores a new MAC within locktime (1 s) of the last update
@@ -123,7 +122,6 @@ public final class VipFailoverBenchmark {
     }
 
     private static Process keepalived(Path dir, int node, String group) throws Exception {
-        VipPlan.Group g = new VipPlan.Group(group, "eth0", 1, List.of(), List.of(), Set.of(), "");
         Path conf = dir.resolve("node" + node + ".conf");
         Files.writeString(conf, """
                 global_defs {
@@ -140,7 +138,7 @@ public final class VipFailoverBenchmark {
                     %s/32
                   }
                 }
-                """.formatted(node, g.priority(Lab.nodeName(node)), KEEPALIVED_VIP));
+                """.formatted(node, VipPlan.priorityOf(Lab.nodeName(node), group), KEEPALIVED_VIP));
         return new ProcessBuilder("ip", "netns", "exec", Lab.nodeNamespace(node), "keepalived", "-n", "-l", "-D",
                 "-f", conf.toString(), "-p", dir.resolve("node" + node + ".pid").toString(),
                 "-r", dir.resolve("node" + node + "-vrrp.pid").toString()).redirectErrorStream(true)

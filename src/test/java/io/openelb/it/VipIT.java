@@ -86,8 +86,7 @@ class VipIT {
 
     /** The node that should hold the group: highest priority among the live ones, ties to the higher address. */
     private static int expectedHolder(String groupKey, Set<Integer> live) {
-        VipPlan.Group group = new VipPlan.Group(groupKey, "eth0", 1, List.of(), List.of(), Set.of(), "");
-        return live.stream().max(Comparator.<Integer>comparingInt(i -> group.priority(Lab.nodeName(i)))
+        return live.stream().max(Comparator.<Integer>comparingInt(i -> VipPlan.priorityOf(Lab.nodeName(i), groupKey))
                 .thenComparing(i -> i)).orElseThrow();
     }
 
