@@ -25,6 +25,7 @@ public final class VipFailoverBenchmark {
     private static final String EIP = "eip.openelb.kubesphere.io/v1alpha2";
     private static final int NODES = Layer2Lab.NODES;
     private static final String KEEPALIVED_VIP = "10.77.0.140";
+    private static final int KEEPALIVED_VRID = 77;
 
     private VipFailoverBenchmark() {}
 
@@ -58,17 +59,19 @@ public final class VipFailoverBenchmark {
             Path dir = Files.createDirectories(l2.dir.resolve("keepalived"));
             Process[] keepalived = new Process[NODES + 1];
             for (int i = 1; i <= NODES; i++) {
-                keepalived[i] = keepalived(dir, i, group);
+                keepalived[i] = LabKeepalived.start(dir, i, KEEPALIVED_VRID, VipPlan.priorityOf(Lab.nodeName(i), group),
+                        KEEPALIVED_VIP);
             }
             List<Trial> theirs = new ArrayList<>();
             for (int k = 0; k < trials; k++) {
                 theirs.add(trial(l2, KEEPALIVED_VIP, k % 2 == 0, group, node -> {
-                    Layer2Lab.sh(Lab.nodeNamespace(node), "pkill", "-9", "-f", "keepalived.*node" + node + ".conf");
+                    LabKeepalived.kill(node);
                     keepalived[node].waitFor();
                 }, node -> {
                     // keepalived leaves the address behind when killed: remove it, then start it again
                     Layer2Lab.sh(Lab.nodeNamespace(node), "ip", "addr", "del", KEEPALIVED_VIP + "/32", "dev", "eth0");
-                    keepalived[node] = keepalived(dir, node, group);
+                    keepalived[node] = LabKeepalived.start(dir, node, KEEPALIVED_VRID,
+                            VipPlan.priorityOf(Lab.nodeName(node), group), KEEPALIVED_VIP);
                 }));
             }
             for (int i = 1; i <= NODES; i++) {
@@ -89,7 +92,8 @@ public final class VipFailoverBenchmark {
         // the settled holder: the highest priority (a moment after a start, another may hold it briefly)
         int holder = java.util.stream.IntStream.rangeClosed(1, NODES).boxed()
                 .max(java.util.Comparator.comparingInt(i -> VipPlan.priorityOf(Lab.nodeName(i), group))).orElseThrow();
-        await(() -> VipHolders.holdersNow(NODES, vip), Set.of(holder)::equals, vip + " held by node" + holder);
+        IpamFixture.await(() -> VipHolders.holdersNow(NODES, vip), Set.of(holder)::equals,
+                vip + " held by node" + holder);
         String before = l2.resolve(vip);
         Thread.sleep(1100); // Linux ignores a new MAC within locktime (1 s) of the last update
         long t0 = System.nanoTime();
@@ -117,32 +121,9 @@ public final class VipFailoverBenchmark {
         System.out.printf("%-9s node%d: neighbour entry moved to node%d after %.3f s%s%n", kill ? "SIGKILL" : "link down",
                 holder, l2.nodeOf(after), moved, kill ? String.format(", its address gone after %.3f s", stale) : "");
         // back to the preferred holder (preemption) before the next trial
-        await(() -> VipHolders.holdersNow(NODES, vip), Set.of(holder)::equals, vip + " back on node" + holder);
+        IpamFixture.await(() -> VipHolders.holdersNow(NODES, vip), Set.of(holder)::equals,
+                vip + " back on node" + holder);
         return new Trial(kill, moved, stale);
-    }
-
-    private static Process keepalived(Path dir, int node, String group) throws Exception {
-        Path conf = dir.resolve("node" + node + ".conf");
-        Files.writeString(conf, """
-                global_defs {
-                  router_id lab-node%d
-                  vrrp_version 3
-                }
-                vrrp_instance bench {
-                  state BACKUP
-                  interface eth0
-                  virtual_router_id 77
-                  priority %d
-                  advert_int 0.2
-                  virtual_ipaddress {
-                    %s/32
-                  }
-                }
-                """.formatted(node, VipPlan.priorityOf(Lab.nodeName(node), group), KEEPALIVED_VIP));
-        return new ProcessBuilder("ip", "netns", "exec", Lab.nodeNamespace(node), "keepalived", "-n", "-l", "-D",
-                "-f", conf.toString(), "-p", dir.resolve("node" + node + ".pid").toString(),
-                "-r", dir.resolve("node" + node + "-vrrp.pid").toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node" + node + ".log").toFile())).start();
     }
 
     private static void report(int trials, List<Trial> ours, List<Trial> theirs) throws java.io.IOException {
@@ -189,8 +170,4 @@ public final class VipFailoverBenchmark {
         return sorted.get(sorted.size() / 2);
     }
 
-    private static <T> T await(java.util.function.Supplier<T> read, java.util.function.Predicate<T> done,
-            String what) throws InterruptedException {
-        return IpamFixture.await(read, done, what);
-    }
 }

@@ -284,15 +284,15 @@ class VipIT {
         Path dir = Files.createDirectories(l2.dir.resolve("keepalived"));
         Process capture = new ProcessBuilder("ip", "netns", "exec", Lab.PREFIX + "br", "tcpdump", "-i", "br0", "-n",
                 "-v", "-l", "vrrp").redirectErrorStream(true).redirectOutput(dir.resolve("tcpdump.txt").toFile()).start();
-        Process keepalived = keepalived(dir, vip, 200);
+        Process keepalived = LabKeepalived.start(dir, 3, 51, 200, vip);
         int ours = expectedHolder(key("ka"), Set.of(1, 2));
         try {
             awaitHolders(vip, Set.of(3));
             keepalived.destroy(); // SIGTERM: keepalived sends priority 0, one of ours takes over
             keepalived.waitFor();
             awaitHolders(vip, Set.of(ours));
-            keepalived = keepalived(dir, vip, 20);
-            IpamFixture.await(() -> LocalCluster.read(dir.resolve("keepalived.log")), log -> log.contains(
+            keepalived = LabKeepalived.start(dir, 3, 51, 20, vip);
+            IpamFixture.await(() -> LocalCluster.read(LabKeepalived.log(dir, 3)), log -> log.contains(
                     "Entering BACKUP STATE"), "keepalived backing up our master");
             Thread.sleep(2000);
             assertThat(VipHolders.holdersNow(NODES, vip)).containsExactly(ours);
@@ -302,36 +302,12 @@ class VipIT {
             capture.destroy();
             capture.waitFor();
         }
-        String log = LocalCluster.read(dir.resolve("keepalived.log"));
+        String log = LocalCluster.read(LabKeepalived.log(dir, 3));
         assertThat(log).as("keepalived's log").containsIgnoringCase("Entering MASTER STATE")
                 .doesNotContainPattern("(?i)invalid|mismatch|bogus|wrong");
         String dump = LocalCluster.read(dir.resolve("tcpdump.txt"));
         assertThat(dump).contains(Lab.nodeAddress(ours) + " > 224.0.0.18: VRRPv3, Advertisement, vrid 51, prio ")
                 .contains("intvl 20cs, length 12, addrs: " + vip);
         l2.restart(3);
-    }
-
-    private Process keepalived(Path dir, String vip, int priority) throws Exception {
-        Files.writeString(dir.resolve("keepalived.conf"), """
-                global_defs {
-                  router_id lab-node3
-                  vrrp_version 3
-                }
-                vrrp_instance ka {
-                  state BACKUP
-                  interface eth0
-                  virtual_router_id 51
-                  priority %d
-                  advert_int 0.2
-                  virtual_ipaddress {
-                    %s/32
-                  }
-                }
-                """.formatted(priority, vip));
-        return new ProcessBuilder("ip", "netns", "exec", Lab.nodeNamespace(3), "keepalived", "-n", "-l", "-D", "-P",
-                "-f", dir.resolve("keepalived.conf").toString(), "-p", dir.resolve("keepalived.pid").toString(),
-                "-r", dir.resolve("vrrp.pid").toString()).redirectErrorStream(true)
-                .redirectOutput(java.lang.ProcessBuilder.Redirect.appendTo(dir.resolve("keepalived.log").toFile()))
-                .start();
     }
 }
