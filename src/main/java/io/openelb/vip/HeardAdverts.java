@@ -21,16 +21,20 @@ final class HeardAdverts {
     private int lastMasterPriority;
     private long lastReannounceAt = -1;
 
-    /**
-     * Records an advertisement received from another router. Returns the collision it shows, when this sender
-     * shows one for the first time, else "".
-     */
-    String heard(VrrpAdvert advert, IpAddress source, VrrpRouter.Config ours, String iface, long nowMillis) {
-        if (advert.priority() > 0) { // only a master advertises
+    /** Records an advertisement received from another router: a priority above 0 comes from a master. */
+    void master(VrrpAdvert advert, long nowMillis) {
+        if (advert.priority() > 0) {
             lastMasterAt = nowMillis;
             lastMasterPriority = advert.priority();
         }
-        if (Set.copyOf(advert.addresses()).equals(Set.copyOf(ours.addresses())) || !mismatchesSeen.add(source)) {
+    }
+
+    /**
+     * An advertisement that {@link #differs} from ours: the collision it shows when this sender shows one for
+     * the first time, else "".
+     */
+    String collision(VrrpAdvert advert, IpAddress source, VrrpRouter.Config ours, String iface) {
+        if (!mismatchesSeen.add(source)) {
             return "";
         }
         mismatch = "VRID " + ours.vrid() + " on " + iface + " is also used by " + source + " for "

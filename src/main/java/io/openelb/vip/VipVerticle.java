@@ -117,8 +117,9 @@ public final class VipVerticle extends VerticleBase {
             return;
         }
         List<Pool> pools = s.pools().pools().stream().filter(p -> p.protocol() == Protocol.VIP).toList();
+        pools.stream().map(Pool::iface).distinct().forEach(this::resolve);
         List<Group> groups = pools.isEmpty() ? List.of()
-                : VipPlan.groups(services(s), pools, s.nodeStates(), this::resolve);
+                : VipPlan.groups(services(s), pools, s.nodeStates(), spec -> resolved.getOrDefault(spec, spec));
         Set<String> ifaces = new HashSet<>();
         groups.forEach(g -> ifaces.add(g.iface()));
         openLinks(ifaces);
@@ -143,17 +144,16 @@ public final class VipVerticle extends VerticleBase {
     }
 
     /**
-     * An Eip's {@code interface} as this node resolves it ({@code can_reach:} by the route); when it cannot be
-     * resolved, its last resolution, else the spec itself (the link then fails to open and says why).
+     * Looks an Eip's {@code interface} up again on this node ({@code can_reach:} by the route), once per plan
+     * and Eip, not per address (a route lookup and an interface enumeration each). One that cannot be resolved
+     * keeps its last resolution (the route can be gone for a moment: the link is down), else the plan uses the
+     * spec itself (the link then fails to open and says why).
      */
-    private String resolve(String spec) {
+    private void resolve(String spec) {
         try {
-            String name = InterfaceLookup.find(InterfaceSpec.parse(spec));
-            resolved.put(spec, name);
-            return name;
+            resolved.put(spec, InterfaceLookup.find(InterfaceSpec.parse(spec)));
         } catch (IOException | IllegalArgumentException e) {
-            // the route can be gone for a moment (the link is down): keep the group where it was
-            return resolved.getOrDefault(spec, spec);
+            // keep the last resolution
         }
     }
 

@@ -141,18 +141,20 @@ public final class VrrpInstance {
             metrics.dropped(link.iface(), "ttl");
             return;
         }
-        if (captured.source().equals(link.primary(family))) {
+        // our own source is the router's (enumerating the interfaces for each advert would be work per packet)
+        if (captured.source().equals(running() ? router.config().primaryAddress() : link.primary(family))) {
             metrics.dropped(link.iface(), "own");
             return;
         }
         metrics.advertReceived(name);
+        heard.master(captured.advert(), now());
         if (HeardAdverts.differs(captured.advert(), config)) {
             metrics.addressMismatch(name);
-        }
-        String collision = heard.heard(captured.advert(), captured.source(), config, link.iface(), now());
-        if (!collision.isEmpty()) {
-            LOG.warn("{}", collision);
-            report();
+            String collision = heard.collision(captured.advert(), captured.source(), config, link.iface());
+            if (!collision.isEmpty()) {
+                LOG.warn("{}", collision);
+                report();
+            }
         }
         if (running()) {
             boolean wasHolding = holding();
