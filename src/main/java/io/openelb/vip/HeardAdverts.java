@@ -48,11 +48,21 @@ final class HeardAdverts {
     }
 
     /**
+     * How long a new master waits before holding the addresses: one advertisement interval after preempting a
+     * live master (it must hear us and release them first), a quarter of one otherwise (two backups whose
+     * timers ran out together both become master until one hears the other: milliseconds).
+     */
+    long settleMillis(VrrpRouter.Config ours, long nowMillis) {
+        long interval = ours.advertIntervalCentis() * 10L;
+        return preempting(ours, nowMillis) ? interval : Math.max(1, interval / 4);
+    }
+
+    /**
      * Whether a take-over now is a preemption: a live master of lower priority was heard within about
      * Master_Down_Interval. A failover after a master fell silent is none: that master had the higher
      * priority, or this node would have preempted it before.
      */
-    boolean preempting(VrrpRouter.Config ours, long nowMillis) {
+    private boolean preempting(VrrpRouter.Config ours, long nowMillis) {
         long masterDown = 4L * ours.advertIntervalCentis() * 10;
         return lastMasterAt >= 0 && nowMillis - lastMasterAt < masterDown && lastMasterPriority < ours.priority();
     }

@@ -99,13 +99,14 @@ final class HeldAddresses {
 
     /**
      * Follows the instance after each decision of its router: {@code held} while Master, nothing otherwise.
-     * On becoming Master by preemption the old master is alive and releases the addresses when our
-     * advertisement reaches it: holding them {@code settleMillis} later keeps two nodes from holding them at
-     * once (a planned move: a short gap). Each advertisement a holding master sends renews the lifetimes.
+     * A new master holds them {@code settleMillis} after becoming one, not at once: another router that
+     * became master at the same moment (or the live master it preempted) gives up when our first
+     * advertisement reaches it, and only then do we hold them, so two nodes never hold them at once. Each
+     * advertisement a holding master sends renews the lifetimes.
      */
-    void follow(List<IpAddress> held, boolean preempted, long settleMillis, boolean advertised) {
+    void follow(List<IpAddress> held, long settleMillis, boolean advertised) {
         boolean master = !held.isEmpty();
-        if (master && !wasMaster && preempted) {
+        if (master && !wasMaster) {
             pendingHold = vertx.setTimer(settleMillis, id -> {
                 pendingHold = -1;
                 want(held);
@@ -125,7 +126,7 @@ final class HeldAddresses {
         }
     }
 
-    /** Whether a preempting master is still waiting before it holds the addresses. */
+    /** Whether a new master is still waiting before it holds the addresses. */
     boolean holdPending() {
         return pendingHold >= 0;
     }

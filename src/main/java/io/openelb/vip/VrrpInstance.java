@@ -269,8 +269,7 @@ public final class VrrpInstance {
     private void after(List<VrrpAdvert> adverts) {
         adverts.forEach(this::send);
         boolean master = state() == VrrpRouter.State.MASTER;
-        addresses.follow(master ? held : List.of(), master && heard.preempting(config, now()),
-                config.advertIntervalCentis() * 10L, !adverts.isEmpty());
+        addresses.follow(master ? held : List.of(), heard.settleMillis(config, now()), !adverts.isEmpty());
         armTimer();
         report();
     }
