@@ -48,6 +48,7 @@ class LayeringTest {
             new Layer("bfd", "io.openelb.bfd.."),
             new Layer("vrrp", "io.openelb.vrrp..", "model"),
             new Layer("status", "io.openelb.status..", "announce", "model"),
+            new Layer("ui.view", "io.openelb.ui.view..", "ipam", "model"),
             // The one conversion: fabric8's and the CRDs' model classes in, the program's values out; pure code
             // (no client, no I/O) that the pure core may not see because it reads fabric8 types.
             new Layer("cluster", "io.openelb.cluster..", "announce", "api", "model"),
@@ -67,6 +68,8 @@ class LayeringTest {
                     "announce", "bus", "cluster", "config", "kube", "layer2.wire", "metrics", "model", "status"),
             new Layer("vip", "io.openelb.vip..", "announce", "bus", "cluster", "config", "kube", "layer2.wire",
                     "metrics", "model", "status", "vrrp"),
+            // Exactly io.openelb.ui: its pure sub-package ui.view has its own row.
+            new Layer("ui", "io.openelb.ui", "api", "bus", "cluster", "model", "ui.view"),
             new Layer("web", "io.openelb.web..", "announce", "bus", "cluster", "metrics", "model", "status"),
             // Includes the generated gobgp API classes in grpc.apipb.
             new Layer("grpc", "io.openelb.grpc..", "model", "status"));

@@ -19,7 +19,7 @@ class PurePackagesTest {
     static final String[] PURE = {
         "io.openelb.model..", "io.openelb.ipam..", "io.openelb.bgp.codec..", "io.openelb.bgp.fsm..",
         "io.openelb.announce..", "io.openelb.layer2.wire..", "io.openelb.status..", "io.openelb.bfd..",
-        "io.openelb.vrrp.."
+        "io.openelb.vrrp..", "io.openelb.ui.view.."
     };
 
     static final ArchRule PURE_CORE_IMPORTS_ONLY_JAVA_AND_ITSELF = classes()
