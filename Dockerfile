@@ -8,14 +8,15 @@ COPY pom.xml ./
 COPY src ./src
 RUN mvn -B -DskipTests package
 
-# --- run: a JRE (no compiler, no jcmd) and libpcap for the speaker's ARP/NDP.
+# --- run: a JRE (no compiler, no jcmd), libpcap for the speaker's ARP/NDP, and iproute2: the `ip` a child of
+# the speaker uses to remove its VIP-mode addresses the moment the speaker is killed (vip/ReleaseOnExit).
 # 17.0.15+6 is the JVM the footprint figures in README.md were measured with.
 FROM eclipse-temurin:17.0.15_6-jre-noble
 # Not pinned to a package version (DL3008): the archive drops superseded versions, so a pin breaks the
 # build at the next security update; the base image tag pins the release.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpcap0.8t64 \
+    && apt-get install -y --no-install-recommends libpcap0.8t64 iproute2 \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/target/openelb.jar /opt/openelb/openelb.jar
 # The class-data sharing archive of a training run (hack/cds-archive.sh): the JVM maps the ~8,000 classes

@@ -43,14 +43,17 @@ final class HeldAddresses {
      * Adds and removes over rtnetlink on a worker, one at a time in the order asked. Addresses are added with
      * a lifetime of {@code lifetimeSeconds} (read at each add): {@link #refresh} renews it while they are
      * held, and the kernel removes them by itself once the renewals stop, even if this process was killed.
+     * {@link ReleaseOnExit} removes them at once when this process dies, however it dies.
      */
     static Operations onWorker(Vertx vertx, String iface, java.util.function.IntSupplier lifetimeSeconds) {
+        ReleaseOnExit guard = ReleaseOnExit.ofThisProcess();
         return new Operations() {
             @Override
             public Future<Void> add(IpAddress address) {
                 int lifetime = lifetimeSeconds.getAsInt();
                 return vertx.executeBlocking(() -> {
                     InterfaceAddresses.addOrRefresh(iface, address, lifetime);
+                    guard.held(iface, address);
                     return null;
                 });
             }
@@ -59,6 +62,7 @@ final class HeldAddresses {
             public Future<Void> remove(IpAddress address) {
                 return vertx.executeBlocking(() -> {
                     InterfaceAddresses.remove(iface, address);
+                    guard.released(iface, address);
                     return null;
                 });
             }
