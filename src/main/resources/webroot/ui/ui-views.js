@@ -147,7 +147,20 @@ function usage(pool) {
   fill.style.width = Math.min(100, share * 100) + "%";
   bar.append(fill);
   return el("div", { className: "usage" }, [bar,
-    el("span", { text: pool.used + " of " + (pool.size ?? "?") + " used, " + (pool.free ?? "?") + " free" })]);
+    el("span", { text: pool.used + " of " + count(pool.size) + " used, " + count(pool.free) + " free" })]);
+}
+
+const SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+const power = n => String(n).replace(/\d/g, d => SUPERSCRIPT[d]);
+
+/** A decimal string that may be far beyond 2^53 (an IPv6 pool): 254, 65,536, 2⁶⁴, ≈1.8×10¹⁹. */
+function count(decimal) {
+  if (decimal === null || decimal === undefined || !/^\d+$/.test(String(decimal))) return "?";
+  const digits = String(decimal);
+  if (digits.length <= 9) return Number(digits).toLocaleString("en");
+  const exponent = BigInt(digits).toString(2).length - 1;
+  if (1n << BigInt(exponent) === BigInt(digits)) return "2" + power(exponent);
+  return "≈" + digits[0] + "." + digits[1] + "×10" + power(digits.length - 1);
 }
 
 function addressMap(pool, query) {
@@ -165,7 +178,7 @@ function addressMap(pool, query) {
   return el("div", { className: "map-box" }, [
     cells.length ? grid : el("p", { className: "empty", text: "no address in use" }),
     pool.complete === false && el("p", { className: "note",
-      text: "showing " + cells.length + " of " + pool.size + " addresses (the ones in use)" }),
+      text: "showing " + cells.length + " of " + count(pool.size) + " addresses (the ones in use)" }),
     el("div", { className: "legend" }, STATES.map(state =>
       el("span", {}, [el("span", { className: "cell " + state }), document.createTextNode(state)]))),
   ]);

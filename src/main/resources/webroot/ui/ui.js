@@ -188,7 +188,9 @@ function render() {
   renderPeers($("peers-table"), peers);
   renderEvents($("events-table").tBodies[0], events);
   const counts = { pools: pools.length, services: services.length, peers: peers.length, events: events.length };
-  for (const view of VIEWS) $("tab-" + view).querySelector(".count").textContent = "(" + counts[view] + ")";
+  for (const [kind, [view]] of Object.entries(FORBIDDEN_TEXT)) {
+    $("tab-" + view).querySelector(".count").textContent = forbidden.has(kind) ? "" : "(" + counts[view] + ")";
+  }
 }
 
 // ---- live updates ----
@@ -245,10 +247,18 @@ function showView(view) {
   $("filter-bar").hidden = view !== "pools" && view !== "services";
 }
 
+function filterChanged() {
+  const query = $("search").value.trim().toLowerCase();
+  if (query === state.query) return;
+  state.query = query;
+  render();
+}
+
 // ---- Eip form ----
 
 // seq: bumped by every check, open, submit and close, so that only the newest check's answer is shown
-const form = { isNew: true, base: null, timer: 0, seq: 0, opened: 0 };
+// checked: the form last sent for a check (a change event after the input events asks nothing new)
+const form = { isNew: true, base: null, timer: 0, seq: 0, opened: 0, checked: "" };
 
 const findPool = name => ((state.overview && state.overview.pools) || []).find(p => p.name === name);
 
@@ -271,6 +281,7 @@ function openEipForm(name) {
   form.base = pool;
   form.seq++;
   form.opened++;
+  form.checked = "";
   $("f-title").textContent = pool ? "Edit pool " + pool.name : "New pool";
   $("f-submit").textContent = pool ? "Save" : "Create";
   $("f-submit").disabled = false;
@@ -314,8 +325,11 @@ function formChanged() {
 /** The API server's verdict on a dry run, and for an edit what it would do to the Services. */
 async function checkForm() {
   if (!$("eip-form").open) return;
-  const seq = ++form.seq;
   const { value, problem } = readForm();
+  const checked = JSON.stringify(value || problem);
+  if (checked === form.checked) return;
+  form.checked = checked;
+  const seq = ++form.seq;
   if (problem) return showVerdict({ ok: false, status: 0, data: { error: problem } });
   const [verdict, preview] = await Promise.all([api.saveEip(value, form.isNew, true),
     form.isNew ? null : api.previewEip(value)]);
@@ -348,6 +362,7 @@ async function submitForm(event) {
   event.preventDefault();
   clearTimeout(form.timer);
   form.seq++;
+  form.checked = "";
   const opened = form.opened;
   const { value, problem } = readForm();
   if (problem) return showVerdict({ ok: false, status: 0, data: { error: problem } });
@@ -429,12 +444,10 @@ function wire() {
   $("sign-out").addEventListener("click", signOut);
   for (const view of VIEWS) $("tab-" + view).addEventListener("click", () => { location.hash = "#/" + view; });
   window.addEventListener("hashchange", () => showView(viewOfHash()));
-  $("search").addEventListener("input", () => {
-    state.query = $("search").value.trim().toLowerCase();
-    render();
-  });
+  for (const type of ["input", "change"]) $("search").addEventListener(type, filterChanged); // change too: WebDriver's clear() fires no input
   $("new-pool").addEventListener("click", () => openEipForm(null));
   $("f-form").addEventListener("input", formChanged);
+  $("f-form").addEventListener("change", formChanged);
   $("f-form").addEventListener("submit", submitForm);
   $("f-cancel").addEventListener("click", () => $("eip-form").close());
   $("eip-form").addEventListener("close", () => {
