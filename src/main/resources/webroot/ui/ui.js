@@ -95,6 +95,7 @@ function enter(info) {
   showView(viewOfHash());
   reload();
   listen();
+  clearInterval(state.safetyTimer);
   state.safetyTimer = setInterval(reload, SAFETY_RELOAD_MS);
 }
 
@@ -113,6 +114,8 @@ function leave(message) {
   for (const id of ["services-table", "events-table"]) $(id).tBodies[0].replaceChildren();
   for (const id of ["user", "sign-out", "tabs", "app", "read-only", "error"]) $(id).hidden = true;
   $("updated").textContent = "";
+  $("search").value = "";
+  state.query = "";
   $("sign-in-view").hidden = false;
   showSignInError(message);
   $("token").focus();
@@ -215,18 +218,24 @@ function stopListening() {
 
 let checking = false;
 
-/** Expired session (401): sign in again. Otherwise the browser retries, or we reopen when it gave up. */
+/**
+ * Expired session (401): sign in again. Otherwise the browser retries by itself, or we reopen the stream
+ * when it gave up; the next successful reload clears the banner.
+ */
 async function streamFailed(stream) {
   if (stream !== state.stream || checking) return;
   checking = true;
   const result = await api.session();
   checking = false;
   if (stream !== state.stream) return;
-  if (result.status === 401) leave("your session has ended: sign in again");
-  else if (stream.readyState === EventSource.CLOSED) {
+  if (result.status === 401) return leave("your session has ended: sign in again");
+  if (result.status === 0) banner(problemText(result) + "; retrying");
+  if (stream.readyState === EventSource.CLOSED) {
     const generation = state.generation;
     setTimeout(() => {
-      if (generation === state.generation && stream === state.stream) listen();
+      if (generation !== state.generation || stream !== state.stream) return;
+      listen();
+      reload(); // what changed while the stream was down
     }, STREAM_RETRY_MS);
   }
 }
