@@ -110,7 +110,7 @@ function poolCard(pool, ctx) {
     pool.invalid && pill("invalid", "bad"),
   ]);
   const errorBox = el("div", { className: "error", role: "alert", hidden: true });
-  return el("article", { id: "pool-" + pool.name, className: "card" + (pool.disabled ? " disabled" : "") }, [
+  return el("article", { id: "pool-" + pool.name, className: "card" + (pool.disabled ? " disabled" : "") + (pool.invalid ? " is-invalid" : "") }, [
     head,
     pool.invalid && el("p", { className: "invalid", text: "invalid: " + pool.invalid }),
     facts(pool, hit),
@@ -178,7 +178,7 @@ function addressMap(pool, query) {
   return el("div", { className: "map-box" }, [
     cells.length ? grid : el("p", { className: "empty", text: "no address in use" }),
     pool.complete === false && el("p", { className: "note",
-      text: "showing " + cells.length + " of " + count(pool.size) + " addresses (the ones in use)" }),
+      text: "showing " + cells.length + " of " + pool.size + " addresses (the ones in use)", title: count(pool.size) }),
     el("div", { className: "legend" }, STATES.map(state =>
       el("span", {}, [el("span", { className: "cell " + state }), document.createTextNode(state)]))),
   ]);

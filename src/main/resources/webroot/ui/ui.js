@@ -8,8 +8,8 @@
 //   views         #pools, #services, #peers, #events; notices #pools-forbidden, #services-forbidden,
 //                 #peers-forbidden, #events-forbidden; filter #search
 //   pools         #new-pool, #cards; per pool: card #pool-NAME, buttons #edit-NAME, #toggle-NAME,
-//                 #delete-NAME; map cells .cell.free|.used|.reserved|.requested with data-ip (.match when
-//                 the filter matches)
+//                 #delete-NAME; the card has class disabled / is-invalid, its write errors in #pool-NAME .error;
+//                 map cells .cell.free|.used|.reserved|.requested with data-ip (.match when the filter matches)
 //   Eip form      #eip-form (dialog), #f-name, #f-address, #f-protocol, #f-interface, #f-priority,
 //                 #f-namespaces, #f-default, #f-allow-nb, #f-disable, #f-ok, #f-error, #f-preview,
 //                 #f-submit, #f-cancel
