@@ -28,6 +28,10 @@ import java.util.stream.Collectors;
  *       {@code EipStatuses.desired}), whose Eip turns invalid ({@code PoolSet.of}), or whose vip Eip is
  *       disabled, keeps the address in its status but nobody announces it: it loses it for the network. A
  *       protocol change moves the announcement to the other protocol and keeps the address.</li>
+ *   <li>Not shown: after the controller restarts or changes leader, {@code Allocator.restore} records an address
+ *       outside every pool with no pool, and {@code stillFits} then gives a Service that names the Eip by
+ *       annotation a new address from it. The preview cannot tell an annotation from the controller's label
+ *       ({@link ServiceInput#pool()}), so it says only that the address is no longer announced.</li>
  * </ul>
  *
  * <p>The controller refuses no delete; the UI does, while a Service holds one of the Eip's addresses (its

@@ -73,8 +73,7 @@ final class PoolSpecs {
                 return "no speaker announces " + address + " while Eip " + name + " is invalid (" + invalid + ")";
             }
             if (!pool.range().contains(address)) {
-                return address + " is outside " + pool.range()
-                        + ": no longer announced (it stays in the Service's status)";
+                return address + " is outside " + pool.range() + ": no longer announced";
             }
             if (pool.protocol() == Protocol.VIP && pool.disabled()) {
                 return address + ": no node holds it while the vip Eip " + name + " is disabled";

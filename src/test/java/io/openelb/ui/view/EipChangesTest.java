@@ -39,7 +39,7 @@ class EipChangesTest {
 
         assertThat(preview.keep()).containsExactly("shop/web");
         assertThat(preview.lose()).containsExactly(new Loss("shop/api",
-                "192.0.2.9 is outside 192.0.2.0/29: no longer announced (it stays in the Service's status)"));
+                "192.0.2.9 is outside 192.0.2.0/29: no longer announced"));
         assertThat(preview.refused()).isNull();
     }
 
