@@ -50,6 +50,7 @@ public final class EipChanges {
         PoolSpecs.Served will = PoolSpecs.served(after);
         Map<String, List<IpAddress>> holdings = new TreeMap<>(PoolSpecs.holdings(after, PoolSpecs.range(after),
                 services));
+        // a Service holding addresses both before and after: only those announced before can be lost
         holdings.putAll(PoolSpecs.holdings(before, PoolSpecs.range(before), services));
         List<String> keep = new ArrayList<>();
         List<ChangePreview.Loss> lose = new ArrayList<>();
