@@ -67,6 +67,7 @@ public final class UserClients implements AutoCloseable {
      * credential of the controller (client certificate and key, basic auth, token, token provider, exec or
      * auth-provider plugin, impersonation, custom headers) and no kubeconfig file to refresh from can come along;
      * no auto-configuration either, which would read the controller's ServiceAccount token and kubeconfig.
+     * No retries: a person waits for the answer and can try again, and a retried write could land twice.
      */
     static Config userConfig(Config controller, String token) {
         return new ConfigBuilder()
@@ -86,6 +87,7 @@ public final class UserClients implements AutoCloseable {
                 .withNoProxy(controller.getNoProxy())
                 .withProxyUsername(controller.getProxyUsername())
                 .withProxyPassword(controller.getProxyPassword())
+                .withRequestRetryBackoffLimit(0)
                 .withOauthToken(token)
                 .withUserAgent(USER_AGENT)
                 .build();
