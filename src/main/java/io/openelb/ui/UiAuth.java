@@ -56,6 +56,7 @@ public final class UiAuth {
     private final UiSettings settings;
     private final Clock clock;
 
+    /** Also has {@code sessions} close a session's client in {@code clients} when the session expires. */
     public UiAuth(Sessions sessions, UserClients clients, UiSettings settings) {
         this(sessions, clients, settings, Clock.systemUTC());
     }
