@@ -123,9 +123,13 @@ final class EipForms {
         return null;
     }
 
-    private static String text(JsonObject form, String key) {
-        String value = form.getString(key);
-        return value == null ? "" : value.trim();
+    /** The string at {@code key}, trimmed; "" when absent or null. */
+    static String text(JsonObject form, String key) {
+        Object value = form.getValue(key);
+        if (value != null && !(value instanceof String)) {
+            throw new IllegalArgumentException(key + " must be a string");
+        }
+        return value == null ? "" : ((String) value).trim();
     }
 
     private static String orNull(String value) {

@@ -69,8 +69,8 @@ final class ServiceRows {
     static JsonObject patch(JsonObject body) {
         JsonObject annotations = new JsonObject();
         if (body.containsKey("pool")) {
-            String pool = body.getString("pool");
-            annotations.put(Annotations.POOL, pool == null || pool.isBlank() ? null : pool.trim());
+            String pool = EipForms.text(body, "pool");
+            annotations.put(Annotations.POOL, pool.isEmpty() ? null : pool);
         }
         if (body.containsKey("requested")) {
             JsonArray requested = body.getJsonArray("requested");
