@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -68,16 +69,16 @@ final class EipForms {
         spec.address = text(form, "address");
         spec.protocol = orNull(text(form, "protocol"));
         spec.iface = orNull(text(form, "interface"));
-        spec.disable = form.getBoolean("disable", false) ? true : null;
-        Integer priority = form.getInteger("priority");
-        spec.priority = priority == null || priority == 0 ? null : priority;
-        List<String> namespaces = strings(form.getJsonArray("namespaces"));
+        spec.disable = typed(form, "disable", Boolean.class, false) ? true : null;
+        int priority = typed(form, "priority", Integer.class, 0);
+        spec.priority = priority == 0 ? null : priority;
+        List<String> namespaces = strings(typed(form, "namespaces", JsonArray.class, null));
         spec.namespaces = namespaces.isEmpty() ? null : namespaces;
-        Map<String, String> selector = stringMap(form.getJsonObject("namespaceSelector"));
+        Map<String, String> selector = stringMap(typed(form, "namespaceSelector", JsonObject.class, null));
         spec.namespaceSelector = selector.isEmpty() ? null : selector;
-        flag(eip.getMetadata(), Annotations.DEFAULT_POOL, form.getBoolean("isDefault", false));
+        flag(eip.getMetadata(), Annotations.DEFAULT_POOL, typed(form, "isDefault", Boolean.class, false));
         flag(eip.getMetadata(), Annotations.ALLOW_NETWORK_AND_BROADCAST,
-                form.getBoolean("allowNetworkAndBroadcast", false));
+                typed(form, "allowNetworkAndBroadcast", Boolean.class, false));
     }
 
     /** {@code "true"} when set; removed when not (an absent annotation and "false" mean the same). */
@@ -125,11 +126,19 @@ final class EipForms {
 
     /** The string at {@code key}, trimmed; "" when absent or null. */
     static String text(JsonObject form, String key) {
+        return typed(form, key, String.class, "").trim();
+    }
+
+    /** The value at {@code key}, {@code absent} when absent or null; bad input when of another type. */
+    static <T> T typed(JsonObject form, String key, Class<T> type, T absent) {
         Object value = form.getValue(key);
-        if (value != null && !(value instanceof String)) {
-            throw new IllegalArgumentException(key + " must be a string");
+        if (value == null) {
+            return absent;
         }
-        return value == null ? "" : ((String) value).trim();
+        if (!type.isInstance(value)) {
+            throw new IllegalArgumentException(key + ": expected " + type.getSimpleName().toLowerCase(Locale.ROOT));
+        }
+        return type.cast(value);
     }
 
     private static String orNull(String value) {

@@ -73,8 +73,7 @@ final class ServiceRows {
             annotations.put(Annotations.POOL, pool.isEmpty() ? null : pool);
         }
         if (body.containsKey("requested")) {
-            JsonArray requested = body.getJsonArray("requested");
-            List<String> addresses = EipForms.strings(requested);
+            List<String> addresses = EipForms.strings(EipForms.typed(body, "requested", JsonArray.class, null));
             annotations.put(Annotations.REQUESTED_ADDRESS, addresses.isEmpty() ? null : String.join(",", addresses));
         }
         if (annotations.isEmpty()) {

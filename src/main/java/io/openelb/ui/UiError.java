@@ -48,8 +48,7 @@ final class UiError extends RuntimeException {
         if (failure instanceof KubernetesClientException e) {
             return fromApiServer(e);
         }
-        if (failure instanceof DecodeException || failure instanceof IllegalArgumentException
-                || failure instanceof ClassCastException) {
+        if (failure instanceof DecodeException || failure instanceof IllegalArgumentException) {
             return new UiError(400, "bad request: " + failure.getMessage());
         }
         return new UiError(500, String.valueOf(failure.getMessage()));

@@ -64,7 +64,11 @@ class EipFormsTest {
         assertThatThrownBy(() -> EipForms.created(new JsonObject("{\"name\": \"p\", \"namespaceSelector\": {\"a\": 1}}")))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> EipForms.created(new JsonObject("{\"name\": \"p\", \"priority\": \"high\"}")))
-                .isInstanceOf(ClassCastException.class);
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("priority: expected integer");
+        assertThatThrownBy(() -> EipForms.created(new JsonObject("{\"name\": \"p\", \"disable\": \"yes\"}")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("disable: expected boolean");
+        assertThatThrownBy(() -> EipForms.created(new JsonObject("{\"name\": 3}")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("name: expected string");
     }
 
     @Test
