@@ -29,14 +29,22 @@ import io.openelb.speaker.TcpMd5Keys;
 import io.openelb.status.StatusBoard;
 import io.openelb.vip.ApiServerVip;
 import io.openelb.web.ClusterStatusVerticle;
+import io.openelb.ui.Sessions;
+import io.openelb.ui.UiAuth;
+import io.openelb.ui.UiData;
+import io.openelb.ui.UiSettings;
+import io.openelb.ui.UiStream;
+import io.openelb.ui.UserClients;
 import io.openelb.web.HttpVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.Router;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -53,6 +61,9 @@ public final class Main {
     private final Logger log;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicInteger exitCode = new AtomicInteger();
+    /** The UI's per-user clients (controller with the UI only), closed at stop. */
+    private final java.util.concurrent.atomic.AtomicReference<UserClients> userClients =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicReference<String> ipamDeployment =
             new java.util.concurrent.atomic.AtomicReference<>();
 
@@ -165,7 +176,11 @@ public final class Main {
             throws Exception {
         long timeout = config.shutdownTimeout().toMillis();
         StatusBoard board = new StatusBoard();
-        vertx.deployVerticle(new HttpVerticle(config.httpHost(), config.httpPort(), metrics, board))
+        HttpVerticle http = new HttpVerticle(config.httpHost(), config.httpPort(), metrics, board);
+        if (config.role().runsController() && config.ui().enabled()) {
+            http.withRoutes(managementUi(vertx));
+        }
+        vertx.deployVerticle(http)
                 .compose(id -> vertx.deployVerticle(new ClusterStatusVerticle(board)))
                 .await(timeout, TimeUnit.MILLISECONDS);
         if (config.role().runsSpeaker()) {
@@ -186,6 +201,24 @@ public final class Main {
         Informers informers = new Informers(client, WatchedKinds.of(config.role()), config.namespace());
         vertx.deployVerticle(new WatchVerticle(informers, new KubeMetrics(metrics.registry()), new Conversion()))
                 .await(timeout, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The management UI's routes: every replica serves it (it reads and writes with the signed-in user's token,
+     * not as the controller), sessions live in the replica's memory.
+     */
+    private BiConsumer<Router, Vertx> managementUi(Vertx vertx) {
+        UiSettings settings = new UiSettings(config.ui().writes(), config.ui().sessionIdle(),
+                UiSettings.DEFAULTS.maxLifetime());
+        Sessions sessions = new Sessions(settings);
+        UserClients clients = new UserClients(kubeConfig(), new Vertx5HttpClientFactory(vertx));
+        userClients.set(clients);
+        return (router, httpVertx) -> {
+            router.get("/ui").handler(ctx -> ctx.redirect("/ui/")); // the page loads its files relative to /ui/
+            new UiAuth(sessions, clients, settings).mount(router);
+            new UiData(clients, settings).mount(router);
+            new UiStream(sessions).mount(router, httpVertx);
+        };
     }
 
     /** Runs the IPAM controller at once, or once this replica wins the Lease. */
@@ -231,6 +264,9 @@ public final class Main {
             log.error("did not stop within {}: {}", config.shutdownTimeout(), e.toString());
             return 1;
         } finally {
+            if (userClients.get() != null) {
+                userClients.get().close();
+            }
             if (client != null) {
                 client.close();
             }
@@ -241,14 +277,19 @@ public final class Main {
     }
 
     private KubernetesClient kubernetesClient(Vertx vertx) {
-        Config kubeConfig = config.kubeconfig().isEmpty()
-                ? Config.autoConfigure(null)
-                : Config.fromKubeconfig(null, readFile(config.kubeconfig()), config.kubeconfig());
+        Config kubeConfig = kubeConfig();
         kubeConfig.setUserAgent(userAgent());
         return new KubernetesClientBuilder()
                 .withConfig(kubeConfig)
                 .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
                 .build();
+    }
+
+    /** The API server and the controller's credentials, from the kubeconfig flag or in-cluster discovery. */
+    private Config kubeConfig() {
+        return config.kubeconfig().isEmpty()
+                ? Config.autoConfigure(null)
+                : Config.fromKubeconfig(null, readFile(config.kubeconfig()), config.kubeconfig());
     }
 
     /**

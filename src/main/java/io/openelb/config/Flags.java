@@ -115,6 +115,24 @@ final class Flags {
                     + "Env OPENELB_ALLOCATE_UNCLASSED.")
     Boolean allocateUnclassed;
 
+    @Option(names = "--ui", defaultValue = "true", fallbackValue = "true", arity = "0..1",
+            converter = BooleanConverter.class, showDefaultValue = Visibility.ALWAYS,
+            description = "Controller: serve the management UI at /ui/ on the HTTP port (users sign in with "
+                    + "their own Kubernetes token). Env OPENELB_UI.")
+    Boolean ui;
+
+    @Option(names = "--ui-writes", defaultValue = "false", fallbackValue = "true", arity = "0..1",
+            converter = BooleanConverter.class, showDefaultValue = Visibility.ALWAYS,
+            description = "Controller: let the UI create, edit and delete Eips and move Services, for users whose "
+                    + "RBAC allows it; read-only otherwise. Env OPENELB_UI_WRITES.")
+    Boolean uiWrites;
+
+    @Option(names = "--ui-session-idle", paramLabel = "DURATION", defaultValue = "30m",
+            converter = PositiveDurationConverter.class,
+            description = "A UI session unused this long ends (8 h after sign-in at the latest). "
+                    + "Env OPENELB_UI_SESSION_IDLE.")
+    Duration uiSessionIdle;
+
     @Option(names = "--leader-elect", defaultValue = "true", fallbackValue = "true", arity = "0..1",
             converter = BooleanConverter.class, showDefaultValue = Visibility.ALWAYS,
             description = "Elect one active controller through a Lease; turn off only for a single replica. "

@@ -46,6 +46,7 @@ import picocli.CommandLine.TypeConversionException;
  * @param leaderElection  how the controller replicas choose the active one
  * @param layer2          the speakers' Layer 2 membership and handover
  * @param apiServerVip    the kube-apiserver VIP ({@code --role apiserver-vip}); its defaults in other roles
+ * @param ui              the controller's management UI
  * @param effective       option name to effective value, in --help order, for printing
  */
 public record OperatorConfig(
@@ -66,6 +67,7 @@ public record OperatorConfig(
         LeaderElection leaderElection,
         Layer2 layer2,
         ApiServerVip apiServerVip,
+        Ui ui,
         Map<String, String> effective) {
 
     /**
@@ -117,6 +119,15 @@ public record OperatorConfig(
             vips = List.copyOf(vips);
         }
     }
+
+    /**
+     * The controller's management UI.
+     *
+     * @param enabled     served at /ui/
+     * @param writes      Eips and Services may be changed through it (with the user's own rights)
+     * @param sessionIdle a session unused this long ends
+     */
+    public record Ui(boolean enabled, boolean writes, Duration sessionIdle) {}
 
     /**
      * The checks of the local API server.
@@ -288,6 +299,7 @@ public record OperatorConfig(
                         f.vrid, f.vrrpPriority, f.vrrpAdvertInterval, f.vrrpPreempt,
                         new Health(f.healthUrl, f.healthInterval, f.healthTimeout, f.healthFall, f.healthRise,
                                 f.healthCaFile)),
+                new Ui(f.ui, f.uiWrites, f.uiSessionIdle),
                 effective);
     }
 

@@ -7,6 +7,7 @@ import io.openelb.metrics.Metrics;
 import io.openelb.status.StatusBoard;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +15,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Instant;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@code /api/v1/bgp/neighbors}, {@code /api/v1/bgp/neighbors/PEER/routes} (what was sent to BgpPeer PEER),
  * {@code /api/v1/layer2}, {@code /api/v1/vip} (read from the {@link StatusBoard} the owners publish to), and the web page
  * at {@code /} (static files of {@code webroot/} in the jar). Read-only: every route answers GET only
- * (other methods get 405).
+ * (other methods get 405). The controller adds the management UI's routes under {@code /ui/}
+ * ({@link #withRoutes}), which have their own sign-in.
  */
 public final class HttpVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
@@ -34,6 +37,8 @@ public final class HttpVerticle extends VerticleBase {
     private final Metrics metrics;
     private final StatusBoard board;
     private volatile boolean informersSynced;
+    /** Routes added before the static files (the UI); called once in {@link #start}, on this event loop. */
+    private BiConsumer<Router, Vertx> extraRoutes = (router, vertx) -> {};
     /** Component to the reason it cannot work; only touched on this verticle's event loop. */
     private final java.util.Map<String, String> problems = new java.util.TreeMap<>();
     private HttpServer server;
@@ -57,6 +62,12 @@ public final class HttpVerticle extends VerticleBase {
     /** For a process that watches no cluster (role apiserver-vip): {@code /readyz} waits for no informers. */
     public static HttpVerticle withoutCluster(String host, int port, Metrics metrics, StatusBoard board) {
         return new HttpVerticle(host, port, metrics, board, true);
+    }
+
+    /** Adds routes (the controller's UI) before the static files; they may have their own methods and guards. */
+    public HttpVerticle withRoutes(BiConsumer<Router, Vertx> routes) {
+        this.extraRoutes = routes;
+        return this;
     }
 
     /** The cluster view, back on this verticle's event loop. */
@@ -96,6 +107,7 @@ public final class HttpVerticle extends VerticleBase {
         router.get("/api/v1/bgp/neighbors").handler(ctx -> json(ctx, StatusJson.neighbors(board.neighbors(),
                 Instant.now())));
         router.get("/api/v1/bgp/neighbors/:peer/routes").handler(this::routes);
+        extraRoutes.accept(router, vertx);
         router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
         return vertx.createHttpServer()
                 .requestHandler(router)

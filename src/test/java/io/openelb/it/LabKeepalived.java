@@ -38,6 +38,9 @@ final class LabKeepalived {
 
     /** SIGKILL of node {@code node}'s keepalived, parent and VRRP child: no priority 0 goes out. */
     static void kill(int node) {
+        // the VRRP child first: killed after its parent, it may get the parent-death SIGTERM first and hand
+        // over cleanly (priority 0, address removed), which is not the crash being measured
+        Layer2Lab.sh(Lab.nodeNamespace(node), "pkill", "-9", "-n", "-f", "keepalived.*node" + node + ".conf");
         Layer2Lab.sh(Lab.nodeNamespace(node), "pkill", "-9", "-f", "keepalived.*node" + node + ".conf");
     }
 
