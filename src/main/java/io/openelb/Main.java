@@ -214,7 +214,8 @@ public final class Main {
         UserClients clients = new UserClients(kubeConfig(), new Vertx5HttpClientFactory(vertx));
         userClients.set(clients);
         return (router, httpVertx) -> {
-            router.get("/ui").handler(ctx -> ctx.redirect("/ui/")); // the page loads its files relative to /ui/
+            // the page loads its files relative to /ui/ (a path route "/ui" would match "/ui/" too)
+            router.getWithRegex("/ui").handler(ctx -> ctx.redirect("/ui/"));
             new UiAuth(sessions, clients, settings).mount(router);
             new UiData(clients, settings).mount(router);
             new UiStream(sessions).mount(router, httpVertx);

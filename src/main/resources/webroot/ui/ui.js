@@ -277,7 +277,7 @@ function formOfPool(pool) {
     name: pool.name, address: pool.address, protocol: pool.protocol || "bgp", interface: pool.interface || "",
     disable: Boolean(pool.disabled), priority: pool.priority || 0, namespaces: pool.namespaces || [],
     namespaceSelector: pool.namespaceSelector || {}, isDefault: Boolean(pool.isDefault),
-    allowNetworkAndBroadcast: Boolean(pool.allowNetworkAndBroadcast), resourceVersion: pool.resourceVersion,
+    allowNetworkAndBroadcast: Boolean(pool.allowNetworkAndBroadcast), generation: pool.generation,
   };
 }
 
@@ -322,7 +322,7 @@ function readForm() {
     namespaceSelector: form.base ? form.base.namespaceSelector || {} : {},
     isDefault: $("f-default").checked, allowNetworkAndBroadcast: $("f-allow-nb").checked,
   };
-  if (form.base) value.resourceVersion = form.base.resourceVersion;
+  if (form.base) value.generation = form.base.generation;
   return { value };
 }
 

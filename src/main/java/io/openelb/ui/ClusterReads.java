@@ -16,7 +16,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -30,6 +34,7 @@ final class ClusterReads {
     static final String EVENTS = "events";
 
     private final PoolViews views;
+    private final RecentEvents recentEvents = new RecentEvents();
 
     ClusterReads(PoolViews views) {
         this.views = views;
@@ -39,15 +44,29 @@ final class ClusterReads {
     record Listed(List<Eip> eips, List<ServiceInput> services, List<BgpPeer> peers, List<Event> events,
             List<String> forbidden) {}
 
-    /** {@code GET /ui/api/overview}: every list with the user's client, then the JSON. */
-    JsonObject overview(KubernetesClient client, Instant now) {
-        List<String> forbidden = new ArrayList<>();
+    /**
+     * {@code GET /ui/api/overview}: every list with the user's client, then the JSON. The lists run at once
+     * ({@code parallel} runs blocking work elsewhere) and the Events come from {@link RecentEvents}: an open
+     * page reloads this on each change, and the slowest list in a row with the others was most of the time an
+     * allocation took to show.
+     */
+    JsonObject overview(KubernetesClient client, Instant now, Executor parallel) {
+        List<String> forbidden = java.util.Collections.synchronizedList(new ArrayList<>());
+        var services = CompletableFuture.supplyAsync(() -> listed(SERVICES, forbidden, () -> loadBalancers(client)),
+                parallel);
+        var peers = CompletableFuture.supplyAsync(() -> listed(BGP_PEERS, forbidden,
+                () -> client.resources(BgpPeer.class).list().getItems()), parallel);
         List<Eip> eips = listed(EIPS, forbidden, () -> client.resources(Eip.class).list().getItems());
-        List<ServiceInput> services = listed(SERVICES, forbidden, () -> loadBalancers(client));
-        List<BgpPeer> peers = listed(BGP_PEERS, forbidden, () -> client.resources(BgpPeer.class).list().getItems());
-        List<Event> events = listed(EVENTS, forbidden,
-                () -> client.v1().events().inAnyNamespace().list().getItems());
-        return overview(new Listed(eips, services, peers, events, forbidden), now);
+        Optional<List<Event>> events = recentEvents.of(client, now, parallel);
+        if (events.isEmpty()) {
+            forbidden.add(EVENTS);
+        }
+        try {
+            return overview(new Listed(eips, services.join(), peers.join(), events.orElse(List.of()),
+                    forbidden.stream().sorted().toList()), now);
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /** The overview's JSON from what was listed. */
@@ -58,6 +77,7 @@ final class ClusterReads {
             EipInput input = EipForms.input(eip);
             protocols.put(input.name(), OverviewJson.protocol(input));
             pools.add(OverviewJson.pool(input, eip.getMetadata().getResourceVersion(),
+                    eip.getMetadata().getGeneration(),
                     views.map(input, listed.services())));
         });
         Holders holders = Holders.of(listed.events());

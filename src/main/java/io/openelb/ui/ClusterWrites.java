@@ -18,6 +18,8 @@ import java.util.List;
  * Blocking: called on a worker thread, never on the event loop.
  */
 final class ClusterWrites {
+    /** Updates made again after losing to a status write of the controller (a spec change is refused first). */
+    static final int STATUS_RACE_ATTEMPTS = 3;
     private final PoolViews views;
 
     ClusterWrites(PoolViews views) {
@@ -30,10 +32,22 @@ final class ClusterWrites {
         return pool(client, created);
     }
 
-    /** {@code PUT /ui/api/eips/NAME}: the form over the current Eip, guarded by the form's resourceVersion. */
+    /**
+     * {@code PUT /ui/api/eips/NAME}: the form over the current Eip, guarded by the form's {@code generation}
+     * (someone else's spec change since the form was opened is a 409). The controller's status writes change
+     * the resourceVersion, not the spec: a write that lost to one is made again over the newer object.
+     */
     JsonObject update(KubernetesClient client, String name, JsonObject form, boolean dryRun) {
-        Eip edited = EipForms.edited(current(client, name), form);
-        return pool(client, client.resources(Eip.class).resource(edited).dryRun(dryRun).update());
+        for (int attempt = 1; ; attempt++) {
+            Eip edited = EipForms.edited(current(client, name), form);
+            try {
+                return pool(client, client.resources(Eip.class).resource(edited).dryRun(dryRun).update());
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == STATUS_RACE_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** {@code POST /ui/api/eips/NAME/preview}: what the edit would do to the Services; changes nothing. */
@@ -93,6 +107,7 @@ final class ClusterWrites {
     private JsonObject pool(KubernetesClient client, Eip eip) {
         EipInput input = EipForms.input(eip);
         List<ServiceInput> services = ClusterReads.orNone(() -> ClusterReads.loadBalancers(client));
-        return OverviewJson.pool(input, eip.getMetadata().getResourceVersion(), views.map(input, services));
+        return OverviewJson.pool(input, eip.getMetadata().getResourceVersion(),
+                eip.getMetadata().getGeneration(), views.map(input, services));
     }
 }

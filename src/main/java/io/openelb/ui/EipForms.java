@@ -41,17 +41,21 @@ final class EipForms {
 
     /**
      * A copy of {@code current} with the form's spec fields and annotations; other labels, annotations and spec
-     * fields kept. The form's {@code resourceVersion} (when given) guards the update: someone else's change in
-     * between makes the API server answer 409.
+     * fields kept. The form's {@code generation} (when given) guards the update: a spec changed by someone else
+     * since the form was opened is a 409 ({@link UiError}); the controller's status writes do not count.
      */
     static Eip edited(Eip current, JsonObject form) {
         Eip eip = new Eip();
         ObjectMeta meta = new ObjectMetaBuilder(current.getMetadata()).build();
         meta.setAnnotations(current.getMetadata().getAnnotations() == null ? null
                 : new LinkedHashMap<>(current.getMetadata().getAnnotations()));
-        String resourceVersion = text(form, "resourceVersion");
-        if (!resourceVersion.isEmpty()) {
-            meta.setResourceVersion(resourceVersion);
+        Object generation = form.getValue("generation");
+        if (generation != null && !(generation instanceof Number)) {
+            throw new IllegalArgumentException("generation: expected number");
+        }
+        if (generation != null && !Long.valueOf(((Number) generation).longValue()).equals(meta.getGeneration())) {
+            throw new UiError(409, "Eip " + meta.getName() + " was changed by someone else since you opened it "
+                    + "(generation " + generation + ", now " + meta.getGeneration() + "): reload and edit again");
         }
         eip.setMetadata(meta);
         EipSpec spec = new EipSpec();

@@ -27,7 +27,7 @@ final class OverviewJson {
     }
 
     /** A pool: the Eip's spec as the form edits it, the controller's verdict, and its address map. */
-    static JsonObject pool(EipInput eip, String resourceVersion, PoolMap map) {
+    static JsonObject pool(EipInput eip, String resourceVersion, Long generation, PoolMap map) {
         return new JsonObject()
                 .put("name", eip.name())
                 .put("address", eip.address())
@@ -40,6 +40,7 @@ final class OverviewJson {
                 .put("isDefault", eip.isDefault())
                 .put("allowNetworkAndBroadcast", eip.allowNetworkAndBroadcast())
                 .put("resourceVersion", resourceVersion)
+                .put("generation", generation)
                 .put("invalid", eip.invalid())
                 .put("family", map.family())
                 .put("size", map.size().toString())

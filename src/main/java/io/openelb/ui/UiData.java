@@ -57,7 +57,7 @@ public final class UiData {
     public void mount(Router router) {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
         router.get(API + "/overview").handler(ctx -> answer(ctx, 200, false,
-                c -> client -> reads.overview(client, Instant.now())));
+                c -> client -> reads.overview(client, Instant.now(), blocking(c))));
         router.post(API + "/eips").handler(body).handler(ctx -> answer(ctx, 201, true, c -> {
             JsonObject form = json(c);
             boolean dryRun = dryRun(c);
@@ -109,6 +109,14 @@ public final class UiData {
         ctx.vertx().executeBlocking(() -> call.run(clients.apply(session)), false)
                 .onSuccess(json -> send(ctx, okStatus, json))
                 .onFailure(e -> fail(ctx, UiError.of(e)));
+    }
+
+    /** Runs blocking work on another worker of the Vert.x pool. */
+    private static java.util.concurrent.Executor blocking(RoutingContext ctx) {
+        return work -> ctx.vertx().executeBlocking(() -> {
+            work.run();
+            return null;
+        }, false);
     }
 
     private static JsonObject json(RoutingContext ctx) {

@@ -18,12 +18,13 @@ import java.util.TreeSet;
  * {@code GET /ui/api/stream}: server-sent events that tell an open page what changed ({@code event: changed},
  * {@code data: {"kinds": ["eips", "services"]}}), so it reloads the overview with the user's own token. Fed by
  * the controller's snapshots, which see more than a user may: an event names kinds only, never an object.
- * Changes are sent at most every {@link #COALESCE_MILLIS} (a burst of 500 Services is a handful of reloads).
+ * Changes are sent at most every {@link #COALESCE_MILLIS}; the page keeps one reload in flight and one queued,
+ * so a burst of changes costs a reload per round trip, not one per change.
  * A stream ends when its session does. Mounted behind {@link UiAuth}'s guard; runs on the HTTP verticle's
  * event loop.
  */
 public final class UiStream {
-    static final long COALESCE_MILLIS = 200;
+    static final long COALESCE_MILLIS = 50;
     static final long KEEPALIVE_MILLIS = 20_000;
     private static final Set<ResourceKind> SHOWN = EnumSet.of(ResourceKind.SERVICE, ResourceKind.EIP,
             ResourceKind.BGP_PEER, ResourceKind.NODE);

@@ -72,9 +72,9 @@ class EipFormsTest {
     }
 
     @Test
-    void anEditKeepsOtherMetadataAndSpecFieldsAndTakesTheFormsResourceVersion() {
+    void anEditKeepsOtherMetadataAndSpecFieldsAndTheCurrentResourceVersion() {
         Eip current = new Eip();
-        current.setMetadata(new ObjectMetaBuilder().withName("lab-pool").withResourceVersion("9")
+        current.setMetadata(new ObjectMetaBuilder().withName("lab-pool").withResourceVersion("9").withGeneration(4L)
                 .withLabels(Map.of("owner", "netops"))
                 .withAnnotations(Map.of("note", "keep me", Annotations.DEFAULT_POOL, "true")).build());
         current.setSpec(new EipSpec());
@@ -83,10 +83,11 @@ class EipFormsTest {
         current.getSpec().namespaces = List.of("old");
 
         Eip edited = EipForms.edited(current, new JsonObject("""
-                {"name": "ignored", "address": "192.0.2.0/25", "isDefault": false, "resourceVersion": "7"}"""));
+                {"name": "ignored", "address": "192.0.2.0/25", "isDefault": false, "generation": 4}"""));
 
         assertThat(edited.getMetadata().getName()).isEqualTo("lab-pool");
-        assertThat(edited.getMetadata().getResourceVersion()).isEqualTo("7");
+        assertThat(edited.getMetadata().getResourceVersion()).as("status writes since do not matter")
+                .isEqualTo("9");
         assertThat(edited.getMetadata().getLabels()).containsExactly(Map.entry("owner", "netops"));
         assertThat(edited.getMetadata().getAnnotations()).containsExactly(Map.entry("note", "keep me"));
         assertThat(edited.getSpec().address).isEqualTo("192.0.2.0/25");
@@ -97,7 +98,17 @@ class EipFormsTest {
     }
 
     @Test
-    void anEditWithoutResourceVersionKeepsTheCurrentOne() {
+    void anEditOfASpecSomeoneElseChangedSinceIsRefused() {
+        Eip current = EipForms.created(form());
+        current.getMetadata().setGeneration(5L);
+
+        assertThatThrownBy(() -> EipForms.edited(current, new JsonObject("{\"address\": \"192.0.2.1\", "
+                + "\"generation\": 4}"))).isInstanceOf(UiError.class)
+                .hasMessageContaining("changed by someone else since you opened it");
+    }
+
+    @Test
+    void anEditWithoutGenerationKeepsTheCurrentResourceVersion() {
         Eip current = EipForms.created(form());
         current.getMetadata().setResourceVersion("9");
 

@@ -32,10 +32,10 @@ class OverviewJsonTest {
                         new AddressCell("192.0.2.2", AddressCell.State.FREE, List.of())),
                 List.of("shop/web"));
 
-        assertThat(OverviewJson.pool(LAB, "1234", map)).isEqualTo(new JsonObject("""
+        assertThat(OverviewJson.pool(LAB, "1234", 3L, map)).isEqualTo(new JsonObject("""
                 {"name": "lab-pool", "address": "192.0.2.0/28", "protocol": "bgp", "interface": "",
                  "disabled": false, "priority": 0, "namespaces": [], "namespaceSelector": {}, "isDefault": false,
-                 "allowNetworkAndBroadcast": false, "resourceVersion": "1234", "invalid": null,
+                 "allowNetworkAndBroadcast": false, "resourceVersion": "1234", "generation": 3, "invalid": null,
                  "family": "IPv4", "size": "14", "used": 1, "free": "13", "complete": true,
                  "cells": [{"ip": "192.0.2.0", "state": "reserved", "services": []},
                            {"ip": "192.0.2.1", "state": "used", "services": ["shop/web"]},
@@ -48,7 +48,7 @@ class OverviewJsonTest {
         BigInteger big = BigInteger.TWO.pow(64);
         PoolMap map = new PoolMap("v6", "IPv6", big, 0, big, false, List.of(), List.of());
 
-        JsonObject pool = OverviewJson.pool(LAB, "1", map);
+        JsonObject pool = OverviewJson.pool(LAB, "1", 1L, map);
 
         assertThat(pool.getString("size")).isEqualTo("18446744073709551616");
         assertThat(pool.getString("free")).isEqualTo("18446744073709551616");

@@ -298,15 +298,23 @@ class UiDataMockTest {
     }
 
     @Test
-    void anUpdateKeepsOtherAnnotationsAndAStaleResourceVersionIsAConflict() throws Exception {
+    void anUpdateKeepsOtherAnnotationsAndASpecChangedSinceIsAConflict() throws Exception {
         eip("lab-pool", "192.0.2.0/28");
-        String version = client.resources(Eip.class).withName("lab-pool").get().getMetadata().getResourceVersion();
+        // the mock API server keeps metadata.generation as written; the real one bumps it with each spec change
+        client.resources(Eip.class).withName("lab-pool").edit(e -> {
+            e.getMetadata().setGeneration(1L);
+            return e;
+        });
         serve(true, new StubViews());
 
         HttpResponse<Buffer> updated = call(HttpMethod.PUT, "/ui/api/eips/lab-pool",
-                form("lab-pool", "192.0.2.0/29").put("resourceVersion", version));
+                form("lab-pool", "192.0.2.0/29").put("generation", 1));
+        client.resources(Eip.class).withName("lab-pool").edit(e -> {
+            e.getMetadata().setGeneration(2L); // someone else's spec change
+            return e;
+        });
         HttpResponse<Buffer> stale = call(HttpMethod.PUT, "/ui/api/eips/lab-pool",
-                form("lab-pool", "192.0.2.0/30").put("resourceVersion", version));
+                form("lab-pool", "192.0.2.0/30").put("generation", 1));
 
         assertThat(updated.statusCode()).as(updated.bodyAsString()).isEqualTo(200);
         Eip stored = client.resources(Eip.class).withName("lab-pool").get();
@@ -314,7 +322,7 @@ class UiDataMockTest {
         assertThat(stored.getMetadata().getAnnotations()).containsEntry("team", "netops")
                 .containsEntry(Annotations.DEFAULT_POOL, "true");
         assertThat(stale.statusCode()).isEqualTo(409);
-        assertThat(stale.bodyAsJsonObject().getString("error")).isNotBlank();
+        assertThat(stale.bodyAsJsonObject().getString("error")).contains("changed by someone else");
         assertThat(client.resources(Eip.class).withName("lab-pool").get().getSpec().address)
                 .isEqualTo("192.0.2.0/29");
     }
