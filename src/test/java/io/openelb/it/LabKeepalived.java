@@ -38,9 +38,10 @@ final class LabKeepalived {
 
     /** SIGKILL of node {@code node}'s keepalived, parent and VRRP child: no priority 0 goes out. */
     static void kill(int node) {
-        // the VRRP child first: killed after its parent, it may get the parent-death SIGTERM first and hand
-        // over cleanly (priority 0, address removed), which is not the crash being measured
-        Layer2Lab.sh(Lab.nodeNamespace(node), "pkill", "-9", "-n", "-f", "keepalived.*node" + node + ".conf");
+        // frozen first, then killed: otherwise the parent may see its VRRP child die and start a new one (which
+        // removes the address), or the child get the parent-death SIGTERM and hand over cleanly; neither is the
+        // crash being measured
+        Layer2Lab.sh(Lab.nodeNamespace(node), "pkill", "-STOP", "-f", "keepalived.*node" + node + ".conf");
         Layer2Lab.sh(Lab.nodeNamespace(node), "pkill", "-9", "-f", "keepalived.*node" + node + ".conf");
     }
 
