@@ -56,6 +56,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class UiIT {
     private static final String POOL = "ui-it-pool";
     private static final String USERS = "ui-it-users";
+    private static final String PEER = "ui-it-router";
     private static final Duration WAIT = Duration.ofSeconds(20);
     /**
      * Chromium logs every 4xx answer to a fetch as a console error ("Failed to load resource"), also those the
@@ -112,6 +113,7 @@ class UiIT {
         }
         if (cluster != null) {
             cluster.admin().resources(Eip.class).withName(POOL).delete();
+            cluster.admin().resources(io.openelb.api.v1alpha2.BgpPeer.class).withName(PEER).delete();
         }
         if (controller != null) {
             assertThat(controller.stop()).as(controller.log()).isZero();
@@ -228,12 +230,22 @@ class UiIT {
     @Test
     @Order(6)
     void theOtherViewsShowServicesPeersAndEvents() throws Exception {
+        LocalCluster.Result peer = cluster.kubectlWithInput("""
+                apiVersion: network.kubesphere.io/v1alpha2
+                kind: BgpPeer
+                metadata: {name: %s}
+                spec:
+                  conf: {peerAs: 64512, neighborAddress: 10.77.0.1}
+                """.formatted(PEER), "apply", "-f", "-");
+        assertThat(peer.exitCode()).as(peer.stderr()).isZero();
         browser.navigate().refresh();
         for (String view : List.of("services", "peers", "events")) {
             click("tab-" + view);
             waitFor(By.id(view), WebElement::isDisplayed);
             screenshot(view);
         }
+        click("tab-peers");
+        waitFor(By.id("peers"), e -> e.getText().contains(PEER) && e.getText().contains("10.77.0.1"));
         click("tab-services");
         waitFor(By.id("services"), e -> e.getText().contains(f.namespace) && e.getText().contains(POOL));
     }
