@@ -118,7 +118,8 @@ public final class InterfaceAddresses {
         return index;
     }
 
-    private static String hostPrefix(IpAddress address) {
+    /** {@code 10.0.0.5/32}, {@code fd00::5/128}: how an address is configured, and how {@code ip} names it. */
+    static String hostPrefix(IpAddress address) {
         return address + "/" + address.family().bits();
     }
 

@@ -76,7 +76,7 @@ final class ReleaseOnExit {
 
     /** {@code 10.0.0.5/32@eth0}: what {@code ip addr del ADDRESS dev IFACE} needs (names hold no spaces). */
     static String entry(String iface, IpAddress address) {
-        return address + "/" + address.family().bits() + "@" + iface;
+        return InterfaceAddresses.hostPrefix(address) + "@" + iface;
     }
 
     /** Closes the pipe as a dying process would (tests): the child removes the last set and exits. */
