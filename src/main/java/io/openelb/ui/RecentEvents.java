@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,17 +43,17 @@ final class RecentEvents {
 
     /** Lists them; {@code started} is when the listing was asked for (the time it shows). */
     private Optional<List<Event>> refresh(KubernetesClient client, Instant started) {
+        List<String> forbidden = new ArrayList<>();
         Optional<List<Event>> events;
         try {
-            events = Optional.of(client.v1().events().inAnyNamespace().list().getItems());
+            List<Event> listed = ClusterReads.listed(ClusterReads.EVENTS, forbidden,
+                    () -> client.v1().events().inAnyNamespace().list().getItems());
+            events = forbidden.isEmpty() ? Optional.of(listed) : Optional.empty();
         } catch (KubernetesClientException e) {
-            if (e.getCode() != 403) {
-                synchronized (listings) { // keep the last list; the next overview tries again
-                    listings.computeIfPresent(client, (c, l) -> new Listing(l.events(), l.at(), false));
-                }
-                throw e;
+            synchronized (listings) { // keep the last list; the next overview tries again
+                listings.computeIfPresent(client, (c, l) -> new Listing(l.events(), l.at(), false));
             }
-            events = Optional.empty();
+            throw e;
         }
         synchronized (listings) {
             listings.put(client, new Listing(events, started, false));
