@@ -65,9 +65,9 @@ public final class VipPlan {
      */
     public record Group(String key, String iface, int vrid, List<IpAddress> addresses, List<String> services,
             Set<String> candidates, String problem) {
-        /** This node's VRRP priority for the group, the same on every speaker. */
+        /** This node's VRRP priority for the group, the same on every speaker that sees the same candidates. */
         public int priority(String node) {
-            return priorityOf(node, key);
+            return priorityOf(node, key, candidates);
         }
     }
 
@@ -263,11 +263,16 @@ public final class VipPlan {
     }
 
     /**
-     * The node's priority for a group (by the group's key): spread over [50, 150] by a hash, so groups spread
-     * over the nodes; every speaker computes the same.
+     * A node's priority for a group among its candidates: the candidates ranked by a hash of node and group
+     * key (so the groups spread over the nodes), the first {@link #HIGHEST_PRIORITY}, each next one 1 lower,
+     * down to {@link #LOWEST_PRIORITY}. Distinct because VRRP never hands a group back to a returning node of
+     * merely equal priority (RFC 5798 6.4.2): with a tie the holder would depend on which started first. A
+     * node that is no candidate gets the priority it would have as one. Every speaker computes the same.
      */
-    public static int priorityOf(String node, String groupKey) {
-        long score = StableHash.of(node + '\0' + groupKey);
-        return LOWEST_PRIORITY + (int) Long.remainderUnsigned(score, HIGHEST_PRIORITY - LOWEST_PRIORITY + 1);
+    public static int priorityOf(String node, String groupKey, Collection<String> candidates) {
+        Comparator<String> rank = Comparator.comparingLong((String n) -> StableHash.of(n + '\0' + groupKey))
+                .thenComparing(Comparator.naturalOrder());
+        long above = candidates.stream().filter(c -> !c.equals(node) && rank.compare(c, node) > 0).count();
+        return (int) Math.max(LOWEST_PRIORITY, HIGHEST_PRIORITY - above);
     }
 }

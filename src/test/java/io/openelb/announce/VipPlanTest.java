@@ -9,6 +9,7 @@ import io.openelb.model.IpAddress;
 import io.openelb.model.Pool;
 import io.openelb.model.PoolSet;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -189,11 +190,32 @@ class VipPlanTest {
         for (Group g : groups) {
             for (String node : List.of("node1", "node2", "node3")) {
                 assertThat(g.priority(node)).isBetween(VipPlan.LOWEST_PRIORITY, VipPlan.HIGHEST_PRIORITY)
-                        .isEqualTo(VipPlan.priorityOf(node, g.key()));
+                        .isEqualTo(VipPlan.priorityOf(node, g.key(), g.candidates()));
             }
-            topNodes.add(List.of("node1", "node2", "node3").stream()
+            // a returning node of merely equal priority would never get the group back (RFC 5798 6.4.2)
+            assertThat(g.candidates().stream().map(g::priority).distinct()).hasSize(g.candidates().size());
+            topNodes.add(g.candidates().stream()
                     .max((a, b) -> Integer.compare(g.priority(a), g.priority(b))).orElseThrow());
         }
-        assertThat(topNodes).containsExactlyInAnyOrder("node1", "node2", "node3");
+        assertThat(topNodes).containsExactlyInAnyOrder("node1", "node2");
+    }
+
+    @Test
+    void aCandidateLeavingChangesNoOtherCandidatesOrderAndANewOneGetsAPlaceOfItsOwn() {
+        List<String> three = List.of("node1", "node2", "node3");
+        for (int i = 0; i < 200; i++) {
+            String key = "ns/s" + i;
+            List<String> byPriority = three.stream()
+                    .sorted(Comparator.comparingInt((String n) -> -VipPlan.priorityOf(n, key, three))).toList();
+            assertThat(VipPlan.priorityOf(byPriority.get(0), key, three)).isEqualTo(VipPlan.HIGHEST_PRIORITY);
+            List<String> two = byPriority.subList(1, 3);
+            assertThat(VipPlan.priorityOf(two.get(0), key, two)).isEqualTo(VipPlan.HIGHEST_PRIORITY);
+            assertThat(VipPlan.priorityOf(two.get(1), key, two)).isEqualTo(VipPlan.HIGHEST_PRIORITY - 1);
+            List<String> four = List.of("node1", "node2", "node3", "node4");
+            assertThat(four.stream().map(n -> VipPlan.priorityOf(n, key, four)).distinct()).hasSize(4);
+        }
+        List<String> many = IntStream.range(0, 300).mapToObj(i -> "n" + i).toList();
+        assertThat(many.stream().mapToInt(n -> VipPlan.priorityOf(n, "ns/a", many)).min().orElseThrow())
+                .isEqualTo(VipPlan.LOWEST_PRIORITY);
     }
 }

@@ -59,7 +59,7 @@ public final class VipFailoverBenchmark {
             Path dir = Files.createDirectories(l2.dir.resolve("keepalived"));
             Process[] keepalived = new Process[NODES + 1];
             for (int i = 1; i <= NODES; i++) {
-                keepalived[i] = LabKeepalived.start(dir, i, KEEPALIVED_VRID, VipPlan.priorityOf(Lab.nodeName(i), group),
+                keepalived[i] = LabKeepalived.start(dir, i, KEEPALIVED_VRID, priority(i, group),
                         KEEPALIVED_VIP);
             }
             List<Trial> theirs = new ArrayList<>();
@@ -71,7 +71,7 @@ public final class VipFailoverBenchmark {
                     // keepalived leaves the address behind when killed: remove it, then start it again
                     Layer2Lab.sh(Lab.nodeNamespace(node), "ip", "addr", "del", KEEPALIVED_VIP + "/32", "dev", "eth0");
                     keepalived[node] = LabKeepalived.start(dir, node, KEEPALIVED_VRID,
-                            VipPlan.priorityOf(Lab.nodeName(node), group), KEEPALIVED_VIP);
+                            priority(node, group), KEEPALIVED_VIP);
                 }));
             }
             for (int i = 1; i <= NODES; i++) {
@@ -91,7 +91,7 @@ public final class VipFailoverBenchmark {
             NodeAction restore) throws Exception {
         // the settled holder: the highest priority (a moment after a start, another may hold it briefly)
         int holder = java.util.stream.IntStream.rangeClosed(1, NODES).boxed()
-                .max(java.util.Comparator.comparingInt(i -> VipPlan.priorityOf(Lab.nodeName(i), group))).orElseThrow();
+                .max(java.util.Comparator.comparingInt(i -> priority(i, group))).orElseThrow();
         IpamFixture.await(() -> VipHolders.holdersNow(NODES, vip), Set.of(holder)::equals,
                 vip + " held by node" + holder);
         String before = l2.resolve(vip);
@@ -119,9 +119,19 @@ public final class VipFailoverBenchmark {
         System.out.printf("%-9s node%d: neighbour entry moved to node%d after %.3f s%s%n", kill ? "SIGKILL" : "link down",
                 holder, l2.nodeOf(after), moved, kill ? String.format(", its address gone after %.3f s", stale) : "");
         // back to the preferred holder (preemption) before the next trial
-        IpamFixture.await(() -> VipHolders.holdersNow(NODES, vip), Set.of(holder)::equals,
-                vip + " back on node" + holder);
+        try {
+            IpamFixture.await(() -> VipHolders.holdersNow(NODES, vip), Set.of(holder)::equals,
+                    vip + " back on node" + holder);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + l2.logs(), e);
+        }
         return new Trial(kill, moved, stale);
+    }
+
+    /** Node i's priority for the group, as the speakers compute it: all three nodes are candidates. */
+    private static int priority(int i, String group) {
+        return VipPlan.priorityOf(Lab.nodeName(i), group,
+                java.util.stream.IntStream.rangeClosed(1, NODES).mapToObj(Lab::nodeName).toList());
     }
 
     /** Seconds from {@code t0} until {@code node} no longer has {@code vip}; infinite after 5 s. */

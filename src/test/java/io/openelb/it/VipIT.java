@@ -83,10 +83,11 @@ class VipIT {
         }
     }
 
-    /** The node that should hold the group: highest priority among the live ones, ties to the higher address. */
+    /** The node that should hold the group: highest priority among the live ones (all three are candidates). */
     private static int expectedHolder(String groupKey, Set<Integer> live) {
-        return live.stream().max(Comparator.<Integer>comparingInt(i -> VipPlan.priorityOf(Lab.nodeName(i), groupKey))
-                .thenComparing(i -> i)).orElseThrow();
+        List<String> candidates = IntStream.rangeClosed(1, NODES).mapToObj(Lab::nodeName).toList();
+        return live.stream().max(Comparator.<Integer>comparingInt(
+                i -> VipPlan.priorityOf(Lab.nodeName(i), groupKey, candidates))).orElseThrow();
     }
 
     private static Set<Integer> all() {
