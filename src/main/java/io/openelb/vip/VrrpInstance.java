@@ -313,10 +313,6 @@ public final class VrrpInstance {
         }
     }
 
-
-
-
-
     private void report() {
         Reported now = new Reported(state(), master(), problem(), holding());
         if (now.equals(reported)) {
@@ -336,7 +332,6 @@ public final class VrrpInstance {
         reported = now;
         listener.changed(this);
     }
-
 
     private long now() {
         return nowMillis.getAsLong();
