@@ -134,7 +134,7 @@ public final class IpamVerticle extends VerticleBase {
             }
             List<IpAddress> held = service.ingress();
             List<AllocationError> conflicts = allocator.restore(ServiceRequests.key(service), held,
-                    ServiceRequests.ports(service), ServiceRequests.sharingKey(service));
+                    ServiceRequests.ports(service), ServiceRequests.sharingKey(service), ServiceRequests.pool(service));
             conflicts.forEach(c -> LOG.warn("{}: status address not restored: {}", service.key(), c));
             restored += held.size() - conflicts.size();
         }
@@ -271,7 +271,7 @@ public final class IpamVerticle extends VerticleBase {
         }
         List<IpAddress> recorded = allocator.allocationsOf(key).stream().map(Allocation::address).toList();
         Allocator.Adoption adoption = allocator.adopt(key, status, ServiceRequests.ports(service),
-                ServiceRequests.sharingKey(service), held -> yieldsTo(service, held));
+                ServiceRequests.sharingKey(service), ServiceRequests.pool(service), held -> yieldsTo(service, held));
         for (ServiceKey other : adoption.displaced()) {
             LOG.warn("{}: gives up its claim on an address that {} holds in its status; deciding again", other, key);
             queue.add(other);

@@ -50,7 +50,7 @@ final class ServiceRequests {
      * @throws InvalidAddressException when a requested address is not an IP literal
      */
     static AllocationRequest request(ServiceModel service, Map<String, String> namespaceLabels) {
-        String pool = service.annotation(Annotations.POOL).orElse("").trim();
+        String pool = pool(service);
         List<IpAddress> requested = new ArrayList<>();
         String requestedText = service.annotation(Annotations.REQUESTED_ADDRESS).orElse(null);
         if (requestedText == null || requestedText.isBlank()) {
@@ -72,6 +72,11 @@ final class ServiceRequests {
         };
         return new AllocationRequest(key(service), pool, requested, families, policy, ports(service),
                 sharingKey(service), namespaceLabels);
+    }
+
+    /** The Eip the Service names by annotation, "" for none. */
+    static String pool(ServiceModel service) {
+        return service.annotation(Annotations.POOL).orElse("").trim();
     }
 
     static Set<ServicePort> ports(ServiceModel service) {

@@ -46,11 +46,14 @@ public final class Allocator {
      * Records addresses a Service already holds according to its status (written by us or by OpenELB),
      * without checking which pools it may use: the status is the truth.
      *
+     * @param namedPool the pool the Service names ("" for none): recorded for an address that no pool contains
+     *                  any more (its pool shrank or went), so that a restart keeps it as the running allocator
+     *                  would, instead of moving it for not being "in the named pool"
      * @return the addresses that could not be recorded because another Service holds them and sharing
      *         is not allowed (the first Service restored keeps the address)
      */
     public List<AllocationError> restore(ServiceKey service, List<IpAddress> addresses, Collection<ServicePort> ports,
-            String sharingKey) {
+            String sharingKey, String namedPool) {
         List<AllocationError> conflicts = new ArrayList<>();
         for (IpAddress address : addresses) {
             if (allocationsOf(service).stream().anyMatch(a -> a.address().equals(address))) {
@@ -61,7 +64,7 @@ public final class Allocator {
                 conflicts.add(conflict.get());
                 continue;
             }
-            String pool = poolContaining(address).map(Pool::name).orElse("");
+            String pool = poolContaining(address).map(Pool::name).orElse(namedPool);
             hold(new Allocation(service, address, pool, Set.copyOf(ports), sharingKey));
         }
         return conflicts;
@@ -82,10 +85,11 @@ public final class Allocator {
      * {@code yields} says so (its claim is weaker: say, a decision its status does not show), and is
      * returned as displaced; when one does not yield, nothing changes and the conflicts are returned.
      *
+     * @param namedPool as for {@link #restore}
      * @return no conflicts when the allocator now records exactly these addresses for it
      */
     public Adoption adopt(ServiceKey service, List<IpAddress> addresses, Collection<ServicePort> ports,
-            String sharingKey, Predicate<Allocation> yields) {
+            String sharingKey, String namedPool, Predicate<Allocation> yields) {
         List<Allocation> before = allocationsOf(service);
         if (before.stream().map(Allocation::address).collect(Collectors.toSet()).equals(Set.copyOf(addresses))) {
             return new Adoption(List.of(), Set.of());
@@ -101,7 +105,7 @@ public final class Allocator {
         }
         displaced.forEach(this::release);
         release(service);
-        List<AllocationError> conflicts = restore(service, addresses, ports, sharingKey);
+        List<AllocationError> conflicts = restore(service, addresses, ports, sharingKey, namedPool);
         if (!conflicts.isEmpty()) { // addresses that cannot share among themselves: keep what it had
             release(service);
             before.forEach(this::hold);

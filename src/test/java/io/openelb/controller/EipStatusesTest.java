@@ -79,8 +79,8 @@ class EipStatusesTest {
         List<ServiceKey> services = new ArrayList<>();
         ServiceKey network = new ServiceKey("ns", "migrated-network");
         ServiceKey broadcast = new ServiceKey("ns", "migrated-broadcast");
-        assertThat(allocator.restore(network, List.of(IpAddress.parse("192.0.2.0")), Set.of(), "")).isEmpty();
-        assertThat(allocator.restore(broadcast, List.of(IpAddress.parse("192.0.2.31")), Set.of(), "")).isEmpty();
+        assertThat(allocator.restore(network, List.of(IpAddress.parse("192.0.2.0")), Set.of(), "", "")).isEmpty();
+        assertThat(allocator.restore(broadcast, List.of(IpAddress.parse("192.0.2.31")), Set.of(), "", "")).isEmpty();
         services.addAll(List.of(network, broadcast));
         for (int i = 0; i < 29; i++) {
             services.add(assign(allocator, "s" + i));

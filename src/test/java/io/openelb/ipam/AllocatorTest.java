@@ -305,6 +305,25 @@ class AllocatorTest {
         assertThat(addresses(allocator.assign(request(WEB, family)))).containsExactly(held);
     }
 
+    /** A restart after the named pool shrank: the restored allocator keeps the address as the running one did. */
+    @ParameterizedTest
+    @EnumSource(IpFamily.class)
+    void aRestartAfterTheNamedPoolShrankKeepsTheAddressAsTheRunningAllocatorDoes(IpFamily family) {
+        Allocator running = new Allocator(List.of(pool("a", range(family))));
+        running.assign(named(API, family, "a"));
+        IpAddress held = addresses(running.assign(named(WEB, family, "a"))).get(0);
+        List<Pool> shrunk = List.of(pool("a", nth(family, 0).toString()), pool("b", other(family)));
+        running.setPools(shrunk);
+
+        Allocator restarted = new Allocator(shrunk);
+        assertThat(restarted.restore(WEB, List.of(held), HTTP, "", "a")).isEmpty();
+
+        assertThat(addresses(running.assign(named(WEB, family, "a")))).containsExactly(held);
+        assertThat(addresses(restarted.assign(named(WEB, family, "a")))).containsExactly(held);
+        assertThat(addresses(restarted.assign(named(WEB, family, "b")))).as("naming another pool still moves it")
+                .doesNotContain(held).allMatch(a -> AddressRange.parse(other(family)).contains(a));
+    }
+
     @ParameterizedTest
     @EnumSource(IpFamily.class)
     void growingAPoolAddsAddressesWithoutTouchingExistingOnes(IpFamily family) {
@@ -335,8 +354,8 @@ class AllocatorTest {
         Allocator allocator = new Allocator(List.of(pool("a", range(family))));
         IpAddress outsidePools = nth(family, 50);
 
-        assertThat(allocator.restore(WEB, List.of(nth(family, 1), outsidePools), HTTP, "")).isEmpty();
-        List<AllocationError> conflicts = allocator.restore(API, List.of(nth(family, 1)), DNS, "");
+        assertThat(allocator.restore(WEB, List.of(nth(family, 1), outsidePools), HTTP, "", "")).isEmpty();
+        List<AllocationError> conflicts = allocator.restore(API, List.of(nth(family, 1)), DNS, "", "");
 
         assertThat(conflicts).extracting(AllocationError::reason).containsExactly(Reason.ADDRESS_IN_USE);
         assertThat(allocator.allocationsOf(WEB)).extracting(Allocation::address)
@@ -357,7 +376,7 @@ class AllocatorTest {
         Allocator allocator = new Allocator(List.of(pool("a", range(family))));
         assertThat(addresses(allocator.assign(request(WEB, family)))).containsExactly(nth(family, 0));
 
-        assertThat(allocator.adopt(WEB, List.of(nth(family, 2)), HTTP, "", held -> false).conflicts()).isEmpty();
+        assertThat(allocator.adopt(WEB, List.of(nth(family, 2)), HTTP, "", "", held -> false).conflicts()).isEmpty();
 
         assertThat(allocator.allocationsOf(WEB)).extracting(Allocation::address).containsExactly(nth(family, 2));
         assertThat(addresses(allocator.assign(request(WEB, family)))).containsExactly(nth(family, 2));
@@ -372,14 +391,14 @@ class AllocatorTest {
         assertThat(addresses(allocator.assign(request(WEB, family)))).containsExactly(nth(family, 0));
         assertThat(addresses(allocator.assign(request(API, family)))).containsExactly(nth(family, 1));
 
-        Allocator.Adoption refused = allocator.adopt(WEB, List.of(nth(family, 1)), HTTP, "", held -> false);
+        Allocator.Adoption refused = allocator.adopt(WEB, List.of(nth(family, 1)), HTTP, "", "", held -> false);
 
         assertThat(refused.conflicts()).extracting(AllocationError::reason).containsExactly(Reason.ADDRESS_IN_USE);
         assertThat(refused.displaced()).isEmpty();
 
         assertThat(allocator.allocationsOf(WEB)).extracting(Allocation::address).containsExactly(nth(family, 0));
         assertThat(allocator.allocationsOf(API)).extracting(Allocation::address).containsExactly(nth(family, 1));
-        assertThat(allocator.adopt(WEB, List.of(nth(family, 0)), HTTP, "", held -> false).conflicts())
+        assertThat(allocator.adopt(WEB, List.of(nth(family, 0)), HTTP, "", "", held -> false).conflicts())
                 .as("already recorded").isEmpty();
     }
 
@@ -396,7 +415,7 @@ class AllocatorTest {
         assertThat(addresses(allocator.assign(request(WEB, family)))).containsExactly(nth(family, 0));
         assertThat(addresses(allocator.assign(request(API, family)))).containsExactly(nth(family, 1));
 
-        Allocator.Adoption adoption = allocator.adopt(API, List.of(nth(family, 0)), HTTP, "",
+        Allocator.Adoption adoption = allocator.adopt(API, List.of(nth(family, 0)), HTTP, "", "",
                 held -> held.service().equals(WEB) && held.address().equals(nth(family, 0)));
 
         assertThat(adoption.conflicts()).isEmpty();
@@ -415,7 +434,7 @@ class AllocatorTest {
         assertThat(addresses(allocator.assign(request(API, family)))).containsExactly(nth(family, 1));
         ServiceKey db = new ServiceKey("shop", "db");
 
-        Allocator.Adoption adoption = allocator.adopt(db, List.of(nth(family, 0), nth(family, 1)), HTTP, "",
+        Allocator.Adoption adoption = allocator.adopt(db, List.of(nth(family, 0), nth(family, 1)), HTTP, "", "",
                 held -> held.service().equals(WEB));
 
         assertThat(adoption.conflicts()).extracting(AllocationError::reason).containsExactly(Reason.ADDRESS_IN_USE);
@@ -450,8 +469,8 @@ class AllocatorTest {
                 List.of("shop"), Map.of(), true);
         Allocator allocator = new Allocator(List.of(avoiding));
         ServiceKey network = new ServiceKey("shop", "network");
-        allocator.restore(network, List.of(IpAddress.parse("192.0.2.0")), HTTP, "");
-        allocator.restore(new ServiceKey("shop", "broadcast"), List.of(IpAddress.parse("192.0.2.3")), HTTP, "");
+        allocator.restore(network, List.of(IpAddress.parse("192.0.2.0")), HTTP, "", "");
+        allocator.restore(new ServiceKey("shop", "broadcast"), List.of(IpAddress.parse("192.0.2.3")), HTTP, "", "");
         allocator.assign(request(WEB, IpFamily.IPV4));
 
         PoolUsage usage = allocator.usage("a").orElseThrow();
