@@ -20,6 +20,11 @@ interface InstanceLink {
 
     boolean up();
 
+    /** Whether the interface was deleted and created again since the link was opened (it stays down). */
+    default boolean recreated() {
+        return false;
+    }
+
     static InstanceLink of(VrrpLink link) {
         return new InstanceLink() {
             @Override
@@ -45,6 +50,11 @@ interface InstanceLink {
             @Override
             public boolean up() {
                 return link.up();
+            }
+
+            @Override
+            public boolean recreated() {
+                return link.recreated();
             }
         };
     }

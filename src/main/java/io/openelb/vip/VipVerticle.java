@@ -122,6 +122,7 @@ public final class VipVerticle extends VerticleBase {
                 : VipPlan.groups(services(s), pools, s.nodeStates(), spec -> resolved.getOrDefault(spec, spec));
         Set<String> ifaces = new HashSet<>();
         groups.forEach(g -> ifaces.add(g.iface()));
+        closeRecreatedLinks();
         openLinks(ifaces);
         Set<String> keep = new HashSet<>();
         for (Group group : groups) {
@@ -177,7 +178,9 @@ public final class VipVerticle extends VerticleBase {
         IpFamily family = v4.isEmpty() ? IpFamily.IPV6 : IpFamily.IPV4;
         List<IpAddress> advertised = v4.isEmpty() ? group.addresses() : v4;
         IpAddress primary = link.primary(family);
-        boolean competing = group.candidates().contains(nodeName) && primary != null;
+        // an interface without an address of the family (or gone) is the instance's to wait for: it checks
+        // the link and starts once it is usable, and says why meanwhile (its problem)
+        boolean competing = group.candidates().contains(nodeName);
         VrrpRouter.Config config = new VrrpRouter.Config(group.vrid(), group.priority(nodeName), advertIntervalCentis,
                 preempt, primary, advertised);
         Running current = running.get(group.key());
@@ -236,6 +239,22 @@ public final class VipVerticle extends VerticleBase {
                 planner.request();
             });
         }
+    }
+
+    /**
+     * A link bound to an interface that was deleted and created again never works again: its groups'
+     * instances (which report it, and so plan again) stop, and a new link is opened on the new interface.
+     */
+    private void closeRecreatedLinks() {
+        links.entrySet().removeIf(e -> {
+            VrrpLink link = e.getValue().link;
+            if (link == null || !link.recreated()) {
+                return false;
+            }
+            LOG.info("VRRP: interface {} was created again, opening it anew", e.getKey());
+            link.close();
+            return true;
+        });
     }
 
     private void closeUnusedLinks(Set<String> ifaces) {
@@ -329,8 +348,7 @@ public final class VipVerticle extends VerticleBase {
                 state = r.instance().state().name().toLowerCase(Locale.ROOT);
                 master = r.instance().master() == null ? "" : r.instance().master().toString();
                 if (!r.competing()) {
-                    problem = join(problem, g.candidates().contains(nodeName) ? "no address of the family on "
-                            + g.iface() : "this node may not hold the group (not Ready, excluded, or no local "
+                    problem = join(problem, "this node may not hold the group (not Ready, excluded, or no local "
                             + "endpoint)");
                 }
             }

@@ -249,7 +249,8 @@ public final class VrrpInstance {
             return problem;
         }
         if (!link.up()) {
-            return "interface " + link.iface() + " is down";
+            // a distinct problem, so that the owner hears of it and opens a link on the new interface
+            return "interface " + link.iface() + (link.recreated() ? " was created again" : " is down");
         }
         if (link.primary(family) == null) {
             return "interface " + link.iface() + " has no " + (family == IpFamily.IPV4 ? "IPv4" : "IPv6") + " address";

@@ -107,6 +107,19 @@ public final class VrrpLink {
         return problem() == null;
     }
 
+    /**
+     * Whether an interface of this name exists again but is not the one the handle is bound to (deleted and
+     * created again, e.g. a VLAN or bond rebuilt): this link never works again, open a new one. Cheap.
+     */
+    public boolean recreated() {
+        try {
+            return !Files.readString(SYS_NET.resolve(iface).resolve("ifindex")).trim()
+                    .equals(Integer.toString(opened.getIndex()));
+        } catch (IOException e) {
+            return false; // gone: wait until it is back
+        }
+    }
+
     /** Sends one advertisement from {@link #primary} of the advertisement's family. */
     public Future<Void> send(VrrpAdvert advert) {
         IpFamily family = advert.addresses().get(0).family();
@@ -177,11 +190,13 @@ public final class VrrpLink {
 
     /** Why the link cannot be used now, or null. */
     private String problem() {
+        if (!Files.exists(SYS_NET.resolve(iface))) {
+            return "the interface is gone";
+        }
+        if (recreated()) {
+            return "the interface was recreated since the link was opened";
+        }
         try {
-            String index = Files.readString(SYS_NET.resolve(iface).resolve("ifindex")).trim();
-            if (!index.equals(Integer.toString(opened.getIndex()))) {
-                return "the interface was recreated since the link was opened";
-            }
             return opened.isUp() ? null : "the interface is down or has no carrier";
         } catch (IOException e) {
             return "the interface is gone";

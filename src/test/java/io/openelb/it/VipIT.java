@@ -227,8 +227,40 @@ class VipIT {
         awaitHolders(v4, Set.of(holder));
     }
 
+    /** A VLAN or bond rebuilt: the interface is deleted and created again under its name, with a new index. */
     @Test
     @Order(7)
+    void theHoldersInterfaceDeletedAndCreatedAgainHoldsTheAddressAgain() throws Exception {
+        int holder = expectedHolder(key("web"), all());
+        Set<Integer> rest = new java.util.TreeSet<>(all());
+        rest.remove(holder);
+        String ns = Lab.nodeNamespace(holder);
+        String bridge = Lab.PREFIX + "br";
+        String port = "node" + holder;
+        ip("-n", bridge, "link", "del", port); // both ends of the pair: the node's eth0 is gone
+        awaitHolders(v4, Set.of(expectedHolder(key("web"), rest)));
+        long t0 = System.nanoTime();
+        ip("-n", bridge, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        ip("-n", bridge, "link", "set", port, "master", "br0", "up");
+        ip("-n", ns, "addr", "add", Lab.nodeAddress(holder) + "/24", "dev", "eth0");
+        ip("-n", ns, "addr", "add", "fd77::" + (10 + holder) + "/64", "dev", "eth0", "nodad");
+        ip("-n", ns, "link", "set", "eth0", "up");
+        l2.macs.set(holder - 1, Layer2Lab.mac(ns, "eth0"));
+        awaitHolders(v4, Set.of(holder));
+        System.out.printf("VIP interface recreated on node%d: holds %s again after %.3f s%n", holder, v4,
+                (System.nanoTime() - t0) / 1e9);
+        assertThat(l2.arping(v4, 3)).as("answered from the new interface").hasSize(3)
+                .containsOnly(l2.macs.get(holder - 1));
+    }
+
+    private static void ip(String... args) {
+        List<String> command = new ArrayList<>(List.of("ip"));
+        command.addAll(List.of(args));
+        LocalCluster.run(command, Map.of(), 10);
+    }
+
+    @Test
+    @Order(8)
     void aPartitionBetweenTheNodesLeavesEverySideHoldingTheAddressUntilItHeals() throws Exception {
         int holder = expectedHolder(key("web"), all());
         long from = System.currentTimeMillis();
@@ -252,7 +284,7 @@ class VipIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void noAddressWasEverHeldByTwoNodesButInAPartition() throws Exception {
         assertThat(sampler.changeCount()).as("the kernel's events were seen").isGreaterThan(10);
         List<String> addresses = new ArrayList<>(List.of(v4));
@@ -269,7 +301,7 @@ class VipIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void keepalivedWithTheSameVridJoinsTheElectionAndOursAdvertiseCleanly() throws Exception {
         // node3's speaker makes way for keepalived (Debian's) on node3, same VRID as the Service asks for
         l2.speakers.get(2).stop();
