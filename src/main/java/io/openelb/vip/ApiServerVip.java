@@ -49,6 +49,7 @@ public final class ApiServerVip extends VerticleBase {
     private boolean checking;
     private String lastFailure = "";
     private String readinessProblem;
+    private boolean reopening;
 
     /** @throws IllegalArgumentException when an address or the interface is not valid */
     public ApiServerVip(OperatorConfig.ApiServerVip config, VrrpMetrics metrics, StatusBoard board) {
@@ -77,6 +78,9 @@ public final class ApiServerVip extends VerticleBase {
                     LOG.info("VRID {} on {}: {} (priority {}), waiting for {} to be healthy before competing",
                             config.vrid(), link.iface(), vips, config.priority(), config.health().url());
                     checks = vertx.setPeriodic(config.health().interval().toMillis(), id -> check());
+                    if (health.verdict() == Verdict.HEALTHY) { // opened anew: the API server was healthy before
+                        instance.start();
+                    }
                     check();
                     publish();
                 });
@@ -142,8 +146,34 @@ public final class ApiServerVip extends VerticleBase {
         publish();
     }
 
+    /**
+     * The interface was deleted and created again (a bond or VLAN rebuilt): the link is bound to the old one
+     * and never works again, so a new link and instance are opened on the new one (retried each second while
+     * it has no address yet). Without this the node would stay out of the election until restarted.
+     */
+    private void reopen() {
+        reopening = true;
+        LOG.info("VRRP {}: interface {} was created again, opening it anew", name(), link.iface());
+        stop().onComplete(stopped -> startAgain());
+    }
+
+    private void startAgain() {
+        start().onComplete(started -> {
+            if (started.succeeded()) {
+                reopening = false;
+            } else {
+                LOG.warn("VRRP {}: cannot open the interface again yet: {}", name(), started.cause().getMessage());
+                vertx.setTimer(1000, id -> startAgain());
+            }
+        });
+    }
+
     /** The status view and, when it changed, the readiness (an interface this node cannot use). */
     private void publish() {
+        if (!reopening && link.recreated()) {
+            reopen();
+            return;
+        }
         board.vip(new VipView("", "", List.of(new VipView.Instance(instance.name(), link.iface(), config.vrid(),
                 leading.name().toLowerCase(Locale.ROOT), instance.state().name().toLowerCase(Locale.ROOT),
                 instance.master() == null ? "" : instance.master().toString(), config.priority(),

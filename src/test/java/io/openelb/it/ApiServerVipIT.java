@@ -218,4 +218,31 @@ class ApiServerVipIT {
                 gap);
         assertThat(gap).as("seconds without an answer while the VIP moved back").isLessThan(2.0);
     }
+
+    /** A bond or VLAN rebuilt: the holder's interface deleted and created again under its name. */
+    @Test
+    @Order(4)
+    void theVipReturnsToAnInterfaceDeletedAndCreatedAgain() throws Exception {
+        String ns = Lab.nodeNamespace(1);
+        String bridge = Lab.PREFIX + "br";
+        ip("-n", bridge, "link", "del", "node1"); // both ends of the pair: node1's eth0 is gone
+        awaitHolder(2);
+        ip("-n", bridge, "link", "add", "node1", "type", "veth", "peer", "name", "eth0", "netns", ns);
+        ip("-n", bridge, "link", "set", "node1", "master", "br0", "up");
+        ip("-n", ns, "addr", "add", Lab.nodeAddress(1) + "/24", "dev", "eth0");
+        ip("-n", ns, "addr", "add", "fd77::11/64", "dev", "eth0", "nodad");
+        ip("-n", ns, "link", "set", "eth0", "up");
+        long t0 = System.nanoTime();
+        awaitHolder(1);
+        System.out.printf("apiserver VIP: back on node1's recreated interface after %.2f s%n",
+                (System.nanoTime() - t0) / 1e9);
+        assertThat(instance(0).getString("state")).isEqualTo("master");
+        assertThat(instance(0).getString("problem")).isEmpty();
+    }
+
+    private static void ip(String... args) {
+        List<String> command = new ArrayList<>(List.of("ip"));
+        command.addAll(List.of(args));
+        LocalCluster.run(command, Map.of(), 10);
+    }
 }
