@@ -24,6 +24,8 @@
 #   OPENELB_APISERVER_ADVERTISE   --advertise-address       (default: bind address, or a host IP if bind is a wildcard)
 #   OPENELB_APISERVER_SANS        extra SANs for the serving cert, comma/space separated IPs or DNS names
 #   OPENELB_APISERVER_EXTRA_ARGS  extra kube-apiserver flags, space separated
+#   OPENELB_APISERVER_NODES=1     for a cluster with kubelets and a controller-manager (hack/nodes.sh):
+#                                 Node,RBAC authorization, NodeRestriction and ServiceAccount admission
 #   OPENELB_READY_TIMEOUT         seconds to wait for /readyz (default 120)
 #   OPENELB_APISERVER_AUDIT=0     no audit log (default: requests on the objects OpenELB uses, at Metadata
 #                                 level, in <state dir>/audit.log; policy hack/cluster/audit-policy.yaml)
@@ -489,6 +491,12 @@ start_apiserver() {
   fi
   # shellcheck disable=SC2206 # word splitting intended
   [[ -n "${OPENELB_APISERVER_EXTRA_ARGS:-}" ]] && extra+=($OPENELB_APISERVER_EXTRA_ARGS)
+  # ServiceAccount admission is off by default because nothing (no controller-manager) creates the
+  # per-namespace `default` ServiceAccount; with it on, every Pod created in a fresh namespace would be
+  # rejected. envtest does the same. With nodes, the controller-manager creates them and Pods need the
+  # token volume that admission adds. (Both flags are lists: given twice they add up, not replace.)
+  local authz=RBAC admission=--disable-admission-plugins=ServiceAccount
+  [[ "${OPENELB_APISERVER_NODES:-}" == 1 ]] && { authz=Node,RBAC; admission=--enable-admission-plugins=NodeRestriction; }
   start_bg kube-apiserver "$K8S_BIN_DIR/kube-apiserver" \
     --etcd-servers="http://127.0.0.1:$etcd_port" \
     --bind-address="$APISERVER_BIND" \
@@ -498,18 +506,15 @@ start_apiserver() {
     --tls-cert-file="$PKI_DIR/apiserver.crt" \
     --tls-private-key-file="$PKI_DIR/apiserver.key" \
     --client-ca-file="$PKI_DIR/ca.crt" \
-    --authorization-mode=RBAC \
+    --authorization-mode="$authz" \
     --service-account-issuer="$SA_ISSUER" \
     --service-account-key-file="$PKI_DIR/sa.pub" \
     --service-account-signing-key-file="$PKI_DIR/sa.key" \
     --service-cluster-ip-range="$SERVICE_CIDR" \
     --allow-privileged=true \
-    --disable-admission-plugins=ServiceAccount \
+    "$admission" \
     --profiling=false \
     "${extra[@]}"
-  # ServiceAccount admission is off because nothing (no controller-manager)
-  # creates the per-namespace `default` ServiceAccount; with it on, every Pod
-  # created in a fresh namespace would be rejected. envtest does the same.
   local deadline=$(( $(date +%s) + READY_TIMEOUT )) out=""
   while (( $(date +%s) < deadline )); do
     starting kube-apiserver || { tail_log kube-apiserver; die "kube-apiserver exited during startup"; }

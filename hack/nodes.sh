@@ -529,6 +529,28 @@ start_node() {
   fi
 }
 
+# The kubelet sets these host-wide sysctls once as it starts (protectKernelDefaults=false; with true it
+# refuses to start unless they already have its values): panic on oops, always overcommit, ... . On a
+# shared test machine they go back to the host's values once the kubelets are up, and on `down`.
+KERNEL_TUNABLES=(vm/overcommit_memory vm/panic_on_oom kernel/panic kernel/panic_on_oops kernel/keys/root_maxkeys kernel/keys/root_maxbytes)
+HOST_SYSCTLS="$NODES_DIR/host-sysctls"
+
+save_host_sysctls() { # kept from the first `up`, so a crashed run's changed values are never taken
+  [[ -s $HOST_SYSCTLS ]] && return 0
+  local t
+  for t in "${KERNEL_TUNABLES[@]}"; do echo "$t $(cat "/proc/sys/$t")"; done >"$HOST_SYSCTLS"
+}
+
+restore_host_sysctls() {
+  local t v
+  [[ -s $HOST_SYSCTLS ]] || return 0
+  while read -r t v; do
+    [[ "$(cat "/proc/sys/$t")" == "$v" ]] && continue
+    log "restoring ${t//\//.} = $v (the kubelet set $(cat "/proc/sys/$t"))"
+    echo "$v" >"/proc/sys/$t"
+  done <"$HOST_SYSCTLS"
+}
+
 node_ready() { # node_ready <name>
   [[ "$(kubectl get node "$1" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" == True ]]
 }
@@ -587,6 +609,7 @@ cmd_up() {
   ensure_api_relay
   lab_routes "$n"
   start_control
+  save_host_sysctls
   for ((i = 1; i <= n; i++)); do start_node "$i"; done
   for ((i = 1; i <= n; i++)); do
     wait_until "$NODE_READY_TIMEOUT" "Node $(node_name "$i") Ready" "$(node_dir "$i")/kubelet.log" node_ready "$(node_name "$i")"
@@ -595,6 +618,7 @@ cmd_up() {
     wait_until 60 "kube-proxy of $(node_name "$i")" "$(node_dir "$i")/kube-proxy.log" \
       in_ns "$(node_ns "$i")" curl -sf --max-time 2 http://127.0.0.1:10256/healthz
   done
+  restore_host_sysctls
   log "up: $n nodes Ready; processes started in $(elapsed "$t1"), whole 'up' took $(elapsed "$t0")"
   log "use it with:  eval \"\$(OPENELB_CLUSTER_DIR=$STATE_DIR hack/cluster.sh env)\"  then  kubectl get nodes -o wide"
 }
@@ -611,7 +635,8 @@ cmd_down() {
   stop_named "$NODES_DIR/relay" lab "$(command -v socat)" || ok=false
   stop_named "$NODES_DIR/relay" host "$(command -v socat)" || ok=false
   ip netns del "$API_NS" 2>/dev/null || true
-  rm -f "$NODES_ENV"
+  restore_host_sysctls
+  rm -f "$NODES_ENV" "$HOST_SYSCTLS"
   if $all; then
     "$HACK_DIR/cluster.sh" down || ok=false
     [[ -f $LAB_DIR/lab.env ]] && { OPENELB_LAB_DIR=$LAB_DIR OPENELB_LAB_PREFIX=$NS_PREFIX "$HACK_DIR/lab.sh" down || ok=false; }
