@@ -322,6 +322,9 @@ lab_routes() {
 start_control() {
   mkdir -p "$CONTROL_DIR"
   local url="https://127.0.0.1:$APISERVER_PORT" port kcm=$NODE_BIN_DIR/kube-controller-manager sch=$NODE_BIN_DIR/kube-scheduler
+  # --authentication-skip-lookup: the API server has no request-header CA, and looking it up in
+  # kube-system/extension-apiserver-authentication logged an error a second; tokens still authenticate.
+  # --flex-volume-plugin-dir (and the kubelets' volumePluginDir): not the host's /usr/libexec/kubernetes.
   client_cert kube-controller-manager "/CN=system:kube-controller-manager"
   client_cert kube-scheduler "/CN=system:kube-scheduler"
   component_kubeconfig "$CONTROL_DIR/kcm.kubeconfig" "$url" kube-controller-manager
@@ -333,13 +336,13 @@ start_control() {
     spawn "$CONTROL_DIR" kube-controller-manager "$kcm" \
       --kubeconfig="$CONTROL_DIR/kcm.kubeconfig" \
       --authentication-kubeconfig="$CONTROL_DIR/kcm.kubeconfig" \
-      --authorization-kubeconfig="$CONTROL_DIR/kcm.kubeconfig" \
+      --authorization-kubeconfig="$CONTROL_DIR/kcm.kubeconfig" --authentication-skip-lookup=true \
       --bind-address=127.0.0.1 --secure-port="$port" --cert-dir="$CONTROL_DIR/kcm-certs" \
       --use-service-account-credentials=true \
       --service-account-private-key-file="$PKI_DIR/sa.key" --root-ca-file="$PKI_DIR/ca.crt" \
       --cluster-signing-cert-file="$PKI_DIR/ca.crt" --cluster-signing-key-file="$PKI_DIR/ca.key" \
       --service-cluster-ip-range="$SERVICE_CIDR" --cluster-name=openelb-local \
-      --controllers='*' --profiling=false
+      --controllers='*' --profiling=false --flex-volume-plugin-dir="$CONTROL_DIR/volume-plugins"
     echo "KCM_PORT=$port" >>"$NODES_ENV"
     wait_until 60 "kube-controller-manager /healthz" "$CONTROL_DIR/kube-controller-manager.log" \
       curl -sfk --max-time 2 "https://127.0.0.1:$port/healthz"
@@ -350,7 +353,7 @@ start_control() {
     spawn "$CONTROL_DIR" kube-scheduler "$sch" \
       --kubeconfig="$CONTROL_DIR/scheduler.kubeconfig" \
       --authentication-kubeconfig="$CONTROL_DIR/scheduler.kubeconfig" \
-      --authorization-kubeconfig="$CONTROL_DIR/scheduler.kubeconfig" \
+      --authorization-kubeconfig="$CONTROL_DIR/scheduler.kubeconfig" --authentication-skip-lookup=true \
       --bind-address=127.0.0.1 --secure-port="$port" --cert-dir="$CONTROL_DIR/scheduler-certs" \
       --profiling=false
     echo "SCHEDULER_PORT=$port" >>"$NODES_ENV"
@@ -430,7 +433,7 @@ EOF
   cat >"$d/cni/net.d/10-lab.conflist" <<EOF
 {
   "cniVersion": "1.0.0",
-  "name": "openelb-lab",
+  "name": "${NS_PREFIX}node$i",
   "plugins": [
     {"type": "bridge", "bridge": "cni0", "isGateway": true, "ipMasq": false, "hairpinMode": true,
      "ipam": {"type": "host-local", "ranges": [[{"subnet": "$(pod_cidr "$i")"}]],
@@ -468,6 +471,7 @@ failSwapOn: false
 failCgroupV1: false
 containerRuntimeEndpoint: unix://$(node_dir "$i")/containerd/containerd.sock
 podLogsDir: $d/pod-logs
+volumePluginDir: $d/volume-plugins
 clusterDomain: cluster.local
 resolvConf: /etc/resolv.conf
 registerNode: true
@@ -583,8 +587,10 @@ stop_node() {
   for f in $(cgroup_dirs "$(node_cgroup "$i")"); do
     [[ -d $f ]] && find "$f" -depth -type d -exec rmdir {} + 2>/dev/null || true
   done
-  # the kubelet also links every container log from the fixed /var/log/containers
+  # fixed host paths: the kubelet links every container log from /var/log/containers, libcni caches
+  # each attachment in /var/lib/cni/results/<network>-<container>-<interface>
   find /var/log/containers -maxdepth 1 -type l -lname "$d/*" -delete 2>/dev/null || true
+  rm -f /var/lib/cni/results/"${NS_PREFIX}node$i"-*
   if ip netns list | awk '{print $1}' | grep -qx "$(node_ns "$i")"; then
     in_ns "$(node_ns "$i")" "$NODE_BIN_DIR/kube-proxy" --cleanup >/dev/null 2>&1 || true
     ip -n "$(node_ns "$i")" link del cni0 2>/dev/null || true
