@@ -17,8 +17,9 @@
 # namespace answers there (socat -> Unix socket -> socat on the host: filesystem sockets cross
 # namespaces, and nothing is added to the host's network). Kubelets and kube-proxy use
 # https://10.77.0.2:<port>; Pods use the ClusterIP 10.96.0.1:443, which kube-proxy DNATs to the
-# endpoint the API server publishes, 10.77.0.2:<port>. The API server itself cannot reach the kubelets
-# (they are inside the lab), so `kubectl logs/exec` do not work; `check` reads results from Pod status.
+# endpoint the API server publishes, 10.77.0.2:<port>. The way back (kubectl logs/exec/port-forward,
+# webhooks, the API server's proxy): its egress selector sends those connections as HTTP CONNECT over a
+# Unix socket to a small proxy (hack/nodes/egress) in the <prefix>api namespace.
 #
 # Usage:
 #   hack/nodes.sh up [N]        lab and API server if not running (see below), then the control plane
@@ -69,6 +70,8 @@ NODES_DIR="$STATE_DIR/nodes"
 IMAGES_DIR="$NODES_DIR/images"
 CONTROL_DIR="$NODES_DIR/control"
 NODES_ENV="$NODES_DIR/nodes.env"
+EGRESS_CONFIG="$NODES_DIR/egress-selector.yaml"
+EGRESS_SOCK="$NODES_DIR/relay/egress.sock"
 KUBECTL=("$K8S_BIN_DIR/kubectl" --kubeconfig "$KUBECONFIG_FILE")
 NODE_READY_TIMEOUT=180
 
@@ -180,38 +183,40 @@ docker_archive() {
   rm -rf "$tmp"
 }
 
-# apicheck (hack/nodes/apicheck): a static in-cluster API client for the check Pods; busybox's wget
-# cannot talk TLS to a Go server. Cached by the hash of its source.
-build_apicheck() {
-  local src=$HACK_DIR/nodes/apicheck/main.go sum out
+# go_tool <name>: build hack/nodes/<name>/main.go (stdlib only, static), cached by the hash of its
+# source; prints the binary's path. apicheck: the in-cluster API client of the check Pods (busybox's
+# wget cannot talk TLS to a Go server); egress: the API server's proxy into the lab.
+go_tool() {
+  local name=$1 src=$HACK_DIR/nodes/$1/main.go sum out
   sum=$(sha256sum "$src" | cut -c1-12)
-  out=$CACHE_DIR/bin/apicheck-$sum/apicheck
-  APICHECK_BIN=$out
-  [[ -x $out ]] && return 0
-  exec 8>"$CACHE_DIR/.build.lock"
-  flock -w 3600 8 || die "another build holds $CACHE_DIR/.build.lock"
-  ensure_go; go_env
-  local mod_dir=$SRC_DIR/apicheck
-  rm -rf "$mod_dir"; mkdir -p "$mod_dir"
-  cp "$src" "$mod_dir/"
-  printf 'module openelb.local/apicheck\n\ngo 1.22\n' >"$mod_dir/go.mod"
-  (cd "$mod_dir" && CGO_ENABLED=0 go build -ldflags="-s -w" -o out/apicheck .)
-  install_bins "$(dirname "$out")" "$mod_dir/out/apicheck"
-  exec 8>&-
+  out=$CACHE_DIR/bin/$name-$sum/$name
+  if [[ ! -x $out ]]; then
+    exec 8>"$CACHE_DIR/.build.lock"
+    flock -w 3600 8 || die "another build holds $CACHE_DIR/.build.lock"
+    ensure_go; go_env
+    local mod_dir=$SRC_DIR/$name
+    rm -rf "$mod_dir"; mkdir -p "$mod_dir"
+    cp "$src" "$mod_dir/"
+    printf 'module openelb.local/%s\n\ngo 1.22\n' "$name" >"$mod_dir/go.mod"
+    (cd "$mod_dir" && CGO_ENABLED=0 go build -ldflags="-s -w" -o "out/$name" .) >&2
+    install_bins "$(dirname "$out")" "$mod_dir/out/$name"
+    exec 8>&-
+  fi
+  echo "$out"
 }
 
 # The sandbox image (a static pause, hack/nodes/pause.c) and a toolbox image for test Pods (Debian's
 # busybox-static and apicheck).
 build_images() {
-  local root a
-  build_apicheck
+  local root a apicheck
+  apicheck=$(go_tool apicheck)
   mkdir -p "$IMAGES_DIR"
   root=$(mktemp -d)
   gcc -static -Os -s -o "$root/pause" "$HACK_DIR/nodes/pause.c"
   docker_archive "$PAUSE_IMAGE" "$root" '["/pause"]' "$IMAGES_DIR/pause.tar"
   rm -rf "$root"; root=$(mktemp -d)
   mkdir -p "$root/bin" "$root/tmp" "$root/etc"
-  cp /bin/busybox "$APICHECK_BIN" "$root/bin/"
+  cp /bin/busybox "$apicheck" "$root/bin/"
   for a in $(/bin/busybox --list); do [[ $a == busybox ]] || ln -s busybox "$root/bin/$a"; done
   printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
   docker_archive "$TOOLBOX_IMAGE" "$root" '["/bin/sh"]' "$IMAGES_DIR/toolbox.tar"
@@ -264,20 +269,23 @@ ensure_apiserver() {
   local pid cmdline
   if ! pid=$(pid_of kube-apiserver); then
     log "starting the API server (advertised at $API_ADDR)"
-    OPENELB_APISERVER_ADVERTISE=$API_ADDR OPENELB_APISERVER_NODES=1 "$HACK_DIR/cluster.sh" up >/dev/null
+    # the admin cert (system:masters) is what the kubelets authorize the API server's requests by;
+    # kubelets by address: nothing resolves the node names
+    OPENELB_APISERVER_ADVERTISE=$API_ADDR OPENELB_APISERVER_NODES=1 \
+      OPENELB_APISERVER_EXTRA_ARGS="--egress-selector-config-file=$EGRESS_CONFIG --kubelet-client-certificate=$PKI_DIR/admin.crt --kubelet-client-key=$PKI_DIR/admin.key --kubelet-preferred-address-types=InternalIP ${OPENELB_APISERVER_EXTRA_ARGS:-}" \
+      "$HACK_DIR/cluster.sh" up >/dev/null
     pid=$(pid_of kube-apiserver) || die "the API server did not start"
   fi
   cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline")
-  [[ $cmdline == *"--advertise-address=$API_ADDR "* && $cmdline == *"--authorization-mode=Node,RBAC "* ]] ||
+  [[ $cmdline == *"--advertise-address=$API_ADDR "* && $cmdline == *"--authorization-mode=Node,RBAC "* &&
+     $cmdline == *"--egress-selector-config-file=$EGRESS_CONFIG "* && $cmdline == *"--kubelet-preferred-address-types=InternalIP "* ]] ||
     die "the API server in $STATE_DIR was not started for nodes (--advertise-address=$API_ADDR, OPENELB_APISERVER_NODES=1): stop it (hack/cluster.sh down) and run $0 up again"
   load_runtime_env
 }
 
 # A lab namespace <prefix>api with the advertise address, where a relay forwards to the host's
 # loopback API server through a Unix socket.
-ensure_api_relay() {
-  local dir=$NODES_DIR/relay sock=$NODES_DIR/relay/apiserver.sock
-  mkdir -p "$dir"
+ensure_api_ns() {
   if ! ip netns list | awk '{print $1}' | grep -qx "$API_NS"; then
     ip netns add "$API_NS"
     ip -n "$API_NS" link set lo up
@@ -288,6 +296,11 @@ ensure_api_relay() {
     ip -n "$API_NS" addr add "$API_ADDR/24" dev eth0
     ip -n "$API_NS" link set eth0 up
   fi
+}
+
+ensure_api_relay() {
+  local dir=$NODES_DIR/relay sock=$NODES_DIR/relay/apiserver.sock
+  mkdir -p "$dir"
   if ! proc_pid "$dir" host "$(command -v socat)" >/dev/null; then
     rm -f "$sock"
     spawn "$dir" host "$(command -v socat)" "UNIX-LISTEN:$sock,fork,mode=600" "TCP4:127.0.0.1:$APISERVER_PORT"
@@ -298,6 +311,28 @@ ensure_api_relay() {
       "TCP4-LISTEN:$APISERVER_PORT,bind=$API_ADDR,fork,reuseaddr" "UNIX-CONNECT:$sock"
     wait_until 10 "the API relay on $API_ADDR:$APISERVER_PORT" "$dir/lab.log" \
       sh -c "ip netns exec $API_NS ss -Hltn 'sport = :$APISERVER_PORT' | grep -q ."
+  fi
+}
+
+# The way back: the API server's egress selector sends its connections to nodes, Pods and Services
+# (kubectl logs/exec/port-forward, webhooks) as HTTP CONNECT through a Unix socket to a proxy in the
+# API namespace, which reaches the nodes and (by the routes below) the Pods.
+ensure_egress() {
+  local dir=$NODES_DIR/relay bin
+  mkdir -p "$dir"
+  bin=$(go_tool egress)
+  cat >"$EGRESS_CONFIG" <<EOF
+apiVersion: apiserver.k8s.io/v1beta1
+kind: EgressSelectorConfiguration
+egressSelections:
+- name: cluster
+  connection:
+    proxyProtocol: HTTPConnect
+    transport: {uds: {udsName: $EGRESS_SOCK}}
+EOF
+  if ! proc_pid "$dir" egress "$bin" >/dev/null; then
+    spawn "$dir" egress --netns "$API_NS" "$bin" "$EGRESS_SOCK"
+    wait_until 10 "the egress proxy" "$dir/egress.log" test -S "$EGRESS_SOCK"
   fi
 }
 
@@ -608,9 +643,11 @@ cmd_up() {
   ensure_binaries
   build_images
   ensure_lab "$n"
-  ensure_apiserver
   mkdir -p "$NODES_DIR"; touch "$NODES_ENV"
   echo "NODES=$n" >>"$NODES_ENV"
+  ensure_api_ns
+  ensure_egress
+  ensure_apiserver
   t1=$(now_ms)
   ensure_api_relay
   lab_routes "$n"
@@ -640,6 +677,7 @@ cmd_down() {
   stop_named "$CONTROL_DIR" kube-controller-manager "$NODE_BIN_DIR/kube-controller-manager" || ok=false
   stop_named "$NODES_DIR/relay" lab "$(command -v socat)" || ok=false
   stop_named "$NODES_DIR/relay" host "$(command -v socat)" || ok=false
+  stop_named "$NODES_DIR/relay" egress "$(go_tool egress)" || ok=false
   ip netns del "$API_NS" 2>/dev/null || true
   restore_host_sysctls
   rm -f "$NODES_ENV" "$HOST_SYSCTLS"
@@ -692,7 +730,7 @@ EOF
 # Each check Pod asks the API server who it is (a SelfSubjectReview) through the in-cluster address
 # client libraries use ($KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT = the ClusterIP 10.96.0.1:443)
 # with its mounted ServiceAccount token, and exits. The answer comes back as the container's
-# termination message in the Pod status (the API server cannot reach a kubelet for `kubectl logs`).
+# termination message in the Pod status; `kubectl logs` of the first one checks the way back.
 cmd_check() {
   local n i name net failed=0 phase msg deadline
   n=$(nodes_count); [[ -n $n ]] || die "no nodes: run $0 up"
@@ -729,6 +767,9 @@ apicheck > /dev/termination-log'
       fi
     done
   done
+  local logs; logs=$(kubectl logs check-node1-pod 2>&1 | head -n 1 || true)
+  if [[ $logs == check-node1-pod* ]]; then echo "ok   kubectl logs check-node1-pod (API server -> kubelet through the egress proxy): $logs"
+  else echo "FAIL kubectl logs check-node1-pod: $logs"; failed=1; fi
   ((failed == 0)) || die "check failed"
   log "check passed"
 }
