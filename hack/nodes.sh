@@ -8,7 +8,8 @@
 # from a CNI bridge in it (node i: 10.244.i.0/24, routed between nodes, API address and router).
 #
 #   lab namespace        address          runs
-#   <prefix>api          10.77.0.2        a relay of the API server: 10.77.0.2:<port> -> host 127.0.0.1:<port>
+#   <prefix>api          10.77.0.2        a relay of the API server: 10.77.0.2:<port> -> host 127.0.0.1:<port>,
+#                                         and the API server's egress proxy into the lab
 #   <prefix>node<i>      10.77.0.(10+i)   containerd, kubelet, kube-proxy; Node name node<i>
 #
 # The API server listens on the host's loopback, which no namespace reaches, and the `kubernetes`
@@ -31,6 +32,7 @@
 #                               controller-manager and scheduler, the relay; --all: also the API server
 #                               (hack/cluster.sh down) and the lab (hack/lab.sh down)
 #   hack/nodes.sh status        processes and `kubectl get nodes`
+#   hack/nodes.sh import TAR    import an image archive (docker save / OCI) into every node's containerd
 #   hack/nodes.sh build         only build the binaries (cached) and the images
 #
 # Environment: as hack/cluster.sh (OPENELB_CLUSTER_DIR, OPENELB_APISERVER_PORT, OPENELB_CACHE) and
@@ -41,7 +43,9 @@
 # kube-apiserver dir is never rewritten). Node state, logs and configs: <cluster dir>/nodes/.
 # Ports: inside a node namespace the defaults (kubelet 10250, kube-proxy 10249/10256) cannot clash
 # with anything outside it; on the host the controller-manager and scheduler take free ports from
-# 26257 up. Needs root, cgroup v1 or v2 with the cgroupfs driver (each kubelet under /<prefix>node<i>).
+# 26457 up. Needs root; the kubelets use the cgroupfs driver, each under /<prefix>node<i> (tried on
+# cgroup v1 only). The kubelets' own /var/log/containers links and the host-wide sysctls they set are
+# undone by `down` (the sysctls already once the nodes are Ready).
 set -euo pipefail
 
 HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -65,7 +69,7 @@ CLUSTER_CIDR=$POD_NET.0.0/16
 SERVICE_CIDR4=${SERVICE_CIDR%%,*}
 PAUSE_IMAGE=openelb.local/pause:3.10
 TOOLBOX_IMAGE=openelb.local/toolbox:1    # busybox + apicheck, for test Pods
-HOST_PORT_SEARCH_START=26257     # controller-manager, scheduler (host namespace)
+HOST_PORT_SEARCH_START=26457     # controller-manager, scheduler (host namespace)
 NODES_DIR="$STATE_DIR/nodes"
 IMAGES_DIR="$NODES_DIR/images"
 CONTROL_DIR="$NODES_DIR/control"
@@ -118,11 +122,12 @@ stop_named() { # stop_named <dir> <name> <binary>
 }
 
 wait_until() { # wait_until <seconds> <what> <log file> <command...>
-  local deadline=$(( $(date +%s) + $1 )) what=$2 logf=$3; shift 3
+  local seconds=$1 what=$2 logf=$3 deadline; shift 3
+  deadline=$(( $(date +%s) + seconds ))
   until "$@" >/dev/null 2>&1; do
     if (( $(date +%s) >= deadline )); then
       [[ -f $logf ]] && { log "last lines of $logf:"; tail -n 25 "$logf" >&2; }
-      die "timed out after ${1:-?}s waiting for $what"
+      die "timed out after ${seconds}s waiting for $what"
     fi
     sleep 0.5
   done
@@ -186,10 +191,11 @@ docker_archive() {
 # go_tool <name>: build hack/nodes/<name>/main.go (stdlib only, static), cached by the hash of its
 # source; prints the binary's path. apicheck: the in-cluster API client of the check Pods (busybox's
 # wget cannot talk TLS to a Go server); egress: the API server's proxy into the lab.
+go_tool_path() { echo "$CACHE_DIR/bin/$1-$(sha256sum "$HACK_DIR/nodes/$1/main.go" | cut -c1-12)/$1"; }
+
 go_tool() {
-  local name=$1 src=$HACK_DIR/nodes/$1/main.go sum out
-  sum=$(sha256sum "$src" | cut -c1-12)
-  out=$CACHE_DIR/bin/$name-$sum/$name
+  local name=$1 src=$HACK_DIR/nodes/$1/main.go out
+  out=$(go_tool_path "$name")
   if [[ ! -x $out ]]; then
     exec 8>"$CACHE_DIR/.build.lock"
     flock -w 3600 8 || die "another build holds $CACHE_DIR/.build.lock"
@@ -677,7 +683,7 @@ cmd_down() {
   stop_named "$CONTROL_DIR" kube-controller-manager "$NODE_BIN_DIR/kube-controller-manager" || ok=false
   stop_named "$NODES_DIR/relay" lab "$(command -v socat)" || ok=false
   stop_named "$NODES_DIR/relay" host "$(command -v socat)" || ok=false
-  stop_named "$NODES_DIR/relay" egress "$(go_tool egress)" || ok=false
+  stop_named "$NODES_DIR/relay" egress "$(go_tool_path egress)" || ok=false
   ip netns del "$API_NS" 2>/dev/null || true
   restore_host_sysctls
   rm -f "$NODES_ENV" "$HOST_SYSCTLS"
@@ -687,6 +693,18 @@ cmd_down() {
   fi
   $ok || die "something outlived SIGKILL (above)"
   log "down"
+}
+
+# An image built elsewhere (a `docker save` or OCI archive) into every running node's containerd,
+# where Pods find it with imagePullPolicy IfNotPresent or Never.
+cmd_import() {
+  local tar=${1:?usage: import IMAGE.tar} n i
+  [[ -f $tar ]] || die "no such file: $tar"
+  n=$(nodes_count); [[ -n $n ]] || die "no nodes: run $0 up"
+  for ((i = 1; i <= n; i++)); do
+    ctr --address "$(node_dir "$i")/containerd/containerd.sock" -n k8s.io images import "$tar" >&2
+  done
+  log "imported $tar into node1..node$n"
 }
 
 cmd_status() {
@@ -781,6 +799,7 @@ main_nodes() {
     up) cmd_up "$@" ;;
     down) cmd_down "$@" ;;
     status) cmd_status ;;
+    import) cmd_import "$@" ;;
     check) cmd_check ;;
     build) ensure_node_packages; build_node_binaries; build_images; ls -la "$NODE_BIN_DIR" "$IMAGES_DIR" >&2 ;;
     *) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit 2 ;;
