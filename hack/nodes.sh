@@ -639,6 +639,19 @@ stop_node() {
   $ok
 }
 
+# Fixed host paths a kubelet or containerd uses whatever it is told: the kubelet's device plugin socket
+# (/var/lib/kubelet/device-plugins/kubelet.sock; no device plugins here, but the kubelets replace each
+# other's) and containerd's shim socket dir /run/containerd/s. Removed once no kubelet or containerd
+# runs on the host any more, and only what is then empty.
+cleanup_host_paths() {
+  local p
+  for p in /proc/[0-9]*; do
+    case "$(readlink "$p/exe" 2>/dev/null)" in */kubelet | */containerd) return 0 ;; esac
+  done
+  rm -f /var/lib/kubelet/device-plugins/kubelet.sock
+  rmdir /var/lib/kubelet/device-plugins /var/lib/kubelet /run/containerd/s /run/containerd 2>/dev/null || true
+}
+
 # ---- commands -------------------------------------------------------------------------------
 cmd_up() {
   local n=${1:-2} i t0 t1; t0=$(now_ms)
@@ -686,6 +699,7 @@ cmd_down() {
   stop_named "$NODES_DIR/relay" egress "$(go_tool_path egress)" || ok=false
   ip netns del "$API_NS" 2>/dev/null || true
   restore_host_sysctls
+  cleanup_host_paths
   rm -f "$NODES_ENV" "$HOST_SYSCTLS"
   if $all; then
     "$HACK_DIR/cluster.sh" down || ok=false
