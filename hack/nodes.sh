@@ -10,7 +10,8 @@
 #   lab namespace        address          runs
 #   <prefix>api          10.77.0.2        a relay of the API server: 10.77.0.2:<port> -> host 127.0.0.1:<port>,
 #                                         and the API server's egress proxy into the lab
-#   <prefix>node<i>      10.77.0.(10+i)   containerd, kubelet, kube-proxy; Node name node<i>
+#   <prefix>node<i>      10.77.0.(10+i)   containerd, kubelet, kube-proxy; Node name node<i> (InternalIPs
+#                        fd77::(10+i)     10.77.0.(10+i) and fd77::(10+i))
 #
 # The API server listens on the host's loopback, which no namespace reaches, and the `kubernetes`
 # Service cannot point at a loopback address. So the API server is started with
@@ -59,6 +60,7 @@ NODE_COMMANDS=(kubelet kube-proxy kube-controller-manager kube-scheduler)
 LAB_DIR=${OPENELB_LAB_DIR:-/tmp/openelb-lab}
 NS_PREFIX=${OPENELB_LAB_PREFIX:-oelb-}
 LAB_NET4=10.77.0                 # hack/lab.sh's NET4 and host numbers
+LAB_NET6=fd77:
 LAB_ROUTER4=$LAB_NET4.1
 NODE_HOST_BASE=10
 API_NS=${NS_PREFIX}api
@@ -82,6 +84,7 @@ NODE_READY_TIMEOUT=180
 node_name() { echo "node$1"; }
 node_ns() { echo "${NS_PREFIX}node$1"; }
 node_addr() { echo "$LAB_NET4.$((NODE_HOST_BASE + $1))"; }
+node_addr6() { echo "$LAB_NET6:$((NODE_HOST_BASE + $1))"; }
 node_dir() { echo "$NODES_DIR/node$1"; }
 node_cgroup() { echo "/${NS_PREFIX}node$1"; }
 pod_cidr() { echo "$POD_NET.$1.0/24"; }
@@ -107,7 +110,7 @@ spawn() {
   local -a pre=()
   if [[ $1 == --netns ]]; then pre=(nsenter "--net=/run/netns/$2" --); shift 2; fi
   { echo; echo "=== $(date -u +%FT%TZ) starting $name"; printf '%q ' "$@"; echo; } >>"$dir/$name.log"
-  setsid "${pre[@]}" "$@" >>"$dir/$name.log" 2>&1 </dev/null 8>&- 9>&- &
+  setsid "${pre[@]}" "$@" >>"$dir/$name.log" 2>&1 </dev/null 7>&- 8>&- 9>&- & # not our lock fds
   echo $! >"$dir/$name.pid"
 }
 
@@ -266,7 +269,7 @@ ensure_lab() {
     (( have >= n )) || die "the lab in $LAB_DIR has $have nodes, $n wanted: hack/lab.sh down, or up with --nodes $n"
   else
     log "starting the lab ($NS_PREFIX*, $LAB_DIR)"
-    OPENELB_LAB_DIR=$LAB_DIR OPENELB_LAB_PREFIX=$NS_PREFIX "$HACK_DIR/lab.sh" up --nodes "$n" >&2
+    OPENELB_LAB_DIR=$LAB_DIR OPENELB_LAB_PREFIX=$NS_PREFIX "$HACK_DIR/lab.sh" up --nodes "$n" >&2 7>&- # 7: our lock, which its daemons must not keep
   fi
 }
 
@@ -279,7 +282,7 @@ ensure_apiserver() {
     # kubelets by address: nothing resolves the node names
     OPENELB_APISERVER_ADVERTISE=$API_ADDR OPENELB_APISERVER_NODES=1 \
       OPENELB_APISERVER_EXTRA_ARGS="--egress-selector-config-file=$EGRESS_CONFIG --kubelet-client-certificate=$PKI_DIR/admin.crt --kubelet-client-key=$PKI_DIR/admin.key --kubelet-preferred-address-types=InternalIP ${OPENELB_APISERVER_EXTRA_ARGS:-}" \
-      "$HACK_DIR/cluster.sh" up >/dev/null
+      "$HACK_DIR/cluster.sh" up >/dev/null 7>&-
     pid=$(pid_of kube-apiserver) || die "the API server did not start"
   fi
   cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline")
@@ -564,7 +567,7 @@ start_node() {
     spawn "$d" kubelet --netns "$ns" "$NODE_BIN_DIR/kubelet" \
       --config="$d/kubelet/config.yaml" --kubeconfig="$d/kubelet/kubeconfig" \
       --root-dir="$d/kubelet/root" --cert-dir="$d/kubelet/pki" \
-      --hostname-override="$(node_name "$i")" --node-ip="$(node_addr "$i")" \
+      --hostname-override="$(node_name "$i")" --node-ip="$(node_addr "$i"),$(node_addr6 "$i")" \
       --pod-infra-container-image="$PAUSE_IMAGE"
   fi
   if ! proc_pid "$d" kube-proxy "$NODE_BIN_DIR/kube-proxy" >/dev/null; then
@@ -702,8 +705,8 @@ cmd_down() {
   cleanup_host_paths
   rm -f "$NODES_ENV" "$HOST_SYSCTLS"
   if $all; then
-    "$HACK_DIR/cluster.sh" down || ok=false
-    [[ -f $LAB_DIR/lab.env ]] && { OPENELB_LAB_DIR=$LAB_DIR OPENELB_LAB_PREFIX=$NS_PREFIX "$HACK_DIR/lab.sh" down || ok=false; }
+    "$HACK_DIR/cluster.sh" down 7>&- || ok=false
+    [[ -f $LAB_DIR/lab.env ]] && { OPENELB_LAB_DIR=$LAB_DIR OPENELB_LAB_PREFIX=$NS_PREFIX "$HACK_DIR/lab.sh" down 7>&- || ok=false; }
   fi
   $ok || die "something outlived SIGKILL (above)"
   log "down"
@@ -808,7 +811,11 @@ apicheck > /dev/termination-log'
 
 main_nodes() {
   local cmd=${1:-}; shift || true
-  mkdir -p "$STATE_DIR"
+  mkdir -p "$NODES_DIR"
+  if [[ $cmd == up || $cmd == down || $cmd == import ]]; then # one at a time per cluster dir
+    exec 7>"$NODES_DIR/.lock"
+    flock -w 300 7 || die "another hack/nodes.sh holds $NODES_DIR/.lock"
+  fi
   case "$cmd" in
     up) cmd_up "$@" ;;
     down) cmd_down "$@" ;;
