@@ -26,7 +26,7 @@
 # Usage:
 #   hack/nodes.sh up [N]        lab and API server if not running (see below), then the control plane
 #                               components and N nodes (default 2); idempotent
-#   hack/nodes.sh check         the success criteria: nodes Ready; on each node a hostNetwork Pod and a
+#   hack/nodes.sh check         the success criteria: nodes Ready; on each node (placed by the scheduler) a hostNetwork Pod and a
 #                               Pod-network Pod run, and both reach the API server through
 #                               $KUBERNETES_SERVICE_HOST (10.96.0.1:443) with their ServiceAccount token
 #   hack/nodes.sh down [--all]  stop the nodes (their Pods, kubelet, kube-proxy, containerd), the
@@ -632,9 +632,11 @@ stop_node() {
     [[ -d $f ]] && find "$f" -depth -type d -exec rmdir {} + 2>/dev/null || true
   done
   # fixed host paths: the kubelet links every container log from /var/log/containers, libcni caches
-  # each attachment in /var/lib/cni/results/<network>-<container>-<interface>
+  # each attachment in /var/lib/cni/results/<network>-<sandbox id>-<interface> (lo and eth0)
   find /var/log/containers -maxdepth 1 -type l -lname "$d/*" -delete 2>/dev/null || true
-  rm -f /var/lib/cni/results/"${NS_PREFIX}node$i"-*
+  for f in "$d"/containerd/root/io.containerd.grpc.v1.cri/sandboxes/*; do
+    [[ -d $f ]] && rm -f /var/lib/cni/results/*-"${f##*/}"-*
+  done
   if ip netns list | awk '{print $1}' | grep -qx "$(node_ns "$i")"; then
     in_ns "$(node_ns "$i")" "$NODE_BIN_DIR/kube-proxy" --cleanup >/dev/null 2>&1 || true
     ip -n "$(node_ns "$i")" link del cni0 2>/dev/null || true
@@ -688,7 +690,7 @@ cmd_up() {
   log "use it with:  eval \"\$(OPENELB_CLUSTER_DIR=$STATE_DIR hack/cluster.sh env)\"  then  kubectl get nodes -o wide"
 }
 
-nodes_count() { sed -n 's/^NODES=//p' "$NODES_ENV" 2>/dev/null | sort -n | tail -n1; }
+nodes_count() { [[ -f $NODES_ENV ]] && sed -n "s/^NODES=//p" "$NODES_ENV" | sort -n | tail -n1 || true; }
 
 cmd_down() {
   local all=false i n ok=true
@@ -739,14 +741,14 @@ cmd_status() {
   kubectl get nodes -o wide
 }
 
-# pod_manifest <name> <node> <hostNetwork> <shell script>: a busybox Pod pinned to <node>, run once.
+# pod_manifest <name> <node> <hostNetwork> <shell script>: a toolbox Pod for <node>, run once.
 pod_manifest() {
   cat <<EOF
 apiVersion: v1
 kind: Pod
 metadata: {name: $1, namespace: default, labels: {app: nodes-check}}
 spec:
-  nodeName: $2
+  nodeSelector: {kubernetes.io/hostname: $2}   # placed by the scheduler
   hostNetwork: $3
   restartPolicy: Never
   terminationGracePeriodSeconds: 1
