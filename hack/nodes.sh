@@ -26,9 +26,10 @@
 # Usage:
 #   hack/nodes.sh up [N]        lab and API server if not running (see below), then the control plane
 #                               components and N nodes (default 2); idempotent
-#   hack/nodes.sh check         the success criteria: nodes Ready; on each node (placed by the scheduler) a hostNetwork Pod and a
-#                               Pod-network Pod run, and both reach the API server through
-#                               $KUBERNETES_SERVICE_HOST (10.96.0.1:443) with their ServiceAccount token
+#   hack/nodes.sh check         the success criteria: nodes Ready; on each node a hostNetwork Pod and a
+#                               Pod-network Pod (placed by the scheduler) run, and both reach the API
+#                               server through $KUBERNETES_SERVICE_HOST (10.96.0.1:443) with their
+#                               ServiceAccount token; `kubectl logs` reaches a kubelet
 #   hack/nodes.sh down [--all]  stop the nodes (their Pods, kubelet, kube-proxy, containerd), the
 #                               controller-manager and scheduler, the relay; --all: also the API server
 #                               (hack/cluster.sh down) and the lab (hack/lab.sh down)
