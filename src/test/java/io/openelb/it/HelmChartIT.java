@@ -2,6 +2,8 @@ package io.openelb.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.openelb.config.Invocation;
+import io.openelb.config.OperatorConfig;
 import io.openelb.layer2.Layer2Verticle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,15 +46,16 @@ class HelmChartIT {
         // Helm creates the release namespace (--create-namespace) and owns no Namespace object
         assertThat(manifest.remove("Namespace//" + NAMESPACE)).isNotNull();
         // the one object a static manifest cannot hold: a key of its own for every cluster
-        Map<String, Object> secret = chart.remove("Secret/" + NAMESPACE + "/" + Layer2Verticle.SECRET_NAME);
+        Map<String, Object> secret = chart.remove("Secret/" + NAMESPACE + "/" + speakersDefaultSecretName());
         assertThat(secret).as("membership Secret").isNotNull();
-        assertThat(chart).isEqualTo(manifest);
+        assertThat(chart).as("objects that differ: %s (manifests/openelb.yaml stale? hack/manifests.sh)",
+                differing(chart, manifest)).isEqualTo(manifest);
 
         assertThat(at(secret, "metadata", "annotations")).isEqualTo(Map.of("helm.sh/resource-policy", "keep"));
         String key = new String(Base64.getDecoder().decode((String) at(secret, "data", Layer2Verticle.SECRET_KEY)),
                 StandardCharsets.UTF_8);
         assertThat(key).matches("[0-9a-f]{64}");
-        assertThat(byKey(render()).get("Secret/" + NAMESPACE + "/" + Layer2Verticle.SECRET_NAME))
+        assertThat(byKey(render()).get("Secret/" + NAMESPACE + "/" + speakersDefaultSecretName()))
                 .as("another install, another key").isNotEqualTo(secret);
     }
 
@@ -68,9 +72,9 @@ class HelmChartIT {
             packaged = files.filter(f -> f.toString().endsWith(".tgz")).findFirst().orElseThrow();
         }
         Map<String, Map<String, Object>> fromPackage = byKey(helm("template", "openelb", packaged.toString(),
-                "--namespace", NAMESPACE, "--include-crds", "--set-json", "membership.createSecret=false"));
+                "--namespace", NAMESPACE, "--include-crds", "--set-json", "membership.existingSecret=\"openelb-membership\""));
 
-        assertThat(fromPackage).isEqualTo(byKey(render("membership.createSecret=false")));
+        assertThat(fromPackage).isEqualTo(byKey(render("membership.existingSecret=\"openelb-membership\"")));
     }
 
     @Test
@@ -112,8 +116,12 @@ class HelmChartIT {
     }
 
     @Test
-    void membershipSecretOfItsOwnIsNotCreated() {
-        assertThat(byKey(render("membership.createSecret=false")).keySet()).noneMatch(k -> k.startsWith("Secret/"));
+    void anExistingSecretIsTheSpeakersAndNoneIsCreated() {
+        Map<String, Map<String, Object>> objects = byKey(render("membership.existingSecret=\"l2-key\""));
+
+        assertThat(objects.keySet()).noneMatch(k -> k.startsWith("Secret/"));
+        assertThat(at(container(objects.get("DaemonSet/" + NAMESPACE + "/openelb-speaker")), "args"))
+                .isEqualTo(List.of("--role=speaker", "--membership-secret=l2-key"));
     }
 
     @Test
@@ -186,6 +194,18 @@ class HelmChartIT {
         }
 
         assertThat(namespaces).filteredOn(n -> n != null).isNotEmpty().containsOnly("lb");
+    }
+
+    private static List<String> differing(Map<String, ?> a, Map<String, ?> b) {
+        return Stream.concat(a.keySet().stream(), b.keySet().stream()).distinct()
+                .filter(k -> !Objects.equals(a.get(k), b.get(k))).toList();
+    }
+
+    /** The Secret the speakers read when no flag names one. */
+    private static String speakersDefaultSecretName() {
+        Invocation invocation = OperatorConfig.parse(Map.of(), "--role=speaker", "--node-name=n");
+        assertThat(invocation).isInstanceOf(Invocation.Run.class);
+        return ((Invocation.Run) invocation).config().layer2().secretName();
     }
 
     /** The chart with default values but these, each a {@code --set-json} (path=JSON). */
