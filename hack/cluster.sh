@@ -12,6 +12,7 @@
 #   hack/cluster.sh env            print `export ...` lines: eval "$(hack/cluster.sh env)"
 #   hack/cluster.sh status         show processes and /readyz; exit 0 only when ready
 #   hack/cluster.sh build          only build/cache the binaries (e.g. to warm a CI cache)
+#   hack/cluster.sh go             print the path of a `go` new enough for the builds (fetched if needed)
 #   hack/cluster.sh apiserver stop|kill|start
 #                                  only the API server: SIGTERM / SIGKILL it (etcd and the data stay),
 #                                  or start it again on the same port and etcd (outage tests)
@@ -725,6 +726,7 @@ main() {
     env) cmd_env "$@" ;;
     status) cmd_status "$@" ;;
     build) cmd_build "$@" ;;
+    go) ensure_go; command -v go ;;
     apiserver) cmd_apiserver "$@" ;;
     *) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac

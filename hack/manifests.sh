@@ -3,6 +3,7 @@
 # crds/, manifests/rbac.yaml and manifests/base/*.yaml, through the kustomize base
 # manifests/kustomization.yaml. Run it after changing any of them; InstallIT fails while the committed
 # file differs from a fresh rendering. --check only compares (exit 1 when stale).
+# The Helm chart charts/openelb reads the same sources; HelmChartIT checks it renders this file's objects.
 #
 # kubectl (with its built-in kustomize) is the one hack/cluster.sh builds; KUBECTL overrides it.
 set -euo pipefail

@@ -173,6 +173,11 @@ final class Flags {
                     + "membership; a killed one leaves at once. Env OPENELB_MEMBERSHIP_FAILURE_TIMEOUT.")
     Duration membershipFailureTimeout;
 
+    @Option(names = "--membership-secret", paramLabel = "NAME", defaultValue = "openelb-membership",
+            description = "Secret in the program's namespace whose key 'secret' the Layer 2 speakers authenticate "
+                    + "each other with. Env OPENELB_MEMBERSHIP_SECRET.")
+    String membershipSecret;
+
     @Option(names = "--layer2-handover-delay", paramLabel = "DURATION", defaultValue = "300ms",
             converter = DurationConverter.class,
             description = "When ownership of an address moves while the old owner is still live (a node "

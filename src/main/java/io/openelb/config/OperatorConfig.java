@@ -99,8 +99,9 @@ public record OperatorConfig(
      * @param failureTimeout a speaker silent this long (hung, cut off) leaves the view; a killed one leaves
      *                       at once, its sockets close
      * @param handoverDelay  a new owner whose predecessor is still live waits this long before answering
+     * @param secretName     the Secret (in the program's namespace) whose key {@code secret} is the membership key
      */
-    public record Layer2(int membershipPort, Duration failureTimeout, Duration handoverDelay) {}
+    public record Layer2(int membershipPort, Duration failureTimeout, Duration handoverDelay, String secretName) {}
 
     /**
      * The kube-apiserver's virtual address, held by one control-plane node elected over VRRP.
@@ -294,7 +295,7 @@ public record OperatorConfig(
                 f.grpcPort, f.kubeconfig, f.shutdownTimeout, Flags.display(f.logLevel), Flags.display(f.logFormat),
                 f.printConfig, f.loadBalancerClass, f.allocateUnclassed,
                 new LeaderElection(f.leaderElect, f.leaseName, f.leaseDuration, f.renewDeadline, f.retryPeriod),
-                new Layer2(f.membershipPort, f.membershipFailureTimeout, f.layer2HandoverDelay),
+                new Layer2(f.membershipPort, f.membershipFailureTimeout, f.layer2HandoverDelay, f.membershipSecret),
                 new ApiServerVip(f.vip.isEmpty() ? List.of() : List.of(f.vip.split(",")), f.vipInterface.trim(),
                         f.vrid, f.vrrpPriority, f.vrrpAdvertInterval, f.vrrpPreempt,
                         new Health(f.healthUrl, f.healthInterval, f.healthTimeout, f.healthFall, f.healthRise,

@@ -55,7 +55,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Layer2Verticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(Layer2Verticle.class);
-    public static final String SECRET_NAME = "openelb-membership";
     public static final String SECRET_KEY = "secret";
     static final String READINESS = "layer2";
 
@@ -158,7 +157,7 @@ public final class Layer2Verticle extends VerticleBase {
         Set<String> mineUnservable = new TreeSet<>();
         interfaces(in.pools(), nics, mineUnservable);
         if (in.secret() == null) {
-            stand("Secret " + namespace + "/" + SECRET_NAME + " (key '" + SECRET_KEY + "') not found: this node "
+            stand("Secret " + namespace + "/" + config.secretName() + " (key '" + SECRET_KEY + "') not found: this node "
                     + "answers no ARP/NDP until it exists (answering as if alone could answer beside others)",
                     in.pools());
             membership.leave();
@@ -250,8 +249,8 @@ public final class Layer2Verticle extends VerticleBase {
     }
 
     /** The membership key, null when the Secret or its key is missing or not base64. */
-    private static byte[] secret(ClusterSnapshot s) {
-        String value = s.secret(SECRET_NAME).map(data -> data.get(SECRET_KEY)).orElse(null);
+    private byte[] secret(ClusterSnapshot s) {
+        String value = s.secret(config.secretName()).map(data -> data.get(SECRET_KEY)).orElse(null);
         if (value == null || value.isEmpty()) {
             return null;
         }

@@ -43,15 +43,16 @@ class OperatorConfigTest {
         assertThat(config.leaderElection()).isEqualTo(new OperatorConfig.LeaderElection(true, "openelb-controller",
                 Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2)));
         assertThat(config.layer2()).isEqualTo(new OperatorConfig.Layer2(7946, Duration.ofSeconds(1),
-                Duration.ofMillis(300)));
+                Duration.ofMillis(300), "openelb-membership"));
     }
 
     @Test
     void layer2OptionsComeFromFlagsOrEnvironment() {
         OperatorConfig config = run(Map.of("HOSTNAME", "n", "OPENELB_MEMBERSHIP_FAILURE_TIMEOUT", "2s"),
-                "--membership-port=7000", "--layer2-handover-delay=0ms");
+                "--membership-port=7000", "--layer2-handover-delay=0ms", "--membership-secret=l2-key");
 
-        assertThat(config.layer2()).isEqualTo(new OperatorConfig.Layer2(7000, Duration.ofSeconds(2), Duration.ZERO));
+        assertThat(config.layer2()).isEqualTo(new OperatorConfig.Layer2(7000, Duration.ofSeconds(2), Duration.ZERO,
+                "l2-key"));
     }
 
     @Test
