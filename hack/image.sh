@@ -7,7 +7,7 @@
 #     by mmdebstrap from the Debian mirror this machine's apt already uses; no apt lists or caches, no docs
 #     but the copyright files. Cached under ~/.cache/openelb/image/ by its package list and sources.
 #   layer 2: target/openelb.jar and the class-data sharing archive that hack/cds-archive.sh makes with the
-#     JVM of layer 1 (run in a chroot of it), the Dockerfile's RUN flags.
+#     JVM of layer 1 (run in a chroot of it), with the flags of the Dockerfile's RUN line.
 #   config: ENTRYPOINT, ENV, USER and EXPOSE read from the Dockerfile's last stage (one source of truth),
 #     plus PATH and LANG, which the Dockerfile's base image provides.
 # The OCI layout is written here (three small JSON files and sha256-named blobs) rather than by a tool:
@@ -30,7 +30,6 @@ DPKG_OPTS=(path-exclude=/usr/share/doc/* path-include=/usr/share/doc/*/copyright
     path-exclude=/usr/share/info/* path-exclude=/usr/share/lintian/*)
 BASE_ENV=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8)
 APP_DIR=opt/openelb
-CDS_FLAGS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dio.netty.jfr.enabled=false)
 
 out=${1:-target/openelb-image.oci.tar}
 cache=${OPENELB_IMAGE_CACHE:-$HOME/.cache/openelb/image}
@@ -39,6 +38,7 @@ name=docker.io/library/openelb-jvm:$version
 epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
 created=$(date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ)
 arch=$(dpkg --print-architecture)
+revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 
 log() { printf 'image: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -79,6 +79,14 @@ dockerfile_config() {
     env=("${base_env[@]/%/\"}" "${env[@]}")
     printf '"User":"%s","ExposedPorts":{%s},"Env":[%s],"Entrypoint":%s' \
         "$user" "$(IFS=,; echo "${ports[*]}")" "$(IFS=,; echo "${env[*]}")" "$entrypoint"
+}
+
+# The JVM flags of the Dockerfile's training run: RUN /tmp/cds-archive.sh JAR ARCHIVE FLAGS... \
+dockerfile_cds_flags() {
+    local flags
+    flags=$(sed -n 's:^RUN /tmp/cds-archive.sh [^ ]* [^ ]* \(.*[^ \\]\)[ \\]*$:\1:p' Dockerfile)
+    [[ -n $flags ]] || die "Dockerfile: no RUN /tmp/cds-archive.sh line with JVM flags"
+    echo "$flags"
 }
 
 # ---- layer 1: the Debian base, cached --------------------------------------------------------------------
@@ -170,30 +178,42 @@ blob() {
     local digest
     digest=$(sha256sum <"$1" | cut -d' ' -f1)
     mkdir -p "$work/oci/blobs/sha256"
-    cp "$1" "$work/oci/blobs/sha256/$digest"
+    ln -f "$1" "$work/oci/blobs/sha256/$digest" 2>/dev/null || cp "$1" "$work/oci/blobs/sha256/$digest"
     printf '"digest":"sha256:%s","size":%d' "$digest" "$(stat -c %s "$1")"
 }
 
 write_archive() {
-    local base=$1 config_fields=$2 gz=application/vnd.oci.image.layer.v1.tar+gzip
+    local base=$1 config_fields=$2 layer=application/vnd.oci.image.layer.v1.tar+gzip
+    local manifest=application/vnd.oci.image.manifest.v1+json
     sha256sum <"$work/app.tar" | cut -d' ' -f1 >"$work/app.diff-id"
     gzip -n "$work/app.tar"
     local base_desc app_desc config_desc manifest_desc
     base_desc=$(blob "$base/layer.tar.gz")
     app_desc=$(blob "$work/app.tar.gz")
-    printf '{"created":"%s","architecture":"%s","os":"linux","config":{%s,"Labels":{"org.opencontainers.image.version":"%s","org.opencontainers.image.revision":"%s"}},"rootfs":{"type":"layers","diff_ids":["sha256:%s","sha256:%s"]},"history":[{"created":"%s","created_by":"mmdebstrap --variant=%s %s: %s"},{"created":"%s","created_by":"hack/image.sh: %s/openelb.jar, %s/openelb.jsa by hack/cds-archive.sh %s"}]}' \
-        "$created" "$arch" "$config_fields" "$version" "$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
-        "$(cat "$base/diff-id")" "$(cat "$work/app.diff-id")" "$created" "$VARIANT" "$SUITE" "${PACKAGES[*]}" \
-        "$created" "/$APP_DIR" "/$APP_DIR" "${CDS_FLAGS[*]}" >"$work/config.json"
+    cat >"$work/config.json" <<JSON
+{"created": "$created", "architecture": "$arch", "os": "linux",
+ "config": {$config_fields,
+  "Labels": {"org.opencontainers.image.version": "$version", "org.opencontainers.image.revision": "$revision"}},
+ "rootfs": {"type": "layers", "diff_ids": ["sha256:$(cat "$base/diff-id")", "sha256:$(cat "$work/app.diff-id")"]},
+ "history": [
+  {"created": "$created", "created_by": "mmdebstrap --variant=$VARIANT $SUITE: ${PACKAGES[*]}"},
+  {"created": "$created", "created_by": "hack/image.sh: /$APP_DIR/openelb.jar, /$APP_DIR/openelb.jsa by cds-archive.sh ${CDS_FLAGS[*]}"}]}
+JSON
     config_desc=$(blob "$work/config.json")
-    printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json",%s},"layers":[{"mediaType":"%s",%s},{"mediaType":"%s",%s}]}' \
-        "$config_desc" "$gz" "$base_desc" "$gz" "$app_desc" >"$work/manifest.json"
+    cat >"$work/manifest.json" <<JSON
+{"schemaVersion": 2, "mediaType": "$manifest",
+ "config": {"mediaType": "application/vnd.oci.image.config.v1+json", $config_desc},
+ "layers": [{"mediaType": "$layer", $base_desc}, {"mediaType": "$layer", $app_desc}]}
+JSON
     manifest_desc=$(blob "$work/manifest.json")
     # As `ctr images export` writes it: containerd names the import by io.containerd.image.name, other
     # tools take the tag from the OCI ref name.
-    printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json",%s,"platform":{"architecture":"%s","os":"linux"},"annotations":{"io.containerd.image.name":"%s","org.opencontainers.image.ref.name":"%s"}}]}' \
-        "$manifest_desc" "$arch" "$name" "$version" >"$work/oci/index.json"
-    printf '{"imageLayoutVersion":"1.0.0"}' >"$work/oci/oci-layout"
+    cat >"$work/oci/index.json" <<JSON
+{"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+ "manifests": [{"mediaType": "$manifest", $manifest_desc, "platform": {"architecture": "$arch", "os": "linux"},
+  "annotations": {"io.containerd.image.name": "$name", "org.opencontainers.image.ref.name": "$version"}}]}
+JSON
+    echo '{"imageLayoutVersion": "1.0.0"}' >"$work/oci/oci-layout"
     mkdir -p "$(dirname "$out")"
     tar -C "$work/oci" --sort=name --numeric-owner --owner=0 --group=0 --mtime="@$epoch" --format=posix \
         --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime -cf "$out.tmp" .
@@ -202,6 +222,7 @@ write_archive() {
 
 [[ -f target/openelb.jar ]] || { log "building target/openelb.jar"; mvn -B -o -q package -DskipTests; }
 config_fields=$(dockerfile_config)
+read -ra CDS_FLAGS <<<"$(dockerfile_cds_flags)"
 base=$(base_layer)
 app_layer "$base"
 write_archive "$base" "$config_fields"
