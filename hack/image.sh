@@ -114,7 +114,7 @@ base_layer() {
     local sources=$work/debian.sources key dir
     debian_sources >"$sources"
     grep -q . "$sources" || die "no $SUITE entries in this machine's apt sources (set OPENELB_IMAGE_SOURCES)"
-    key=$(printf '%s\n' "$SUITE" "$VARIANT" "$arch" "${PACKAGES[*]}" "${DPKG_OPTS[*]}" "$(cat "$sources")" |
+    key=$(printf '%s\n' "$SUITE" "$VARIANT" merged-usr "$arch" "${PACKAGES[*]}" "${DPKG_OPTS[*]}" "$(cat "$sources")" |
         sha256sum | cut -c1-16)
     dir=$cache/base-$key
     if [[ ! -s $dir/layer.tar.gz ]]; then
@@ -126,8 +126,10 @@ base_layer() {
         local opts=() o
         for o in "${DPKG_OPTS[@]}"; do opts+=(--dpkgopt="$o"); done
         # man1 must exist: the JRE's postinst links its manual pages there (update-alternatives), docs or not.
-        # resolv.conf and hostname are the build machine's; the runtime provides its own.
+        # merged-usr: /bin, /lib, /sbin as symlinks made by mmdebstrap, not by the usrmerge package (and the
+        # 50 MiB of perl it depends on). resolv.conf and hostname are the build machine's; the runtime has its own.
         SOURCE_DATE_EPOCH=$epoch mmdebstrap --quiet --variant="$VARIANT" --include="$(IFS=,; echo "${PACKAGES[*]}")" \
+            --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
             --aptopt='APT::Install-Recommends "false"' "${opts[@]}" --essential-hook='mkdir -p "$1"/usr/share/man/man1' \
             --customize-hook='rm -f "$1"/etc/resolv.conf "$1"/etc/hostname' \
             "$SUITE" - "$sources" | tar --delete --wildcards './dev/?*' >"$tmp/layer.tar" # the runtime makes /dev
