@@ -47,9 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class VipVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(VipVerticle.class);
-    /** How long after an interface could not be opened it is tried again. */
-    static final long LINK_RETRY_MILLIS = 10_000;
-
     private final KubernetesClient client;
     private final String nodeName;
     private final int advertIntervalCentis;
@@ -61,20 +58,13 @@ public final class VipVerticle extends VerticleBase {
     private SpeakerEvents events;
     private ClusterSnapshot snapshot;
     private PacedPlan planner;
-    private final Map<String, Link> links = new HashMap<>();
+    private VipLinks links;
     private final Map<String, Running> running = new HashMap<>();
     private final Map<String, String> reportedProblems = new HashMap<>();
     /** The groups whose addresses this node has configured (their VipHeld Event posted). */
     private final Set<String> holding = new HashSet<>();
     /** Each Eip interface spec's last resolution on this node. */
     private final Map<String, String> resolved = new HashMap<>();
-
-    /** One interface's link: opening, open, or failed with a reason. */
-    private static final class Link {
-        VrrpLink link;
-        String problem = "";
-        boolean opening = true;
-    }
 
     /** A group's virtual router on this node. */
     private record Running(Group group, IpFamily family, VrrpLink link, VrrpInstance instance, boolean competing) {}
@@ -95,6 +85,7 @@ public final class VipVerticle extends VerticleBase {
         board.vip(new VipView(nodeName, "", List.of())); // the status page asks at once
         events = new SpeakerEvents(vertx, client, nodeName);
         planner = new PacedPlan(context, this::plan);
+        links = new VipLinks(vertx, this::received, planner::request);
         Snapshots.follow(vertx, s -> {
             snapshot = s;
             planner.request();
@@ -107,8 +98,7 @@ public final class VipVerticle extends VerticleBase {
         List<Future<Void>> stops = new ArrayList<>();
         running.values().forEach(r -> stops.add(r.instance().stop()));
         running.clear();
-        return Future.join(stops).eventually(() -> Future.join(links.values().stream()
-                .filter(l -> l.link != null).map(l -> l.link.close()).toList()));
+        return Future.join(stops).eventually(links::closeAll);
     }
 
     private void plan() {
@@ -122,16 +112,15 @@ public final class VipVerticle extends VerticleBase {
                 : VipPlan.groups(services(s), pools, s.nodeStates(), spec -> resolved.getOrDefault(spec, spec));
         Set<String> ifaces = new HashSet<>();
         groups.forEach(g -> ifaces.add(g.iface()));
-        closeRecreatedLinks();
-        openLinks(ifaces);
+        links.open(ifaces);
         Set<String> keep = new HashSet<>();
         for (Group group : groups) {
-            Link link = links.get(group.iface());
-            if (group.vrid() == 0 || link == null || link.link == null) {
+            VrrpLink link = links.ready(group.iface());
+            if (group.vrid() == 0 || link == null) {
                 continue;
             }
             keep.add(group.key());
-            apply(group, link.link);
+            apply(group, link);
         }
         for (String key : new ArrayList<>(running.keySet())) {
             if (!keep.contains(key)) {
@@ -139,7 +128,7 @@ public final class VipVerticle extends VerticleBase {
                 gone.instance().stop().onComplete(x -> metrics.remove(gone.instance().name()));
             }
         }
-        closeUnusedLinks(ifaces);
+        links.closeUnused(ifaces);
         report(groups);
         publish(groups);
     }
@@ -210,65 +199,6 @@ public final class VipVerticle extends VerticleBase {
         running.put(group.key(), new Running(group, family, link, instance, competing));
     }
 
-    private void openLinks(Set<String> ifaces) {
-        for (String iface : ifaces) {
-            if (links.containsKey(iface)) {
-                continue;
-            }
-            Link link = new Link();
-            links.put(iface, link);
-            VrrpLink.open(vertx, iface, captured -> received(iface, captured)).onComplete(ar -> {
-                link.opening = false;
-                if (ar.succeeded()) {
-                    link.link = ar.result();
-                } else {
-                    link.problem = ar.cause().getMessage();
-                    // the interface may come later (a VLAN created after the speaker): try again then
-                    vertx.setTimer(LINK_RETRY_MILLIS, id -> {
-                        if (links.remove(iface, link)) {
-                            planner.request();
-                        }
-                    });
-                }
-                if (links.get(iface) != link) {
-                    if (link.link != null) {
-                        link.link.close();
-                    }
-                    return;
-                }
-                planner.request();
-            });
-        }
-    }
-
-    /**
-     * A link bound to an interface that was deleted and created again never works again: its groups'
-     * instances (which report it, and so plan again) stop, and a new link is opened on the new interface.
-     */
-    private void closeRecreatedLinks() {
-        links.entrySet().removeIf(e -> {
-            VrrpLink link = e.getValue().link;
-            if (link == null || !link.recreated()) {
-                return false;
-            }
-            LOG.info("VRRP: interface {} was created again, opening it anew", e.getKey());
-            link.close();
-            return true;
-        });
-    }
-
-    private void closeUnusedLinks(Set<String> ifaces) {
-        links.entrySet().removeIf(e -> {
-            if (ifaces.contains(e.getKey())) {
-                return false;
-            }
-            if (e.getValue().link != null) {
-                e.getValue().link.close();
-            }
-            return true;
-        });
-    }
-
     /** An advertisement from the segment: to the group with that VRID on the interface and family. */
     private void received(String iface, VrrpFrames.Captured captured) {
         for (Running r : running.values()) {
@@ -303,11 +233,8 @@ public final class VipVerticle extends VerticleBase {
     private void report(List<Group> groups) {
         Map<String, String> now = new HashMap<>();
         for (Group g : groups) {
-            String mine = "";
-            Link link = links.get(g.iface());
-            if (link != null && !link.opening && link.link == null) {
-                mine = "node " + nodeName + ": " + link.problem;
-            }
+            String linkProblem = links.problem(g.iface());
+            String mine = linkProblem.isEmpty() ? "" : "node " + nodeName + ": " + linkProblem;
             Running r = running.get(g.key());
             if (r != null && !r.instance().problem().isEmpty()) {
                 mine = join(mine, "node " + nodeName + ": " + r.instance().problem());
