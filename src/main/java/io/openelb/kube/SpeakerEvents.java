@@ -5,7 +5,10 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.openelb.api.v1alpha2.BgpConf;
 import io.openelb.api.v1alpha2.Eip;
+import io.openelb.cluster.ClusterSnapshot;
+import io.openelb.model.ServiceModel;
 import io.vertx.core.Vertx;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,11 +25,14 @@ public final class SpeakerEvents {
     private final Vertx vertx;
     private final KubernetesClient client;
     private final String nodeName;
+    private final Supplier<ClusterSnapshot> snapshot;
 
-    public SpeakerEvents(Vertx vertx, KubernetesClient client, String nodeName) {
+    /** @param snapshot the caller's newest snapshot (null before the first): where a Service's uid is read */
+    public SpeakerEvents(Vertx vertx, KubernetesClient client, String nodeName, Supplier<ClusterSnapshot> snapshot) {
         this.vertx = vertx;
         this.client = client;
         this.nodeName = nodeName;
+        this.snapshot = snapshot;
     }
 
     /** A Normal Event on the Service {@code namespace/name}. */
@@ -41,8 +47,11 @@ public final class SpeakerEvents {
 
     private void onService(String key, String type, String reason, String message) {
         String[] nsName = key.split("/", 2);
+        // kubectl describe finds a Service's Events by its uid: without it, they are not shown
+        ClusterSnapshot s = snapshot.get();
+        String uid = s == null ? "" : s.service(key).map(ServiceModel::uid).orElse("");
         record(new ObjectReferenceBuilder().withApiVersion("v1").withKind("Service").withNamespace(nsName[0])
-                .withName(nsName[1]).build(), nsName[0], type, reason, message);
+                .withName(nsName[1]).withUid(uid.isEmpty() ? null : uid).build(), nsName[0], type, reason, message);
     }
 
     /** A Warning Event on the Eip. */

@@ -90,7 +90,7 @@ public final class Layer2Verticle extends VerticleBase {
     public Future<?> start() {
         context = vertx.getOrCreateContext();
         board.layer2(new Layer2Snapshot(nodeName, "", List.of(), List.of(), Map.of()));
-        events = new SpeakerEvents(vertx, client, nodeName);
+        events = new SpeakerEvents(vertx, client, nodeName, () -> snapshot);
         membership = new MembershipKeeper(context, nodeName, config.membershipPort(), config.failureTimeout(),
                 metrics, this::queuePlan);
         responders = new ResponderSet(vertx, Nics::find, nic -> new Responder(nic, metrics), this::queuePlan);

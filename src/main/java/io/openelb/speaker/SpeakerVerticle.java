@@ -106,7 +106,7 @@ public final class SpeakerVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         status = new PeerStatusWriter(vertx, client, nodeName, metrics);
-        events = new SpeakerEvents(vertx, client, nodeName);
+        events = new SpeakerEvents(vertx, client, nodeName, () -> snapshot);
         announcementEvents = new AnnouncementEvents(nodeName, events::onService);
         defaultConf = new DefaultBgpConf(nodeName, events::onBgpConf);
         listeners = new BgpListeners(vertx, md5Keys, remote -> sessions.values().stream()

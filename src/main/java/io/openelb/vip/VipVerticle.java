@@ -83,7 +83,7 @@ public final class VipVerticle extends VerticleBase {
     public Future<?> start() {
         context = vertx.getOrCreateContext();
         board.vip(new VipView(nodeName, "", List.of())); // the status page asks at once
-        events = new SpeakerEvents(vertx, client, nodeName);
+        events = new SpeakerEvents(vertx, client, nodeName, () -> snapshot);
         planner = new PacedPlan(context, this::plan);
         links = new VipLinks(vertx, this::received, planner::request);
         Snapshots.follow(vertx, s -> {
