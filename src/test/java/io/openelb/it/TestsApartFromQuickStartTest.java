@@ -49,6 +49,23 @@ class TestsApartFromQuickStartTest {
     }
 
     @Test
+    void theRealNodesTestHasItsOwnLabControlPlaneAndPort() {
+        Map<String, String> nodes = RealNodesIT.ENV;
+        String quickStartPrefix = quickStartDefault("OPENELB_LAB_PREFIX", LAB);
+
+        // each hack/lab.sh down deletes every namespace that starts with its prefix
+        for (String other : List.of(Lab.DEFAULT_PREFIX, quickStartPrefix)) {
+            assertThat(nodes.get("OPENELB_LAB_PREFIX")).isNotEmpty().doesNotStartWith(other);
+            assertThat(other).doesNotStartWith(nodes.get("OPENELB_LAB_PREFIX"));
+        }
+        assertThat(nodes.get("OPENELB_LAB_DIR")).isNotIn(Lab.DEFAULT_DIR, quickStartDefault("OPENELB_LAB_DIR", LAB));
+        assertThat(nodes.get("OPENELB_CLUSTER_DIR"))
+                .isNotIn(LocalCluster.DEFAULT_CLUSTER_DIR, quickStartDefault("OPENELB_CLUSTER_DIR", CLUSTER));
+        assertThat(nodes.get("OPENELB_APISERVER_PORT"))
+                .isNotIn(LocalCluster.DEFAULT_APISERVER_PORT, quickStartDefault("OPENELB_APISERVER_PORT", CLUSTER));
+    }
+
+    @Test
     void theAnnounceBenchmarkBuildsTheTestsLabNotTheQuickStarts() {
         Path announce = Path.of("hack", "bench", "announce.sh");
 
