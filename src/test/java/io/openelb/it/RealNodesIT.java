@@ -27,7 +27,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -217,12 +216,8 @@ class RealNodesIT {
         assertThat(kubectl("describe", "svc", LAYER2_SERVICE)).contains("IPAllocated");
     }
 
-    /**
-     * kubectl describe selects a Service's Events by involvedObject.uid too; the speaker's Events name the
-     * Service without its uid (kube/SpeakerEvents), so describe shows only the controller's.
-     */
+    /** kubectl describe selects a Service's Events by involvedObject.uid too: the speakers' must carry it. */
     @Test
-    @Disabled("the speaker's Events carry no involvedObject.uid, so kubectl describe does not list them")
     void describeServiceShowsTheSpeakersAnnouncementEvents() throws Exception {
         awaitEvent(BGP_SERVICE, "BgpAnnounced");
         awaitEvent(LAYER2_SERVICE, "Layer2Announced");
