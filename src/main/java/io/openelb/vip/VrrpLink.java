@@ -112,12 +112,8 @@ public final class VrrpLink {
      * created again, e.g. a VLAN or bond rebuilt): this link never works again, open a new one. Cheap.
      */
     public boolean recreated() {
-        try {
-            return !Files.readString(SYS_NET.resolve(iface).resolve("ifindex")).trim()
-                    .equals(Integer.toString(opened.getIndex()));
-        } catch (IOException e) {
-            return false; // gone: wait until it is back
-        }
+        String index = currentIndex();
+        return index != null && !index.equals(openedIndex()); // gone: wait until it is back
     }
 
     /** Sends one advertisement from {@link #primary} of the advertisement's family. */
@@ -190,16 +186,30 @@ public final class VrrpLink {
 
     /** Why the link cannot be used now, or null. */
     private String problem() {
-        if (!Files.exists(SYS_NET.resolve(iface))) {
+        String index = currentIndex();
+        if (index == null) {
             return "the interface is gone";
         }
-        if (recreated()) {
+        if (!index.equals(openedIndex())) {
             return "the interface was recreated since the link was opened";
         }
         try {
             return opened.isUp() ? null : "the interface is down or has no carrier";
         } catch (IOException e) {
             return "the interface is gone";
+        }
+    }
+
+    private String openedIndex() {
+        return Integer.toString(opened.getIndex());
+    }
+
+    /** The index of the interface of this name now (one sysfs read), null when there is none. */
+    private String currentIndex() {
+        try {
+            return Files.readString(SYS_NET.resolve(iface).resolve("ifindex")).trim();
+        } catch (IOException e) {
+            return null;
         }
     }
 
