@@ -198,13 +198,19 @@ final class IpamFixture {
     }
 
     static <T> T await(Supplier<T> read, Predicate<T> done, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        return await(read, done, what, WAIT, Duration.ofMillis(100));
+    }
+
+    /** Reads every {@code poll} until {@code done}; after {@code wait} fails naming {@code what} and the last value. */
+    static <T> T await(Supplier<T> read, Predicate<T> done, String what, Duration wait, Duration poll)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
         T value = read.get();
         while (!done.test(value)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited " + WAIT + " for " + what + "; last seen: " + value);
+                throw new AssertionError("waited " + wait + " for " + what + "; last seen: " + value);
             }
-            Thread.sleep(100);
+            Thread.sleep(poll.toMillis());
             value = read.get();
         }
         return value;

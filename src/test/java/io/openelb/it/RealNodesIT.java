@@ -449,16 +449,8 @@ class RealNodesIT {
         return r;
     }
 
+    /** Every half second: each read starts a process (kubectl, the lab script). */
     private static <T> T awaitValue(Supplier<T> read, Predicate<T> done, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        T value = read.get();
-        while (!done.test(value)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited " + WAIT + " for " + what + "; last seen: " + value);
-            }
-            Thread.sleep(500);
-            value = read.get();
-        }
-        return value;
+        return IpamFixture.await(read, done, what, WAIT, Duration.ofMillis(500));
     }
 }
