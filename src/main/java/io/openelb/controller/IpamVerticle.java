@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,10 +88,9 @@ public final class IpamVerticle extends VerticleBase {
     }
 
     /**
-     * Starts nothing new and completes once the writes already started have ended: an address written
-     * without the claim that follows it (finalizer, Eip label) would let its Service be deleted unseen while
-     * no controller runs. Main undeploys this verticle before it releases the Lease, so the write fence
-     * still lets these writes through.
+     * Starts nothing new and completes once the writes already started have ended, so that an address
+     * is not left without the Eip label that follows it. Main undeploys this verticle before it releases
+     * the Lease, so the write fence still lets these writes through.
      */
     @Override
     public Future<?> stop() {
@@ -208,8 +208,8 @@ public final class IpamVerticle extends VerticleBase {
             return Future.succeededFuture(); // our newer write is on its way through the watch, which queues it again
         }
         if (service.deleting()) {
-            // It keeps its address until it is gone (released then, above): while it exists, no other
-            // Service may show the same address.
+            // It keeps its address until it is gone (released then, above): no other Service may show it
+            // meanwhile. No finalizer of ours holds it (OpenELB's goes here): a delete never waits for us.
             return service.hasFinalizer() ? writer.unclaim(key) : Future.succeededFuture();
         }
         if (!requests.isManaged(service)) {
@@ -254,7 +254,8 @@ public final class IpamVerticle extends VerticleBase {
                 : Future.succeededFuture();
         return clear.compose(v -> {
             release(key);
-            return service.hasFinalizer() ? writer.unclaim(key) : Future.succeededFuture();
+            return service.hasFinalizer() || service.poolLabel() != null ? writer.unclaim(key)
+                    : Future.succeededFuture();
         });
     }
 
@@ -297,17 +298,17 @@ public final class IpamVerticle extends VerticleBase {
                 || OLDEST_FIRST.compare(claimant, holder) < 0;
     }
 
-    /** Writes the decided addresses and the claim (finalizer, Eip label) where they differ. */
+    /** Writes the decided addresses and the claim (the Eip label) where they differ. */
     private Future<Void> write(ServiceKey key, ServiceModel service, List<Allocation> allocations) {
         List<String> wanted = ServiceRequests.texts(allocations.stream().map(Allocation::address).toList());
         List<String> current = ServiceRequests.texts(service.ingress());
         String pool = allocations.get(0).pool();
-        boolean claimed = service.hasFinalizer() && pool.equals(service.poolLabel());
+        boolean claimed = !service.hasFinalizer() && Objects.equals(KubeWriter.poolLabel(pool), service.poolLabel());
         if (wanted.equals(current)) {
             return claimed ? Future.succeededFuture() : claim(key, pool, service.resourceVersion());
         }
         // the address first: the speakers announce as soon as they see it, one API round trip after the
-        // decision; the claim (finalizer, Eip label) follows at the version that write returned
+        // decision; the claim (Eip label) follows at the version that write returned
         return writer.serviceIngress(key, wanted, service.resourceVersion()).compose(written -> {
             ownWrites.written(key, service.resourceVersion(), written);
             metrics.allocated(pool);

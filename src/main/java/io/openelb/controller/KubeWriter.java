@@ -19,7 +19,7 @@ import io.openelb.api.v1alpha2.EipStatus;
 import io.openelb.ipam.ServiceKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -77,21 +77,26 @@ final class KubeWriter {
     }
 
     /**
-     * Adds our finalizer (keeping others) and the label naming the Eip the addresses come from, if the
-     * Service is still at {@code resourceVersion} (409 Conflict otherwise); completes with its new one.
+     * Sets the label naming the Eip the addresses come from (none for addresses outside every Eip) and
+     * drops the finalizer OpenELB and older versions added (no other), if the Service is still at
+     * {@code resourceVersion} (409 Conflict otherwise); completes with its new one. No finalizer is added:
+     * the status is the truth a controller rebuilds from, so a Service deleted while none runs loses
+     * nothing, and an uninstalled controller leaves nothing that blocks deleting a Service or namespace.
      */
     Future<String> claim(ServiceKey service, String pool, String resourceVersion) {
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("resourceVersion", resourceVersion);
-        metadata.put("finalizers", List.of(Annotations.FINALIZER));
-        if (!pool.isEmpty()) {
-            metadata.put("labels", Map.of(Annotations.POOL, pool));
-        }
-        String patch = json.asJson(Map.of("metadata", metadata));
+        String patch = json.asJson(Map.of("metadata", Map.of(
+                "resourceVersion", resourceVersion,
+                "$deleteFromPrimitiveList/finalizers", List.of(Annotations.FINALIZER),
+                "labels", Collections.singletonMap(Annotations.POOL, poolLabel(pool)))));
         return call(() -> {
             Service patched = service(service).patch(STRATEGIC, patch);
             return patched == null ? resourceVersion : patched.getMetadata().getResourceVersion();
         }, resourceVersion);
+    }
+
+    /** The Eip label's value for addresses of {@code pool}: null (no label) for those of no Eip. */
+    static String poolLabel(String pool) {
+        return pool.isEmpty() ? null : pool;
     }
 
     /**
@@ -102,11 +107,11 @@ final class KubeWriter {
         return vertx.executeBlocking(() -> client.services().inAnyNamespace().list().getItems(), false);
     }
 
-    /** Removes our finalizer (only ours) and the Eip label. */
+    /** Removes the Eip label and OpenELB's finalizer (only that one). */
     Future<Void> unclaim(ServiceKey service) {
         String patch = json.asJson(Map.of("metadata", Map.of(
                 "$deleteFromPrimitiveList/finalizers", List.of(Annotations.FINALIZER),
-                "labels", java.util.Collections.singletonMap(Annotations.POOL, null))));
+                "labels", Collections.singletonMap(Annotations.POOL, null))));
         return run(() -> service(service).patch(STRATEGIC, patch));
     }
 

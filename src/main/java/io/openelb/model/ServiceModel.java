@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param localTrafficOnly {@code externalTrafficPolicy: Local}
  * @param ingress          the IP addresses in {@code status.loadBalancer.ingress} (host names and garbage left
  *                         out)
- * @param hasFinalizer     carries the controller's finalizer
+ * @param hasFinalizer     carries OpenELB's finalizer (which older versions added too; the controller drops it)
  * @param poolLabel        the Eip label the controller wrote, null when absent
  */
 public record ServiceModel(String namespace, String name, String uid, String resourceVersion, String createdAt,

@@ -218,7 +218,7 @@ class ControllerRestartsIT {
             if (watch != null) {
                 watch.close();
             }
-            try { // the controller lets the Services go (16 writes in flight): faster than removing each finalizer here
+            try {
                 f.admin.services().inNamespace(f.namespace).delete();
                 await(() -> f.admin.services().inNamespace(f.namespace).list().getItems().size(), n -> n == 0,
                         "the Services released and gone");

@@ -37,7 +37,7 @@ class InstallIT {
             for (String sample : SERVICE_SAMPLES) {
                 cluster.kubectl("delete", "--ignore-not-found", "--wait=false", "-f", sample(sample));
             }
-            // the controller, still running, releases the addresses and drops its finalizer
+            // the controller, still running, releases the addresses
             IpamFixture.await(() -> cluster.admin().services().inNamespace("default").list().getItems().stream()
                     .filter(s -> "LoadBalancer".equals(s.getSpec().getType())).toList(), List::isEmpty,
                     "sample Services gone");

@@ -138,16 +138,16 @@ final class IpamFixture {
     }
 
     /**
-     * Waits until the Service carries the controller's claim: its finalizer and the label naming
-     * {@code eip}. The controller writes the address first and the claim one API round trip later.
+     * Waits until the Service carries the controller's claim: the label naming {@code eip}, and no
+     * finalizer of OpenELB's. The controller writes the address first and the claim one API round trip later.
      */
     Service awaitClaim(String name, String eip) throws InterruptedException {
         return await(() -> get(name).orElse(null), s -> s != null
-                && s.getMetadata().getFinalizers() != null
-                && s.getMetadata().getFinalizers().contains("finalizer.lb.kubesphere.io/v1alpha1")
+                && (s.getMetadata().getFinalizers() == null
+                        || !s.getMetadata().getFinalizers().contains("finalizer.lb.kubesphere.io/v1alpha1"))
                 && s.getMetadata().getLabels() != null
                 && eip.equals(s.getMetadata().getLabels().get("eip.openelb.kubesphere.io/v1alpha2")),
-                "the finalizer and the Eip label " + eip + " on " + namespace + "/" + name);
+                "the Eip label " + eip + " and no OpenELB finalizer on " + namespace + "/" + name);
     }
 
     List<String> events(String name) {

@@ -34,7 +34,7 @@ class MigrationIT {
     private static final String NS = "openelb-system";
     private static final Path OPENELB_V06 = Path.of("src", "test", "resources", "openelb-v0.6", "install.yaml");
     private static final String IPAM_FINALIZER = "finalizer.ipam.kubesphere.io/v1alpha1";
-    /** OpenELB's on Services, BgpConfs and BgpPeers; this controller's on the Services it serves. */
+    /** OpenELB's on Services, BgpConfs and BgpPeers; this controller drops it from the Services it serves. */
     private static final String LB_FINALIZER = "finalizer.lb.kubesphere.io/v1alpha1";
     private static final String NODE_PROXY_FINALIZER = "node-proxy.openelb.kubesphere.io/finalizer";
     /** What only OpenELB used, by kubectl name: none may be left. */
@@ -123,6 +123,10 @@ class MigrationIT {
         assertThat(migrate("addresses").lines().filter(l -> !l.contains("/after "))).as("no address moved")
                 .containsExactlyElementsOf(before.lines().toList());
         awaitUsage(5, "OpenELB's four holders and the new Service");
+        for (String name : List.of("net", "web", "db", "bcast")) {
+            IpamFixture.await(() -> f.get(name).map(s -> finalizers(s.getMetadata())).orElseThrow(), List::isEmpty,
+                    "OpenELB's finalizer dropped from Service " + name + " by the running controller");
+        }
         EipStatus taken = f.eipNow(POOL).getStatus();
         assertThat(Arrays.<Object>asList(taken.poolSize, taken.firstIP, taken.lastIP))
                 .as("OpenELB's size and bounds replaced by what the pool hands out")
@@ -233,8 +237,8 @@ class MigrationIT {
                     .as("%s kept, without OpenELB's finalizer", object).doesNotContain(LB_FINALIZER);
         }
         for (String name : List.of("net", "web", "db", "bcast")) {
-            assertThat(f.get(name).map(s -> s.getMetadata().getFinalizers())).as("Service %s kept", name)
-                    .hasValue(List.of(LB_FINALIZER));
+            assertThat(f.get(name).map(s -> s.getMetadata().getFinalizers())).as("Service %s kept, until the "
+                    + "controller runs with OpenELB's finalizer", name).hasValue(List.of(LB_FINALIZER));
         }
         assertThat(proxied.get("proxied")).as("NodeProxy Service kept, without its finalizer")
                 .hasValueSatisfying(s -> assertThat(finalizers(s.getMetadata())).isEmpty());
