@@ -35,6 +35,8 @@
 #                               (hack/cluster.sh down) and the lab (hack/lab.sh down)
 #   hack/nodes.sh status        processes and `kubectl get nodes`
 #   hack/nodes.sh import TAR    import an image archive (docker save / OCI) into every node's containerd
+#   hack/nodes.sh ctr ARGS...   run ctr ARGS against every node's containerd, namespace k8s.io (the
+#                               kubelet's): `ctr images tag docker.io/library/openelb-jvm:A ...:B`
 #   hack/nodes.sh build         only build the binaries (cached) and the images
 #
 # Environment: as hack/cluster.sh (OPENELB_CLUSTER_DIR, OPENELB_APISERVER_PORT, OPENELB_CACHE) and
@@ -727,6 +729,14 @@ cmd_import() {
   log "imported $tar into node1..node$n"
 }
 
+cmd_ctr() {
+  local n i
+  n=$(nodes_count); [[ -n $n ]] || die "no nodes: run $0 up"
+  for ((i = 1; i <= n; i++)); do
+    ctr --address "$(node_dir "$i")/containerd/containerd.sock" -n k8s.io "$@"
+  done
+}
+
 cmd_status() {
   local n i d
   n=$(nodes_count); n=${n:-0}
@@ -824,6 +834,7 @@ main_nodes() {
     down) cmd_down "$@" ;;
     status) cmd_status ;;
     import) cmd_import "$@" ;;
+    ctr) cmd_ctr "$@" ;;
     check) cmd_check ;;
     build) ensure_node_packages; build_node_binaries; build_images; ls -la "$NODE_BIN_DIR" "$IMAGES_DIR" >&2 ;;
     *) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit 2 ;;

@@ -3,10 +3,9 @@ package io.openelb.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -168,15 +167,17 @@ abstract class BgpResilienceLab {
         awaitUp("lab-router-v4", "before the restart");
         IpamFixture.await(() -> routes(prefix), r -> r.contains("10.77.0.11"), prefix + " in " + router());
 
-        try (RouteSampler sampler = new RouteSampler(prefix)) {
+        Predicate<String> viaNode1 = r -> r.contains("10.77.0.11");
+        try (Sampler<String> sampler = new Sampler<>("route-sampler", () -> routes(prefix))) {
             assertThat(speaker.stop()).isZero(); // SIGTERM: with graceful restart the session just closes
             speaker = startSpeaker("speaker-" + ++speakerStarts);
             awaitUp("lab-router-v4", "after the restart");
             IpamFixture.await(() -> speaker.log().matches("(?s).*announced [1-9]\\d*, withdrew 0 IPV4.*"), Boolean::booleanValue,
                     "route re-announced by the new speaker");
             Thread.sleep(3000); // past End-of-RIB: the router drops stale routes that were not re-announced
-            assertThat(sampler.samples()).as("samples taken").isGreaterThan(30);
-            assertThat(sampler.misses()).as("samples without the route, of " + sampler.samples()).isEmpty();
+            assertThat(sampler.samples()).as("samples taken").hasSizeGreaterThan(30);
+            assertThat(sampler.misses(viaNode1)).as("samples without the route, of " + sampler.samples().size())
+                    .isEmpty();
         }
 
         // The control: the same restart without graceful restart does take the route out.
@@ -187,9 +188,9 @@ abstract class BgpResilienceLab {
                 "session restarted for the new settings");
         awaitUp("lab-router-v4", "without graceful restart");
         IpamFixture.await(() -> routes(prefix), r -> r.contains("10.77.0.11"), prefix + " in " + router());
-        try (RouteSampler sampler = new RouteSampler(prefix)) {
+        try (Sampler<String> sampler = new Sampler<>("route-sampler", () -> routes(prefix))) {
             assertThat(speaker.stop()).isZero();
-            IpamFixture.await(sampler::misses, m -> !m.isEmpty(), "route withdrawn by the Cease");
+            IpamFixture.await(() -> sampler.misses(viaNode1), m -> !m.isEmpty(), "route withdrawn by the Cease");
         }
     }
 
@@ -210,44 +211,5 @@ abstract class BgpResilienceLab {
             n++;
         }
         return n;
-    }
-
-    /** Looks for the route every 100 ms on its own thread; remembers when it was missing. */
-    private final class RouteSampler implements AutoCloseable {
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final List<String> misses = java.util.Collections.synchronizedList(new ArrayList<>());
-        private final java.util.concurrent.atomic.AtomicInteger samples = new java.util.concurrent.atomic.AtomicInteger();
-        private final Thread thread;
-
-        RouteSampler(String prefix) {
-            thread = new Thread(() -> {
-                while (running.get()) {
-                    if (!routes(prefix).contains("10.77.0.11")) {
-                        misses.add(java.time.Instant.now().toString());
-                    }
-                    samples.incrementAndGet();
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "route-sampler");
-            thread.start();
-        }
-
-        int samples() {
-            return samples.get();
-        }
-
-        List<String> misses() {
-            return List.copyOf(misses);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            thread.join(5000);
-        }
     }
 }

@@ -1,34 +1,31 @@
 package io.openelb.it;
 
+import static io.openelb.it.RealNodes.awaitValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * README's "Install" section, as a user follows it, on real nodes (hack/nodes.sh: kubelet, containerd and
@@ -46,102 +43,62 @@ import org.junit.jupiter.api.TestInstance;
  * and hack/image.sh build or fetch what they need first (minutes).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RealNodesIT {
-    static final Map<String, String> ENV = Map.of(
+    static final Map<String, String> SETTINGS = Map.of(
             "OPENELB_CLUSTER_DIR", "/tmp/openelb-nodes-it-cluster",
             "OPENELB_APISERVER_PORT", "16543",
             "OPENELB_LAB_PREFIX", "onn-",
             "OPENELB_LAB_DIR", "/tmp/openelb-nodes-it-lab");
-    private static final String PREFIX = ENV.get("OPENELB_LAB_PREFIX");
-    private static final List<String> NODES = List.of("node1", "node2");
-    private static final Map<String, String> NODE_ADDRESS = Map.of("node1", "10.77.0.11", "node2", "10.77.0.12");
-    private static final String ROUTER = "10.77.0.1";
-    private static final Path IMAGE = Path.of("target", "nodes-it", "openelb-image.oci.tar");
-    private static final Path SAMPLES = Path.of("manifests", "samples");
-    private static final String NS = "openelb-system";
+    private static final List<String> NODES = RealNodes.NODES;
+    private static final Map<String, String> NODE_ADDRESS = RealNodes.NODE_ADDRESS;
+    private static final String NS = RealNodes.NS;
     private static final String BGP_SERVICE = "web-cluster";
     private static final String LAYER2_SERVICE = "web-layer2";
     private static final String LAYER2_RANGE = "10.77.0.200-10.77.0.210";
     private static final long CAP_NET_RAW = 1L << 13;
     private static final long MEMORY_LIMIT = 256L << 20;
-    private static final Duration WAIT = Duration.ofSeconds(120);
-    private static final Pattern ARPING_REPLY = Pattern.compile("bytes from ([0-9a-f:]{17}) ");
     private static final Pattern EVENT_MAC = Pattern.compile("MAC ([0-9a-f:]{17})");
 
     private final List<String> figures = new ArrayList<>();
-    private Map<String, String> kubectlEnv;
-    private Path kubectl;
-    private KubernetesClient admin;
+    private final RealNodes nodes = new RealNodes(SETTINGS, Path.of("target", "nodes-it", "openelb-image.oci.tar"));
 
     @BeforeAll
     void installAsReadmeSays() throws Exception {
-        stopAndForget(); // leftovers of an interrupted run: the install starts from nothing
-        Files.createDirectories(IMAGE.getParent());
-        run(List.of("hack/image.sh", IMAGE.toString()), 1800);
-        figures.add("image archive %d MiB".formatted(Files.size(IMAGE) >> 20));
-        run(List.of("hack/nodes.sh", "up", String.valueOf(NODES.size())), 3600);
-        connect(run(List.of("hack/cluster.sh", "env"), 60));
-        run(List.of("hack/nodes.sh", "import", IMAGE.toString()), 600);
+        nodes.up();
+        figures.add("image archive %d MiB".formatted(nodes.imageBytes() >> 20));
 
-        run(List.of("bash", "-euo", "pipefail", "-c", readmeInstallBlock()), 600);
+        nodes.run(List.of("bash", "-euo", "pipefail", "-c", readmeInstallBlock()), 600);
 
-        apply(edit("bgpconf.yaml", Map.of("  as: 50001\n", "  as: 64513\n",
-                "  routerId: 192.0.2.10\n", "")));
-        apply(edit("bgppeer.yaml", Map.of("peerAs: 50000", "peerAs: 64512",
-                "neighborAddress: 192.0.2.1\n", "neighborAddress: " + ROUTER + "\n",
-                "  nodeSelector:\n    matchLabels:\n      openelb.kubesphere.io/rack: rack-a\n", "")));
-        apply(edit("eip-layer2.yaml",
-                Map.of("198.51.100.188-198.51.100.200", LAYER2_RANGE)));
-        awaitValue(() -> kubectl("get", "eips", "-o", "name"), s -> s.contains("eip-sample-layer2")
-                && s.contains("eip-sample-bgp"), "both Eips");
-        // as a user checks the sessions before relying on them: each node's speaker reports its own
-        awaitValue(() -> kubectl("get", "bgppeer", "bgppeer-sample", "-o",
-                "jsonpath={range .status.nodesPeerStatus.*}{.peerState.sessionState} {end}"),
-                s -> s.equals("ESTABLISHED ".repeat(NODES.size())), "both nodes' sessions with the router");
-        kubectl("apply", "-f", SAMPLES.resolve("service-etp-cluster.yaml").toString());
-        apply(edit("service-etp-cluster.yaml", Map.of("name: " + BGP_SERVICE,
-                "name: " + LAYER2_SERVICE, "v1alpha2: eip-sample-bgp", "v1alpha2: eip-sample-layer2")));
+        nodes.applySamples(LAYER2_RANGE);
+        nodes.kubectl("apply", "-f", RealNodes.SAMPLES.resolve("service-etp-cluster.yaml").toString());
+        nodes.applyService(LAYER2_SERVICE, "eip-sample-layer2");
     }
 
     @AfterAll
     void stopEverything() {
         figures.forEach(f -> System.out.println("RealNodesIT: " + f));
-        if (admin != null) {
-            admin.close();
-        }
-        stopAndForget();
-    }
-
-    /** Nodes, API server and lab stopped; the API server's state (etcd, the nodes' containerd) deleted. */
-    private void stopAndForget() {
-        run(List.of("hack/nodes.sh", "down", "--all"), 600);
-        // without the marker the dir holds only the scripts' lock files: no API server state to delete
-        if (Files.exists(Path.of(ENV.get("OPENELB_CLUSTER_DIR"), ".openelb-cluster"))) {
-            run(List.of("hack/cluster.sh", "down", "--purge"), 120);
-        }
+        nodes.close();
     }
 
     @Test
     void controllerAndSpeakerPodsAreReadyOnBothNodesThroughTheirProbesWithOneLeader() throws Exception {
-        List<Pod> controllers = awaitReady("controller", 2);
-        List<Pod> speakers = awaitReady("speaker", 2);
+        List<Pod> controllers = nodes.awaitReady("controller", 2);
+        List<Pod> speakers = nodes.awaitReady("speaker", 2);
 
         assertThat(speakers).extracting(p -> p.getSpec().getNodeName()).containsExactlyInAnyOrderElementsOf(NODES);
         assertThat(speakers).extracting(p -> p.getStatus().getPodIP())
                 .containsExactlyInAnyOrderElementsOf(NODE_ADDRESS.values());
-        String holder = admin.leases().inNamespace(NS).withName("openelb-controller").get().getSpec()
-                .getHolderIdentity();
-        List<String> names = controllers.stream().map(p -> p.getMetadata().getName()).toList();
-        assertThat(names).as("Lease holder %s", holder).filteredOn(n -> holder.endsWith("@" + n)).hasSize(1);
-        assertThat(names).as("controllers whose log says they lead")
-                .filteredOn(n -> kubectl("-n", NS, "logs", n).contains(" leads (Lease")).hasSize(1);
+        String leader = nodes.leader().getMetadata().getName();
+        assertThat(controllers).extracting(p -> p.getMetadata().getName()).as("controllers whose log says they lead")
+                .filteredOn(n -> nodes.kubectl("-n", NS, "logs", n).contains(" leads (Lease")).containsExactly(leader);
 
         // past the liveness probe's initial delay and one period: the kubelet probed, nothing restarted
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), latestStart(controllers, speakers)
                 .plusSeconds(45)).toMillis()));
-        List<Pod> all = Stream.concat(pods("controller").stream(), pods("speaker").stream()).toList();
+        List<Pod> all = Stream.concat(nodes.pods("controller").stream(), nodes.pods("speaker").stream()).toList();
         assertThat(all).hasSize(4).allSatisfy(p -> {
-            assertThat(ready(p)).as(p.getMetadata().getName()).isTrue();
+            assertThat(RealNodes.ready(p)).as(p.getMetadata().getName()).isTrue();
             assertThat(p.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
             assertThat(p.getSpec().getContainers().get(0).getReadinessProbe().getHttpGet().getPath())
                     .isEqualTo("/readyz");
@@ -153,27 +110,27 @@ class RealNodesIT {
 
     @Test
     void bgpServiceGetsItsAddressAndTheRouterRoutesItToBothNodes() throws Exception {
-        String address = awaitAddress(BGP_SERVICE);
+        String address = nodes.awaitAddress(BGP_SERVICE);
         assertThat(address).startsWith("192.0.2.");
 
-        String routes = awaitValue(() -> run(List.of("hack/lab.sh", "routes", address + "/32"), 60).stdout(),
-                r -> kernelPart(r).contains("nexthop via " + NODE_ADDRESS.get("node1"))
-                        && kernelPart(r).contains("nexthop via " + NODE_ADDRESS.get("node2")),
-                "the router's kernel route to " + address + " via both nodes");
-        String rib = routes.substring(0, routes.indexOf("== kernel"));
-        assertThat(rib).contains("[node1_v4 ", "[node2_v4 ", "BGP.as_path: 64513");
+        nodes.awaitRouteViaBothNodes(address);
+        String rib = nodes.run(List.of("hack/lab.sh", "routes", address + "/32"), 60).stdout();
+        assertThat(rib.substring(0, rib.indexOf("== kernel"))).contains("[node1_v4 ", "[node2_v4 ",
+                "BGP.as_path: 64513");
     }
 
     @Test
     void layer2AddressIsAnsweredByTheSpeakerOfOneNode() throws Exception {
-        String address = awaitAddress(LAYER2_SERVICE);
+        String address = nodes.awaitAddress(LAYER2_SERVICE);
         assertThat(address).startsWith("10.77.0.2");
         Map<String, String> nodeByMac = new HashMap<>();
-        NODES.forEach(n -> nodeByMac.put(inNamespace(n, "cat", "/sys/class/net/eth0/address").stdout().strip(), n));
+        NODES.forEach(n -> nodeByMac.put(nodes.inNamespace(n, "cat", "/sys/class/net/eth0/address").stdout().strip(),
+                n));
 
         // the owner may move once while the speakers' membership view forms: the latest Event names it
-        Layer2Answer answer = awaitValue(() -> new Layer2Answer(latestEvent(LAYER2_SERVICE, "Layer2Announced"),
-                arping(address)), a -> a.announced() != null && !a.replies().isEmpty()
+        Layer2Answer answer = awaitValue(() -> new Layer2Answer(
+                nodes.latestEvent(LAYER2_SERVICE, "Layer2Announced"), nodes.arping(address)),
+                a -> a.announced() != null && !a.replies().isEmpty()
                         && a.replies().stream().allMatch(a.announcedMac()::equals),
                 "ARP replies for " + address + " from the node its latest Layer2Announced Event names");
 
@@ -182,7 +139,8 @@ class RealNodesIT {
         assertThat(answer.announced().getMessage()).contains("node " + owner + " ");
         assertThat(answer.announced().getSource().getComponent()).isEqualTo("openelb-speaker");
         // not the node's kernel: no node has the address on an interface
-        NODES.forEach(n -> assertThat(inNamespace(n, "ip", "-4", "addr").stdout()).doesNotContain(address + "/"));
+        NODES.forEach(n -> assertThat(nodes.inNamespace(n, "ip", "-4", "addr").stdout())
+                .doesNotContain(address + "/"));
     }
 
     /** The latest Layer2Announced Event on the Service and what the client's arping saw. */
@@ -193,49 +151,39 @@ class RealNodesIT {
         }
     }
 
-    private List<String> arping(String address) {
-        List<String> replies = new ArrayList<>();
-        Matcher m = ARPING_REPLY.matcher(inNamespace("client", "arping", "-c", "3", "-w", "4", "-i", "eth0",
-                address).stdout());
-        while (m.find()) {
-            replies.add(m.group(1));
-        }
-        return replies;
-    }
-
     @Test
     void eachServiceHasTheControllersAndTheSpeakersEvents() throws Exception {
-        awaitAddress(BGP_SERVICE);
-        awaitAddress(LAYER2_SERVICE);
-        Event bgp = awaitEvent(BGP_SERVICE, "BgpAnnounced");
-        Event layer2 = awaitEvent(LAYER2_SERVICE, "Layer2Announced");
+        nodes.awaitAddress(BGP_SERVICE);
+        nodes.awaitAddress(LAYER2_SERVICE);
+        Event bgp = nodes.awaitEvent(BGP_SERVICE, "BgpAnnounced");
+        Event layer2 = nodes.awaitEvent(LAYER2_SERVICE, "Layer2Announced");
 
         assertThat(bgp.getSource().getComponent()).isEqualTo("openelb-speaker");
         assertThat(layer2.getSource().getComponent()).isEqualTo("openelb-speaker");
-        assertThat(kubectl("describe", "svc", BGP_SERVICE)).contains("IPAllocated");
-        assertThat(kubectl("describe", "svc", LAYER2_SERVICE)).contains("IPAllocated");
+        assertThat(nodes.kubectl("describe", "svc", BGP_SERVICE)).contains("IPAllocated");
+        assertThat(nodes.kubectl("describe", "svc", LAYER2_SERVICE)).contains("IPAllocated");
     }
 
     /** kubectl describe selects a Service's Events by involvedObject.uid too: the speakers' must carry it. */
     @Test
     void describeServiceShowsTheSpeakersAnnouncementEvents() throws Exception {
-        awaitEvent(BGP_SERVICE, "BgpAnnounced");
-        awaitEvent(LAYER2_SERVICE, "Layer2Announced");
+        nodes.awaitEvent(BGP_SERVICE, "BgpAnnounced");
+        nodes.awaitEvent(LAYER2_SERVICE, "Layer2Announced");
 
-        assertThat(kubectl("describe", "svc", BGP_SERVICE)).contains("IPAllocated", "BgpAnnounced");
-        assertThat(kubectl("describe", "svc", LAYER2_SERVICE)).contains("IPAllocated", "Layer2Announced");
+        assertThat(nodes.kubectl("describe", "svc", BGP_SERVICE)).contains("IPAllocated", "BgpAnnounced");
+        assertThat(nodes.kubectl("describe", "svc", LAYER2_SERVICE)).contains("IPAllocated", "Layer2Announced");
     }
 
     @Test
     void theKubeletGivesEachRoleOnlyWhatTheManifestPromises() throws Exception {
-        for (Pod pod : awaitReady("controller", 2)) {
+        for (Pod pod : nodes.awaitReady("controller", 2)) {
             Map<String, String> status = procStatus(pod);
             assertThat(status.get("Uid")).as(pod.getMetadata().getName()).isEqualTo("65532 65532 65532 65532");
             assertThat(status.get("Gid")).isEqualTo("65532 65532 65532 65532");
             assertCapabilities(status, 0);
             assertReadOnlyRootWithWritableTmp(pod);
         }
-        for (Pod pod : awaitReady("speaker", 2)) {
+        for (Pod pod : nodes.awaitReady("speaker", 2)) {
             Map<String, String> status = procStatus(pod);
             assertThat(status.get("Uid")).as(pod.getMetadata().getName()).isEqualTo("0 0 0 0");
             assertCapabilities(status, CAP_NET_RAW);
@@ -245,10 +193,10 @@ class RealNodesIT {
 
     @Test
     void eachRoleRunsWithinItsMemoryLimitAsTheKubeletAccountsIt() throws Exception {
-        List<Pod> pods = Stream.concat(awaitReady("controller", 2).stream(), awaitReady("speaker", 2).stream())
-                .toList();
+        List<Pod> pods = Stream.concat(nodes.awaitReady("controller", 2).stream(),
+                nodes.awaitReady("speaker", 2).stream()).toList();
         for (Pod pod : pods) {
-            Path cgroup = memoryCgroup(javaPid(pod));
+            Path cgroup = memoryCgroup(nodes.javaPid(pod));
             long limit = Long.parseLong(Files.readString(cgroup.resolve("memory.limit_in_bytes")).strip());
             long usage = Long.parseLong(Files.readString(cgroup.resolve("memory.usage_in_bytes")).strip());
             long rss = memoryStat(cgroup, "total_rss");
@@ -260,7 +208,30 @@ class RealNodesIT {
         }
     }
 
-    // ---- install steps -------------------------------------------------------------------------------
+    /**
+     * Last, as a user uninstalls: {@code kubectl delete -f} of the manifest they applied. Nothing of ours
+     * (no finalizer) may keep a Service, the namespace of one, or ours from going once no controller runs.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void deletingTheManifestLeavesNothingThatBlocksDeletingAServiceOrANamespace() throws Exception {
+        nodes.kubectl("create", "namespace", "team-a");
+        nodes.applyService("team-a", "web", "eip-sample-bgp");
+        awaitValue(() -> nodes.kubectl("-n", "team-a", "get", "svc", "web", "-o",
+                "jsonpath={.status.loadBalancer.ingress[0].ip}"), s -> !s.isBlank(), "an address for team-a/web");
+        nodes.awaitAddress(BGP_SERVICE);
+
+        nodes.kubectl("delete", "-f", "manifests/openelb.yaml", "--timeout=180s");
+
+        assertThat(nodes.kubectl("get", "svc", "-A", "-o", "jsonpath={.items[*].metadata.finalizers}"))
+                .doesNotContain("finalizer.lb.kubesphere.io");
+        nodes.kubectl("delete", "svc", BGP_SERVICE, LAYER2_SERVICE, "--timeout=30s");
+        nodes.kubectl("delete", "namespace", "team-a", "--timeout=60s");
+        assertThat(nodes.kubectl("get", "namespaces", "-o", "name")).doesNotContain("namespace/" + NS,
+                "namespace/team-a");
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------
 
     /** The first shell block of README's "## Install" section, as a user pastes it. */
     private static String readmeInstallBlock() throws IOException {
@@ -270,44 +241,6 @@ class RealNodesIT {
         String block = readme.substring(start, readme.indexOf("```", start));
         assertThat(block).contains("kubectl apply -f manifests/openelb.yaml", "create secret generic");
         return block;
-    }
-
-    /** A sample with the values a user changes for this lab; each must still be in the sample. */
-    private static String edit(String sample, Map<String, String> replacements) throws IOException {
-        String text = Files.readString(SAMPLES.resolve(sample));
-        for (Map.Entry<String, String> r : replacements.entrySet()) {
-            assertThat(text).as(sample).contains(r.getKey());
-            text = text.replace(r.getKey(), r.getValue());
-        }
-        return text;
-    }
-
-    private void connect(LocalCluster.Result env) throws IOException {
-        Matcher config = Pattern.compile("export KUBECONFIG=(\\S+)").matcher(env.stdout());
-        Matcher path = Pattern.compile("export PATH=([^:]+):").matcher(env.stdout());
-        assertThat(config.find() && path.find()).as(env.stdout()).isTrue();
-        kubectl = Path.of(path.group(1), "kubectl");
-        kubectlEnv = new HashMap<>(ENV);
-        kubectlEnv.put("KUBECONFIG", config.group(1));
-        kubectlEnv.put("PATH", path.group(1) + ":" + System.getenv("PATH"));
-        admin = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(
-                Path.of(config.group(1))))).build();
-    }
-
-    // ---- reading the cluster -------------------------------------------------------------------------
-
-    private List<Pod> pods(String component) {
-        return admin.pods().inNamespace(NS).withLabel("app.kubernetes.io/component", component).list().getItems();
-    }
-
-    private List<Pod> awaitReady(String component, int count) throws InterruptedException {
-        return awaitValue(() -> pods(component), pods -> pods.size() == count
-                && pods.stream().allMatch(RealNodesIT::ready), count + " Ready " + component + " Pods");
-    }
-
-    private static boolean ready(Pod pod) {
-        return pod.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private static Instant readySince(Pod pod) {
@@ -324,57 +257,9 @@ class RealNodesIT {
                 .orElseThrow();
     }
 
-    private String awaitAddress(String service) throws InterruptedException {
-        return awaitValue(() -> kubectl("get", "svc", service, "-o",
-                "jsonpath={.status.loadBalancer.ingress[0].ip}").strip(), s -> !s.isEmpty(),
-                "an address for Service " + service);
-    }
-
-    private Event awaitEvent(String service, String reason) throws InterruptedException {
-        return awaitValue(() -> latestEvent(service, reason), e -> e != null, reason + " Event on " + service);
-    }
-
-    /** The Service's latest Event with this reason, or null. */
-    private Event latestEvent(String service, String reason) {
-        return admin.v1().events().inNamespace("default").list().getItems().stream()
-                .filter(e -> service.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
-                .max(Comparator.comparing(e -> e.getEventTime() != null ? e.getEventTime().getTime()
-                        : e.getLastTimestamp()))
-                .orElse(null);
-    }
-
-    private static String kernelPart(String routes) {
-        int kernel = routes.indexOf("== kernel");
-        return kernel < 0 ? "" : routes.substring(kernel);
-    }
-
-    // ---- what the kernel gives the processes -----------------------------------------------------------
-
-    /** The container's only process, found by its container id in /proc/PID/cgroup. */
-    private long javaPid(Pod pod) throws IOException {
-        ContainerStatus container = pod.getStatus().getContainerStatuses().get(0);
-        String id = container.getContainerID().replaceFirst("^containerd://", "");
-        List<Long> pids = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                try {
-                    if (Files.readString(proc.resolve("cgroup")).contains(id)) {
-                        pids.add(Long.parseLong(proc.getFileName().toString()));
-                    }
-                } catch (IOException gone) {
-                    // a process that ended while we looked
-                }
-            }
-        }
-        assertThat(pids).as("processes of container %s (%s)", id, pod.getMetadata().getName()).hasSize(1);
-        long pid = pids.get(0);
-        assertThat(Files.readString(Path.of("/proc", String.valueOf(pid), "cmdline"))).startsWith("java\0");
-        return pid;
-    }
-
     private Map<String, String> procStatus(Pod pod) throws IOException {
         Map<String, String> status = new HashMap<>();
-        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(javaPid(pod)), "status"))) {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(nodes.javaPid(pod)), "status"))) {
             int colon = line.indexOf(':');
             status.put(line.substring(0, colon), line.substring(colon + 1).strip().replaceAll("\\s+", " "));
         }
@@ -392,10 +277,10 @@ class RealNodesIT {
 
     private void assertReadOnlyRootWithWritableTmp(Pod pod) {
         String name = pod.getMetadata().getName();
-        LocalCluster.Result root = kubectlResult("-n", NS, "exec", name, "--", "touch", "/written-by-test");
+        LocalCluster.Result root = nodes.kubectlResult("-n", NS, "exec", name, "--", "touch", "/written-by-test");
         assertThat(root.exitCode()).as("write to / in %s", name).isNotZero();
         assertThat(root.stderr()).contains("Read-only file system");
-        LocalCluster.Result tmp = kubectlResult("-n", NS, "exec", name, "--", "touch", "/tmp/written-by-test");
+        LocalCluster.Result tmp = nodes.kubectlResult("-n", NS, "exec", name, "--", "touch", "/tmp/written-by-test");
         assertThat(tmp.exitCode()).as("write to /tmp in %s: %s", name, tmp.stderr()).isZero();
     }
 
@@ -412,45 +297,5 @@ class RealNodesIT {
     private static long memoryStat(Path cgroup, String key) throws IOException {
         return Files.readAllLines(cgroup.resolve("memory.stat")).stream().filter(l -> l.startsWith(key + " "))
                 .mapToLong(l -> Long.parseLong(l.substring(key.length() + 1))).findFirst().orElseThrow();
-    }
-
-    // ---- processes -----------------------------------------------------------------------------------
-
-    private LocalCluster.Result inNamespace(String lab, String... command) {
-        List<String> line = new ArrayList<>(List.of("ip", "netns", "exec", PREFIX + lab));
-        line.addAll(List.of(command));
-        return LocalCluster.run(line, ENV, 60);
-    }
-
-    private String kubectl(String... args) {
-        LocalCluster.Result r = kubectlResult(args);
-        assertThat(r.exitCode()).as("kubectl %s: %s", String.join(" ", args), r.stderr()).isZero();
-        return r.stdout();
-    }
-
-    private LocalCluster.Result kubectlResult(String... args) {
-        return kubectlWithInput(null, args);
-    }
-
-    private void apply(String yaml) {
-        LocalCluster.Result r = kubectlWithInput(yaml, "apply", "-f", "-");
-        assertThat(r.exitCode()).as("kubectl apply:%n%s%n%s", yaml, r.stderr()).isZero();
-    }
-
-    private LocalCluster.Result kubectlWithInput(String input, String... args) {
-        List<String> line = new ArrayList<>(List.of(kubectl.toString()));
-        line.addAll(List.of(args));
-        return LocalCluster.run(line, kubectlEnv, 120, input);
-    }
-
-    private LocalCluster.Result run(List<String> command, int timeoutSeconds) {
-        LocalCluster.Result r = LocalCluster.run(command, kubectlEnv == null ? ENV : kubectlEnv, timeoutSeconds);
-        assertThat(r.exitCode()).as("%s:%n%s%n%s", command, r.stdout(), r.stderr()).isZero();
-        return r;
-    }
-
-    /** Every half second: each read starts a process (kubectl, the lab script). */
-    private static <T> T awaitValue(Supplier<T> read, Predicate<T> done, String what) throws InterruptedException {
-        return IpamFixture.await(read, done, what, WAIT, Duration.ofMillis(500));
     }
 }

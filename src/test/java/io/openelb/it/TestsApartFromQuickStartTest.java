@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,20 +50,36 @@ class TestsApartFromQuickStartTest {
     }
 
     @Test
-    void theRealNodesTestHasItsOwnLabControlPlaneAndPort() {
-        Map<String, String> nodes = RealNodesIT.ENV;
+    void eachRealNodesTestHasItsOwnLabControlPlaneAndPort() {
         String quickStartPrefix = quickStartDefault("OPENELB_LAB_PREFIX", LAB);
+        Map<String, Map<String, String>> settings = Map.of("RealNodesIT", RealNodesIT.SETTINGS,
+                "RealNodesHelmIT", RealNodesHelmIT.SETTINGS);
 
-        // each hack/lab.sh down deletes every namespace that starts with its prefix
-        for (String other : List.of(Lab.DEFAULT_PREFIX, quickStartPrefix)) {
-            assertThat(nodes.get("OPENELB_LAB_PREFIX")).isNotEmpty().doesNotStartWith(other);
-            assertThat(other).doesNotStartWith(nodes.get("OPENELB_LAB_PREFIX"));
-        }
-        assertThat(nodes.get("OPENELB_LAB_DIR")).isNotIn(Lab.DEFAULT_DIR, quickStartDefault("OPENELB_LAB_DIR", LAB));
-        assertThat(nodes.get("OPENELB_CLUSTER_DIR"))
-                .isNotIn(LocalCluster.DEFAULT_CLUSTER_DIR, quickStartDefault("OPENELB_CLUSTER_DIR", CLUSTER));
-        assertThat(nodes.get("OPENELB_APISERVER_PORT"))
-                .isNotIn(LocalCluster.DEFAULT_APISERVER_PORT, quickStartDefault("OPENELB_APISERVER_PORT", CLUSTER));
+        settings.forEach((test, nodes) -> {
+            List<String> otherPrefixes = new ArrayList<>(List.of(Lab.DEFAULT_PREFIX, quickStartPrefix));
+            List<String> otherDirs = new ArrayList<>(List.of(Lab.DEFAULT_DIR,
+                    quickStartDefault("OPENELB_LAB_DIR", LAB)));
+            List<String> otherClusters = new ArrayList<>(List.of(LocalCluster.DEFAULT_CLUSTER_DIR,
+                    quickStartDefault("OPENELB_CLUSTER_DIR", CLUSTER)));
+            List<String> otherPorts = new ArrayList<>(List.of(LocalCluster.DEFAULT_APISERVER_PORT,
+                    quickStartDefault("OPENELB_APISERVER_PORT", CLUSTER)));
+            settings.forEach((otherTest, other) -> {
+                if (!otherTest.equals(test)) {
+                    otherPrefixes.add(other.get("OPENELB_LAB_PREFIX"));
+                    otherDirs.add(other.get("OPENELB_LAB_DIR"));
+                    otherClusters.add(other.get("OPENELB_CLUSTER_DIR"));
+                    otherPorts.add(other.get("OPENELB_APISERVER_PORT"));
+                }
+            });
+            // each hack/lab.sh down deletes every namespace that starts with its prefix
+            for (String other : otherPrefixes) {
+                assertThat(nodes.get("OPENELB_LAB_PREFIX")).as(test).isNotEmpty().doesNotStartWith(other);
+                assertThat(other).as(test).doesNotStartWith(nodes.get("OPENELB_LAB_PREFIX"));
+            }
+            assertThat(nodes.get("OPENELB_LAB_DIR")).as(test).isNotIn(otherDirs);
+            assertThat(nodes.get("OPENELB_CLUSTER_DIR")).as(test).isNotIn(otherClusters);
+            assertThat(nodes.get("OPENELB_APISERVER_PORT")).as(test).isNotIn(otherPorts);
+        });
     }
 
     @Test
