@@ -25,7 +25,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -303,7 +302,8 @@ public final class IpamVerticle extends VerticleBase {
         List<String> wanted = ServiceRequests.texts(allocations.stream().map(Allocation::address).toList());
         List<String> current = ServiceRequests.texts(service.ingress());
         String pool = allocations.get(0).pool();
-        boolean claimed = !service.hasFinalizer() && Objects.equals(KubeWriter.poolLabel(pool), service.poolLabel());
+        // addresses of no Eip (kept from one since deleted) leave whatever label the Service has
+        boolean claimed = !service.hasFinalizer() && (pool.isEmpty() || pool.equals(service.poolLabel()));
         if (wanted.equals(current)) {
             return claimed ? Future.succeededFuture() : claim(key, pool, service.resourceVersion());
         }

@@ -20,6 +20,7 @@ import io.openelb.ipam.ServiceKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -77,26 +78,23 @@ final class KubeWriter {
     }
 
     /**
-     * Sets the label naming the Eip the addresses come from (none for addresses outside every Eip) and
-     * drops the finalizer OpenELB and older versions added (no other), if the Service is still at
+     * Sets the label naming the Eip the addresses come from (unless they come from none) and drops the
+     * finalizer OpenELB and older versions added (no other), if the Service is still at
      * {@code resourceVersion} (409 Conflict otherwise); completes with its new one. No finalizer is added:
      * the status is the truth a controller rebuilds from, so a Service deleted while none runs loses
      * nothing, and an uninstalled controller leaves nothing that blocks deleting a Service or namespace.
      */
     Future<String> claim(ServiceKey service, String pool, String resourceVersion) {
-        String patch = json.asJson(Map.of("metadata", Map.of(
-                "resourceVersion", resourceVersion,
-                "$deleteFromPrimitiveList/finalizers", List.of(Annotations.FINALIZER),
-                "labels", Collections.singletonMap(Annotations.POOL, poolLabel(pool)))));
+        Map<String, Object> metadata = new HashMap<>(Map.of("resourceVersion", resourceVersion,
+                "$deleteFromPrimitiveList/finalizers", List.of(Annotations.FINALIZER)));
+        if (!pool.isEmpty()) {
+            metadata.put("labels", Map.of(Annotations.POOL, pool));
+        }
+        String patch = json.asJson(Map.of("metadata", metadata));
         return call(() -> {
             Service patched = service(service).patch(STRATEGIC, patch);
             return patched == null ? resourceVersion : patched.getMetadata().getResourceVersion();
         }, resourceVersion);
-    }
-
-    /** The Eip label's value for addresses of {@code pool}: null (no label) for those of no Eip. */
-    static String poolLabel(String pool) {
-        return pool.isEmpty() ? null : pool;
     }
 
     /**
