@@ -214,7 +214,7 @@ final class RealNodes implements AutoCloseable {
 
     /** Whether BIRD's session with {@code node} (IPv4) is Established in {@link #birdProtocols()}' text. */
     static boolean established(String protocols, String node) {
-        return protocols.lines().anyMatch(l -> l.startsWith(node + "_v4 ") && l.endsWith("Established"));
+        return protocols.lines().anyMatch(l -> l.startsWith(node + "_v4 ") && l.strip().endsWith(" Established"));
     }
 
     static boolean viaBothNodes(String route) {

@@ -161,7 +161,7 @@ class RealNodesHelmIT {
 
     @Test
     @Order(4)
-    void killingTheLeadingControllerMovesTheLeaseWithinItsDurationAndMovesNoAddress() throws Exception {
+    void killingTheLeadingControllerOrDeletingItsPodServesNewServicesWithinTheLeaseAndMovesNoAddress() throws Exception {
         String route = nodes.awaitRouteViaBothNodes(addresses.get(BGP_SERVICE));
         Pod leader = nodes.leader();
 
@@ -179,10 +179,21 @@ class RealNodesHelmIT {
                     .withName(leader.getMetadata().getName()).get(), p -> p != null && RealNodes.ready(p)
                     && p.getStatus().getContainerStatuses().get(0).getRestartCount() == 1,
                     "the kubelet restarted the killed container");
-            assertThat(nodes.leader()).as("one leader again").isNotNull();
-            watch.assertRouteAndAddressesKept("leader controller killed", route);
             assertThat(restarted.getStatus().getContainerStatuses().get(0).getLastState().getTerminated()
                     .getExitCode()).as("SIGKILL").isEqualTo(137);
+            figures.add("  then leads: %s (killed: %s)".formatted(nodes.leader().getMetadata().getName(),
+                    leader.getMetadata().getName()));
+
+            // as a node drain evicts it: the leader stops cleanly, releases the Lease, the standby takes it
+            Pod drained = nodes.leader();
+            Instant deleted = Instant.now();
+            nodes.kubectl("-n", NS, "delete", "pod", drained.getMetadata().getName(), "--wait=false");
+            nodes.applyService("after-delete", "eip-sample-bgp");
+            assertThat(nodes.awaitAddress("after-delete")).isNotIn(addresses.values()).isNotEqualTo(address);
+            figures.add("leading controller Pod deleted -> a new Service has its address after %s".formatted(
+                    since(deleted)));
+            assertThat(nodes.leader().getMetadata().getName()).isNotEqualTo(drained.getMetadata().getName());
+            watch.assertRouteAndAddressesKept("leader controller killed, then its Pod deleted", route);
         }
     }
 
@@ -196,11 +207,11 @@ class RealNodesHelmIT {
 
         nodes.run(List.of(helm, "uninstall", "openelb", "-n", NS, "--wait", "--timeout", "3m"), 240);
 
-        assertThat(nodes.pods("controller")).isEmpty();
-        assertThat(nodes.pods("speaker")).isEmpty();
+        awaitValue(() -> Stream.concat(nodes.pods("controller").stream(), nodes.pods("speaker").stream()).toList(),
+                List::isEmpty, "every Pod of the release gone");
         assertThat(nodes.kubectl("get", "svc", "-A", "-o", "jsonpath={.items[*].metadata.finalizers}"))
                 .doesNotContain("finalizer.lb.kubesphere.io");
-        nodes.kubectl("delete", "svc", BGP_SERVICE, LAYER2_SERVICE, "after-kill", "--timeout=30s");
+        nodes.kubectl("delete", "svc", BGP_SERVICE, LAYER2_SERVICE, "after-kill", "after-delete", "--timeout=30s");
         nodes.kubectl("delete", "namespace", "team-a", "--timeout=60s");
         nodes.kubectl("delete", "namespace", NS, "--timeout=60s"); // the kept membership Secret does not block
         nodes.kubectl("delete", "eips", "--all", "--timeout=30s");
