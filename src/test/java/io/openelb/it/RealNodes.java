@@ -162,11 +162,17 @@ final class RealNodes implements AutoCloseable {
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
+    /** The Lease's holder identity (PID@Pod name), "" when it has none. */
+    String leaseHolder() {
+        var lease = admin.leases().inNamespace(NS).withName("openelb-controller").get();
+        return lease == null || lease.getSpec().getHolderIdentity() == null ? ""
+                : lease.getSpec().getHolderIdentity();
+    }
+
     /** The controller Pod whose name the Lease's holder identity ends with. */
     Pod leader() throws InterruptedException {
         List<Pod> controllers = awaitReady("controller", 2);
-        String holder = admin.leases().inNamespace(NS).withName("openelb-controller").get().getSpec()
-                .getHolderIdentity();
+        String holder = leaseHolder();
         List<Pod> leaders = controllers.stream().filter(p -> holder.endsWith("@" + p.getMetadata().getName()))
                 .toList();
         assertThat(leaders).as("Lease holder %s", holder).hasSize(1);

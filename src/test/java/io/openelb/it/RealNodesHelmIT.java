@@ -192,7 +192,11 @@ class RealNodesHelmIT {
             assertThat(nodes.awaitAddress("after-delete")).isNotIn(addresses.values()).isNotEqualTo(address);
             figures.add("leading controller Pod deleted -> a new Service has its address after %s".formatted(
                     since(deleted)));
-            assertThat(nodes.leader().getMetadata().getName()).isNotEqualTo(drained.getMetadata().getName());
+            String standby = awaitValue(nodes::leaseHolder, h -> !h.isEmpty()
+                    && !h.endsWith("@" + drained.getMetadata().getName()), "the standby holding the Lease");
+            figures.add("  the standby leads %s after the delete: %s".formatted(since(deleted), standby));
+            assertThat(nodes.awaitReady("controller", 2)).extracting(p -> p.getMetadata().getName())
+                    .anyMatch(n -> standby.endsWith("@" + n)).noneMatch(drained.getMetadata().getName()::equals);
             watch.assertRouteAndAddressesKept("leader controller killed, then its Pod deleted", route);
         }
     }
