@@ -253,8 +253,8 @@ public final class IpamVerticle extends VerticleBase {
                 : Future.succeededFuture();
         return clear.compose(v -> {
             release(key);
-            return service.hasFinalizer() || service.poolLabel() != null ? writer.unclaim(key)
-                    : Future.succeededFuture();
+            boolean claimed = service.hasFinalizer() || held && service.poolLabel() != null; // never served: kept
+            return claimed ? writer.unclaim(key) : Future.succeededFuture();
         });
     }
 
