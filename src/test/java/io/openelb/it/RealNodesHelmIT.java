@@ -28,7 +28,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * README's "Install with Helm" on real nodes (hack/nodes.sh), then what a cluster operator does over the
  * release's life, in order: {@code helm upgrade} to a new image tag and {@code kubectl rollout restart} of
- * the DaemonSet, a speaker Pod deleted, the leading controller's process killed, and {@code helm uninstall}.
+ * the DaemonSet, a speaker Pod deleted, the leading controller's process killed and then its Pod deleted,
+ * and {@code helm uninstall}.
  * While each runs, a sampler reads the router's kernel route to a BGP Service and BIRD's sessions every
  * 100 ms, and another the Services' addresses: with graceful restart in the BgpConf (as the sample has it)
  * the route keeps both nodes as next hops at every sample while the speakers restart, and no Service's
@@ -50,7 +51,7 @@ class RealNodesHelmIT {
     private static final String BGP_SERVICE = "web-cluster";
     private static final String LAYER2_SERVICE = "web-layer2";
     private static final String IMAGE = "docker.io/library/openelb-jvm";
-    /** What the kubelet allows a speaker to take to come back (start, sessions, routes): README's bound. */
+    /** How long a restarted speaker may take to have its session back (README gives the measured times). */
     private static final Duration SESSION_BACK = Duration.ofSeconds(30);
     /** A standby takes the Lease this long after the killed leader's last renewal (the manifest's default). */
     private static final Duration LEASE = Duration.ofSeconds(15);
