@@ -16,7 +16,7 @@
 # time); the CDS archive itself is a training run, not byte-reproducible.
 #
 # Needs root (mmdebstrap, chroot); installs mmdebstrap with apt-get if it is missing. Uses target/openelb.jar
-# as it is (builds it with Maven only if absent). Environment: OPENELB_IMAGE_CACHE (default
+# (builds it with Maven when absent or older than pom.xml or src/main). Environment: OPENELB_IMAGE_CACHE (default
 # ~/.cache/openelb/image), OPENELB_IMAGE_SOURCES (an apt sources file to use instead of the machine's).
 set -euo pipefail
 shopt -s inherit_errexit # a failure inside $(...) stops the script too
@@ -222,7 +222,12 @@ JSON
     mv "$out.tmp" "$out"
 }
 
-[[ -f target/openelb.jar ]] || { log "building target/openelb.jar"; mvn -B -o -q package -DskipTests; }
+# a jar older than the sources would put yesterday's program into today's image
+if [[ ! -f target/openelb.jar ]]; then
+    log "building target/openelb.jar"; mvn -B -o -q package -DskipTests
+elif [[ -n $(find pom.xml src/main -newer target/openelb.jar -print -quit) ]]; then
+    log "target/openelb.jar is older than the sources: building it again"; mvn -B -o -q package -DskipTests
+fi
 config_fields=$(dockerfile_config)
 read -ra CDS_FLAGS <<<"$(dockerfile_cds_flags)"
 base=$(base_layer)
