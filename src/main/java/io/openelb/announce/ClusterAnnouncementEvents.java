@@ -3,6 +3,7 @@ package io.openelb.announce;
 import io.openelb.model.IpAddress;
 import io.openelb.model.Pool;
 import io.openelb.model.Protocol;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -26,7 +27,11 @@ import java.util.TreeSet;
  * the BgpPeers' status), so every speaker fed the same snapshots reaches the same Events and the same
  * poster without talking to the others, and the poster is a node whose speaker runs. Plans are paced: a
  * speaker that planned an intermediate snapshot another skipped may see a change the other does not (or
- * name another poster), so in a burst an Event may be posted twice or not at all; never once per node.
+ * name another poster), so in a burst an Event may be posted twice; never once per node. Where that would
+ * name no poster at all (the set of nodes with Established sessions changing: node a sees an address
+ * announced while only b peers and names b, b sees it one snapshot later, when a peers too, and names a),
+ * the decisions wait until that set has held still for {@code peeringStill} (given to the constructor):
+ * then every speaker decides on the same set, unless it changes again just as that time ends.
  *
  * <p>The first call records the state and reports nothing (a restarted speaker does not repeat every
  * Service's Event). An address its Service no longer holds is not reported: the Service let it go (the
@@ -57,8 +62,24 @@ public final class ClusterAnnouncementEvents {
     /** One Event on a Service, to be posted by the node {@code poster} alone. */
     public record ServiceEvent(String service, IpAddress address, String reason, String message, String poster) {}
 
+    private final long peeringStillNanos;
     private Inputs last;
     private boolean lastAnyEligible;
+    /** The previous call's set of nodes with Established sessions, and since when (nanos) it has been so. */
+    private Set<String> peering;
+    private long peeringSince;
+    /** Decisions wait for the peering to hold still; the next decision compares every address. */
+    private boolean waiting;
+
+    /** Decides at once, whatever the peering does (tests of one speaker's view). */
+    public ClusterAnnouncementEvents() {
+        this(Duration.ZERO);
+    }
+
+    /** @param peeringStill how long the set of peering nodes must be unchanged before Events are decided */
+    public ClusterAnnouncementEvents(Duration peeringStill) {
+        this.peeringStillNanos = peeringStill.toNanos();
+    }
     /** Address to the keys of the Services holding it in {@link #last}. */
     private Map<IpAddress, Set<String>> holders = new HashMap<>();
 
@@ -69,6 +90,27 @@ public final class ClusterAnnouncementEvents {
      *                the call only); null: any may have
      */
     public List<ServiceEvent> next(Inputs now, Set<String> changed) {
+        if (peeringStillNanos != 0) {
+            throw new IllegalStateException("give the time: next(now, changed, nanos)");
+        }
+        return next(now, changed, 0);
+    }
+
+    /**
+     * As {@link #next(Inputs, Set)}, at {@code nanos} (a monotonic clock): nothing while the peering has
+     * changed less than {@code peeringStill} ago ({@link #waiting()}: call again with the same cluster later).
+     */
+    public List<ServiceEvent> next(Inputs now, Set<String> changed, long nanos) {
+        if (!now.peering().equals(peering)) {
+            peering = now.peering();
+            peeringSince = nanos;
+        }
+        if (last != null && nanos - peeringSince < peeringStillNanos) {
+            waiting = true;
+            return List.of();
+        }
+        boolean catchUp = waiting;
+        waiting = false;
         boolean samePeering = last != null && now.peering().equals(last.peering());
         boolean anyEligible = last != null && now.nodes() == last.nodes() && samePeering ? lastAnyEligible
                 : now.peering().stream().map(now.nodes()::get).anyMatch(n -> n != null && n.ready() && !n.excluded());
@@ -77,7 +119,7 @@ public final class ClusterAnnouncementEvents {
             remember(now, anyEligible);
             return List.of();
         }
-        boolean all = changed == null || !samePeering || now.pools() != last.pools()
+        boolean all = changed == null || catchUp || !samePeering || now.pools() != last.pools()
                 || now.nodes() != last.nodes() && !now.nodes().equals(last.nodes());
         Map<IpAddress, Set<String>> before;
         if (all) {
@@ -105,6 +147,11 @@ public final class ClusterAnnouncementEvents {
         remember(now, anyEligible);
         out.sort(Comparator.comparing(ServiceEvent::service).thenComparing(ServiceEvent::address));
         return out;
+    }
+
+    /** Whether decisions wait for the peering to hold still: call again (with the same cluster) after it. */
+    public boolean waiting() {
+        return waiting;
     }
 
     private void remember(Inputs now, boolean anyEligible) {

@@ -58,6 +58,7 @@ public final class SpeakerVerticle extends VerticleBase {
     private DefaultBgpConf defaultConf;
     private BgpListeners listeners;
     private AnnouncementEvents announcementEvents;
+    private boolean eventsRecheckDue;
     private SpeakerEvents events;
     private PacedPlan planner;
     private ClusterSnapshot snapshot;
@@ -176,10 +177,25 @@ public final class SpeakerVerticle extends VerticleBase {
             }
             sessions.values().forEach(x -> x.desired(routes, changed));
         }
-        announcementEvents.report(s, planAll ? null : pending);
+        if (announcementEvents.report(s, planAll ? null : pending)) {
+            recheckEventsLater();
+        }
         pending.clear();
         pendingServices.clear();
         planAll = false;
+    }
+
+    /** Once, however many plans wait: the Events' decisions wait for the BGP sessions to hold still. */
+    private void recheckEventsLater() {
+        if (!eventsRecheckDue) {
+            eventsRecheckDue = true;
+            vertx.setTimer(AnnouncementEvents.PEERING_STILL.toMillis() + 50, id -> {
+                eventsRecheckDue = false;
+                if (announcementEvents.recheck()) {
+                    recheckEventsLater();
+                }
+            });
+        }
     }
 
     private Map<String, NodeHop> hops(Collection<NodeModel> nodes) {

@@ -11,6 +11,7 @@ import io.openelb.model.EipDefinition;
 import io.openelb.model.IpAddress;
 import io.openelb.model.Pool;
 import io.openelb.model.PoolSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,6 +24,7 @@ class ClusterAnnouncementEventsTest {
     private static final List<Pool> POOLS = pools("bgp");
     private static final Map<String, NodeState> THREE_NODES = nodes(ready("a"), ready("b"), ready("c"));
     private static final Set<String> PEERING = Set.of("a", "b", "c");
+    private static final long MS = 1_000_000;
 
     private final ClusterAnnouncementEvents events = new ClusterAnnouncementEvents();
 
@@ -178,6 +180,61 @@ class ClusterAnnouncementEventsTest {
                         + "no BGP session of the node is Established (c)", "c"));
         assertThat(events.next(new Inputs(THREE_NODES, services(web), POOLS, Set.of("a")), Set.of()))
                 .extracting(ServiceEvent::reason, ServiceEvent::poster).containsExactly(tuple(ANNOUNCED, "a"));
+    }
+
+    /**
+     * Two speakers whose paced plans saw the peering change at different snapshots: a saw the address
+     * announced while only b peered (and named b), b saw it one snapshot later, when a peered too (and named
+     * a). Deciding at once, neither posts; waiting for the peering to hold still, exactly one does.
+     */
+    @Test
+    void speakersThatSawThePeeringChangeAtDifferentSnapshotsStillPostTheEventOnce() {
+        assertThat(postsOfTheRace(Duration.ZERO)).as("the race, deciding at once").isEmpty();
+        assertThat(postsOfTheRace(Duration.ofSeconds(1))).extracting(ServiceEvent::poster, ServiceEvent::reason)
+                .containsExactly(tuple("a", ANNOUNCED));
+    }
+
+    @Test
+    void whileThePeeringChangedLessThanTheStillTimeAgoNothingIsDecided() {
+        ClusterAnnouncementEvents waiting = new ClusterAnnouncementEvents(Duration.ofSeconds(1));
+        ServiceState web = service("192.0.2.5", false);
+        waiting.next(new Inputs(THREE_NODES, services(), POOLS, Set.of()), null, 0);
+
+        assertThat(waiting.next(new Inputs(THREE_NODES, services(web), POOLS, Set.of("b")), Set.of(web.key()),
+                MS)).isEmpty();
+        assertThat(waiting.waiting()).isTrue();
+        assertThat(waiting.next(new Inputs(THREE_NODES, services(web), POOLS, Set.of("b")), Set.of(), 900 * MS))
+                .isEmpty();
+        assertThat(waiting.next(new Inputs(THREE_NODES, services(web), POOLS, Set.of("b")), Set.of(), 1001 * MS))
+                .as("the Service's change, seen while waiting, decided after").extracting(ServiceEvent::poster)
+                .containsExactly("b");
+        assertThat(waiting.waiting()).isFalse();
+    }
+
+    /** What speakers a and b post (each its own share) in the race above. */
+    private static List<ServiceEvent> postsOfTheRace(Duration still) {
+        Map<String, NodeState> two = nodes(ready("a"), ready("b"));
+        ServiceState web = service("192.0.2.5", false);
+        Set<String> changed = Set.of(web.key());
+        Inputs before = new Inputs(two, services(), POOLS, Set.of());
+        Inputs onlyB = new Inputs(two, services(web), POOLS, Set.of("b"));
+        Inputs both = new Inputs(two, services(web), POOLS, Set.of("a", "b"));
+        ClusterAnnouncementEvents a = new ClusterAnnouncementEvents(still);
+        ClusterAnnouncementEvents b = new ClusterAnnouncementEvents(still);
+        a.next(before, null, 0);
+        b.next(before, null, 0);
+        List<ServiceEvent> posted = new ArrayList<>();
+        posted.addAll(own("a", a.next(onlyB, changed, 100 * MS)));
+        posted.addAll(own("a", a.next(both, Set.of(), 150 * MS)));
+        posted.addAll(own("b", b.next(both, changed, 150 * MS))); // b's pacing skipped onlyB
+        long later = 150 * MS + still.toNanos(); // each speaker's recheck
+        posted.addAll(own("a", a.next(both, Set.of(), later)));
+        posted.addAll(own("b", b.next(both, Set.of(), later)));
+        return posted;
+    }
+
+    private static List<ServiceEvent> own(String node, List<ServiceEvent> events) {
+        return events.stream().filter(e -> e.poster().equals(node)).toList();
     }
 
     @Test

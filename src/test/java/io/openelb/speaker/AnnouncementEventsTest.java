@@ -35,6 +35,7 @@ class AnnouncementEventsTest {
     /** One BgpPeer, with an Established session from every node of the cluster in its status. */
     private Map<String, BgpPeer> peers = Map.of();
     private long revision;
+    private long nanos;
 
     /** The speakers of a cluster of {@code size} nodes, node-000 on, each posting into {@link #posted}. */
     private void cluster(int size) {
@@ -42,7 +43,7 @@ class AnnouncementEventsTest {
             String name = "node-%03d".formatted(i);
             nodes.put(name, node(name, true));
             speakers.add(new AnnouncementEvents(name, (service, reason, message) -> posted.add(
-                    new Posted(name, service, reason, message))));
+                    new Posted(name, service, reason, message)), AnnouncementEvents.PEERING_STILL, () -> nanos));
         }
         nodes = Map.copyOf(nodes);
         peers = Map.of("router", peer(nodes.keySet()));
@@ -78,6 +79,9 @@ class AnnouncementEventsTest {
         ClusterSnapshot s = new ClusterSnapshot(++revision, true, Set.of(), ClusterSnapshot.Changes.NONE, Map.of(),
                 Map.copyOf(announced), nodes, Map.of(), POOLS, Map.of(), peers, Map.of(), Map.of(), Map.of());
         speakers.forEach(speaker -> speaker.report(s, changed));
+        // then the time for a change of the peering to settle, and each speaker's recheck after it
+        nanos += AnnouncementEvents.PEERING_STILL.toNanos();
+        speakers.forEach(AnnouncementEvents::recheck);
     }
 
     private void setReady(String name, boolean ready) {
