@@ -70,6 +70,8 @@ public final class ClusterAnnouncementEvents {
     private long peeringSince;
     /** Decisions wait for the peering to hold still; the next decision compares every address. */
     private boolean waiting;
+    /** Address to the keys of the Services holding it in {@link #last}. */
+    private Map<IpAddress, Set<String>> holders = new HashMap<>();
 
     /** Decides at once, whatever the peering does (tests of one speaker's view). */
     public ClusterAnnouncementEvents() {
@@ -80,8 +82,6 @@ public final class ClusterAnnouncementEvents {
     public ClusterAnnouncementEvents(Duration peeringStill) {
         this.peeringStillNanos = peeringStill.toNanos();
     }
-    /** Address to the keys of the Services holding it in {@link #last}. */
-    private Map<IpAddress, Set<String>> holders = new HashMap<>();
 
     /**
      * The Events between the previous call's cluster and this one, sorted by Service and address.
