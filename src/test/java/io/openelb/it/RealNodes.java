@@ -121,6 +121,40 @@ final class RealNodes implements AutoCloseable {
                 s -> s.equals("ESTABLISHED ".repeat(NODES.size())), "both nodes' sessions with the router");
     }
 
+    /** The first shell block of README's section {@code heading} ("## Install"), as a user pastes it. */
+    static String readmeShellBlock(String heading) throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        int section = readme.indexOf("\n" + heading + "\n");
+        assertThat(section).as("README section %s", heading).isNotNegative();
+        int start = readme.indexOf("```sh\n", section) + "```sh\n".length();
+        return readme.substring(start, readme.indexOf("```", start));
+    }
+
+    /** What an uninstall must not strand: a namespace with a LoadBalancer Service "web" that has its address. */
+    void serveInNewNamespace(String namespace) throws IOException, InterruptedException {
+        kubectl("create", "namespace", namespace);
+        applyService(namespace, "web", "eip-sample-bgp");
+        awaitValue(() -> kubectl("-n", namespace, "get", "svc", "web", "-o",
+                "jsonpath={.status.loadBalancer.ingress[0].ip}"), s -> !s.isBlank(), "an address for "
+                + namespace + "/web");
+    }
+
+    /**
+     * After an uninstall: no Service carries OpenELB's finalizer, and these Services (in "default") and
+     * namespaces delete within their timeouts, with no controller running.
+     */
+    void deleteWithNothingOfOursInTheWay(List<String> services, List<String> namespaces) {
+        assertThat(kubectl("get", "svc", "-A", "-o", "jsonpath={.items[*].metadata.finalizers}"))
+                .doesNotContain("finalizer.lb.kubesphere.io");
+        List<String> deleteServices = new ArrayList<>(List.of("delete", "svc"));
+        deleteServices.addAll(services);
+        deleteServices.add("--timeout=30s");
+        kubectl(deleteServices.toArray(String[]::new));
+        namespaces.forEach(ns -> kubectl("delete", "namespace", ns, "--timeout=60s"));
+        assertThat(kubectl("get", "namespaces", "-o", "name")).doesNotContain(
+                namespaces.stream().map(ns -> "namespace/" + ns).toArray(String[]::new));
+    }
+
     /** The ETP=Cluster Service sample under another name, from the Eip {@code eip}. */
     void applyService(String name, String eip) throws IOException {
         applyService("default", name, eip);

@@ -75,12 +75,11 @@ class RealNodesHelmIT {
         helmOnPath = Map.of("PATH", bin + ":" + System.getenv("PATH"));
 
         // the block as written, but the registry (this image is imported into the nodes' containerd)
-        String block = readmeHelmBlock();
+        String block = RealNodes.readmeShellBlock("## Install with Helm");
         assertThat(block).contains("--set image.repository=registry.example/openelb-jvm");
         nodes.run(List.of("bash", "-euo", "pipefail", "-c",
                 block.replace("registry.example/openelb-jvm", "openelb-jvm")), helmOnPath, 600);
-        nodes.kubectl("-n", NS, "rollout", "status", "deployment/openelb-controller", "daemonset/openelb-speaker",
-                "--timeout=300s");
+        rolloutStatus();
         nodes.kubectl("apply", "-f", RealNodes.SAMPLES.resolve("eip-bgp.yaml").toString());
         nodes.applySamples("10.77.0.220-10.77.0.230");
         nodes.kubectl("apply", "-f", RealNodes.SAMPLES.resolve("service-etp-cluster.yaml").toString());
@@ -162,7 +161,7 @@ class RealNodesHelmIT {
 
     @Test
     @Order(4)
-    void killingTheLeadingControllerOrDeletingItsPodServesNewServicesWithinTheLeaseAndMovesNoAddress() throws Exception {
+    void killingTheLeaderOrDeletingItsPodServesNewServicesWithinTheLeaseAndMovesNoAddress() throws Exception {
         String route = nodes.awaitRouteViaBothNodes(addresses.get(BGP_SERVICE));
         Pod leader = nodes.leader();
 
@@ -205,23 +204,16 @@ class RealNodesHelmIT {
     @Test
     @Order(5)
     void helmUninstallLeavesNothingThatBlocksDeletingAServiceOrANamespace() throws Exception {
-        nodes.kubectl("create", "namespace", "team-a");
-        nodes.applyService("team-a", "web", "eip-sample-bgp");
-        awaitValue(() -> nodes.kubectl("-n", "team-a", "get", "svc", "web", "-o",
-                "jsonpath={.status.loadBalancer.ingress[0].ip}"), s -> !s.isBlank(), "an address for team-a/web");
+        nodes.serveInNewNamespace("team-a");
 
         nodes.run(List.of(helm, "uninstall", "openelb", "-n", NS, "--wait", "--timeout", "3m"), 240);
 
         awaitValue(() -> Stream.concat(nodes.pods("controller").stream(), nodes.pods("speaker").stream()).toList(),
                 List::isEmpty, "every Pod of the release gone");
-        assertThat(nodes.kubectl("get", "svc", "-A", "-o", "jsonpath={.items[*].metadata.finalizers}"))
-                .doesNotContain("finalizer.lb.kubesphere.io");
-        nodes.kubectl("delete", "svc", BGP_SERVICE, LAYER2_SERVICE, "after-kill", "after-delete", "--timeout=30s");
-        nodes.kubectl("delete", "namespace", "team-a", "--timeout=60s");
-        nodes.kubectl("delete", "namespace", NS, "--timeout=60s"); // the kept membership Secret does not block
+        // the release's namespace too: the membership Secret it kept does not block
+        nodes.deleteWithNothingOfOursInTheWay(List.of(BGP_SERVICE, LAYER2_SERVICE, "after-kill", "after-delete"),
+                List.of("team-a", NS));
         nodes.kubectl("delete", "eips", "--all", "--timeout=30s");
-        assertThat(nodes.kubectl("get", "namespaces", "-o", "name")).doesNotContain("namespace/" + NS,
-                "namespace/team-a");
     }
 
     // ---- watching the router and the Services while something restarts -------------------------------
@@ -317,14 +309,6 @@ class RealNodesHelmIT {
 
     private String membershipKey() {
         return nodes.kubectl("-n", NS, "get", "secret", "openelb-membership", "-o", "jsonpath={.data.secret}");
-    }
-
-    /** The first shell block of README's "## Install with Helm", as a user pastes it. */
-    private static String readmeHelmBlock() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
-        int section = readme.indexOf("\n## Install with Helm\n");
-        int start = readme.indexOf("```sh\n", section) + "```sh\n".length();
-        return readme.substring(start, readme.indexOf("```", start));
     }
 
     /** A directory with {@code helm}: hack/helm.sh, the pinned Helm a user would have installed. */

@@ -68,7 +68,9 @@ class RealNodesIT {
         nodes.up();
         figures.add("image archive %d MiB".formatted(nodes.imageBytes() >> 20));
 
-        nodes.run(List.of("bash", "-euo", "pipefail", "-c", readmeInstallBlock()), 600);
+        String block = RealNodes.readmeShellBlock("## Install");
+        assertThat(block).contains("kubectl apply -f manifests/openelb.yaml", "create secret generic");
+        nodes.run(List.of("bash", "-euo", "pipefail", "-c", block), 600);
 
         nodes.applySamples(LAYER2_RANGE);
         nodes.kubectl("apply", "-f", RealNodes.SAMPLES.resolve("service-etp-cluster.yaml").toString());
@@ -215,33 +217,16 @@ class RealNodesIT {
     @Test
     @Order(Integer.MAX_VALUE)
     void deletingTheManifestLeavesNothingThatBlocksDeletingAServiceOrANamespace() throws Exception {
-        nodes.kubectl("create", "namespace", "team-a");
-        nodes.applyService("team-a", "web", "eip-sample-bgp");
-        awaitValue(() -> nodes.kubectl("-n", "team-a", "get", "svc", "web", "-o",
-                "jsonpath={.status.loadBalancer.ingress[0].ip}"), s -> !s.isBlank(), "an address for team-a/web");
+        nodes.serveInNewNamespace("team-a");
         nodes.awaitAddress(BGP_SERVICE);
 
         nodes.kubectl("delete", "-f", "manifests/openelb.yaml", "--timeout=180s");
 
-        assertThat(nodes.kubectl("get", "svc", "-A", "-o", "jsonpath={.items[*].metadata.finalizers}"))
-                .doesNotContain("finalizer.lb.kubesphere.io");
-        nodes.kubectl("delete", "svc", BGP_SERVICE, LAYER2_SERVICE, "--timeout=30s");
-        nodes.kubectl("delete", "namespace", "team-a", "--timeout=60s");
-        assertThat(nodes.kubectl("get", "namespaces", "-o", "name")).doesNotContain("namespace/" + NS,
-                "namespace/team-a");
+        nodes.deleteWithNothingOfOursInTheWay(List.of(BGP_SERVICE, LAYER2_SERVICE), List.of("team-a"));
+        assertThat(nodes.kubectl("get", "namespaces", "-o", "name")).doesNotContain("namespace/" + NS);
     }
 
     // ---- helpers ------------------------------------------------------------------------------------
-
-    /** The first shell block of README's "## Install" section, as a user pastes it. */
-    private static String readmeInstallBlock() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
-        int section = readme.indexOf("\n## Install\n");
-        int start = readme.indexOf("```sh\n", section) + "```sh\n".length();
-        String block = readme.substring(start, readme.indexOf("```", start));
-        assertThat(block).contains("kubectl apply -f manifests/openelb.yaml", "create secret generic");
-        return block;
-    }
 
     private static Instant readySince(Pod pod) {
         return pod.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
