@@ -12,29 +12,30 @@ import io.openelb.controller.IpamVerticle;
 import io.openelb.controller.Leadership;
 import io.openelb.grpc.GrpcVerticle;
 import io.openelb.kube.Informers;
+import io.openelb.kube.KubeJson;
 import io.openelb.kube.WatchVerticle;
 import io.openelb.kube.WatchedKinds;
+import io.openelb.layer2.Layer2Verticle;
 import io.openelb.metrics.BgpMetrics;
 import io.openelb.metrics.EventLoopDelay;
 import io.openelb.metrics.IpamMetrics;
-import io.openelb.layer2.Layer2Verticle;
-import io.openelb.vip.VipVerticle;
 import io.openelb.metrics.KubeMetrics;
 import io.openelb.metrics.Layer2Metrics;
-import io.openelb.metrics.VrrpMetrics;
 import io.openelb.metrics.LeaderGauge;
 import io.openelb.metrics.Metrics;
+import io.openelb.metrics.VrrpMetrics;
 import io.openelb.speaker.SpeakerVerticle;
 import io.openelb.speaker.TcpMd5Keys;
 import io.openelb.status.StatusBoard;
-import io.openelb.vip.ApiServerVip;
-import io.openelb.web.ClusterStatusVerticle;
 import io.openelb.ui.Sessions;
 import io.openelb.ui.UiAuth;
 import io.openelb.ui.UiData;
 import io.openelb.ui.UiSettings;
 import io.openelb.ui.UiStream;
 import io.openelb.ui.UserClients;
+import io.openelb.vip.ApiServerVip;
+import io.openelb.vip.VipVerticle;
+import io.openelb.web.ClusterStatusVerticle;
 import io.openelb.web.HttpVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -211,7 +212,7 @@ public final class Main {
         UiSettings settings = new UiSettings(config.ui().writes(), config.ui().sessionIdle(),
                 UiSettings.DEFAULTS.maxLifetime());
         Sessions sessions = new Sessions(settings);
-        UserClients clients = new UserClients(kubeConfig(), new Vertx5HttpClientFactory(vertx));
+        UserClients clients = new UserClients(kubeConfig(), new Vertx5HttpClientFactory(vertx), KubeJson.SERIALIZATION);
         userClients.set(clients);
         return (router, httpVertx) -> {
             // the page loads its files relative to /ui/ (a path route "/ui" would match "/ui/" too)
@@ -283,6 +284,7 @@ public final class Main {
         return new KubernetesClientBuilder()
                 .withConfig(kubeConfig)
                 .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
+                .withKubernetesSerialization(KubeJson.SERIALIZATION)
                 .build();
     }
 

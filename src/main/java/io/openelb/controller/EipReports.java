@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.openelb.api.v1alpha2.Eip;
 import io.openelb.api.v1alpha2.EipStatus;
 import io.openelb.ipam.Allocator;
+import io.openelb.kube.KubeJson;
 import io.openelb.metrics.IpamMetrics;
 import io.openelb.model.PoolSet;
 import io.openelb.model.PoolUsage;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EipReports {
     private static final Logger LOG = LoggerFactory.getLogger(EipReports.class);
-    private static final KubernetesSerialization JSON = new KubernetesSerialization();
+    private static final KubernetesSerialization JSON = KubeJson.SERIALIZATION;
 
     /**
      * An Eip's validity as its status condition {@code Valid} and its Events tell it: valid or not, and the

@@ -1,8 +1,5 @@
 package io.openelb.controller;
 
-import io.openelb.api.Annotations;
-import io.openelb.kube.KubeEvents;
-import io.openelb.kube.Named;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.Service;
@@ -13,10 +10,14 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.openelb.api.Annotations;
 import io.openelb.api.v1alpha2.BgpAdvertisement;
 import io.openelb.api.v1alpha2.Eip;
 import io.openelb.api.v1alpha2.EipStatus;
 import io.openelb.ipam.ServiceKey;
+import io.openelb.kube.KubeEvents;
+import io.openelb.kube.KubeJson;
+import io.openelb.kube.Named;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Collections;
@@ -41,7 +42,7 @@ final class KubeWriter {
     private final Vertx vertx;
     private final KubernetesClient client;
     private final KubernetesClient writes;
-    private final KubernetesSerialization json = new KubernetesSerialization();
+    private final KubernetesSerialization json = KubeJson.SERIALIZATION;
     private final java.util.function.BooleanSupplier leading;
 
     /**

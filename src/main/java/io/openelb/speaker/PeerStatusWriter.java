@@ -9,6 +9,7 @@ import io.openelb.api.v1alpha2.BgpConf;
 import io.openelb.api.v1alpha2.BgpConfStatus;
 import io.openelb.api.v1alpha2.BgpPeer;
 import io.openelb.api.v1alpha2.BgpPeerStatus;
+import io.openelb.kube.KubeJson;
 import io.openelb.kube.Named;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
@@ -29,7 +30,7 @@ final class PeerStatusWriter implements SessionReports {
     private static final Logger LOG = LoggerFactory.getLogger(PeerStatusWriter.class);
     static final long INTERVAL_MS = 500;
     static final long COUNTERS_INTERVAL_MS = 60_000;
-    private static final KubernetesSerialization JSON = new KubernetesSerialization();
+    private static final KubernetesSerialization JSON = KubeJson.SERIALIZATION;
 
     private final Vertx vertx;
     private final KubernetesClient client;

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,11 +24,14 @@ public final class UserClients implements AutoCloseable {
 
     private final Config controllerConfig;
     private final HttpClient.Factory httpClients;
+    private final KubernetesSerialization json;
     private final Map<String, KubernetesClient> bySessionId = new ConcurrentHashMap<>();
 
-    public UserClients(Config controllerConfig, HttpClient.Factory httpClients) {
+    /** {@code json}: the process's mapper, which the user clients share with the controller's. */
+    public UserClients(Config controllerConfig, HttpClient.Factory httpClients, KubernetesSerialization json) {
         this.controllerConfig = controllerConfig;
         this.httpClients = httpClients;
+        this.json = json;
     }
 
     /** The client of this session (made at the first call). */
@@ -40,6 +44,7 @@ public final class UserClients implements AutoCloseable {
         return new KubernetesClientBuilder()
                 .withConfig(userConfig(controllerConfig, token))
                 .withHttpClientFactory(httpClients)
+                .withKubernetesSerialization(json)
                 .build();
     }
 

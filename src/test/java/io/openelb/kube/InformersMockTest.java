@@ -28,7 +28,7 @@ class InformersMockTest {
     @BeforeEach
     void start() {
         server = MockApiServer.withOurCrds();
-        client = server.createClient();
+        client = server.createClient(builder -> builder.withKubernetesSerialization(KubeJson.SERIALIZATION));
     }
 
     @AfterEach

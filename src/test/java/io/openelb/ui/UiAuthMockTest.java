@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import io.openelb.kube.KubeJson;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -55,7 +56,7 @@ class UiAuthMockTest {
         vertx = Vertx.vertx();
         Config controller = new ConfigBuilder(Config.empty()).withMasterUrl(server.url("/"))
                 .withOauthToken("controller-token").build();
-        clients = new UserClients(controller, new Vertx5HttpClientFactory(vertx));
+        clients = new UserClients(controller, new Vertx5HttpClientFactory(vertx), KubeJson.SERIALIZATION);
         Router router = Router.router(vertx);
         new UiAuth(new Sessions(SETTINGS), clients, SETTINGS, clock).mount(router);
         router.get("/ui/api/probe").handler(ctx -> {

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.openelb.kube.KubeJson;
 import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.List;
@@ -31,7 +32,7 @@ class UserClientsMockTest {
         server.expect().get().withPath("/api/v1/namespaces").andReturn(200, new NamespaceListBuilder().build())
                 .always();
         vertx = Vertx.vertx();
-        clients = new UserClients(controllerConfig(), new Vertx5HttpClientFactory(vertx));
+        clients = new UserClients(controllerConfig(), new Vertx5HttpClientFactory(vertx), KubeJson.SERIALIZATION);
     }
 
     @AfterEach
