@@ -12,17 +12,14 @@ jar=$1 archive=$2
 shift 2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cat >"$work/kubeconfig" <<'CONF'
-apiVersion: v1
-kind: Config
-clusters: [{name: absent, cluster: {server: "https://127.0.0.1:9"}}]
-users: [{name: absent, user: {token: absent}}]
-contexts: [{name: absent, context: {cluster: absent, user: absent}}]
-current-context: absent
-CONF
+# The API server is given as a Pod's service account gives it (fabric8 reads these variables as it reads
+# the service account's files), not as a kubeconfig: parsing one loads a YAML parser and every kind of
+# every API group (some 650 classes), which a role in its Pod never loads and the archive need not map.
+export KUBERNETES_MASTER=https://127.0.0.1:9 KUBERNETES_AUTH_TOKEN=absent \
+    KUBERNETES_AUTH_TRYKUBECONFIG=false KUBERNETES_AUTH_TRYSERVICEACCOUNT=false
 rm -f "$archive"
 java "$@" -XX:ArchiveClassesAtExit="$archive" -Xlog:cds=off -jar "$jar" --role=all --node-name=cds-training \
-    --kubeconfig="$work/kubeconfig" --http-host=127.0.0.1 --http-port=0 --grpc-host=127.0.0.1 --grpc-port=0 \
+    --http-host=127.0.0.1 --http-port=0 --grpc-host=127.0.0.1 --grpc-port=0 \
     --shutdown-timeout=2s --log-level=error >"$work/log" 2>&1 &
 pid=$!
 sleep "${OPENELB_CDS_TRAINING_SECONDS:-5}"

@@ -47,15 +47,15 @@ trap cleanup EXIT
 kubectl apply -f manifests/openelb.yaml >/dev/null
 kubectl wait --for=condition=Established --timeout=60s crd --all >/dev/null
 
-kubeconfig_for() { # <service account> <file>
-  local token
-  token=$(kubectl create token "$1" -n openelb-system --duration=1h)
-  kubectl config view --raw --minify --flatten >"$2"
-  KUBECONFIG="$2" kubectl config set-credentials "$1" --token="$token" >/dev/null
-  KUBECONFIG="$2" kubectl config set-context --current --user="$1" >/dev/null
-}
-kubeconfig_for openelb-controller "$WORK/controller.kubeconfig"
-kubeconfig_for openelb-speaker "$WORK/speaker.kubeconfig"
+# Each role gets the API server as in its Pod: its service account's token and the cluster's CA (fabric8
+# reads these variables as it reads the service account's files), no kubeconfig to parse.
+kubectl config view --raw --minify --flatten -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' \
+  | base64 -d >"$WORK/ca.crt"
+API_SERVER=$(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}')
+declare -A TOKEN
+for role in controller speaker; do
+  TOKEN[$role]=$(kubectl create token "openelb-$role" -n openelb-system --duration=1h)
+done
 
 now_ms() { date +%s%3N; }
 start() { # <name> <port> <args...>: starts a role, waits for /readyz; sets PID and READY_MS
@@ -63,7 +63,9 @@ start() { # <name> <port> <args...>: starts a role, waits for /readyz; sets PID 
   shift 2
   limit=${RAISED_LIMIT_MIB:-$(limit_mib "$name")}
   t0=$(now_ms)
-  java "${FLAGS[@]}" -XX:MaxRAM="${limit}m" -jar target/openelb.jar --http-host=127.0.0.1 --http-port="$port" \
+  KUBERNETES_MASTER=$API_SERVER KUBERNETES_AUTH_TOKEN=${TOKEN[$name]} KUBERNETES_CERTS_CA_FILE=$WORK/ca.crt \
+    KUBERNETES_AUTH_TRYKUBECONFIG=false KUBERNETES_AUTH_TRYSERVICEACCOUNT=false \
+    java "${FLAGS[@]}" -XX:MaxRAM="${limit}m" -jar target/openelb.jar --http-host=127.0.0.1 --http-port="$port" \
     --log-level=warn "$@" >>"$WORK/$name.log" 2>&1 &
   PID=$!
   pids+=("$PID")
@@ -120,10 +122,10 @@ spec: {address: 10.10.0.0/16, namespaces: [$NS]}
 EOF
 declare -A ready rss hwm heap
 measure() { # <state>: starts each role alone, lets both settle; records the figures of <state>
-  start controller 18551 --role=controller --kubeconfig="$WORK/controller.kubeconfig"
+  start controller 18551 --role=controller
   controller=$PID
   ready[controller.$1]=$READY_MS
-  start speaker 18552 --role=speaker --node-name=fp-node-1 --kubeconfig="$WORK/speaker.kubeconfig"
+  start speaker 18552 --role=speaker --node-name=fp-node-1
   speaker=$PID
   ready[speaker.$1]=$READY_MS
   settle
@@ -141,9 +143,9 @@ if ((N > 2000)); then
   RAISED_LIMIT_MIB=512
   stop "$controller"
   stop "$speaker"
-  start controller 18551 --role=controller --kubeconfig="$WORK/controller.kubeconfig"
+  start controller 18551 --role=controller
   controller=$PID
-  start speaker 18552 --role=speaker --node-name=fp-node-1 --kubeconfig="$WORK/speaker.kubeconfig"
+  start speaker 18552 --role=speaker --node-name=fp-node-1
   speaker=$PID
 fi
 
