@@ -41,8 +41,12 @@ ENV MALLOC_ARENA_MAX=2
 #     Services were served as fast: the work is API calls, not hot loops.
 #   -UsePerfData: no hsperfdata file in /tmp (read-only root filesystem) and no shared mapping.
 #   ExitOnOutOfMemoryError: the kubelet restarts a clean process instead of a half-broken one.
+#   Min/MaxHeapFreeRatio=10/30: the heap grows to keep 10% free, not 40%, and gives back what is more
+#     than 30% free, not 70%, so the garbage of a start's big lists does not stay resident: the controller
+#     started with 1,000 Services 150 -> 137 MiB; no more CPU in a 500-Service burst (scale 500, controller
+#     / speaker: 4.5 / 3.5 s with, 4.8 / 3.9 s without).
 #   io.netty.jfr.enabled=false: no Flight Recorder events from Netty's buffer allocator; registering them
 #     at the first allocation loaded ~120 classes (JFR's metadata machinery, annotation proxies). A JFR
 #     recording still has the JVM's own events. (The training run below sets it too: the same classes.)
 #   SharedArchiveFile: the archive above (a JVM that cannot use it ignores it and starts without).
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError", "-Dio.netty.jfr.enabled=false", "-XX:SharedArchiveFile=/opt/openelb/openelb.jsa", "-jar", "/opt/openelb/openelb.jar"]
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Dio.netty.jfr.enabled=false", "-XX:SharedArchiveFile=/opt/openelb/openelb.jsa", "-jar", "/opt/openelb/openelb.jar"]
