@@ -3,12 +3,12 @@
 # exactly the JVM flags of the Dockerfile's ENTRYPOINT, as in their containers: the figures the install
 # manifest's resource requests and limits come from. A benchmark, never part of the tests.
 #
-# Each role runs as its ServiceAccount against a real local control plane, with -XX:MaxRAM set to the
-# manifest's memory limit (what the JVM would read from the container's cgroup), started alone (the two
-# do not share the CPU while starting): idle, then again after N (default 10000) LoadBalancer Services,
-# each with an EndpointSlice, and 20 Nodes. Reported: start -> /readyz answering 200, RSS (VmRSS), peak
-# RSS (VmHWM), the heap in use after a full GC (jcmd GC.heap_info). Baseline: a bare JVM with the same
-# flags (hack/bench/Idle.java), start -> main and its RSS idling.
+# Each role runs as its ServiceAccount (its token and the CA, as in its Pod) against a real local control
+# plane, with -XX:MaxRAM set to the manifest's memory limit (what the JVM would read from the container's
+# cgroup), started alone (the two do not share the CPU while starting): idle, then again after N (default
+# 10000) LoadBalancer Services, each with an EndpointSlice, and 20 Nodes. Reported: start -> /readyz
+# answering 200, RSS (VmRSS), peak RSS (VmHWM), the heap in use after a full GC (jcmd GC.heap_info).
+# Baseline: a bare JVM with the same flags (hack/bench/Idle.java), start -> main and its RSS idling.
 #
 # Environment: OPENELB_FOOTPRINT_FLAGS replaces the Dockerfile's flags (to compare choices). The control
 # plane is its own (OPENELB_FOOTPRINT_CLUSTER_DIR, default /tmp/openelb-footprint-cluster, port
@@ -188,7 +188,7 @@ source hack/bench/report.sh
   echo "The image's JVM flags (${FLAGS[*]}; MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset}) with -XX:MaxRAM at the"\
     "manifest's memory limit (controller $(limit_mib controller) MiB, speaker $(limit_mib speaker) MiB$raised), the"\
     "class-data sharing archive made as the Dockerfile makes"\
-    "it; each role started alone against a real API server, idle, then with $N LoadBalancer Services (each with an"\
+    "it; each role started alone against a real API server, given as in its Pod (service account token and CA), idle, then with $N LoadBalancer Services (each with an"\
     "EndpointSlice) and 20 Nodes. Baseline: a bare JVM with the same flags (hack/bench/Idle.java), start -> main"\
     "and its RSS idling."
   report_header
