@@ -3,7 +3,6 @@ package io.openelb;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.openelb.bus.EventBusCodecs;
 import io.openelb.cluster.Conversion;
 import io.openelb.config.Invocation;
@@ -11,6 +10,7 @@ import io.openelb.config.OperatorConfig;
 import io.openelb.controller.IpamVerticle;
 import io.openelb.controller.Leadership;
 import io.openelb.grpc.GrpcVerticle;
+import io.openelb.kube.CompressedHttpClients;
 import io.openelb.kube.Informers;
 import io.openelb.kube.KubeJson;
 import io.openelb.kube.WatchVerticle;
@@ -212,7 +212,7 @@ public final class Main {
         UiSettings settings = new UiSettings(config.ui().writes(), config.ui().sessionIdle(),
                 UiSettings.DEFAULTS.maxLifetime());
         Sessions sessions = new Sessions(settings);
-        UserClients clients = new UserClients(kubeConfig(), new Vertx5HttpClientFactory(vertx), KubeJson.SERIALIZATION);
+        UserClients clients = new UserClients(kubeConfig(), new CompressedHttpClients(vertx), KubeJson.SERIALIZATION);
         userClients.set(clients);
         return (router, httpVertx) -> {
             // the page loads its files relative to /ui/ (a path route "/ui" would match "/ui/" too)
@@ -283,7 +283,7 @@ public final class Main {
         kubeConfig.setUserAgent(userAgent());
         return new KubernetesClientBuilder()
                 .withConfig(kubeConfig)
-                .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
+                .withHttpClientFactory(new CompressedHttpClients(vertx))
                 .withKubernetesSerialization(KubeJson.SERIALIZATION)
                 .build();
     }
