@@ -188,7 +188,8 @@ source hack/bench/report.sh
   echo "The image's JVM flags (${FLAGS[*]}; MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset}) with -XX:MaxRAM at the"\
     "manifest's memory limit (controller $(limit_mib controller) MiB, speaker $(limit_mib speaker) MiB$raised), the"\
     "class-data sharing archive made as the Dockerfile makes"\
-    "it; each role started alone against a real API server, given as in its Pod (service account token and CA), idle, then with $N LoadBalancer Services (each with an"\
+    "it; each role started alone against a real API server, given as in its Pod (service account token and"\
+    "CA), idle, then with $N LoadBalancer Services (each with an"\
     "EndpointSlice) and 20 Nodes. Baseline: a bare JVM with the same flags (hack/bench/Idle.java), start -> main"\
     "and its RSS idling."
   report_header

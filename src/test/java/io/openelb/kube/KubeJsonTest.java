@@ -42,7 +42,8 @@ class KubeJsonTest {
 
     @Test
     void aKindNoRoleReadsIsNotLookedUpOnTheClassPath() {
-        Object object = objectOf("{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\"}}");
+        Object object = objectOf("{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
+                + "\"metadata\":{\"name\":\"web\"}}");
 
         assertThat(object).isExactlyInstanceOf(GenericKubernetesResource.class);
     }
