@@ -1,5 +1,6 @@
 package io.openelb;
 
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -9,6 +10,7 @@ import io.openelb.api.v1alpha2.BgpAdvertisement;
 import io.openelb.api.v1alpha2.BgpConf;
 import io.openelb.api.v1alpha2.BgpPeer;
 import io.openelb.api.v1alpha2.Eip;
+import io.openelb.kube.KubeJson;
 import java.util.HashMap;
 import java.util.List;
 
@@ -33,5 +35,10 @@ public final class MockApiServer {
         }
         server.init();
         return server;
+    }
+
+    /** A client of {@code server} with the program's JSON mapper ({@link KubeJson}), as the program builds its own. */
+    public static NamespacedKubernetesClient client(KubernetesMockServer server) {
+        return server.createClient(builder -> builder.withKubernetesSerialization(KubeJson.SERIALIZATION));
     }
 }

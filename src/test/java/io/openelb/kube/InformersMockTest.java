@@ -28,7 +28,7 @@ class InformersMockTest {
     @BeforeEach
     void start() {
         server = MockApiServer.withOurCrds();
-        client = server.createClient(builder -> builder.withKubernetesSerialization(KubeJson.SERIALIZATION));
+        client = MockApiServer.client(server);
     }
 
     @AfterEach

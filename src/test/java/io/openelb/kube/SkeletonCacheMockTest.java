@@ -53,7 +53,7 @@ class SkeletonCacheMockTest {
     @BeforeEach
     void start() {
         server = MockApiServer.withOurCrds(dispatcher);
-        client = server.createClient(builder -> builder.withKubernetesSerialization(KubeJson.SERIALIZATION));
+        client = MockApiServer.client(server);
         vertx = Vertx.vertx();
         EventBusCodecs.registerAll(vertx.eventBus());
         vertx.eventBus().<ClusterChanged>consumer(Addresses.CLUSTER_CHANGED, m -> snapshots.add(m.body().snapshot()));

@@ -39,7 +39,7 @@ class WatchVerticleMockTest {
     @BeforeEach
     void start() {
         server = MockApiServer.withOurCrds();
-        client = server.createClient(builder -> builder.withKubernetesSerialization(KubeJson.SERIALIZATION));
+        client = MockApiServer.client(server);
         vertx = Vertx.vertx();
         EventBusCodecs.registerAll(vertx.eventBus());
         vertx.eventBus().<ClusterChanged>consumer(Addresses.CLUSTER_CHANGED, m -> {
