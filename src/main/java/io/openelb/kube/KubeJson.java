@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The process's one JSON mapper for Kubernetes objects, shared by its API clients and its writers (one
  * mapper caches its (de)serializers once). fabric8's default looks up every kind of every API group
  * through the class path at the first watch event (about 350 kinds: Gateway API, storage, admission,
- * ...) and so loads and keeps some 500 classes this program never reads, a few MiB in each role. Here
+ * ...) and so loads and keeps some 500 classes this program never reads (~9 MiB of RSS per role). Here
  * only the kinds that arrive untyped (an object in a watch event) are registered; any other kind
  * deserializes as a generic resource, which fabric8 converts to the type asked for.
  */
