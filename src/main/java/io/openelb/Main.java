@@ -39,7 +39,6 @@ import io.openelb.web.ClusterStatusVerticle;
 import io.openelb.web.HttpVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.CountDownLatch;
@@ -159,13 +158,13 @@ public final class Main {
      * clients and the BGP listen port): the HTTP endpoint and the API server client stay untouched by it.
      */
     private Vertx vertx(Metrics metrics, TcpMd5Keys md5Keys) {
-        var builder = metrics.vertxBuilder();
+        var builder = metrics.vertxBuilder(config.eventLoops());
         if (config.role().runsSpeaker()) {
             md5Keys.transport().ifPresent(builder::withTransport);
         }
         Vertx vertx = builder.build();
         EventBusCodecs.registerAll(vertx.eventBus());
-        EventLoopDelay.deploy(vertx, metrics.registry(), "main", VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+        EventLoopDelay.deploy(vertx, metrics.registry(), "main", config.eventLoops());
         return vertx;
     }
 

@@ -113,6 +113,13 @@ final class Converters {
         }
     }
 
+    /** Event loops of the process: one at least; more than a node has cores only switch threads. */
+    static final class EventLoopsConverter extends RangeConverter {
+        EventLoopsConverter() {
+            super(1, 64, "a number of event loops");
+        }
+    }
+
     /** The Layer 2 membership port: fixed (peers must agree on it) and leaving room for failure detection. */
     static final class MembershipPortConverter extends PortConverter {
         @Override

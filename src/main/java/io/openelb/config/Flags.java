@@ -2,6 +2,7 @@ package io.openelb.config;
 
 import io.openelb.config.Converters.BooleanConverter;
 import io.openelb.config.Converters.DurationConverter;
+import io.openelb.config.Converters.EventLoopsConverter;
 import io.openelb.config.Converters.HostConverter;
 import io.openelb.config.Converters.LogFormatConverter;
 import io.openelb.config.Converters.LogLevelConverter;
@@ -92,6 +93,12 @@ final class Flags {
             converter = PositiveDurationConverter.class,
             description = "Longest clean shutdown on SIGTERM before exiting anyway. Env OPENELB_SHUTDOWN_TIMEOUT.")
     Duration shutdownTimeout;
+
+    @Option(names = "--event-loops", paramLabel = "N", defaultValue = "1", converter = EventLoopsConverter.class,
+            description = "Vert.x event loops (1-64). One serves a node agent's small tasks without handing each "
+                    + "change from thread to thread; the writes and the watches run on other threads. "
+                    + "Env OPENELB_EVENT_LOOPS.")
+    Integer eventLoops;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info", converter = LogLevelConverter.class,
             description = "trace | debug | info | warn | error. Env OPENELB_LOG_LEVEL.")

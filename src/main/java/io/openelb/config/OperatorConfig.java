@@ -38,6 +38,7 @@ import picocli.CommandLine.TypeConversionException;
  * @param grpcPort        port of that API (0 picks a free port)
  * @param kubeconfig      kubeconfig file; empty means the client's usual discovery
  * @param shutdownTimeout how long a clean shutdown may take before the process exits anyway
+ * @param eventLoops      the Vert.x event loops of the process
  * @param logLevel        log level of the root logger
  * @param logFormat       {@code text} (one line per event) or {@code json} (one JSON object per line)
  * @param printConfig     print the effective configuration and exit
@@ -59,6 +60,7 @@ public record OperatorConfig(
         int grpcPort,
         String kubeconfig,
         Duration shutdownTimeout,
+        int eventLoops,
         String logLevel,
         String logFormat,
         boolean printConfig,
@@ -292,7 +294,7 @@ public record OperatorConfig(
 
     private static OperatorConfig from(Flags f, Map<String, String> effective) {
         return new OperatorConfig(f.role, f.nodeName.trim(), f.namespace, f.httpHost, f.httpPort, f.grpcHost,
-                f.grpcPort, f.kubeconfig, f.shutdownTimeout, Flags.display(f.logLevel), Flags.display(f.logFormat),
+                f.grpcPort, f.kubeconfig, f.shutdownTimeout, f.eventLoops, Flags.display(f.logLevel), Flags.display(f.logFormat),
                 f.printConfig, f.loadBalancerClass, f.allocateUnclassed,
                 new LeaderElection(f.leaderElect, f.leaseName, f.leaseDuration, f.renewDeadline, f.retryPeriod),
                 new Layer2(f.membershipPort, f.membershipFailureTimeout, f.layer2HandoverDelay, f.membershipSecret),

@@ -39,9 +39,9 @@ public final class Metrics implements AutoCloseable {
      * A Vertx builder whose own meters ({@code vertx_*}: event bus, HTTP, pools) go to this registry: the one
      * way the process wires Vert.x to it. The JVM meters are bound here, not by Vert.x (they would be twice).
      */
-    public VertxBuilder vertxBuilder() {
+    public VertxBuilder vertxBuilder(int eventLoops) {
         return Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                .with(new VertxOptions().setEventLoopPoolSize(eventLoops).setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
                 .withMetrics(new MicrometerMetricsFactory(registry));
     }
 

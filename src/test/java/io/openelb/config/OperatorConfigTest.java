@@ -35,6 +35,7 @@ class OperatorConfigTest {
         assertThat(config.grpcPort()).isEqualTo(50051);
         assertThat(config.kubeconfig()).isEmpty();
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.eventLoops()).isEqualTo(1);
         assertThat(config.logLevel()).isEqualTo("info");
         assertThat(config.logFormat()).isEqualTo("text");
         assertThat(config.printConfig()).isFalse();
@@ -73,12 +74,14 @@ class OperatorConfigTest {
                 "OPENELB_NODE_NAME", "worker-2",
                 "OPENELB_HTTP_PORT", "9000",
                 "OPENELB_SHUTDOWN_TIMEOUT", "500ms",
+                "OPENELB_EVENT_LOOPS", "2",
                 "OPENELB_LOG_LEVEL", "DEBUG"));
 
         assertThat(config.role()).isEqualTo(Role.SPEAKER);
         assertThat(config.nodeName()).isEqualTo("worker-2");
         assertThat(config.httpPort()).isEqualTo(9000);
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.eventLoops()).isEqualTo(2);
         assertThat(config.logLevel()).isEqualTo("debug");
     }
 
@@ -100,6 +103,7 @@ class OperatorConfigTest {
     @CsvSource(delimiter = '|', value = {
         "--http-port=70000     | --http-port: '70000' is not a port number (0-65535)",
         "--http-port=abc       | --http-port: 'abc' is not a port number",
+        "--event-loops=0       | --event-loops: '0' is not a number of event loops (1-64)",
         "--role=router         | --role: unknown role 'router', expected controller, speaker or all",
         "--shutdown-timeout=10 | --shutdown-timeout: invalid duration '10'",
         "--shutdown-timeout=0s | --shutdown-timeout: must be longer than 0",

@@ -46,7 +46,7 @@ class VertxMetricsLogVertxTest {
         logged.start();
         root.addAppender(logged);
         metrics = new Metrics();
-        vertx = metrics.vertxBuilder().build();
+        vertx = metrics.vertxBuilder(1).build();
         EventBusCodecs.registerAll(vertx.eventBus());
     }
 
