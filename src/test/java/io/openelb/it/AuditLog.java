@@ -26,8 +26,11 @@ import java.util.stream.Stream;
 final class AuditLog {
     private static final Set<String> WRITES = Set.of("create", "update", "patch", "delete", "deletecollection");
 
-    /** One completed request, as its audit event at Metadata level describes it. */
-    record Request(Instant received, String user, String userAgent, String verb, String apiGroup, String resource,
+    /**
+     * One completed request, as its audit event at Metadata level describes it: when the API server received it
+     * and when it had answered it (microseconds).
+     */
+    record Request(Instant received, Instant completed, String user, String userAgent, String verb, String apiGroup, String resource,
             String subresource, String namespace, String name) {
         /** {@code patch services/status}, {@code create events}, {@code patch eips/status (network.kubesphere.io)}. */
         String what() {
@@ -82,6 +85,7 @@ final class AuditLog {
         }
         JsonObject user = event.getJsonObject("user", new JsonObject());
         return Optional.of(new Request(Instant.parse(event.getString("requestReceivedTimestamp")),
+                Instant.parse(event.getString("stageTimestamp")),
                 user.getString("username", ""), event.getString("userAgent", ""), event.getString("verb", ""),
                 object.getString("apiGroup", ""), object.getString("resource", ""),
                 object.getString("subresource", ""), object.getString("namespace", ""),

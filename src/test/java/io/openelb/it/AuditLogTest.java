@@ -43,6 +43,7 @@ class AuditLogTest {
         assertThat(r.what()).isEqualTo("patch eips/status (network.kubesphere.io)");
         assertThat(r.isWrite()).isTrue();
         assertThat(r.received()).hasToString("2026-11-27T10:00:00.123456Z");
+        assertThat(r.completed()).hasToString("2026-11-27T10:00:00.130001Z");
     }
 
     @Test

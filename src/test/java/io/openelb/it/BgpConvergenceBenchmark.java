@@ -89,6 +89,12 @@ public final class BgpConvergenceBenchmark {
         // speaker reacts to), and from there to the route in the kernel
         double[] toStatus = new double[count];
         double[] statusToRoute = new double[count];
+        // and the same path split where the API server's audit log timed it
+        AuditLog audit = new AuditLog(cluster.auditLog().orElseThrow(() -> new IllegalStateException(
+                "the local control plane runs without an audit log: unset OPENELB_APISERVER_AUDIT")));
+        long[] createStarted = new long[count];
+        long[] routeAdded = new long[count];
+        WallClock clock = new WallClock();
         Map<String, Long> addressSeen = new ConcurrentHashMap<>();
         double[] floor;
         try (RouteMonitor monitor = new RouteMonitor();
@@ -109,6 +115,8 @@ public final class BgpConvergenceBenchmark {
                     long start = System.nanoTime();
                     f.service("c" + i);
                     long route = monitor.nextAdded(Duration.ofSeconds(30));
+                    createStarted[i] = start;
+                    routeAdded[i] = route;
                     long seen = addressSeen.getOrDefault("c" + i, route);
                     ours[i] = (route - start) / 1e6;
                     toStatus[i] = (seen - start) / 1e6;
@@ -121,7 +129,8 @@ public final class BgpConvergenceBenchmark {
         Arrays.sort(floor);
         Arrays.sort(toStatus);
         Arrays.sort(statusToRoute);
-        new BenchReport(BenchReport.format("Service created -> /32 in the router's kernel table (BIRD), %d Services "
+        double[][] stages = stages(audit.read(), count, createStarted, routeAdded, clock);
+        BenchReport report = new BenchReport(BenchReport.format("Service created -> /32 in the router's kernel table (BIRD), %d Services "
                 + "one after another. OpenELB: API server -> controller -> API server -> speaker -> BIRD. Baseline "
                 + "(floor): the same kind of route added with the gobgp CLI to a GoBGP peer of the same BIRD.", count))
                 .times("p50", percentile(ours, 50), percentile(floor, 50), BenchReport.under(percentile(ours, 50), 30)
@@ -133,8 +142,67 @@ public final class BgpConvergenceBenchmark {
                         BenchReport.millis(percentile(toStatus, 50)), BenchReport.NONE, BenchReport.NONE, BenchReport.NONE)
                 .row("of which address in the status -> route in the kernel, p50",
                         BenchReport.millis(percentile(statusToRoute, 50)), BenchReport.NONE, BenchReport.NONE,
-                        BenchReport.NONE)
-                .emit();
+                        BenchReport.NONE);
+        for (int s = 0; s < STAGES.size(); s++) {
+            report.row("stage (audit log): " + STAGES.get(s) + ", p50 / p90", BenchReport.millis(percentile(stages[s], 50))
+                    + " / " + BenchReport.millis(percentile(stages[s], 90)), BenchReport.NONE, BenchReport.NONE,
+                    BenchReport.NONE);
+        }
+        report.emit();
+    }
+
+    /** The path split at the API server's audit timestamps of the create and of the controller's status write. */
+    private static final List<String> STAGES = List.of(
+            "the benchmark's create call -> the API server received it",
+            "the API server creating the Service",
+            "created -> the controller's status write received (watch delivery, controller)",
+            "the API server writing the status",
+            "status written -> route in the kernel (watch delivery, speaker, BGP, BIRD)");
+
+    /**
+     * Per stage of {@link #STAGES}, sorted: the milliseconds each of the measured Services ({@code c0}...)
+     * spent there, from the audit log's requests and the benchmark's own times ({@link System#nanoTime}).
+     */
+    private static double[][] stages(List<AuditLog.Request> requests, int count, long[] createStarted,
+            long[] routeAdded, WallClock clock) {
+        Map<String, AuditLog.Request> creates = new java.util.HashMap<>();
+        Map<String, AuditLog.Request> statusWrites = new java.util.HashMap<>();
+        for (AuditLog.Request r : requests) {
+            if (r.resource().equals("services") && r.verb().equals("create")) {
+                creates.putIfAbsent(r.name(), r);
+            } else if (r.what().equals("patch services/status") && "controller".equals(RequestCounts.role(r.user()))) {
+                statusWrites.putIfAbsent(r.name(), r);
+            }
+        }
+        double[][] stages = new double[STAGES.size()][count];
+        for (int i = 0; i < count; i++) {
+            AuditLog.Request create = creates.get("c" + i);
+            AuditLog.Request status = statusWrites.get("c" + i);
+            if (create == null || status == null) {
+                throw new IllegalStateException("no create or status write of c" + i + " in the audit log");
+            }
+            stages[0][i] = millis(clock.at(createStarted[i]), create.received());
+            stages[1][i] = millis(create.received(), create.completed());
+            stages[2][i] = millis(create.completed(), status.received());
+            stages[3][i] = millis(status.received(), status.completed());
+            stages[4][i] = millis(status.completed(), clock.at(routeAdded[i]));
+        }
+        Arrays.stream(stages).forEach(Arrays::sort);
+        return stages;
+    }
+
+    private static double millis(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1e6;
+    }
+
+    /** {@link System#nanoTime} values as wall-clock instants (the API server's audit log is in wall-clock time). */
+    private static final class WallClock {
+        private final Instant wall = Instant.now();
+        private final long nanos = System.nanoTime();
+
+        Instant at(long nanoTime) {
+            return wall.plusNanos(nanoTime - nanos);
+        }
     }
 
     /** Issue 17's bar, a multiple of the floor measured in the same run: "<= 1.5x floor (15.8 ms): met". */
