@@ -31,6 +31,22 @@ class KubeJsonTest {
     }
 
     @Test
+    void managedFieldsAreSkippedAndTheRestIsRead() {
+        String service = "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"web\","
+                + "\"managedFields\":[{\"manager\":\"kubectl\",\"operation\":\"Update\",\"fieldsType\":\"FieldsV1\","
+                + "\"fieldsV1\":{\"f:spec\":{\"f:ports\":{}}}}],\"labels\":{\"app\":\"web\"}},"
+                + "\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"10.0.0.1\"}]}}}";
+
+        for (Service read : new Service[] {(Service) objectOf(service),
+                KubeJson.SERIALIZATION.unmarshal(service, Service.class)}) {
+            assertThat(read.getMetadata().getManagedFields()).isEmpty();
+            assertThat(read.getMetadata().getAdditionalProperties()).isEmpty();
+            assertThat(read.getMetadata().getLabels()).containsEntry("app", "web");
+            assertThat(read.getStatus().getLoadBalancer().getIngress().get(0).getIp()).isEqualTo("10.0.0.1");
+        }
+    }
+
+    @Test
     void aWatchErrorCarriesAStatus() {
         // fabric8 restarts an expired watch only when it recognises the Status (code 410)
         Object object = objectOf("{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\"Failure\","
