@@ -102,7 +102,7 @@ public final class BgpConvergenceBenchmark {
             // both as in their containers: the image's JVM flags, memory limits and class-data sharing archive
             Path archive = archive(dir);
             try (OpenElbProcess controller = controllerAsInContainer(cluster, dir, archive, count);
-                    OpenElbProcess speaker = lab.startSpeaker(1, dir, "speaker",
+                    OpenElbProcess speaker = lab.startSpeakerAsInPod(1, dir, "speaker",
                             asInContainer(InstallFiles.speakerContainer(), archive, count), InstallFiles.environment(),
                             "--log-level=warn")) {
                 speaker.awaitReady(Duration.ofSeconds(60));
@@ -313,7 +313,7 @@ public final class BgpConvergenceBenchmark {
         // both as in their containers, with the memory limit README advises beyond a few thousand Services
         Path archive = archive(dir);
         try (OpenElbProcess controller = controllerAsInContainer(cluster, dir, archive, count);
-                OpenElbProcess speaker = lab.startSpeaker(1, dir, "speaker",
+                OpenElbProcess speaker = lab.startSpeakerAsInPod(1, dir, "speaker",
                         asInContainer(InstallFiles.speakerContainer(), archive, count), InstallFiles.environment(),
                         "--log-level=warn");
                 SharedIndexInformer<Service> informer = firstAddresses(cluster, f.namespace, (name, at) -> {
@@ -382,7 +382,7 @@ public final class BgpConvergenceBenchmark {
             List<String> flags = asInContainer(InstallFiles.speakerContainer(), archive(dir), count);
             long start = System.nanoTime();
             Instant startedAt = Instant.now();
-            try (OpenElbProcess speaker = lab.startSpeaker(1, dir, "speaker", flags, InstallFiles.environment(),
+            try (OpenElbProcess speaker = lab.startSpeakerAsInPod(1, dir, "speaker", flags, InstallFiles.environment(),
                     "--log-level=info")) {
                 long inBird = 0;
                 long inKernel = 0;
@@ -439,12 +439,14 @@ public final class BgpConvergenceBenchmark {
                 .toList();
     }
 
-    /** The controller as in its container ({@link #asInContainer}), ready. */
+    /** The controller as in its container ({@link #asInContainer}) and given the API server as in its Pod, ready. */
     private static OpenElbProcess controllerAsInContainer(LocalCluster cluster, Path dir, Path archive, int services)
             throws InterruptedException {
+        Map<String, String> environment = new java.util.HashMap<>(InstallFiles.environment());
+        environment.putAll(cluster.podCredentials("openelb-system", "openelb-controller", dir));
         return OpenElbProcess.startWithJvmFlags(asInContainer(InstallFiles.controllerContainer(), archive, services),
-                InstallFiles.environment(), cluster.kubeconfigFor("openelb-system", "openelb-controller", dir), dir,
-                "controller", "--role=controller", "--log-level=warn").awaitReady(Duration.ofSeconds(60));
+                environment, null, dir, "controller", "--role=controller", "--log-level=warn")
+                .awaitReady(Duration.ofSeconds(60));
     }
 
     /** Calls {@code first} once per Service of the namespace: its name and when it first showed an address. */

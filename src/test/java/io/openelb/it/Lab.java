@@ -105,6 +105,20 @@ final class Lab {
     }
 
     /**
+     * {@link #startSpeaker(int, java.nio.file.Path, String, List, java.util.Map, String...)} given the API server
+     * as in its Pod ({@link LocalCluster#podCredentials}) instead of a kubeconfig.
+     */
+    OpenElbProcess startSpeakerAsInPod(int i, java.nio.file.Path dir, String logName, List<String> jvmFlags,
+            java.util.Map<String, String> env, String... options) {
+        java.util.Map<String, String> environment = new java.util.HashMap<>(env);
+        environment.putAll(cluster.podCredentials("openelb-system", "openelb-speaker", dir));
+        List<String> args = new java.util.ArrayList<>(List.of("--role=speaker", "--node-name=" + nodeName(i)));
+        args.addAll(List.of(options));
+        return OpenElbProcess.startIn(nodeNamespace(i), jvmFlags, environment, null, dir, logName,
+                args.toArray(String[]::new));
+    }
+
+    /**
      * Creates or updates the Node object of lab node i as a kubelet would (InternalIP, Ready); no kubelet
      * runs here, so the condition stays as the test sets it.
      */

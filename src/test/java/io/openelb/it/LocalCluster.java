@@ -143,13 +143,9 @@ final class LocalCluster {
 
     /** A kubeconfig carrying a fresh token of this ServiceAccount: the identity the program has in a cluster. */
     Path kubeconfigFor(String namespace, String serviceAccount, Path dir) {
-        String token = admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount)
-                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(24 * 3600L).endSpec()
-                        .build())
-                .getStatus().getToken();
+        String token = token(namespace, serviceAccount);
         Config config = admin.getConfiguration();
-        String ca = config.getCaCertData() != null ? config.getCaCertData()
-                : Base64.getEncoder().encodeToString(read(Path.of(config.getCaCertFile())).getBytes(StandardCharsets.UTF_8));
+        String ca = Base64.getEncoder().encodeToString(caCertificate().getBytes(StandardCharsets.UTF_8));
         Path file = dir.resolve(serviceAccount + ".kubeconfig");
         write(file, """
                 apiVersion: v1
@@ -166,6 +162,37 @@ final class LocalCluster {
                 current-context: local
                 """.formatted(config.getMasterUrl(), ca, serviceAccount, token, serviceAccount));
         return file;
+    }
+
+    /**
+     * The same identity as a Pod of this ServiceAccount gets it: the API server, a fresh token and the CA (written
+     * into {@code dir}) in fabric8's environment variables, no kubeconfig to parse (for {@link OpenElbProcess}
+     * started without one). Parsing a kubeconfig costs the program ~0.4 s at start, and ~9 MiB: fabric8 reads it
+     * with its static mapper, which looks up every kind on the class path.
+     */
+    Map<String, String> podCredentials(String namespace, String serviceAccount, Path dir) {
+        Path ca = dir.resolve(serviceAccount + "-ca.crt");
+        write(ca, caCertificate());
+        return Map.of("KUBERNETES_MASTER", admin.getConfiguration().getMasterUrl(),
+                "KUBERNETES_AUTH_TOKEN", token(namespace, serviceAccount),
+                "KUBERNETES_CERTS_CA_FILE", ca.toString(),
+                "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
+                "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+    }
+
+    private String token(String namespace, String serviceAccount) {
+        return admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount)
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(24 * 3600L).endSpec()
+                        .build())
+                .getStatus().getToken();
+    }
+
+    /** The cluster's CA certificate, PEM. */
+    private String caCertificate() {
+        Config config = admin.getConfiguration();
+        return config.getCaCertData() != null
+                ? new String(Base64.getDecoder().decode(config.getCaCertData()), StandardCharsets.UTF_8)
+                : read(Path.of(config.getCaCertFile()));
     }
 
     record Result(int exitCode, String stdout, String stderr) {}

@@ -56,7 +56,10 @@ final class OpenElbProcess implements AutoCloseable {
         return startIn(netns, jvmFlags, java.util.Map.of(), kubeconfig, logDir, name, args);
     }
 
-    /** Starts the jar inside network namespace {@code netns} (null: this one) with these JVM flags and environment. */
+    /**
+     * Starts the jar inside network namespace {@code netns} (null: this one) with these JVM flags and environment;
+     * {@code kubeconfig} null: the environment gives the API server ({@link LocalCluster#podCredentials}).
+     */
     static OpenElbProcess startIn(String netns, List<String> jvmFlags, java.util.Map<String, String> env,
             Path kubeconfig, Path logDir, String name, String... args) {
         try {
@@ -67,8 +70,10 @@ final class OpenElbProcess implements AutoCloseable {
             }
             command.add(ProcessHandle.current().info().command().orElse("java"));
             command.addAll(jvmFlags);
-            command.addAll(List.of("-jar", JAR.toString(),
-                    "--kubeconfig=" + kubeconfig, "--http-host=127.0.0.1", "--http-port=" + port));
+            command.addAll(List.of("-jar", JAR.toString(), "--http-host=127.0.0.1", "--http-port=" + port));
+            if (kubeconfig != null) {
+                command.add("--kubeconfig=" + kubeconfig);
+            }
             command.addAll(List.of(args));
             Path log = logDir.resolve(name + ".log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
