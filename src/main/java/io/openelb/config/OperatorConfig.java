@@ -294,8 +294,8 @@ public record OperatorConfig(
 
     private static OperatorConfig from(Flags f, Map<String, String> effective) {
         return new OperatorConfig(f.role, f.nodeName.trim(), f.namespace, f.httpHost, f.httpPort, f.grpcHost,
-                f.grpcPort, f.kubeconfig, f.shutdownTimeout, f.eventLoops, Flags.display(f.logLevel), Flags.display(f.logFormat),
-                f.printConfig, f.loadBalancerClass, f.allocateUnclassed,
+                f.grpcPort, f.kubeconfig, f.shutdownTimeout, f.eventLoops, Flags.display(f.logLevel),
+                Flags.display(f.logFormat), f.printConfig, f.loadBalancerClass, f.allocateUnclassed,
                 new LeaderElection(f.leaderElect, f.leaseName, f.leaseDuration, f.renewDeadline, f.retryPeriod),
                 new Layer2(f.membershipPort, f.membershipFailureTimeout, f.layer2HandoverDelay, f.membershipSecret),
                 new ApiServerVip(f.vip.isEmpty() ? List.of() : List.of(f.vip.split(",")), f.vipInterface.trim(),

@@ -41,7 +41,8 @@ public final class Metrics implements AutoCloseable {
      */
     public VertxBuilder vertxBuilder(int eventLoops) {
         return Vertx.builder()
-                .with(new VertxOptions().setEventLoopPoolSize(eventLoops).setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                .with(new VertxOptions().setEventLoopPoolSize(eventLoops)
+                        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
                 .withMetrics(new MicrometerMetricsFactory(registry));
     }
 

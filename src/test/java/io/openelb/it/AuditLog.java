@@ -30,8 +30,8 @@ final class AuditLog {
      * One completed request, as its audit event at Metadata level describes it: when the API server received it
      * and when it had answered it (microseconds).
      */
-    record Request(Instant received, Instant completed, String user, String userAgent, String verb, String apiGroup, String resource,
-            String subresource, String namespace, String name) {
+    record Request(Instant received, Instant completed, String user, String userAgent, String verb, String apiGroup,
+            String resource, String subresource, String namespace, String name) {
         /** {@code patch services/status}, {@code create events}, {@code patch eips/status (network.kubesphere.io)}. */
         String what() {
             return verb + " " + resource + (subresource.isEmpty() ? "" : "/" + subresource)

@@ -130,9 +130,9 @@ public final class BgpConvergenceBenchmark {
         Arrays.sort(toStatus);
         Arrays.sort(statusToRoute);
         double[][] stages = stages(audit.read(), count, createStarted, routeAdded, clock);
-        BenchReport report = new BenchReport(BenchReport.format("Service created -> /32 in the router's kernel table (BIRD), %d Services "
-                + "one after another. OpenELB: API server -> controller -> API server -> speaker -> BIRD. Baseline "
-                + "(floor): the same kind of route added with the gobgp CLI to a GoBGP peer of the same BIRD.", count))
+        BenchReport report = new BenchReport(BenchReport.format("Service created -> /32 in the router's kernel table "
+                + "(BIRD), %d Services one after another. OpenELB: API server -> controller -> API server -> speaker "
+                + "-> BIRD. Baseline (floor): the same kind of route added with the gobgp CLI to a GoBGP peer of the same BIRD.", count))
                 .times("p50", percentile(ours, 50), percentile(floor, 50), BenchReport.under(percentile(ours, 50), 30)
                         + "; issue 17 " + timesFloor(percentile(ours, 50), percentile(floor, 50), 1.5))
                 .times("p99", percentile(ours, 99), percentile(floor, 99), BenchReport.under(percentile(ours, 99), 100)
@@ -144,9 +144,10 @@ public final class BgpConvergenceBenchmark {
                         BenchReport.millis(percentile(statusToRoute, 50)), BenchReport.NONE, BenchReport.NONE,
                         BenchReport.NONE);
         for (int s = 0; s < STAGES.size(); s++) {
-            report.row("stage (audit log): " + STAGES.get(s) + ", p50 / p90", BenchReport.millis(percentile(stages[s], 50))
-                    + " / " + BenchReport.millis(percentile(stages[s], 90)), BenchReport.NONE, BenchReport.NONE,
-                    BenchReport.NONE);
+            report.row("stage (audit log): " + STAGES.get(s) + ", p50 / p90",
+                    BenchReport.millis(percentile(stages[s], 50)) + " / "
+                            + BenchReport.millis(percentile(stages[s], 90)),
+                    BenchReport.NONE, BenchReport.NONE, BenchReport.NONE);
         }
         report.emit();
     }
