@@ -82,7 +82,14 @@ class VertxMetricsLogVertxTest {
                     .map(body -> path));
         }
         Future.all(answers).await(30, TimeUnit.SECONDS);
-        GetBgpCall.send(vertx, grpc.actualPort()).await(30, TimeUnit.SECONDS);
+        try {
+            GetBgpCall.send(vertx, grpc.actualPort()).await(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) { // seen once in CI (2026-12-06): where it waited
+            Thread.getAllStackTraces().forEach((thread, stack) -> System.err.println(thread + "\n    "
+                    + java.util.Arrays.stream(stack).map(String::valueOf)
+                            .collect(java.util.stream.Collectors.joining("\n    "))));
+            throw e;
+        }
         client.close().await(10, TimeUnit.SECONDS);
 
         assertThat(metrics.scrape()).contains("vertx_eventbus_handlers", "vertx_http_server_active_connections");
