@@ -132,7 +132,8 @@ public final class BgpConvergenceBenchmark {
         double[][] stages = stages(audit.read(), count, createStarted, routeAdded, clock);
         BenchReport report = new BenchReport(BenchReport.format("Service created -> /32 in the router's kernel table "
                 + "(BIRD), %d Services one after another. OpenELB: API server -> controller -> API server -> speaker "
-                + "-> BIRD. Baseline (floor): the same kind of route added with the gobgp CLI to a GoBGP peer of the same BIRD.", count))
+                + "-> BIRD. Baseline (floor): the same kind of route added with the gobgp CLI to a GoBGP peer of the "
+                + "same BIRD.", count))
                 .times("p50", percentile(ours, 50), percentile(floor, 50), BenchReport.under(percentile(ours, 50), 30)
                         + "; issue 17 " + timesFloor(percentile(ours, 50), percentile(floor, 50), 1.5))
                 .times("p99", percentile(ours, 99), percentile(floor, 99), BenchReport.under(percentile(ours, 99), 100)
@@ -443,10 +444,9 @@ public final class BgpConvergenceBenchmark {
     /** The controller as in its container ({@link #asInContainer}) and given the API server as in its Pod, ready. */
     private static OpenElbProcess controllerAsInContainer(LocalCluster cluster, Path dir, Path archive, int services)
             throws InterruptedException {
-        Map<String, String> environment = new java.util.HashMap<>(InstallFiles.environment());
-        environment.putAll(cluster.podCredentials("openelb-system", "openelb-controller", dir));
         return OpenElbProcess.startWithJvmFlags(asInContainer(InstallFiles.controllerContainer(), archive, services),
-                environment, null, dir, "controller", "--role=controller", "--log-level=warn")
+                cluster.withPodCredentials(InstallFiles.environment(), "openelb-system", "openelb-controller", dir),
+                null, dir, "controller", "--role=controller", "--log-level=warn")
                 .awaitReady(Duration.ofSeconds(60));
     }
 

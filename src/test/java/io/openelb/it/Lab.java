@@ -97,24 +97,26 @@ final class Lab {
     /** {@link #startSpeaker(int, java.nio.file.Path, String, String...)} with these JVM flags and environment. */
     OpenElbProcess startSpeaker(int i, java.nio.file.Path dir, String logName, List<String> jvmFlags,
             java.util.Map<String, String> env, String... options) {
-        java.nio.file.Path kubeconfig = cluster.kubeconfigFor("openelb-system", "openelb-speaker", dir);
-        List<String> args = new java.util.ArrayList<>(List.of("--role=speaker", "--node-name=" + nodeName(i)));
-        args.addAll(List.of(options));
-        return OpenElbProcess.startIn(nodeNamespace(i), jvmFlags, env, kubeconfig, dir, logName,
-                args.toArray(String[]::new));
+        return launchSpeaker(i, dir, logName, jvmFlags, env,
+                cluster.kubeconfigFor("openelb-system", "openelb-speaker", dir), options);
     }
 
     /**
      * {@link #startSpeaker(int, java.nio.file.Path, String, List, java.util.Map, String...)} given the API server
-     * as in its Pod ({@link LocalCluster#podCredentials}) instead of a kubeconfig.
+     * as in its Pod ({@link LocalCluster#withPodCredentials}) instead of a kubeconfig.
      */
     OpenElbProcess startSpeakerAsInPod(int i, java.nio.file.Path dir, String logName, List<String> jvmFlags,
             java.util.Map<String, String> env, String... options) {
-        java.util.Map<String, String> environment = new java.util.HashMap<>(env);
-        environment.putAll(cluster.podCredentials("openelb-system", "openelb-speaker", dir));
+        return launchSpeaker(i, dir, logName, jvmFlags,
+                cluster.withPodCredentials(env, "openelb-system", "openelb-speaker", dir), null, options);
+    }
+
+    /** The speaker of node i in its namespace; {@code kubeconfig} null: {@code env} gives the API server. */
+    private OpenElbProcess launchSpeaker(int i, java.nio.file.Path dir, String logName, List<String> jvmFlags,
+            java.util.Map<String, String> env, java.nio.file.Path kubeconfig, String... options) {
         List<String> args = new java.util.ArrayList<>(List.of("--role=speaker", "--node-name=" + nodeName(i)));
         args.addAll(List.of(options));
-        return OpenElbProcess.startIn(nodeNamespace(i), jvmFlags, environment, null, dir, logName,
+        return OpenElbProcess.startIn(nodeNamespace(i), jvmFlags, env, kubeconfig, dir, logName,
                 args.toArray(String[]::new));
     }
 

@@ -165,19 +165,22 @@ final class LocalCluster {
     }
 
     /**
-     * The same identity as a Pod of this ServiceAccount gets it: the API server, a fresh token and the CA (written
-     * into {@code dir}) in fabric8's environment variables, no kubeconfig to parse (for {@link OpenElbProcess}
-     * started without one). Parsing a kubeconfig costs the program ~0.4 s at start, and ~9 MiB: fabric8 reads it
-     * with its static mapper, which looks up every kind on the class path.
+     * {@code env} and the same identity as a Pod of this ServiceAccount gets it: the API server, a fresh token and
+     * the CA (written into {@code dir}) in fabric8's environment variables, no kubeconfig to parse (for
+     * {@link OpenElbProcess} started without one). Parsing a kubeconfig costs the program ~0.4 s at start, and
+     * ~9 MiB: fabric8 reads it with its static mapper, which looks up every kind on the class path.
      */
-    Map<String, String> podCredentials(String namespace, String serviceAccount, Path dir) {
+    Map<String, String> withPodCredentials(Map<String, String> env, String namespace, String serviceAccount,
+            Path dir) {
         Path ca = dir.resolve(serviceAccount + "-ca.crt");
         write(ca, caCertificate());
-        return Map.of("KUBERNETES_MASTER", admin.getConfiguration().getMasterUrl(),
+        Map<String, String> environment = new java.util.HashMap<>(env);
+        environment.putAll(Map.of("KUBERNETES_MASTER", admin.getConfiguration().getMasterUrl(),
                 "KUBERNETES_AUTH_TOKEN", token(namespace, serviceAccount),
                 "KUBERNETES_CERTS_CA_FILE", ca.toString(),
                 "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
-                "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+                "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false"));
+        return environment;
     }
 
     private String token(String namespace, String serviceAccount) {

@@ -58,7 +58,7 @@ final class OpenElbProcess implements AutoCloseable {
 
     /**
      * Starts the jar inside network namespace {@code netns} (null: this one) with these JVM flags and environment;
-     * {@code kubeconfig} null: the environment gives the API server ({@link LocalCluster#podCredentials}).
+     * {@code kubeconfig} null: the environment gives the API server ({@link LocalCluster#withPodCredentials}).
      */
     static OpenElbProcess startIn(String netns, List<String> jvmFlags, java.util.Map<String, String> env,
             Path kubeconfig, Path logDir, String name, String... args) {
