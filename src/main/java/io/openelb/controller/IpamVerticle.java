@@ -186,14 +186,19 @@ public final class IpamVerticle extends VerticleBase {
 
     /**
      * Queues the Services waiting for an address (their last attempt failed), of one namespace or of all
-     * when null. Only those: a freed address or a new pool cannot change anything for the others.
+     * when null, oldest first: the queue decides in order, so a pool that appears or an address freed goes
+     * to the Service that has waited longest, as at a restart. Only those: a freed address or a new pool
+     * cannot change anything for the others.
      */
     private void queueWaiting(String namespace) {
+        List<ServiceModel> waiting = new ArrayList<>();
         for (ServiceKey key : lastFailure.keySet()) {
             if (namespace == null || namespace.equals(key.namespace())) {
-                queue.add(key);
+                snapshot.service(key.toString()).ifPresentOrElse(waiting::add, () -> queue.add(key)); // gone: released
             }
         }
+        waiting.sort(OLDEST_FIRST);
+        waiting.forEach(s -> queue.add(ServiceRequests.key(s)));
     }
 
     /** One Service: decide with the allocator now, then write what differs. */

@@ -192,6 +192,29 @@ class IpamVerticleMockTest {
     }
 
     /**
+     * Services waiting for a pool are served oldest first when one appears, whatever their names. CI found
+     * it: they were queued in hash order, and the Service created second took the better pool.
+     */
+    @Test
+    void servicesWaitingForAPoolAreServedOldestFirstWhenOneAppears() throws Exception {
+        leading.set(true);
+        deployController();
+        List<String> oldestFirst = List.of("d", "c", "b", "a"); // name order is the reverse
+        for (String name : oldestFirst) {
+            service(name, Map.of());
+            Thread.sleep(1050); // creation timestamps have whole seconds
+        }
+        await("all four reported", () -> oldestFirst.stream()
+                .allMatch(name -> !events(NAMESPACE, name, "AllocationFailed").isEmpty()));
+
+        eip("192.0.2.10-192.0.2.11"); // room for two
+        await("two served", () -> ingress().values().stream().filter(ip -> !ip.isEmpty()).count() == 2);
+
+        assertThat(ingress()).containsEntry("d", "192.0.2.10").containsEntry("c", "192.0.2.11")
+                .containsEntry("b", "").containsEntry("a", "");
+    }
+
+    /**
      * The status of an Eip tells that it is invalid for this reason (the last controller wrote it): a
      * controller that starts says nothing again; a new reason gets its Event. Before, every start posted
      * an InvalidEip Event for the same unchanged problem.
