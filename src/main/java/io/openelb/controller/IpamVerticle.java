@@ -40,8 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class IpamVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(IpamVerticle.class);
     private static final long EIP_STATUS_INTERVAL_MS = 500;
-    private static final Comparator<ServiceModel> OLDEST_FIRST =
-            Comparator.comparing(ServiceModel::createdAt).thenComparing(ServiceModel::key);
 
     private final ServiceRequests requests;
     private final KubeWriter writer;
@@ -124,7 +122,7 @@ public final class IpamVerticle extends VerticleBase {
         pools = snapshot.pools();
         allocator = new Allocator(pools.pools());
         List<ServiceModel> services = new ArrayList<>(listed.stream().map(Conversion::service).toList());
-        services.sort(OLDEST_FIRST);
+        services.sort(ServiceModel.OLDEST_FIRST);
         int restored = 0;
         for (ServiceModel service : services) {
             // a Service being deleted keeps its address until it is gone: it may not go to another meanwhile
@@ -186,19 +184,15 @@ public final class IpamVerticle extends VerticleBase {
 
     /**
      * Queues the Services waiting for an address (their last attempt failed), of one namespace or of all
-     * when null, oldest first: the queue decides in order, so a pool that appears or an address freed goes
-     * to the Service that has waited longest, as at a restart. Only those: a freed address or a new pool
-     * cannot change anything for the others.
+     * when null, oldest first: the queue decides in order, so what a new pool or a freed address offers goes
+     * to the longest waiting. Only those: it cannot change anything for the others.
      */
     private void queueWaiting(String namespace) {
-        List<ServiceModel> waiting = new ArrayList<>();
-        for (ServiceKey key : lastFailure.keySet()) {
-            if (namespace == null || namespace.equals(key.namespace())) {
-                snapshot.service(key.toString()).ifPresentOrElse(waiting::add, () -> queue.add(key)); // gone: released
-            }
-        }
-        waiting.sort(OLDEST_FIRST);
-        waiting.forEach(s -> queue.add(ServiceRequests.key(s)));
+        lastFailure.keySet().stream()
+                .filter(key -> namespace == null || namespace.equals(key.namespace()))
+                .sorted(Comparator.comparing((ServiceKey key) -> snapshot.service(key.toString()).orElse(null),
+                        Comparator.nullsFirst(ServiceModel.OLDEST_FIRST))) // one gone is released
+                .forEach(queue::add);
     }
 
     /** One Service: decide with the allocator now, then write what differs. */
@@ -299,7 +293,7 @@ public final class IpamVerticle extends VerticleBase {
     private boolean yieldsTo(ServiceModel claimant, Allocation held) {
         ServiceModel holder = snapshot.service(held.service().toString()).orElse(null);
         return holder == null || !holder.ingress().contains(held.address())
-                || OLDEST_FIRST.compare(claimant, holder) < 0;
+                || ServiceModel.OLDEST_FIRST.compare(claimant, holder) < 0;
     }
 
     /** Writes the decided addresses and the claim (the Eip label) where they differ. */

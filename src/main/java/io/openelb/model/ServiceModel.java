@@ -1,5 +1,6 @@
 package io.openelb.model;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,10 @@ public record ServiceModel(String namespace, String name, String uid, String res
         boolean deleting, boolean loadBalancer, String loadBalancerClass, Map<String, String> annotations,
         String loadBalancerIp, List<IpFamily> ipFamilies, String ipFamilyPolicy, List<Port> ports,
         boolean localTrafficOnly, List<IpAddress> ingress, boolean hasFinalizer, String poolLabel) {
+
+    /** Creation time, then namespace/name: of two that want one address the first holds it, or gets it first. */
+    public static final Comparator<ServiceModel> OLDEST_FIRST =
+            Comparator.comparing(ServiceModel::createdAt).thenComparing(ServiceModel::key);
 
     /** A port the Service exposes; protocol as in the spec (TCP when unset). */
     public record Port(String protocol, int port) {}
