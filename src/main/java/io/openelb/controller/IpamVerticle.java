@@ -167,31 +167,31 @@ public final class IpamVerticle extends VerticleBase {
             allocator.setPools(pools.pools());
             retryWaiting = true;
         }
+        List<ServiceKey> batch = new ArrayList<>();
         if (gap) {
-            next.services().values().forEach(s -> queue.add(ServiceRequests.key(s)));
+            next.services().values().forEach(s -> batch.add(ServiceRequests.key(s)));
         } else {
             for (String key : changes.services()) { // an address that left a status (moved, or gone) is free now
-                queue.add(ServiceKey.parse(key));
+                batch.add(ServiceKey.parse(key));
                 retryWaiting |= !next.ingressOf(key).containsAll(previous.ingressOf(key));
             }
-            changes.namespaces().forEach(this::queueWaiting);
+            changes.namespaces().forEach(namespace -> batch.addAll(waiting(namespace)));
         }
-        if (retryWaiting) {
-            queueWaiting(null);
-        }
+        batch.addAll(retryWaiting ? waiting(null) : List.of());
+        queueOldestFirst(batch);
         queue.drain();
     }
 
-    /**
-     * Queues the Services waiting for an address (their last attempt failed), of one namespace or of all
-     * when null, oldest first: the queue decides in order, so what a new pool or a freed address offers goes
-     * to the longest waiting. Only those: it cannot change anything for the others.
-     */
-    private void queueWaiting(String namespace) {
-        lastFailure.keySet().stream()
-                .filter(key -> namespace == null || namespace.equals(key.namespace()))
-                .sorted(Comparator.comparing((ServiceKey key) -> snapshot.service(key.toString()).orElse(null),
-                        Comparator.nullsFirst(ServiceModel.OLDEST_FIRST))) // one gone is released
+    /** Those whose last attempt failed, of one namespace or all (null): a new pool or freed address serves no other. */
+    private List<ServiceKey> waiting(String namespace) {
+        return lastFailure.keySet().stream()
+                .filter(key -> namespace == null || namespace.equals(key.namespace())).toList();
+    }
+
+    /** The queue decides in order: what a new pool or freed address offers goes to the Service created first. */
+    private void queueOldestFirst(List<ServiceKey> keys) {
+        keys.stream().sorted(Comparator.comparing((ServiceKey key) -> snapshot.service(key.toString()).orElse(null),
+                Comparator.nullsFirst(ServiceModel.OLDEST_FIRST))) // one gone is released
                 .forEach(queue::add);
     }
 
@@ -240,7 +240,7 @@ public final class IpamVerticle extends VerticleBase {
         List<Allocation> after = allocator.allocationsOf(ServiceRequests.key(service));
         if (!after.containsAll(before) && before.stream().map(Allocation::address).noneMatch(a ->
                 service.ingress().contains(a) && after.stream().noneMatch(kept -> kept.address().equals(a)))) {
-            queueWaiting(null);
+            queueOldestFirst(waiting(null));
         }
     }
 
@@ -276,7 +276,7 @@ public final class IpamVerticle extends VerticleBase {
             queue.add(other);
         }
         if (!adoption.displaced().isEmpty()) {
-            queueWaiting(null); // they gave up every address they held
+            queueOldestFirst(waiting(null)); // they gave up every address they held
         }
         if (!adoption.conflicts().isEmpty()) {
             adoption.conflicts().forEach(c -> LOG.warn("{}: status address not adopted: {}", key, c));
@@ -343,7 +343,7 @@ public final class IpamVerticle extends VerticleBase {
         if (!released.isEmpty()) {
             eipReports.dirty();
             LOG.info("{}: released {}", key, released.stream().map(a -> a.address().toString()).toList());
-            queueWaiting(null); // an address freed may serve a Service that waits for one
+            queueOldestFirst(waiting(null)); // an address freed may serve a Service that waits for one
         }
     }
 }

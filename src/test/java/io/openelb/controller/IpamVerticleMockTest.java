@@ -17,6 +17,8 @@ import io.openelb.bus.Addresses;
 import io.openelb.bus.ClusterChanged;
 import io.openelb.bus.EventBusCodecs;
 import io.openelb.cluster.Conversion;
+import io.openelb.cluster.ResourceKind;
+import io.openelb.cluster.SnapshotBuilder;
 import io.openelb.cluster.EipDefinitions;
 import io.openelb.config.Role;
 import io.openelb.ipam.Allocator;
@@ -215,6 +217,39 @@ class IpamVerticleMockTest {
     }
 
     /**
+     * IpamIT's finding in CI: a Service waits for a pool; the pool and a newer Service arrive in one change
+     * (one snapshot). The older gets the pool's one address; the newer waits. Before, the change's own
+     * Services were queued ahead of the waiting ones, and the newer took it. Snapshots are published by hand
+     * here so that both arrive in one, as the watcher's batching did.
+     */
+    @Test
+    void aServiceWaitingForAPoolIsServedBeforeANewerOneArrivingWithThePool() throws Exception {
+        Conversion conversion = new Conversion();
+        SnapshotBuilder cluster = new SnapshotBuilder(WatchedKinds.of(Role.CONTROLLER));
+        Service older = createdAt(service("older"), "2026-12-06T10:00:00Z");
+        cluster.put(ResourceKind.SERVICE, Conversion.key(ResourceKind.SERVICE, older),
+                conversion.convert(ResourceKind.SERVICE, older));
+        leading.set(true);
+        vertx.deployVerticle(new IpamVerticle(new ServiceRequests("", true),
+                new KubeWriter(vertx, client, leading::get, Duration.ofSeconds(5)), new IpamMetrics(meters)))
+                .await(10, TimeUnit.SECONDS);
+        vertx.eventBus().publish(Addresses.CLUSTER_CHANGED, new ClusterChanged(cluster.snapshot(true)));
+        await("older reported", () -> !events(NAMESPACE, "older", "AllocationFailed").isEmpty());
+
+        Service newer = createdAt(service("newer"), "2026-12-06T10:00:05Z");
+        cluster.put(ResourceKind.SERVICE, Conversion.key(ResourceKind.SERVICE, newer),
+                conversion.convert(ResourceKind.SERVICE, newer));
+        Eip pool = eip("pool", "192.0.2.10/32", Map.of());
+        pool.getSpec().namespaces = List.of(NAMESPACE);
+        pool = create(pool);
+        cluster.put(ResourceKind.EIP, Conversion.key(ResourceKind.EIP, pool), conversion.convert(ResourceKind.EIP, pool));
+        vertx.eventBus().publish(Addresses.CLUSTER_CHANGED, new ClusterChanged(cluster.snapshot(true)));
+
+        await("one served", () -> ingress().values().stream().anyMatch(ip -> !ip.isEmpty()));
+        assertThat(ingress()).containsEntry("older", "192.0.2.10").containsEntry("newer", "");
+    }
+
+    /**
      * The status of an Eip tells that it is invalid for this reason (the last controller wrote it): a
      * controller that starts says nothing again; a new reason gets its Event. Before, every start posted
      * an InvalidEip Event for the same unchanged problem.
@@ -289,6 +324,18 @@ class IpamVerticleMockTest {
 
     private Eip create(Eip eip) {
         return client.resources(Eip.class).resource(eip).create();
+    }
+
+    /** A LoadBalancer Service of port 80, created on the mock server; returns it as the server has it. */
+    private Service service(String name) {
+        service(name, Map.of());
+        return client.services().inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    /** The Service as if created at {@code timestamp} (the mock server stamps whole seconds of now). */
+    private static Service createdAt(Service service, String timestamp) {
+        service.getMetadata().setCreationTimestamp(timestamp);
+        return service;
     }
 
     /** A LoadBalancer Service of port 80 with these annotations. */
