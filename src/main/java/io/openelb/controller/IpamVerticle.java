@@ -190,9 +190,10 @@ public final class IpamVerticle extends VerticleBase {
 
     /** The queue decides in order: what a new pool or freed address offers goes to the Service created first. */
     private void queueOldestFirst(List<ServiceKey> keys) {
-        keys.stream().sorted(Comparator.comparing((ServiceKey key) -> snapshot.service(key.toString()).orElse(null),
-                Comparator.nullsFirst(ServiceModel.OLDEST_FIRST))) // one gone is released
-                .forEach(queue::add);
+        Map<ServiceKey, ServiceModel> services = new HashMap<>(); // each looked up once, not per comparison
+        keys.forEach(key -> services.put(key, snapshot.service(key.toString()).orElse(null))); // null: gone
+        services.keySet().stream().sorted(Comparator.comparing(services::get,
+                Comparator.nullsFirst(ServiceModel.OLDEST_FIRST))).forEach(queue::add);
     }
 
     /** One Service: decide with the allocator now, then write what differs. */
