@@ -11,7 +11,8 @@
 # and from it the heap per Service; the target column holds issue 17's bars.
 # Baseline: a bare JVM with the same flags (hack/bench/Idle.java), start -> main and its RSS idling.
 #
-# Environment: OPENELB_FOOTPRINT_FLAGS replaces the Dockerfile's flags (to compare choices). The control
+# Environment: OPENELB_FOOTPRINT_FLAGS replaces the Dockerfile's flags (to compare choices);
+# OPENELB_FOOTPRINT_HISTOGRAMS=DIR writes each role's class histogram (idle, loaded) there. The control
 # plane is its own (OPENELB_FOOTPRINT_CLUSTER_DIR, default /tmp/openelb-footprint-cluster, port
 # OPENELB_FOOTPRINT_PORT, default 27443), purged before and after so that every run starts empty.
 set -euo pipefail
@@ -139,6 +140,9 @@ measure() { # <state>: starts each role alone, lets both settle; records the fig
     rss[$role.$1]=$(mib "$pid" VmRSS)
     hwm[$role.$1]=$(mib "$pid" VmHWM)
     heap[$role.$1]=$(heap_after_gc "$pid")
+    if [[ -n ${OPENELB_FOOTPRINT_HISTOGRAMS:-} ]]; then # what the heap holds, class by class, after that GC
+      jcmd "$pid" GC.class_histogram >"$OPENELB_FOOTPRINT_HISTOGRAMS/$role-$1.txt" 2>&1 || true
+    fi
   done
 }
 measure idle
