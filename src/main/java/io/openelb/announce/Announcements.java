@@ -87,13 +87,10 @@ public final class Announcements {
         ServiceState old = services.remove(key);
         if (old != null) {
             for (IpAddress address : old.addresses()) {
-                holders.computeIfPresent(address, (a, keys) -> keys.remove(key) && keys.isEmpty() ? null : keys);
-                Map<String, SortedSet<String>> holders = byAddress.get(address);
-                if (holders != null && holders.remove(key) != null) {
+                holders.computeIfPresent(address, (a, keys) -> CopyOnWrite.minus(keys, key));
+                if (byAddress.getOrDefault(address, Map.of()).containsKey(key)) {
                     touched.add(address);
-                    if (holders.isEmpty()) {
-                        byAddress.remove(address);
-                    }
+                    byAddress.computeIfPresent(address, (a, held) -> CopyOnWrite.minus(held, key));
                 }
             }
         }
@@ -113,10 +110,11 @@ public final class Announcements {
     /** Records the Service's BGP addresses with their announcers; returns them. */
     private Set<IpAddress> add(ServiceState service, Collection<NodeState> nodes, Collection<Pool> pools,
             RoutePolicy policy) {
-        services.put(service.key(), service);
+        String key = service.key();
+        services.put(key, service);
         Set<IpAddress> added = new HashSet<>();
         for (IpAddress address : service.addresses()) {
-            holders.computeIfAbsent(address, a -> new HashSet<>()).add(service.key());
+            holders.compute(address, (a, keys) -> CopyOnWrite.plus(keys, key));
             if (pools.stream().noneMatch(p -> p.protocol() == Protocol.BGP && p.range().contains(address))) {
                 continue;
             }
@@ -126,7 +124,7 @@ public final class Announcements {
                     names.add(node.name());
                 }
             }
-            byAddress.computeIfAbsent(address, a -> new HashMap<>()).put(service.key(), names);
+            byAddress.compute(address, (a, held) -> CopyOnWrite.plus(held, key, names));
             added.add(address);
         }
         return added;
@@ -134,8 +132,11 @@ public final class Announcements {
 
     /** Sets an address's announcers to the union of its Services'; returns them (empty: not announced). */
     private SortedSet<String> refresh(IpAddress address) {
-        SortedSet<String> all = new TreeSet<>();
-        byAddress.getOrDefault(address, Map.of()).values().forEach(all::addAll);
+        Map<String, SortedSet<String>> held = byAddress.getOrDefault(address, Map.of());
+        SortedSet<String> all = held.size() == 1 ? held.values().iterator().next() : new TreeSet<>();
+        if (held.size() > 1) {
+            held.values().forEach(all::addAll);
+        }
         if (all.isEmpty()) {
             announcers.remove(address);
             return EMPTY;

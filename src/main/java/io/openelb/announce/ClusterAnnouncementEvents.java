@@ -161,8 +161,8 @@ public final class ClusterAnnouncementEvents {
 
     private static Map<IpAddress, Set<String>> index(Map<String, ServiceState> services) {
         Map<IpAddress, Set<String>> out = new HashMap<>();
-        services.values().forEach(s -> s.addresses().forEach(a -> out.computeIfAbsent(a, x -> new HashSet<>())
-                .add(s.key())));
+        services.values().forEach(s -> s.addresses().forEach(a -> out.compute(a, (x, keys) ->
+                CopyOnWrite.plus(keys, s.key()))));
         return out;
     }
 
@@ -173,20 +173,18 @@ public final class ClusterAnnouncementEvents {
             for (Map<String, ServiceState> services : List.of(last.services(), now.services())) {
                 ServiceState service = services.get(key);
                 if (service != null) {
-                    service.addresses().forEach(a -> before.computeIfAbsent(a, x -> Set.copyOf(
-                            holders.getOrDefault(x, Set.of()))));
+                    service.addresses().forEach(a -> before.computeIfAbsent(a, x -> holders.getOrDefault(x, Set.of())));
                 }
             }
         }
         for (String key : changed) {
             ServiceState old = last.services().get(key);
             if (old != null) {
-                old.addresses().forEach(a -> holders.computeIfPresent(a, (x, keys) -> keys.remove(key)
-                        && keys.isEmpty() ? null : keys));
+                old.addresses().forEach(a -> holders.computeIfPresent(a, (x, keys) -> CopyOnWrite.minus(keys, key)));
             }
             ServiceState service = now.services().get(key);
             if (service != null) {
-                service.addresses().forEach(a -> holders.computeIfAbsent(a, x -> new HashSet<>()).add(key));
+                service.addresses().forEach(a -> holders.compute(a, (x, keys) -> CopyOnWrite.plus(keys, key)));
             }
         }
         return before;

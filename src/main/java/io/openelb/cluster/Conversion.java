@@ -73,8 +73,18 @@ public final class Conversion {
      */
     public static String key(ResourceKind kind, HasMetadata object) {
         ObjectMeta meta = object.getMetadata();
-        return meta.getNamespace() == null || kind == ResourceKind.SECRET ? meta.getName()
-                : meta.getNamespace() + "/" + meta.getName();
+        return shared(meta.getNamespace() == null || kind == ResourceKind.SECRET ? meta.getName()
+                : meta.getNamespace() + "/" + meta.getName());
+    }
+
+    /**
+     * The one copy of a string that many models repeat (a namespace, a node's name, an annotation, the key
+     * of a Service that its EndpointSlice names too): every watch event parses fresh copies, and with
+     * thousands of Services those copies were a large part of each role's heap per Service. The JVM's
+     * string table holds them weakly: a string no model uses any more is collected.
+     */
+    static String shared(String text) {
+        return text == null ? null : text.intern();
     }
 
     public static NodeModel node(Node node) {
@@ -94,7 +104,7 @@ public final class Conversion {
                 });
             }
         }
-        return new NodeModel(node.getMetadata().getName(), ready, labels.containsKey(EXCLUDE_LABEL), labels,
+        return new NodeModel(shared(node.getMetadata().getName()), ready, labels.containsKey(EXCLUDE_LABEL), labels,
                 internal, addresses);
     }
 
@@ -104,7 +114,7 @@ public final class Conversion {
         Map<String, String> annotations = new HashMap<>();
         Objects.requireNonNullElse(meta.getAnnotations(), Map.<String, String>of()).forEach((k, v) -> {
             if (SERVICE_ANNOTATIONS.contains(k) && v != null) {
-                annotations.put(k, v);
+                annotations.put(shared(k), shared(v));
             }
         });
         List<IpFamily> families = Objects.requireNonNullElse(spec.getIpFamilies(), List.<String>of()).stream()
@@ -112,16 +122,18 @@ public final class Conversion {
                 .toList();
         List<ServiceModel.Port> ports = Objects.requireNonNullElse(spec.getPorts(),
                         List.<io.fabric8.kubernetes.api.model.ServicePort>of()).stream()
-                .map(p -> new ServiceModel.Port(Objects.requireNonNullElse(p.getProtocol(), "TCP"),
+                .map(p -> new ServiceModel.Port(shared(Objects.requireNonNullElse(p.getProtocol(), "TCP")),
                         Objects.requireNonNullElse(p.getPort(), 0)))
                 .toList();
-        String poolLabel = meta.getLabels() == null ? null : meta.getLabels().get(Annotations.POOL);
+        String poolLabel = meta.getLabels() == null ? null : shared(meta.getLabels().get(Annotations.POOL));
         boolean finalizer = meta.getFinalizers() != null && meta.getFinalizers().contains(Annotations.FINALIZER);
-        return new ServiceModel(meta.getNamespace(), meta.getName(), Objects.requireNonNullElse(meta.getUid(), ""),
+        return new ServiceModel(shared(meta.getNamespace()), meta.getName(),
+                Objects.requireNonNullElse(meta.getUid(), ""),
                 Objects.requireNonNullElse(meta.getResourceVersion(), ""),
                 Objects.requireNonNullElse(meta.getCreationTimestamp(), ""), meta.getDeletionTimestamp() != null,
-                "LoadBalancer".equals(spec.getType()), spec.getLoadBalancerClass(), annotations,
-                spec.getLoadBalancerIP(), families, Objects.requireNonNullElse(spec.getIpFamilyPolicy(), ""), ports,
+                "LoadBalancer".equals(spec.getType()), shared(spec.getLoadBalancerClass()), annotations,
+                spec.getLoadBalancerIP(), families, shared(Objects.requireNonNullElse(spec.getIpFamilyPolicy(), "")),
+                ports,
                 "Local".equals(spec.getExternalTrafficPolicy()), ingress(service), finalizer, poolLabel);
     }
 
@@ -146,10 +158,11 @@ public final class Conversion {
         for (Endpoint e : Objects.requireNonNullElse(slice.getEndpoints(), List.<Endpoint>of())) {
             boolean ready = e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady());
             if (ready && e.getNodeName() != null) {
-                nodes.add(e.getNodeName());
+                nodes.add(shared(e.getNodeName()));
             }
         }
-        return new SliceModel(service == null ? null : slice.getMetadata().getNamespace() + "/" + service, nodes);
+        String serviceKey = service == null ? null : shared(slice.getMetadata().getNamespace() + "/" + service);
+        return new SliceModel(serviceKey, nodes);
     }
 
     /** A Secret's data (base64 as stored), by key; decoded where it is used. */

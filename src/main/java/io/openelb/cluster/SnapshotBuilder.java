@@ -1,5 +1,6 @@
 package io.openelb.cluster;
 
+import io.openelb.announce.CopyOnWrite;
 import io.openelb.announce.ServiceState;
 import io.openelb.api.v1alpha2.Eip;
 import io.openelb.model.PoolSet;
@@ -90,14 +91,11 @@ public final class SnapshotBuilder {
     private void sliceChanged(String key, SliceModel before, SliceModel after) {
         String was = before == null ? null : before.service();
         if (was != null) {
-            readyNodes.computeIfPresent(was, (s, bySlice) -> {
-                bySlice.remove(key);
-                return bySlice.isEmpty() ? null : bySlice;
-            });
+            readyNodes.computeIfPresent(was, (s, bySlice) -> CopyOnWrite.minus(bySlice, key));
             announce(was);
         }
         if (after != null && after.service() != null) {
-            readyNodes.computeIfAbsent(after.service(), s -> new HashMap<>()).put(key, after.readyNodes());
+            readyNodes.compute(after.service(), (s, bySlice) -> CopyOnWrite.plus(bySlice, key, after.readyNodes()));
             announce(after.service());
         }
     }

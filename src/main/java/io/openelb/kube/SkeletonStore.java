@@ -50,11 +50,14 @@ public final class SkeletonStore<T extends HasMetadata> implements ItemStore<T> 
         return Cache.metaNamespaceKeyFunc(obj);
     }
 
-    /** Keeps the key and the resourceVersion of {@code obj}, never {@code obj}: the handlers get that one. */
+    /**
+     * Keeps the key and the resourceVersion of {@code obj}, never {@code obj}: the handlers get that one. The
+     * key is the JVM's one copy of it, which the snapshot's models share ({@code Conversion.shared}).
+     */
     @Override
     public T put(String key, T obj) {
         String version = obj.getMetadata().getResourceVersion();
-        return skeleton(key, versionsByKey.put(key, version == null ? NO_VERSION : version));
+        return skeleton(key, versionsByKey.put(key.intern(), version == null ? NO_VERSION : version));
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.openelb.announce.ServiceState;
 import io.openelb.model.IpAddress;
 import io.openelb.model.IpFamily;
 import io.openelb.model.NodeModel;
+import io.openelb.model.ServiceModel;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -59,6 +60,32 @@ class SnapshotBuilderTest {
 
         builder.remove(ResourceKind.ENDPOINT_SLICE, "ns/web-a");
         assertThat(builder.snapshot(true).announced().get("ns/web").nodesWithReadyEndpoints()).containsExactly("node2");
+    }
+
+    @Test
+    void whatManyObjectsRepeatIsHeldOnceNotOncePerObject() {
+        // each watch event parses fresh strings: copies, as here
+        Service web = service("web", "Local", "192.0.2.1");
+        Service dns = service("dns", "Local", "192.0.2.2");
+        dns.getMetadata().setNamespace(new String("ns"));
+        dns.getSpec().setIpFamilyPolicy(new String("SingleStack"));
+        web.getSpec().setIpFamilyPolicy(new String("SingleStack"));
+        put(ResourceKind.SERVICE, web);
+        put(ResourceKind.SERVICE, dns);
+        put(ResourceKind.ENDPOINT_SLICE, slice("web-a", new String("web"), new String("node1"), true));
+        put(ResourceKind.ENDPOINT_SLICE, slice("dns-a", "dns", new String("node1"), true));
+        put(ResourceKind.NODE, new NodeBuilder().withNewMetadata().withName(new String("node1")).endMetadata().build());
+
+        ClusterSnapshot s = builder.snapshot(true);
+        ServiceModel webModel = s.services().get("ns/web");
+        ServiceModel dnsModel = s.services().get("ns/dns");
+        assertThat(dnsModel.namespace()).isSameAs(webModel.namespace());
+        assertThat(dnsModel.ipFamilyPolicy()).isSameAs(webModel.ipFamilyPolicy());
+        assertThat(s.announced().get("ns/web").key()).as("the Service's key, named by its slice too")
+                .isSameAs(s.services().keySet().stream().filter("ns/web"::equals).findFirst().orElseThrow());
+        String node1 = s.nodes().keySet().iterator().next();
+        assertThat(s.announced().get("ns/web").nodesWithReadyEndpoints().iterator().next()).isSameAs(node1);
+        assertThat(s.announced().get("ns/dns").nodesWithReadyEndpoints().iterator().next()).isSameAs(node1);
     }
 
     @Test
