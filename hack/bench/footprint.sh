@@ -208,10 +208,15 @@ source hack/bench/report.sh
   for role in controller speaker; do
     # issue 17's bars: idle RSS <= 100 MiB, RSS with 1,000 Services <= 128 MiB, heap per Service <= 3 KiB
     per_service=$(heap_per_service "${heap[$role.idle]}" "${heap[$role.loaded]}")
-    served_target=- loaded_target=-
+    served_target=- loaded_target=- per_service_target=-
     if ((N == 1000)); then
       served_target=$(at_most "${rss[$role.busy]% MiB}" 128 MiB)
       loaded_target=$(at_most "${rss[$role.loaded]% MiB}" 128 MiB)
+    fi
+    # the heap after a full GC moves by up to ~1 MiB between runs: below 1,000 Services that is more than 1 KiB
+    # per Service, too coarse to call the bar
+    if ((N >= 1000)); then
+      per_service_target=$(at_most "$per_service" 3 KiB)
     fi
     report_row "$role start -> ready, nothing to serve" "${ready[$role.idle]} ms" "$floor_start ms" \
       "$(ratio "$floor_start" "${ready[$role.idle]}")" -
@@ -226,6 +231,6 @@ source hack/bench/report.sh
       "$loaded_target"
     report_row "$role heap / metaspace in use after a full GC, $N Services" "$(heap_mib "${heap[$role.loaded]}")" - - -
     report_row "$role heap per Service (started with $N minus idle, after a full GC)" "$per_service KiB" - - \
-      "$(at_most "$per_service" 3 KiB)"
+      "$per_service_target"
   done
 } | report_emit

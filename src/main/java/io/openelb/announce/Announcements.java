@@ -133,15 +133,19 @@ public final class Announcements {
     /** Sets an address's announcers to the union of its Services'; returns them (empty: not announced). */
     private SortedSet<String> refresh(IpAddress address) {
         Map<String, SortedSet<String>> held = byAddress.getOrDefault(address, Map.of());
-        SortedSet<String> all = held.size() == 1 ? held.values().iterator().next() : new TreeSet<>();
-        if (held.size() > 1) {
-            held.values().forEach(all::addAll);
-        }
+        // nearly always one Service holds the address: its nodes are the union, no copy needed
+        SortedSet<String> all = held.size() == 1 ? held.values().iterator().next() : union(held.values());
         if (all.isEmpty()) {
             announcers.remove(address);
             return EMPTY;
         }
         announcers.put(address, all);
+        return all;
+    }
+
+    private static SortedSet<String> union(Collection<SortedSet<String>> sets) {
+        SortedSet<String> all = new TreeSet<>();
+        sets.forEach(all::addAll);
         return all;
     }
 }

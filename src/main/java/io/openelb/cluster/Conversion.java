@@ -133,8 +133,7 @@ public final class Conversion {
                 Objects.requireNonNullElse(meta.getCreationTimestamp(), ""), meta.getDeletionTimestamp() != null,
                 "LoadBalancer".equals(spec.getType()), shared(spec.getLoadBalancerClass()), annotations,
                 spec.getLoadBalancerIP(), families, shared(Objects.requireNonNullElse(spec.getIpFamilyPolicy(), "")),
-                ports,
-                "Local".equals(spec.getExternalTrafficPolicy()), ingress(service), finalizer, poolLabel);
+                ports, "Local".equals(spec.getExternalTrafficPolicy()), ingress(service), finalizer, poolLabel);
     }
 
     /** The IP addresses in {@code status.loadBalancer.ingress}; host names and garbage are left out. */
