@@ -10,7 +10,7 @@ import io.openelb.config.OperatorConfig;
 import io.openelb.controller.IpamVerticle;
 import io.openelb.controller.Leadership;
 import io.openelb.grpc.GrpcVerticle;
-import io.openelb.kube.CompressedHttpClients;
+import io.openelb.kube.KubeHttpClients;
 import io.openelb.kube.Informers;
 import io.openelb.kube.KubeJson;
 import io.openelb.kube.WatchVerticle;
@@ -211,7 +211,7 @@ public final class Main {
         UiSettings settings = new UiSettings(config.ui().writes(), config.ui().sessionIdle(),
                 UiSettings.DEFAULTS.maxLifetime());
         Sessions sessions = new Sessions(settings);
-        UserClients clients = new UserClients(kubeConfig(), new CompressedHttpClients(vertx), KubeJson.SERIALIZATION);
+        UserClients clients = new UserClients(kubeConfig(), new KubeHttpClients(vertx), KubeJson.SERIALIZATION);
         userClients.set(clients);
         return (router, httpVertx) -> {
             // the page loads its files relative to /ui/ (a path route "/ui" would match "/ui/" too)
@@ -282,7 +282,7 @@ public final class Main {
         kubeConfig.setUserAgent(userAgent());
         return new KubernetesClientBuilder()
                 .withConfig(kubeConfig)
-                .withHttpClientFactory(new CompressedHttpClients(vertx))
+                .withHttpClientFactory(new KubeHttpClients(vertx))
                 .withKubernetesSerialization(KubeJson.SERIALIZATION)
                 .build();
     }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The API server compresses a large list only for a client that asks for gzip. */
-class CompressedHttpClientsMockTest {
+class KubeHttpClientsMockTest {
     private KubernetesMockServer server;
     private Vertx vertx;
     private KubernetesClient client;
@@ -20,7 +20,7 @@ class CompressedHttpClientsMockTest {
     void start() {
         server = MockApiServer.withOurCrds();
         vertx = Vertx.vertx();
-        client = server.createClient(new CompressedHttpClients(vertx));
+        client = server.createClient(new KubeHttpClients(vertx));
     }
 
     @AfterEach
