@@ -38,6 +38,10 @@
 #                   idle and with N (default 10000) Services (hack/bench/footprint.sh), against a bare JVM
 #   smoke           all, tiny, to check they still run (CI); writes nothing into docs/
 #   all             every one at its default size (about 40 minutes on 2 cores)
+# OPENELB_BENCH_JVM_FLAGS adds JVM flags to both roles in scale, bgp-convergence and bgp-table ("{role}" in
+# them becomes controller or speaker), e.g. '-Xlog:gc,gc+cpu:file=/tmp/gc-{role}.log' or
+# '-XX:DumpLoadedClassList=/tmp/classes-{role}.txt'; footprint takes its whole flag list from
+# OPENELB_FOOTPRINT_FLAGS instead.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

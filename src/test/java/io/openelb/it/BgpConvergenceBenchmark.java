@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.function.BiConsumer;
+import java.util.stream.Stream;
 
 /**
  * Benchmark, not a test: the whole path from the Kubernetes API to the router's forwarding table, with
@@ -432,12 +433,17 @@ public final class BgpConvergenceBenchmark {
 
     /**
      * The image's JVM flags for a role's container with the image's class-data archive, and the memory limit
-     * README advises beyond a few thousand Services ({@link #LARGE_LIMIT_MIB}).
+     * README advises beyond a few thousand Services ({@link #LARGE_LIMIT_MIB}); then those of
+     * {@code OPENELB_BENCH_JVM_FLAGS}, to look inside a run (they come last, so they win; {@code {role}} in them
+     * is the container's name, e.g. {@code -Xlog:gc,gc+cpu:file=/tmp/gc-{role}.log}).
      */
     private static List<String> asInContainer(Container container, Path archive, int services) {
-        return InstallFiles.jvmFlagsInContainer(container, archive).stream()
+        String extra = System.getenv().getOrDefault("OPENELB_BENCH_JVM_FLAGS", "").replace("{role}",
+                container.getName()).strip();
+        return Stream.concat(InstallFiles.jvmFlagsInContainer(container, archive).stream()
                 .map(flag -> services > LARGE && flag.startsWith("-XX:MaxRAM=") ? "-XX:MaxRAM=" + LARGE_LIMIT_MIB + "m"
-                        : flag)
+                        : flag),
+                extra.isEmpty() ? Stream.empty() : Stream.of(extra.split("\\s+")))
                 .toList();
     }
 
