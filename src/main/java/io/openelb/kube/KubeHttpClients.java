@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.TCPSSLOptions;
 import io.vertx.core.spi.tls.DefaultSslContextFactory;
 import io.vertx.core.spi.tls.SslContextFactory;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -47,11 +48,13 @@ public final class KubeHttpClients extends Vertx5HttpClientFactory {
     @Override
     protected void additionalConfig(WebClientOptions options, WebSocketClientOptions webSockets, PoolOptions pool) {
         options.setDecompressionSupported(true);
-        if (!cipherSuites.isEmpty()) { // both: requests and lists go over HTTP, watches over WebSockets
-            cipherSuites.forEach(options::addEnabledCipherSuite);
-            options.setSslEngineOptions(new OrderedCipherSuites(cipherSuites));
-            cipherSuites.forEach(webSockets::addEnabledCipherSuite);
-            webSockets.setSslEngineOptions(new OrderedCipherSuites(cipherSuites));
+        if (cipherSuites.isEmpty()) {
+            return;
+        }
+        // requests and lists go over HTTP, watches over WebSockets
+        for (TCPSSLOptions tls : List.of(options, webSockets)) {
+            cipherSuites.forEach(tls::addEnabledCipherSuite);
+            tls.setSslEngineOptions(new OrderedCipherSuites(cipherSuites));
         }
     }
 
