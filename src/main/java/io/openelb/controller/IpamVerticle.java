@@ -48,6 +48,7 @@ public final class IpamVerticle extends VerticleBase {
     private final Map<ServiceKey, String> lastFailure = new HashMap<>();
     private final OwnWrites ownWrites = new OwnWrites();
     private ReconcileQueue queue;
+    private UnwatchedServices unwatched;
     private ClusterSnapshot snapshot;
     private Allocator allocator;
     private PoolSet pools = PoolSet.of(List.of());
@@ -60,10 +61,7 @@ public final class IpamVerticle extends VerticleBase {
         this.eipReports = new EipReports(writer, metrics);
     }
 
-    /**
-     * Builds the verticle for the configured class; it writes only while {@code leading} says so, each write
-     * ending within {@code writeDeadline}.
-     */
+    /** The verticle for the configured class; it writes while {@code leading}, each within {@code writeDeadline}. */
     public static IpamVerticle create(KubernetesClient client, Vertx vertx, String loadBalancerClass,
             boolean allocateUnclassed, IpamMetrics metrics, java.util.function.BooleanSupplier leading,
             java.time.Duration writeDeadline) {
@@ -74,6 +72,7 @@ public final class IpamVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         queue = new ReconcileQueue(vertx, metrics, this::reconcile);
+        unwatched = new UnwatchedServices(vertx, writer, queue);
         Snapshots.follow(vertx, this::changed);
         new AdvertisementReports(writer, metrics).start(vertx);
         vertx.setPeriodic(EIP_STATUS_INTERVAL_MS, id -> {
@@ -134,6 +133,7 @@ public final class IpamVerticle extends VerticleBase {
                     ServiceRequests.ports(service), ServiceRequests.sharingKey(service), ServiceRequests.pool(service));
             conflicts.forEach(c -> LOG.warn("{}: status address not restored: {}", service.key(), c));
             restored += held.size() - conflicts.size();
+            unwatched.listed(service, snapshot);
         }
         LOG.info("allocator rebuilt from status: {} pools ({} invalid), {} addresses restored",
                 pools.pools().size(), pools.invalid().size(), restored);
@@ -200,9 +200,9 @@ public final class IpamVerticle extends VerticleBase {
     private Future<Void> reconcile(ServiceKey key) {
         ServiceModel service = snapshot.service(key.toString()).orElse(null);
         if (service == null) {
-            release(key);
-            return Future.succeededFuture();
+            return unwatched.releaseIfGone(key, () -> release(key));
         }
+        unwatched.watched(key);
         if (ownWrites.replacedVersion(key, service.resourceVersion())) {
             return Future.succeededFuture(); // our newer write is on its way through the watch, which queues it again
         }

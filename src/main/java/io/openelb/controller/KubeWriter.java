@@ -106,6 +106,12 @@ final class KubeWriter {
         return vertx.executeBlocking(() -> client.services().inAnyNamespace().list().getItems(), false);
     }
 
+    /** Whether the Service exists, as the API server has it now (a read: allowed to a replica not leading). */
+    Future<Boolean> exists(ServiceKey key) {
+        return vertx.executeBlocking(() -> writes.services().inNamespace(key.namespace()).withName(key.name()).get()
+                != null, false);
+    }
+
     /** Removes the Eip label and OpenELB's finalizer (only that one). */
     Future<Void> unclaim(ServiceKey service) {
         String patch = json.asJson(Map.of("metadata", Map.of(

@@ -108,6 +108,46 @@ class IpamVerticleMockTest {
     }
 
     /**
+     * ChaosIT's second finding. A new leader's watch lags its list of the API server (a standby's watch
+     * reconnects up to 32 s after an API server restart): the list shows "older" holding .10, the watched
+     * view does not show "older" at all. Its address stays held while the API server has the Service, so
+     * "newer" gets the other one; it goes once the Service is deleted, though the watch never showed it.
+     * Before, the leader released .10 at once and gave it to "newer": two Services showed one address.
+     */
+    @Test
+    void anAddressTheListShowsStaysHeldWhileTheWatchHasNotShownItsServiceAndGoesOnceItIsDeleted()
+            throws Exception {
+        Conversion conversion = new Conversion();
+        SnapshotBuilder watched = new SnapshotBuilder(WatchedKinds.of(Role.CONTROLLER));
+        Eip pool = create(eip("pool", "192.0.2.10-192.0.2.11", Map.of(Annotations.DEFAULT_POOL, "true")));
+        watched.put(ResourceKind.EIP, Conversion.key(ResourceKind.EIP, pool),
+                conversion.convert(ResourceKind.EIP, pool));
+        createdAt(service("older"), "2026-12-06T10:00:00Z");
+        setIngress("older", "192.0.2.10"); // by the last leader
+        for (String name : List.of("newer", "last")) {
+            Service service = createdAt(service(name), "2026-12-06T10:00:05Z");
+            watched.put(ResourceKind.SERVICE, Conversion.key(ResourceKind.SERVICE, service),
+                    conversion.convert(ResourceKind.SERVICE, service));
+        }
+        leading.set(true);
+        vertx.deployVerticle(new IpamVerticle(new ServiceRequests("", true),
+                new KubeWriter(vertx, client, leading::get, Duration.ofSeconds(5)), new IpamMetrics(meters)))
+                .await(10, TimeUnit.SECONDS);
+        vertx.eventBus().publish(Addresses.CLUSTER_CHANGED, new ClusterChanged(watched.snapshot(true)));
+        await("newer or last served", () -> !ingress().get("newer").isEmpty() || !ingress().get("last").isEmpty());
+        Thread.sleep(ReconcileQueue.RETRY_MS); // the other one would be served by now if an address were free
+
+        Map<String, String> ingress = ingress();
+        assertThat(ingress).as("older keeps .10, one of the others gets .11, the third waits")
+                .containsEntry("older", "192.0.2.10");
+        assertThat(List.of(ingress.get("newer"), ingress.get("last"))).containsExactlyInAnyOrder("192.0.2.11", "");
+
+        client.services().inNamespace(NAMESPACE).withName("older").delete(); // the watch never shows it
+        await("the waiting one gets .10", () -> ingress().containsValue("192.0.2.10"));
+        assertThat(ingress()).doesNotContainKey("older").containsValues("192.0.2.10", "192.0.2.11");
+    }
+
+    /**
      * A Service waits for an address in an Eip that is invalid as a second default; removing that Eip's
      * default annotation makes it valid, and the Service gets the address at once: the Eip's change queues
      * it, no timer does (nothing retries a failed allocation on a timer).
