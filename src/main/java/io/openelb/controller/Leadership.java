@@ -25,8 +25,12 @@ import org.slf4j.LoggerFactory;
  * <p>Noticing the loss is not enough: under load a renewal can hang past the renew deadline, and the
  * standby takes over while this replica still believes it leads (ChaosIT and ControllerRestartsIT saw
  * two replicas hand out the same address that way). So {@link #holdsLease} fences the writes: it is
- * true only until {@code renewDeadline} after the last successful renewal was <em>sent</em>; a standby
- * can take over only {@code leaseDuration} after it observed that renewal, which is later.
+ * true only until {@code renewDeadline} after the renew time of the last successful renewal, and a write
+ * started before then ends within {@code leaseDuration - renewDeadline}. fabric8's standby takes over once
+ * its clock passes that renew time plus {@code leaseDuration} (not, as client-go, that long after it
+ * observed the renewal), and fabric8 sets the renew time before it reads the Lease: a read that took
+ * seconds (an API server starting again) made a renewal sent late, and a fence counted from the sending
+ * let this replica write after the standby had taken over (ChaosIT in CI: two Services with one address).
  */
 public final class Leadership {
     private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
@@ -92,8 +96,8 @@ public final class Leadership {
     }
 
     /**
-     * Whether this replica surely still holds the Lease: less than {@code renewDeadline} since the last
-     * successful renewal (or acquisition) was sent. Any thread.
+     * Whether this replica surely still holds the Lease: less than {@code renewDeadline} since the renew time
+     * of the last successful renewal (or acquisition). Any thread.
      */
     public boolean holdsLease() {
         return valid && nanoClock.getAsLong() - validUntilNanos < 0;
@@ -108,19 +112,29 @@ public final class Leadership {
         @Override
         public synchronized void create(io.fabric8.kubernetes.client.KubernetesClient client,
                 LeaderElectionRecord record) {
-            long sent = nanoClock.getAsLong();
+            long renewed = renewTimeOnNanoClock(record);
             before(record);
             super.create(client, record);
-            after(record, sent);
+            after(record, renewed);
         }
 
         @Override
         public synchronized void update(io.fabric8.kubernetes.client.KubernetesClient client,
                 LeaderElectionRecord record) {
-            long sent = nanoClock.getAsLong();
+            long renewed = renewTimeOnNanoClock(record);
             before(record);
             super.update(client, record);
-            after(record, sent);
+            after(record, renewed);
+        }
+
+        /** The record's renew time (wall clock, what a standby counts from) on the fence's clock: now less its age. */
+        private long renewTimeOnNanoClock(LeaderElectionRecord record) {
+            long now = nanoClock.getAsLong();
+            if (record.getRenewTime() == null) {
+                return now;
+            }
+            long age = java.time.Duration.between(record.getRenewTime(), java.time.ZonedDateTime.now()).toNanos();
+            return now - Math.max(0, age);
         }
 
         private boolean mine(LeaderElectionRecord record) {
@@ -133,9 +147,9 @@ public final class Leadership {
             }
         }
 
-        private void after(LeaderElectionRecord record, long sent) {
+        private void after(LeaderElectionRecord record, long renewed) {
             if (mine(record)) {
-                validUntilNanos = sent + settings.renewDeadline().toNanos();
+                validUntilNanos = renewed + settings.renewDeadline().toNanos();
                 valid = true;
             }
         }

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * The Services a new leader restored an address for from its list of the API server, that its watch has not
  * shown yet. A standby's watch can lag that list by many seconds (fabric8 reconnects a broken watch after up
  * to 32 s, as after an API server restart), so a Service missing from the watched view may well exist: its
- * address stays held until the API server says the Service is gone. Released at once, it went to a second
- * Service while the first still showed it (IpamVerticleMockTest; what ChaosIT once caught in CI).
+ * address stays held until the API server says the Service is gone. Released at once, it went to the next
+ * Service that asked, while the first still showed it (IpamVerticleMockTest).
  */
 final class UnwatchedServices {
     private static final Logger LOG = LoggerFactory.getLogger(UnwatchedServices.class);
