@@ -85,8 +85,9 @@ public record OperatorConfig(
 
         /**
          * The longest one controller write may take, send to answer, retries included: a write started while
-         * the Lease surely holds (less than renewDeadline after a renewal) then ends before a standby may take
-         * over (leaseDuration after it), so a new leader never lists Services while the old one still writes.
+         * the Lease surely holds (less than renewDeadline after a renewal's renew time) then ends before a
+         * standby may take over (leaseDuration after that time), so a new leader never lists Services while
+         * the old one still writes (as far as the API server finishes a write when its client gives up).
          */
         public Duration writeDeadline() {
             return enabled ? leaseDuration.minus(renewDeadline) : SINGLE_REPLICA_WRITE;

@@ -1,6 +1,6 @@
 package io.openelb.controller;
 
-import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.openelb.bus.Snapshots;
 import io.openelb.cluster.ClusterSnapshot;
@@ -48,7 +48,7 @@ public final class IpamVerticle extends VerticleBase {
     private final Map<ServiceKey, String> lastFailure = new HashMap<>();
     private final OwnWrites ownWrites = new OwnWrites();
     private ReconcileQueue queue;
-    private UnwatchedServices unwatched;
+    private LaggingWatch lagging;
     private ClusterSnapshot snapshot;
     private Allocator allocator;
     private PoolSet pools = PoolSet.of(List.of());
@@ -72,7 +72,7 @@ public final class IpamVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         queue = new ReconcileQueue(vertx, metrics, this::reconcile);
-        unwatched = new UnwatchedServices(vertx, writer, queue);
+        lagging = new LaggingWatch(vertx, writer, queue);
         Snapshots.follow(vertx, this::changed);
         new AdvertisementReports(writer, metrics).start(vertx);
         vertx.setPeriodic(EIP_STATUS_INTERVAL_MS, id -> {
@@ -117,10 +117,11 @@ public final class IpamVerticle extends VerticleBase {
         });
     }
 
-    private void rebuild(List<Service> listed) {
+    private void rebuild(ServiceList listed) {
         pools = snapshot.pools();
         allocator = new Allocator(pools.pools());
-        List<ServiceModel> services = new ArrayList<>(listed.stream().map(Conversion::service).toList());
+        lagging.rebuiltFrom(listed, snapshot);
+        List<ServiceModel> services = new ArrayList<>(listed.getItems().stream().map(Conversion::service).toList());
         services.sort(ServiceModel.OLDEST_FIRST);
         int restored = 0;
         for (ServiceModel service : services) {
@@ -133,7 +134,6 @@ public final class IpamVerticle extends VerticleBase {
                     ServiceRequests.ports(service), ServiceRequests.sharingKey(service), ServiceRequests.pool(service));
             conflicts.forEach(c -> LOG.warn("{}: status address not restored: {}", service.key(), c));
             restored += held.size() - conflicts.size();
-            unwatched.listed(service, snapshot);
         }
         LOG.info("allocator rebuilt from status: {} pools ({} invalid), {} addresses restored",
                 pools.pools().size(), pools.invalid().size(), restored);
@@ -199,10 +199,10 @@ public final class IpamVerticle extends VerticleBase {
     /** One Service: decide with the allocator now, then write what differs. */
     private Future<Void> reconcile(ServiceKey key) {
         ServiceModel service = snapshot.service(key.toString()).orElse(null);
-        if (service == null) {
-            return unwatched.releaseIfGone(key, () -> release(key));
+        if (service == null || lagging.deletedBeforeTheList(service)) {
+            return lagging.releaseIfGone(key, () -> release(key));
         }
-        unwatched.watched(key);
+        lagging.watched(key);
         if (ownWrites.replacedVersion(key, service.resourceVersion())) {
             return Future.succeededFuture(); // our newer write is on its way through the watch, which queues it again
         }

@@ -3,6 +3,7 @@ package io.openelb.controller;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
@@ -102,8 +103,8 @@ final class KubeWriter {
      * Every Service as the API server has it now (a consistent read, not a cache that may lag): what a
      * new leader rebuilds its allocator from.
      */
-    Future<List<Service>> services() {
-        return vertx.executeBlocking(() -> client.services().inAnyNamespace().list().getItems(), false);
+    Future<ServiceList> services() {
+        return vertx.executeBlocking(() -> client.services().inAnyNamespace().list(), false);
     }
 
     /** Whether the Service exists, as the API server has it now (a read: allowed to a replica not leading). */

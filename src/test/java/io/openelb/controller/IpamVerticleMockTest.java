@@ -148,6 +148,52 @@ class IpamVerticleMockTest {
     }
 
     /**
+     * ChaosIT's finding. A new leader's watch has not yet told it that "gone" was deleted (before the list it
+     * rebuilt from was taken); "gone" still shows .10 in the watched view, as it held it. "live" gets .10,
+     * free in the list, and keeps it: the deleted Service's stale status claims nothing. Before, "gone"
+     * took .10 back from "live", which moved to .11. The view here follows "live" and never "gone".
+     */
+    @Test
+    void aServiceDeletedBeforeTheListButStillInTheLaggingViewClaimsNothing() throws Exception {
+        Conversion conversion = new Conversion();
+        SnapshotBuilder watched = new SnapshotBuilder(WatchedKinds.of(Role.CONTROLLER));
+        Eip pool = create(eip("pool", "192.0.2.10-192.0.2.11", Map.of(Annotations.DEFAULT_POOL, "true")));
+        watched.put(ResourceKind.EIP, Conversion.key(ResourceKind.EIP, pool),
+                conversion.convert(ResourceKind.EIP, pool));
+        createdAt(service("gone"), "2026-12-06T10:00:00Z");
+        setIngress("gone", "192.0.2.10"); // by the last leader
+        Service gone = client.services().inNamespace(NAMESPACE).withName("gone").get();
+        watched.put(ResourceKind.SERVICE, Conversion.key(ResourceKind.SERVICE, gone),
+                conversion.convert(ResourceKind.SERVICE, gone));
+        client.services().inNamespace(NAMESPACE).withName("gone").delete();
+        Service live = createdAt(service("live"), "2026-12-06T10:00:05Z");
+        watched.put(ResourceKind.SERVICE, Conversion.key(ResourceKind.SERVICE, live),
+                conversion.convert(ResourceKind.SERVICE, live));
+        leading.set(true);
+        vertx.deployVerticle(new IpamVerticle(new ServiceRequests("", true),
+                new KubeWriter(vertx, client, leading::get, Duration.ofSeconds(5)), new IpamMetrics(meters)))
+                .await(10, TimeUnit.SECONDS);
+        vertx.eventBus().publish(Addresses.CLUSTER_CHANGED, new ClusterChanged(watched.snapshot(true)));
+
+        List<String> seen = new java.util.ArrayList<>();
+        long until = System.nanoTime() + Duration.ofMillis(3 * ReconcileQueue.RETRY_MS).toNanos();
+        while (System.nanoTime() < until) { // the view follows live's writes, as a watch would
+            Service now = client.services().inNamespace(NAMESPACE).withName("live").get();
+            watched.put(ResourceKind.SERVICE, Conversion.key(ResourceKind.SERVICE, now),
+                    conversion.convert(ResourceKind.SERVICE, now));
+            vertx.eventBus().publish(Addresses.CLUSTER_CHANGED, new ClusterChanged(watched.snapshot(true)));
+            String ip = ingress().get("live");
+            if (!ip.isEmpty() && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(ip))) {
+                seen.add(ip);
+            }
+            Thread.sleep(50);
+        }
+        assertThat(seen).as("the addresses live showed, in order").containsExactly("192.0.2.10");
+        assertThat(events(NAMESPACE, "live", "IPAllocated")).as("what kubectl describe tells of live")
+                .containsExactly("Allocated 192.0.2.10 from Eip pool");
+    }
+
+    /**
      * A Service waits for an address in an Eip that is invalid as a second default; removing that Eip's
      * default annotation makes it valid, and the Service gets the address at once: the Eip's change queues
      * it, no timer does (nothing retries a failed allocation on a timer).
