@@ -120,8 +120,8 @@ public final class IpamVerticle extends VerticleBase {
     private void rebuild(ServiceList listed) {
         pools = snapshot.pools();
         allocator = new Allocator(pools.pools());
-        lagging.rebuiltFrom(listed, snapshot);
         List<ServiceModel> services = new ArrayList<>(listed.getItems().stream().map(Conversion::service).toList());
+        lagging.rebuiltFrom(listed.getMetadata(), services, snapshot);
         services.sort(ServiceModel.OLDEST_FIRST);
         int restored = 0;
         for (ServiceModel service : services) {

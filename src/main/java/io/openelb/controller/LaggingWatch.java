@@ -1,15 +1,14 @@
 package io.openelb.controller;
 
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceList;
+import io.fabric8.kubernetes.api.model.ListMeta;
 import io.openelb.cluster.ClusterSnapshot;
-import io.openelb.cluster.Conversion;
 import io.openelb.ipam.ServiceKey;
 import io.openelb.model.ServiceModel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -48,12 +47,11 @@ final class LaggingWatch {
         this.queue = queue;
     }
 
-    /** The allocator was rebuilt from {@code list}, while the watch showed {@code view}. */
-    void rebuiltFrom(ServiceList list, ClusterSnapshot view) {
-        listVersion = version(list.getMetadata() == null ? null : list.getMetadata().getResourceVersion());
+    /** The allocator was rebuilt from a list ({@code list} its metadata), while the watch showed {@code view}. */
+    void rebuiltFrom(ListMeta list, List<ServiceModel> services, ClusterSnapshot view) {
+        listVersion = version(list == null ? null : list.getResourceVersion());
         Set<String> listed = new HashSet<>();
-        for (Service item : list.getItems()) {
-            ServiceModel service = Conversion.service(item);
+        for (ServiceModel service : services) {
             listed.add(service.key());
             if (!service.ingress().isEmpty() && view.service(service.key()).isEmpty()) {
                 listedOnly.put(ServiceRequests.key(service), 0);
