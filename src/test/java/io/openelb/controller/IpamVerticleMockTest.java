@@ -117,23 +117,17 @@ class IpamVerticleMockTest {
     @Test
     void anAddressTheListShowsStaysHeldWhileTheWatchHasNotShownItsServiceAndGoesOnceItIsDeleted()
             throws Exception {
-        Conversion conversion = new Conversion();
-        SnapshotBuilder watched = new SnapshotBuilder(WatchedKinds.of(Role.CONTROLLER));
-        Eip pool = create(eip("pool", "192.0.2.10-192.0.2.11", Map.of(Annotations.DEFAULT_POOL, "true")));
-        watched.put(ResourceKind.EIP, Conversion.key(ResourceKind.EIP, pool),
-                conversion.convert(ResourceKind.EIP, pool));
+        HandFedView watched = new HandFedView();
+        watched.put(ResourceKind.EIP, create(eip("pool", "192.0.2.10-192.0.2.11",
+                Map.of(Annotations.DEFAULT_POOL, "true"))));
         createdAt(service("older"), "2026-12-06T10:00:00Z");
         setIngress("older", "192.0.2.10"); // by the last leader
         for (String name : List.of("newer", "last")) {
-            Service service = createdAt(service(name), "2026-12-06T10:00:05Z");
-            watched.put(ResourceKind.SERVICE, Conversion.key(ResourceKind.SERVICE, service),
-                    conversion.convert(ResourceKind.SERVICE, service));
+            watched.put(ResourceKind.SERVICE, createdAt(service(name), "2026-12-06T10:00:05Z"));
         }
         leading.set(true);
-        vertx.deployVerticle(new IpamVerticle(new ServiceRequests("", true),
-                new KubeWriter(vertx, client, leading::get, Duration.ofSeconds(5)), new IpamMetrics(meters)))
-                .await(10, TimeUnit.SECONDS);
-        vertx.eventBus().publish(Addresses.CLUSTER_CHANGED, new ClusterChanged(watched.snapshot(true)));
+        deployIpamAlone();
+        watched.publish();
         await("newer or last served", () -> !ingress().get("newer").isEmpty() || !ingress().get("last").isEmpty());
         Thread.sleep(ReconcileQueue.RETRY_MS); // the other one would be served by now if an address were free
 
@@ -155,33 +149,23 @@ class IpamVerticleMockTest {
      */
     @Test
     void aServiceDeletedBeforeTheListButStillInTheLaggingViewClaimsNothing() throws Exception {
-        Conversion conversion = new Conversion();
-        SnapshotBuilder watched = new SnapshotBuilder(WatchedKinds.of(Role.CONTROLLER));
-        Eip pool = create(eip("pool", "192.0.2.10-192.0.2.11", Map.of(Annotations.DEFAULT_POOL, "true")));
-        watched.put(ResourceKind.EIP, Conversion.key(ResourceKind.EIP, pool),
-                conversion.convert(ResourceKind.EIP, pool));
+        HandFedView watched = new HandFedView();
+        watched.put(ResourceKind.EIP, create(eip("pool", "192.0.2.10-192.0.2.11",
+                Map.of(Annotations.DEFAULT_POOL, "true"))));
         createdAt(service("gone"), "2026-12-06T10:00:00Z");
         setIngress("gone", "192.0.2.10"); // by the last leader
-        Service gone = client.services().inNamespace(NAMESPACE).withName("gone").get();
-        watched.put(ResourceKind.SERVICE, Conversion.key(ResourceKind.SERVICE, gone),
-                conversion.convert(ResourceKind.SERVICE, gone));
+        watched.put(ResourceKind.SERVICE, client.services().inNamespace(NAMESPACE).withName("gone").get());
         client.services().inNamespace(NAMESPACE).withName("gone").delete();
-        Service live = createdAt(service("live"), "2026-12-06T10:00:05Z");
-        watched.put(ResourceKind.SERVICE, Conversion.key(ResourceKind.SERVICE, live),
-                conversion.convert(ResourceKind.SERVICE, live));
+        watched.put(ResourceKind.SERVICE, createdAt(service("live"), "2026-12-06T10:00:05Z"));
         leading.set(true);
-        vertx.deployVerticle(new IpamVerticle(new ServiceRequests("", true),
-                new KubeWriter(vertx, client, leading::get, Duration.ofSeconds(5)), new IpamMetrics(meters)))
-                .await(10, TimeUnit.SECONDS);
-        vertx.eventBus().publish(Addresses.CLUSTER_CHANGED, new ClusterChanged(watched.snapshot(true)));
+        deployIpamAlone();
+        watched.publish();
 
         List<String> seen = new java.util.ArrayList<>();
         long until = System.nanoTime() + Duration.ofMillis(3 * ReconcileQueue.RETRY_MS).toNanos();
         while (System.nanoTime() < until) { // the view follows live's writes, as a watch would
-            Service now = client.services().inNamespace(NAMESPACE).withName("live").get();
-            watched.put(ResourceKind.SERVICE, Conversion.key(ResourceKind.SERVICE, now),
-                    conversion.convert(ResourceKind.SERVICE, now));
-            vertx.eventBus().publish(Addresses.CLUSTER_CHANGED, new ClusterChanged(watched.snapshot(true)));
+            watched.put(ResourceKind.SERVICE, client.services().inNamespace(NAMESPACE).withName("live").get());
+            watched.publish();
             String ip = ingress().get("live");
             if (!ip.isEmpty() && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(ip))) {
                 seen.add(ip);
@@ -310,26 +294,18 @@ class IpamVerticleMockTest {
      */
     @Test
     void aServiceWaitingForAPoolIsServedBeforeANewerOneArrivingWithThePool() throws Exception {
-        Conversion conversion = new Conversion();
-        SnapshotBuilder cluster = new SnapshotBuilder(WatchedKinds.of(Role.CONTROLLER));
-        Service older = createdAt(service("older"), "2026-12-06T10:00:00Z");
-        cluster.put(ResourceKind.SERVICE, Conversion.key(ResourceKind.SERVICE, older),
-                conversion.convert(ResourceKind.SERVICE, older));
+        HandFedView cluster = new HandFedView();
+        cluster.put(ResourceKind.SERVICE, createdAt(service("older"), "2026-12-06T10:00:00Z"));
         leading.set(true);
-        vertx.deployVerticle(new IpamVerticle(new ServiceRequests("", true),
-                new KubeWriter(vertx, client, leading::get, Duration.ofSeconds(5)), new IpamMetrics(meters)))
-                .await(10, TimeUnit.SECONDS);
-        vertx.eventBus().publish(Addresses.CLUSTER_CHANGED, new ClusterChanged(cluster.snapshot(true)));
+        deployIpamAlone();
+        cluster.publish();
         await("older reported", () -> !events(NAMESPACE, "older", "AllocationFailed").isEmpty());
 
-        Service newer = createdAt(service("newer"), "2026-12-06T10:00:05Z");
-        cluster.put(ResourceKind.SERVICE, Conversion.key(ResourceKind.SERVICE, newer),
-                conversion.convert(ResourceKind.SERVICE, newer));
+        cluster.put(ResourceKind.SERVICE, createdAt(service("newer"), "2026-12-06T10:00:05Z"));
         Eip pool = eip("pool", "192.0.2.10/32", Map.of());
         pool.getSpec().namespaces = List.of(NAMESPACE);
-        pool = create(pool);
-        cluster.put(ResourceKind.EIP, Conversion.key(ResourceKind.EIP, pool), conversion.convert(ResourceKind.EIP, pool));
-        vertx.eventBus().publish(Addresses.CLUSTER_CHANGED, new ClusterChanged(cluster.snapshot(true)));
+        cluster.put(ResourceKind.EIP, create(pool));
+        cluster.publish();
 
         await("one served", () -> ingress().values().stream().anyMatch(ip -> !ip.isEmpty()));
         assertThat(ingress()).containsEntry("older", "192.0.2.10").containsEntry("newer", "");
@@ -384,9 +360,28 @@ class IpamVerticleMockTest {
         vertx.deployVerticle(new WatchVerticle(new Informers(client, WatchedKinds.of(Role.CONTROLLER), "openelb-system"),
                         new KubeMetrics(meters), new Conversion()))
                 .await(10, TimeUnit.SECONDS);
+        deployIpamAlone();
+    }
+
+    /** The controller without a watcher: it sees what the watcher or a {@link HandFedView} publishes. */
+    private void deployIpamAlone() throws Exception {
         vertx.deployVerticle(new IpamVerticle(new ServiceRequests("", true),
                         new KubeWriter(vertx, client, leading::get, Duration.ofSeconds(5)), new IpamMetrics(meters)))
                 .await(10, TimeUnit.SECONDS);
+    }
+
+    /** A watched view the test feeds by hand: one that lags, or batches changes, as the test says. */
+    private final class HandFedView {
+        private final Conversion conversion = new Conversion();
+        private final SnapshotBuilder builder = new SnapshotBuilder(WatchedKinds.of(Role.CONTROLLER));
+
+        void put(ResourceKind kind, io.fabric8.kubernetes.api.model.HasMetadata object) {
+            builder.put(kind, Conversion.key(kind, object), conversion.convert(kind, object));
+        }
+
+        void publish() {
+            vertx.eventBus().publish(Addresses.CLUSTER_CHANGED, new ClusterChanged(builder.snapshot(true)));
+        }
     }
 
     private void eip(String address) {
